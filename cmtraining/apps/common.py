@@ -1,0 +1,81 @@
+"""Pieces every app shares: header with language switch, status line, links."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+import ipywidgets as widgets
+
+from cmtraining.errors import CmtrainingError
+from cmtraining.i18n import LANGS, t
+from cmtraining.parameters import query_string
+
+STYLE = """
+<style>
+.cm-app { max-width: 980px; font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; }
+.cm-app h1 { font-size: 1.6em; margin: .2em 0; }
+.cm-app h2 { font-size: 1.2em; margin: .8em 0 .3em; }
+.cm-muted { color: #5f6368; }
+.cm-banner { background: #fff4e5; border-left: 4px solid #f29900; padding: .5em .8em; }
+.cm-ok { color: #137333; }
+.cm-error { color: #b3261e; white-space: pre-wrap; }
+.cm-stages li { margin: .25em 0; }
+.cm-table { border-collapse: collapse; }
+.cm-table td, .cm-table th { padding: .25em .6em; border-bottom: 1px solid #ddd; text-align: right; }
+.cm-table td:first-child, .cm-table th:first-child { text-align: left; }
+</style>
+"""
+
+
+def link(notebook: str, params: Mapping[str, object]) -> str:
+    """A relative link to another notebook served by Voila."""
+    query = query_string(params)
+    return f"{notebook}.ipynb" + (f"?{query}" if query else "")
+
+
+def language_switch(notebook: str, params: Mapping[str, object], lang: str) -> str:
+    parts = []
+    for code in LANGS:
+        label = t(f"lang.{code}", code)
+        if code == lang:
+            parts.append(f"<b>{label}</b>")
+        else:
+            href = html.escape(link(notebook, {**params, "lang": code}))
+            parts.append(f'<a href="{href}" class="cm-lang" hreflang="{code}">{label}</a>')
+    return " · ".join(parts)
+
+
+def header(title: str, subtitle: str, notebook: str, params: Mapping[str, object],
+           lang: str) -> widgets.HTML:
+    switch = language_switch(notebook, params, lang)
+    return widgets.HTML(
+        STYLE
+        + f'<div class="cm-app"><div style="float:right">{switch}</div>'
+        + f"<h1>{html.escape(title)}</h1><p class='cm-muted'>{html.escape(subtitle)}</p></div>"
+    )
+
+
+class Status(widgets.HTML):
+    """One line that says what happened to the last edit."""
+
+    def __init__(self, lang: str, **kwargs):
+        super().__init__(**kwargs)
+        self.lang = lang
+        self.add_class("cm-status")
+
+    def saved(self, when: str) -> None:
+        self.value = f'<span class="cm-ok">✔ {html.escape(t("app.saved", self.lang, time=when))}</span>'
+
+    def error(self, exc: CmtrainingError) -> None:
+        self.value = f'<div class="cm-error">✖ {html.escape(exc.message(self.lang))}</div>'
+
+    def info(self, text: str) -> None:
+        self.value = f'<span class="cm-muted">{html.escape(text)}</span>'
+
+
+def labelled(widget: widgets.Widget, label: str, help_text: str = "") -> widgets.VBox:
+    children = [widgets.HTML(f"<b>{html.escape(label)}</b>"), widget]
+    if help_text:
+        children.append(widgets.HTML(f'<span class="cm-muted">{html.escape(help_text)}</span>'))
+    return widgets.VBox(children, layout=widgets.Layout(margin="0 0 .6em 0"))

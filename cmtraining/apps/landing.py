@@ -1,0 +1,124 @@
+"""The landing page: create or pick your workbook, then walk the journey."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from cmtraining.apps.common import Status, header, labelled, link
+from cmtraining.errors import CmtrainingError
+from cmtraining.i18n import t
+from cmtraining.journey import STAGES
+from cmtraining.parameters import resolve
+from cmtraining.samples.organizations import list_organizations, load_organization
+from cmtraining.workspace import create_workbook, list_workbooks
+
+BLANK = "__blank__"
+
+
+class LandingApp(widgets.VBox):
+    def __init__(self, *, workbook: str = "", org: str = "ngo", lang: str = "es"):
+        values = resolve("index", {"workbook": workbook, "org": org, "lang": lang})
+        self.lang = lang = values["lang"]
+        self.org = values["org"]
+        self.current = values["workbook"] if "/" not in values["workbook"] else ""
+
+        org_options = [(load_organization(o).title.model_dump()[lang], o) for o in list_organizations()]
+        org_options.append((t("landing.blank", lang), BLANK))
+        self.trainee = widgets.Text(placeholder=t("landing.trainee_placeholder", lang))
+        self.trainee.add_class("cm-trainee")
+        self.sample = widgets.Dropdown(options=org_options, value=self.org)
+        self.sample.observe(self._on_sample, names="value")
+        self.create = widgets.Button(description=t("landing.create", lang), icon="plus",
+                                     button_style="primary")
+        self.create.add_class("cm-create")
+        self.create.on_click(self._on_create)
+
+        self.existing = widgets.Dropdown(options=[], layout=widgets.Layout(width="60%"))
+        self.existing.add_class("cm-existing")
+        self.open = widgets.Button(description=t("landing.open", lang), icon="folder-open")
+        self.open.on_click(self._on_open)
+        self.status = Status(lang)
+        self.current_label = widgets.HTML()
+        self.stages = widgets.HTML()
+        self.stages.add_class("cm-stages-box")
+        self._refresh_existing()
+        self._render()
+
+        params = {"workbook": self.current, "org": self.org, "lang": lang}
+        create_box = widgets.VBox([
+            widgets.HTML(f"<h2>{html.escape(t('landing.new_title', lang))}</h2>"),
+            widgets.HBox([labelled(self.trainee, t("landing.trainee", lang)),
+                          labelled(self.sample, t("landing.sample", lang))]),
+            self.create,
+        ])
+        pick_box = widgets.VBox([
+            widgets.HTML(f"<h2>{html.escape(t('landing.pick_title', lang))}</h2>"),
+            widgets.HBox([self.existing, self.open]),
+        ])
+        super().__init__([
+            header(t("landing.title", lang), t("landing.intro", lang), "index", params, lang),
+            create_box, pick_box, self.status, self.current_label,
+            widgets.HTML(f"<h2>{html.escape(t('landing.journey', lang))}</h2>"), self.stages,
+        ], layout=widgets.Layout(max_width="1000px"))
+        self.add_class("cm-landing")
+
+    def _refresh_existing(self) -> None:
+        entries = list_workbooks()
+        self.existing.options = [
+            (f"{e.trainee or e.id} — {e.organization} ({e.id})", e.id) for e in entries]
+        self.existing.disabled = self.open.disabled = not entries
+        if self.current in {e.id for e in entries}:
+            self.existing.value = self.current
+
+    def _on_sample(self, change) -> None:
+        if change["new"] != BLANK and not self.current:
+            self.org = change["new"]
+            self._render()
+
+    def _on_create(self, _button) -> None:
+        org = None if self.sample.value == BLANK else self.sample.value
+        try:
+            entry = create_workbook(self.trainee.value, org, lang=self.lang)
+        except CmtrainingError as exc:
+            self.status.error(exc)
+            return
+        self.current = entry.id
+        self.trainee.value = ""
+        self.status.info(t("landing.created", self.lang, id=entry.id))
+        self._refresh_existing()
+        self._render()
+
+    def _on_open(self, _button) -> None:
+        if self.existing.value:
+            self.current = self.existing.value
+            self.status.info(t("landing.opened", self.lang, id=self.current))
+            self._render()
+
+    def _render(self) -> None:
+        lang = self.lang
+        if self.current:
+            params = {"workbook": self.current, "lang": lang}
+            self.current_label.value = (
+                f"<p>{html.escape(t('landing.current', lang, id=self.current))}</p>")
+        else:
+            params = {"org": self.org, "lang": lang}
+            title = load_organization(self.org).title.model_dump()[lang]
+            self.current_label.value = (
+                f"<p class='cm-banner'>{html.escape(t('landing.preview', lang, org=title))}</p>")
+        items = []
+        for number, stage in enumerate(STAGES):
+            name = html.escape(t(f"stage.{stage.key}", lang))
+            label = f"{number}. {name}" if stage.key != "self_assessment" else name
+            if stage.available():
+                href = html.escape(link(stage.notebook, params))
+                items.append(f'<li><a class="cm-stage" data-stage="{stage.notebook}" '
+                             f'href="{href}">{label}</a></li>')
+            else:
+                items.append(f"<li class='cm-muted'>{label} — {html.escape(t('landing.soon', lang))}</li>")
+        self.stages.value = f"<ol class='cm-stages' style='list-style:none;padding-left:0'>{''.join(items)}</ol>"
+
+
+def build_app(*, workbook: str = "", org: str = "ngo", lang: str = "es") -> LandingApp:
+    return LandingApp(workbook=workbook, org=org, lang=lang)

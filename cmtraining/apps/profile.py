@@ -1,0 +1,222 @@
+"""Stage 0 app: edit the organization profile; see the baseline metrics."""
+
+from __future__ import annotations
+
+import html
+
+import ipywidgets as widgets
+
+from cmtraining.apps.charts import baseline_png
+from cmtraining.apps.common import Status, header, labelled, link
+from cmtraining.errors import CmtrainingError
+from cmtraining.evaluation.baseline import CHART_METRICS, summary
+from cmtraining.i18n import choices, t
+from cmtraining.session import Session
+from cmtraining.workspace import slugify
+
+#: languages offered for the organization's own communication (ISO 639-1)
+ORG_LANGUAGES = ("es", "en", "ca", "eu", "gl", "pt", "fr", "de", "it")
+
+
+def country_options(lang: str, current: str) -> list[tuple[str, str]]:
+    from babel import Locale
+
+    names = Locale(lang).territories
+    codes = sorted(c for c in names if len(c) == 2 and c.isalpha() and c != "ZZ")
+    if current not in codes:
+        codes.append(current)
+    return sorted(((names.get(c, c), c) for c in codes), key=lambda x: x[0].casefold())
+
+
+def language_options(lang: str, current: str) -> list[tuple[str, str]]:
+    from babel import Locale
+
+    names = Locale(lang).languages
+    codes = list(ORG_LANGUAGES) + ([current] if current not in ORG_LANGUAGES else [])
+    return [(names.get(c, c).capitalize(), c) for c in codes]
+
+
+class ProfileApp(widgets.VBox):
+    """The profile form (each edit saved to the workbook) and the baseline."""
+
+    def __init__(self, session: Session):
+        self.session = session
+        lang = self.lang = session.lang
+        wb = session.workbook
+        prof = wb.profile
+        self.status = Status(lang)
+        disabled = session.preview
+
+        self.name = widgets.Text(value=prof.name, continuous_update=False, disabled=disabled,
+                                 layout=widgets.Layout(width="100%"))
+        self.name.add_class("cm-field-name")
+        self.kind = widgets.Dropdown(options=[(v, k) for k, v in choices("kind", lang).items()],
+                                     value=prof.kind, disabled=disabled)
+        self.sector = widgets.Text(value=prof.sector, continuous_update=False, disabled=disabled,
+                                   layout=widgets.Layout(width="100%"))
+        self.size = widgets.Dropdown(options=[(v, k) for k, v in choices("size", lang).items()],
+                                     value=prof.size, disabled=disabled)
+        self.country = widgets.Dropdown(options=country_options(lang, prof.country),
+                                        value=prof.country, disabled=disabled)
+        self.language = widgets.Dropdown(options=language_options(lang, prof.language),
+                                         value=prof.language, disabled=disabled)
+        self.mission = widgets.Textarea(value=prof.mission, continuous_update=False,
+                                        disabled=disabled,
+                                        layout=widgets.Layout(width="100%", height="5em"))
+        for widget, field in ((self.name, "name"), (self.kind, "kind"), (self.sector, "sector"),
+                              (self.size, "size"), (self.country, "country"),
+                              (self.language, "language"), (self.mission, "mission")):
+            widget.observe(self._saver(f"profile.{field}"), names="value")
+
+        self.goals_box = widgets.VBox()
+        self.new_goal = widgets.Text(placeholder=t("profile.goal_placeholder", lang),
+                                     disabled=disabled, layout=widgets.Layout(width="70%"))
+        self.add_goal = widgets.Button(description=t("profile.add_goal", lang), icon="plus",
+                                       disabled=disabled)
+        self.add_goal.on_click(self._on_add_goal)
+        self._render_goals()
+
+        form = widgets.VBox([
+            labelled(self.name, t("profile.name", lang)),
+            widgets.HBox([labelled(self.kind, t("profile.kind", lang)),
+                          labelled(self.size, t("profile.size", lang), t("profile.size_help", lang))]),
+            labelled(self.sector, t("profile.sector", lang)),
+            widgets.HBox([labelled(self.country, t("profile.country", lang)),
+                          labelled(self.language, t("profile.language", lang))]),
+            labelled(self.mission, t("profile.mission", lang)),
+            widgets.HTML(f"<h2>{html.escape(t('profile.goals', lang))}</h2>"
+                         f"<span class='cm-muted'>{html.escape(t('profile.goals_help', lang))}</span>"),
+            self.goals_box,
+            widgets.HBox([self.new_goal, self.add_goal]),
+            self.status,
+        ])
+
+        self.metric = widgets.Dropdown(
+            options=[(t(f"metric.{m}", lang), m) for m in CHART_METRICS], value="followers")
+        self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.metric.observe(lambda _: self._draw(), names="value")
+        self.table = widgets.HTML()
+        self._draw()
+        self._render_table()
+
+        params = {"workbook": session.workbook_id, "org": session.org, "lang": lang}
+        if session.workbook_id:
+            params.pop("org")
+        top = header(t("stage.profile", lang), t("profile.intro", lang), "00-profile", params, lang)
+        back = widgets.HTML(
+            f'<a href="{html.escape(link("index", params))}">← {html.escape(t("app.back_home", lang))}</a>'
+            + (f' · <span class="cm-muted">{html.escape(t("app.workbook_of", lang, trainee=wb.trainee or "—", id=session.workbook_id))}</span>'
+               if not session.preview else ""))
+        children = [top, back]
+        if session.preview:
+            children.append(widgets.HTML(
+                f'<div class="cm-banner">{html.escape(t("app.preview", lang))}</div>'))
+        children += [
+            widgets.HTML(f"<h2>{html.escape(t('profile.section_profile', lang))}</h2>"), form,
+            widgets.HTML(f"<h2>{html.escape(t('profile.section_baseline', lang))}</h2>"
+                         f"<span class='cm-muted'>{html.escape(t('profile.baseline_help', lang))}</span>"),
+            self.metric, self.chart, self.table,
+        ]
+        super().__init__(children, layout=widgets.Layout(max_width="1000px"))
+        self.add_class("cm-profile-app")
+
+    # --- saving ---------------------------------------------------------------
+
+    def _saver(self, dotted: str):
+        def save(change):
+            self._apply(lambda: self.session.set(dotted, change["new"]))
+        return save
+
+    def _apply(self, action) -> bool:
+        try:
+            wb = action()
+        except CmtrainingError as exc:
+            self.status.error(exc)
+            return False
+        self.status.saved(wb.updated.astimezone().strftime("%H:%M:%S"))
+        return True
+
+    # --- goals ------------------------------------------------------------------
+
+    def _render_goals(self) -> None:
+        rows = []
+        for index, goal in enumerate(self.session.workbook.profile.goals):
+            text = widgets.Text(value=goal.text, continuous_update=False,
+                                disabled=self.session.preview, layout=widgets.Layout(width="70%"))
+            text.observe(self._saver(f"profile.goals[{index}].text"), names="value")
+            remove = widgets.Button(description=t("profile.remove_goal", self.lang), icon="trash",
+                                    disabled=self.session.preview)
+            remove.on_click(lambda _, gid=goal.id: self._remove_goal(gid))
+            rows.append(widgets.HBox([text, remove]))
+        if not rows:
+            rows.append(widgets.HTML(f"<i class='cm-muted'>{html.escape(t('profile.no_goals', self.lang))}</i>"))
+        self.goals_box.children = rows
+
+    def _on_add_goal(self, _button) -> None:
+        text = self.new_goal.value.strip()
+
+        def change(wb):
+            taken = {g.id for g in wb.profile.goals}
+            base = slugify(text)[:40] or "goal"
+            gid, n = base, 1
+            while gid in taken:
+                n += 1
+                gid = f"{base}-{n}"
+            data = wb.model_dump()
+            data["profile"]["goals"].append({"id": gid, "text": text})
+            return data
+
+        if self._apply(lambda: self.session.update(change)):
+            self.new_goal.value = ""
+            self._render_goals()
+
+    def _remove_goal(self, goal_id: str) -> None:
+        def change(wb):
+            data = wb.model_dump()
+            data["profile"]["goals"] = [g for g in data["profile"]["goals"] if g["id"] != goal_id]
+            return data
+
+        if self._apply(lambda: self.session.update(change)):
+            self._render_goals()
+
+    # --- baseline ---------------------------------------------------------------
+
+    def _draw(self) -> None:
+        self.chart.value = baseline_png(self.session.workbook.metrics, self.metric.value, self.lang)
+
+    def _render_table(self) -> None:
+        lang = self.lang
+        rows = summary(self.session.workbook.metrics)
+        if not rows:
+            self.table.value = f"<p class='cm-muted'>{html.escape(t('profile.no_metrics', lang))}</p>"
+            return
+        head = "".join(f"<th>{html.escape(t(f'profile.table.{c}', lang))}</th>"
+                       for c in ("network", "followers", "growth", "posts", "err"))
+        body = "".join(
+            f"<tr><td>{html.escape(t(f'network.{s.network}', lang))}</td>"
+            f"<td>{fmt_int(s.followers, lang)}</td><td>{fmt_pct(s.growth, lang)}</td>"
+            f"<td>{fmt_num(s.posts_per_month, lang)}</td><td>{fmt_pct(s.engagement_rate_reach, lang)}</td></tr>"
+            for s in rows)
+        self.table.value = f"<table class='cm-table'><tr>{head}</tr>{body}</table>"
+
+
+def fmt_int(value: float, lang: str) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(value), locale=lang)
+
+
+def fmt_num(value: float, lang: str) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(round(value, 1), format="#,##0.0", locale=lang)
+
+
+def fmt_pct(value: float | None, lang: str) -> str:
+    from babel.numbers import format_percent
+
+    return "—" if value is None else format_percent(value, format="#,##0.0 %", locale=lang)
+
+
+def build_app(session: Session) -> ProfileApp:
+    return ProfileApp(session)

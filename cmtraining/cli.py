@@ -1,0 +1,137 @@
+"""The `cmtraining` command for facilitators: new, validate, orgs, serve.
+
+Help texts and messages come from the catalogue; the language is chosen by
+`--lang` (anywhere on the line) or CMTRAINING_LANG, Spanish by default.
+Every error a user can cause prints one line (or a list of problems) on
+stderr and exits with status 2: no traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cmtraining.errors import CmtrainingError
+from cmtraining.i18n import LANGS, default_lang, t
+
+
+def _lang_from_argv(argv: list[str]) -> str:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] if argv[i + 1] in LANGS else default_lang()
+        if arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+            return value if value in LANGS else default_lang()
+    return default_lang()
+
+
+def build_cli(lang: str) -> click.Group:
+    """The command tree, with help in `lang`."""
+    lang_option = click.option("--lang", type=click.Choice(LANGS), default=lang,
+                               show_default=True, help=t("cli.lang", lang))
+
+    @click.group(help=t("cli.help", lang), context_settings={"help_option_names": ["-h", "--help"]})
+    @click.version_option(package_name="cmtraining")
+    def cli():
+        pass
+
+    @cli.command("orgs", help=t("cli.orgs.help", lang))
+    @lang_option
+    def orgs_cmd(lang):
+        from cmtraining.samples.organizations import list_organizations, load_organization
+
+        for org_id in list_organizations():
+            org = load_organization(org_id)
+            click.echo(f"{org_id:10} {org.title.model_dump()[lang]} — {org.profile.name}")
+
+    @cli.command("new", help=t("cli.new.help", lang))
+    @click.option("--org", "org_id", metavar="ID", help=t("cli.new.org", lang))
+    @click.option("--blank", is_flag=True, help=t("cli.new.blank", lang))
+    @click.option("--trainee", default="", metavar="NAME", help=t("cli.new.trainee", lang))
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+                  help=t("cli.new.out", lang))
+    @click.option("--force", is_flag=True, help=t("cli.new.force", lang))
+    @lang_option
+    def new_cmd(org_id, blank, trainee, out, force, lang):
+        from cmtraining.samples.organizations import blank_workbook, sample_workbook
+        from cmtraining.workbook.store import save
+        from cmtraining.workspace import create_workbook
+
+        if bool(org_id) == bool(blank):
+            raise CmtrainingError("cli.new.org_or_blank", lang=lang)
+        if out is None:
+            if not trainee:
+                raise CmtrainingError("cli.new.out_or_trainee", lang=lang)
+            entry = create_workbook(trainee, org_id, lang=lang)
+            click.echo(t("cli.new.done", lang, path=entry.path))
+            return
+        if out.exists() and not force:
+            raise CmtrainingError("cli.new.exists", path=out, lang=lang)
+        wb = (sample_workbook(org_id, trainee=trainee, lang=lang) if org_id
+              else blank_workbook(trainee=trainee, lang=lang))
+        save(wb, out, lang=lang, touch=False)
+        click.echo(t("cli.new.done", lang, path=out))
+
+    @cli.command("validate", help=t("cli.validate.help", lang))
+    @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+    @lang_option
+    def validate_cmd(files, lang):
+        from cmtraining.workbook.store import load
+
+        failed = 0
+        for path in files:
+            try:
+                wb = load(path, lang=lang)
+            except CmtrainingError as exc:
+                failed += 1
+                click.echo(exc.message(lang), err=True)
+                continue
+            click.echo(t("cli.validate.ok", lang, path=path, org=wb.profile.name,
+                         version=wb.schema_version))
+        if failed:
+            raise CmtrainingError("cli.validate.failed", count=failed, total=len(files), lang=lang)
+
+    @cli.command("serve", help=t("cli.serve.help", lang))
+    @click.option("--host", default="127.0.0.1", show_default=True, help=t("cli.serve.host", lang))
+    @click.option("--port", default=8866, show_default=True, type=int, help=t("cli.serve.port", lang))
+    @click.option("--token", default="", help=t("cli.serve.token", lang))
+    @click.option("--workspace", type=click.Path(file_okay=False, path_type=Path),
+                  default=None, help=t("cli.serve.workspace", lang))
+    @click.option("--open/--no-open", "open_browser", default=False, help=t("cli.serve.open", lang))
+    @lang_option
+    def serve_cmd(host, port, token, workspace, open_browser, lang):
+        from cmtraining.serve import serve
+
+        serve(host=host, port=port, token=token, workspace=workspace, lang=lang,
+              open_browser=open_browser)
+
+    return cli
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_from_argv(argv)
+    try:
+        build_cli(lang).main(argv, prog_name="cmtraining", standalone_mode=False)
+    except CmtrainingError as exc:
+        click.echo(f"{t('cli.error', lang)}: {exc.message(lang)}", err=True)
+        return 2
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo(t("cli.aborted", lang), err=True)
+        return 1
+    return 0
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

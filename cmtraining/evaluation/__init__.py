@@ -1,0 +1,1 @@
+"""Evaluation engine: KPI formulas (each defined once, with its source)."""

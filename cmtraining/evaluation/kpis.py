@@ -1,0 +1,39 @@
+"""KPI formulas, each defined once with its source (invariant 5).
+
+Engagements are reactions + comments + shares. Rates are fractions
+(0.031 = 3.1 %); a zero denominator gives None rather than a fake zero.
+"""
+
+from __future__ import annotations
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    return numerator / denominator if denominator else None
+
+
+def engagements(reactions: int, comments: int, shares: int) -> int:
+    return reactions + comments + shares
+
+
+def engagement_rate_by_reach(engagements: float, reach: float) -> float | None:
+    """Engagements / reach (Hootsuite, "How to calculate engagement rate", 2024:
+    ERR, the share of people who saw the content and interacted with it)."""
+    return _ratio(engagements, reach)
+
+
+def engagement_rate_by_followers(engagements: float, posts: int, followers: float) -> float | None:
+    """Engagements per post / followers (Rival IQ, Social Media Industry
+    Benchmark Report, 2024: the per-post rate its benchmarks use)."""
+    if not posts:
+        return None
+    return _ratio(engagements / posts, followers)
+
+
+def engagement_rate_by_impressions(engagements: float, impressions: float) -> float | None:
+    """Engagements / impressions (Hootsuite, 2024: a rate per view)."""
+    return _ratio(engagements, impressions)
+
+
+def audience_growth_rate(followers_start: float, followers_end: float) -> float | None:
+    """(end - start) / start, net new followers over the period (Hootsuite, 2024)."""
+    return _ratio(followers_end - followers_start, followers_start)

@@ -1,0 +1,89 @@
+"""The message catalogue: every user-facing string, in Spanish and English.
+
+Catalogues are YAML files beside this module (`es.yaml`, `en.yaml`), nested
+maps flattened to dotted keys. Spanish is the default because the source
+material and most trainees are Spanish-speaking; `CMTRAINING_LANG` changes
+the default for a whole server or shell.
+"""
+
+from __future__ import annotations
+
+import os
+import string
+from functools import cache
+from pathlib import Path
+
+LANGS: tuple[str, ...] = ("es", "en")
+DEFAULT_LANG = "es"
+_HERE = Path(__file__).parent
+
+
+def default_lang() -> str:
+    lang = os.environ.get("CMTRAINING_LANG", DEFAULT_LANG)
+    return lang if lang in LANGS else DEFAULT_LANG
+
+
+def check_lang(lang: str | None) -> str:
+    """Return a supported language code, or raise the package's error."""
+    if lang is None or lang == "":
+        return default_lang()
+    if lang not in LANGS:
+        from cmtraining.errors import UnknownLanguageError
+
+        raise UnknownLanguageError(value=lang, allowed=", ".join(LANGS))
+    return lang
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, dotted + "."))
+        else:
+            flat[dotted] = str(value)
+    return flat
+
+
+@cache
+def catalogue(lang: str) -> dict[str, str]:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    with open(_HERE / f"{lang}.yaml", encoding="utf-8") as fh:
+        return _flatten(yaml.load(fh, Loader=loader) or {})
+
+
+def placeholders(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+def t(key: str, lang: str | None = None, **params) -> str:
+    """Translate `key` into `lang` (default: Spanish), filling `{params}`.
+
+    A key missing from the catalogue is a programming error, caught by the
+    catalogue tests; at run time it falls back to the other language, then
+    to the key itself, so a user never sees a crash for a missing string.
+    """
+    lang = check_lang(lang)
+    text = catalogue(lang).get(key)
+    if text is None:
+        for other in LANGS:
+            text = catalogue(other).get(key)
+            if text is not None:
+                break
+        else:
+            return key
+    if params:
+        try:
+            return text.format(**params)
+        except (KeyError, IndexError, ValueError):
+            return text
+    return text
+
+
+def choices(prefix: str, lang: str | None = None) -> dict[str, str]:
+    """All entries under `prefix.` as {last part of key: text}, in order."""
+    lang = check_lang(lang)
+    start = prefix + "."
+    return {k[len(start):]: v for k, v in catalogue(lang).items() if k.startswith(start)}

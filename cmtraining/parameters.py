@@ -1,0 +1,160 @@
+"""One parameter contract per notebook, shared by every way of running it.
+
+papermill (`-p lang en`), a Voila URL (`?lang=en`), the CLI and the links
+of the landing page all pass their inputs through `resolve`, which types
+them, fills defaults and refuses anything the declaration does not allow
+(an unknown name, a wrong type, a value outside the allowed set) with one
+clear `ParameterError`, before any cell of the notebook runs.
+
+Each notebook's tagged `parameters` cell is generated from its contract
+(`cell_source`), and a test checks they match.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from cmtraining.errors import ParameterError
+from cmtraining.i18n import LANGS, check_lang, t
+
+Source = Literal["url", "papermill", "cli"]
+#: query arguments that belong to Voila itself, not to the notebook
+VOILA_RESERVED = frozenset({"template", "theme", "token", "voila-template"})
+
+
+@dataclass(frozen=True)
+class Param:
+    """One declared parameter: name, type, default, allowed values, help."""
+
+    name: str
+    type: type
+    default: Any
+    help_key: str
+    choices: Callable[[], tuple] | None = None
+    check: Callable[[Any, Source, str], Any] | None = field(default=None, compare=False)
+
+    def help(self, lang: str | None = None) -> str:
+        return t(self.help_key, lang)
+
+    def coerce(self, raw: Any, source: Source, lang: str) -> Any:
+        value = raw
+        if self.type is bool and isinstance(raw, str):
+            lowered = raw.strip().lower()
+            if lowered not in {"true", "false", "1", "0", "yes", "no"}:
+                raise ParameterError("error.param_type", name=self.name, value=raw,
+                                     type=self.type.__name__, lang=lang)
+            value = lowered in {"true", "1", "yes"}
+        elif self.type in (int, float) and isinstance(raw, str):
+            try:
+                value = self.type(raw)
+            except ValueError:
+                raise ParameterError("error.param_type", name=self.name, value=raw,
+                                     type=self.type.__name__, lang=lang) from None
+        if not isinstance(value, self.type) or (self.type is int and isinstance(value, bool)):
+            raise ParameterError("error.param_type", name=self.name, value=repr(raw),
+                                 type=self.type.__name__, lang=lang)
+        if self.choices is not None:
+            allowed = self.choices()
+            if value not in allowed:
+                raise ParameterError("error.param_choice", name=self.name, value=value,
+                                     allowed=", ".join(map(str, allowed)), lang=lang)
+        if self.check is not None:
+            value = self.check(value, source, lang)
+        return value
+
+
+def _orgs() -> tuple[str, ...]:
+    from cmtraining.samples.organizations import list_organizations
+
+    return list_organizations()
+
+
+def _check_workbook(value: str, source: Source, lang: str) -> str:
+    """An id in the workspace; papermill and the CLI may also give a path."""
+    from cmtraining.workspace import is_workbook_id, path_for
+
+    if value == "":
+        return value
+    if is_workbook_id(value):
+        if not path_for(value).exists():
+            raise ParameterError("error.workbook_unknown_id", value=value, lang=lang)
+        return value
+    if source != "url" and value.endswith((".yaml", ".yml")):
+        if not Path(value).is_file():
+            raise ParameterError("error.workbook_missing", source=value, lang=lang)
+        return value
+    raise ParameterError("error.workbook_id", value=value, lang=lang)
+
+
+LANG = Param("lang", str, "es", "param.lang", choices=lambda: LANGS)
+ORG = Param("org", str, "ngo", "param.org", choices=_orgs)
+WORKBOOK = Param("workbook", str, "", "param.workbook", check=_check_workbook)
+
+
+@dataclass(frozen=True)
+class Contract:
+    notebook: str
+    params: tuple[Param, ...]
+
+    def names(self) -> list[str]:
+        return [p.name for p in self.params]
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def resolve(self, raw: Mapping[str, Any], source: Source = "papermill") -> dict[str, Any]:
+        """Typed values for every parameter, or `ParameterError`."""
+        raw = dict(raw)
+        if source == "url":
+            raw = {k: v for k, v in raw.items() if k not in VOILA_RESERVED}
+        # messages in the requested language when it is a valid one
+        lang = raw.get("lang") if raw.get("lang") in LANGS else None
+        lang = check_lang(lang)
+        unknown = sorted(set(raw) - set(self.names()))
+        if unknown:
+            raise ParameterError("error.param_unknown", name=", ".join(unknown),
+                                 notebook=self.notebook, allowed=", ".join(self.names()),
+                                 lang=lang)
+        values = self.defaults()
+        for param in self.params:
+            if param.name in raw:
+                values[param.name] = param.coerce(raw[param.name], source, lang)
+            elif param.check is not None:
+                values[param.name] = param.check(param.default, source, lang)
+        return values
+
+    def cell_source(self) -> str:
+        """The notebook's `parameters` cell: `name = default  # type: help`."""
+        lines = ["# Parameters: declared in cmtraining.parameters; a test keeps this cell in sync."]
+        for p in self.params:
+            lines.append(f"{p.name} = {p.default!r}  # {p.type.__name__}: {p.help('en')}")
+        return "\n".join(lines)
+
+
+CONTRACTS: dict[str, Contract] = {
+    "index": Contract("index", (WORKBOOK, ORG, LANG)),
+    "00-profile": Contract("00-profile", (WORKBOOK, ORG, LANG)),
+}
+
+
+def contract(notebook: str) -> Contract:
+    stem = Path(notebook).stem
+    try:
+        return CONTRACTS[stem]
+    except KeyError:
+        raise ParameterError("error.notebook_unknown", value=stem,
+                             allowed=", ".join(CONTRACTS)) from None
+
+
+def resolve(notebook: str, raw: Mapping[str, Any], source: Source = "papermill") -> dict[str, Any]:
+    return contract(notebook).resolve(raw, source)
+
+
+def query_string(values: Mapping[str, Any]) -> str:
+    """The URL query for a link to a notebook, skipping defaults."""
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in values.items() if v not in ("", None)})

@@ -1,0 +1,121 @@
+"""Loading the sample organizations shipped in `datasets/organizations/`.
+
+Each organization is a folder with `organization.yaml` (profile, titles in
+both languages, generator settings) and `metrics.csv` (12 months of channel
+metrics per network, written by `cmtraining.samples.generator`).
+"""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from functools import cache
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cmtraining.errors import UnknownOrganizationError
+from cmtraining.paths import datasets_dir
+from cmtraining.workbook.models import ChannelMonth, NetworkId, Profile, Workbook
+from cmtraining.workbook.validation import validate_model
+from cmtraining.yamlio import read_yaml
+
+METRIC_FIELDS = ("followers", "posts", "reach", "impressions", "reactions", "comments",
+                 "shares", "link_clicks")
+CSV_COLUMNS = ("network", "month", *METRIC_FIELDS)
+
+
+class NetworkSeed(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    followers: Annotated[int, Field(ge=0)]
+    monthly_growth: Annotated[float, Field(ge=-0.5, le=1)]
+    posts_per_month: Annotated[float, Field(ge=0)]
+
+
+class GeneratorSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    seed: int
+    start: str = Field(pattern=r"^\d{4}-\d{2}$")
+    months: Annotated[int, Field(ge=1, le=60)]
+    seasonality: list[Annotated[float, Field(gt=0)]] = Field(min_length=12, max_length=12)
+    networks: dict[NetworkId, NetworkSeed]
+
+
+class Title(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    es: str
+    en: str
+
+
+class Organization(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    id: str
+    title: Title
+    profile: Profile
+    generator: GeneratorSpec
+
+    @property
+    def folder(self) -> Path:
+        return datasets_dir() / "organizations" / self.id
+
+
+def _root() -> Path:
+    return datasets_dir() / "organizations"
+
+
+@cache
+def list_organizations() -> tuple[str, ...]:
+    """Ids of the shipped sample organizations, sorted."""
+    return tuple(sorted(p.parent.name for p in _root().glob("*/organization.yaml")))
+
+
+@cache
+def load_organization(org_id: str) -> Organization:
+    if org_id not in list_organizations():
+        raise UnknownOrganizationError(value=org_id, allowed=", ".join(list_organizations()))
+    path = _root() / org_id / "organization.yaml"
+    return validate_model(Organization, read_yaml(path), source=str(path))
+
+
+def read_metrics_csv(path: Path) -> list[ChannelMonth]:
+    with open(path, encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    out = []
+    for row in rows:
+        data = {k: int(row[k]) for k in METRIC_FIELDS}
+        data["network"] = row["network"]
+        data["month"] = date.fromisoformat(row["month"] + "-01")
+        out.append(data)
+    return [validate_model(ChannelMonth, r, source=str(path)) for r in out]
+
+
+@cache
+def load_metrics(org_id: str) -> tuple[ChannelMonth, ...]:
+    org = load_organization(org_id)
+    return tuple(read_metrics_csv(org.folder / "metrics.csv"))
+
+
+def sample_workbook(org_id: str, *, trainee: str = "", lang: str = "es") -> Workbook:
+    """A new Workbook pre-filled with a sample organization's profile and history."""
+    from cmtraining.workbook.store import now
+
+    org = load_organization(org_id)
+    stamp = now()
+    return Workbook(
+        trainee=trainee, org_id=org_id, lang=lang, created=stamp, updated=stamp,
+        profile=org.profile, metrics=list(load_metrics(org_id)),
+    )
+
+
+def blank_workbook(*, trainee: str = "", lang: str = "es", name: str | None = None) -> Workbook:
+    """A new Workbook for the trainee's own organization, to fill from scratch."""
+    from cmtraining.i18n import t
+    from cmtraining.workbook.store import now
+
+    stamp = now()
+    profile = Profile(
+        name=name or t("profile.blank_name", lang), kind="company", size="micro",
+        country="ES" if lang == "es" else "GB", language=lang,
+    )
+    return Workbook(trainee=trainee, lang=lang, created=stamp, updated=stamp, profile=profile)

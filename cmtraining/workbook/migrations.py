@@ -1,0 +1,39 @@
+"""Schema versions and the hook that upgrades old workbooks on load.
+
+A change to the Workbook schema bumps `SCHEMA_VERSION` in `models.py` and
+registers one function here that turns a version-N mapping into version
+N+1. Loading applies them in order; a file from a *newer* cmtraining is
+refused with a clear error instead of being silently mangled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cmtraining.errors import SchemaVersionError
+from cmtraining.workbook.models import SCHEMA_VERSION
+
+Migration = Callable[[dict], dict]
+
+#: version N -> function returning the same data as version N+1
+MIGRATIONS: dict[int, Migration] = {}
+
+
+def migrate(data: dict, *, source: str = "", current: int = SCHEMA_VERSION) -> dict:
+    version = data.get("schema_version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise SchemaVersionError(
+            "error.schema_missing", source=source, value=version, current=current
+        )
+    if version > current:
+        raise SchemaVersionError(source=source, value=version, current=current)
+    while version < current:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise SchemaVersionError(
+                "error.schema_no_migration", source=source, value=version, current=current
+            )
+        data = step(dict(data))
+        version += 1
+        data["schema_version"] = version
+    return data

@@ -1,0 +1,389 @@
+"""Typed models of one organization's social-media strategy (the Workbook).
+
+The Workbook is the single source of truth a trainee or an organization
+builds stage by stage. Every section is typed and validated here; the
+stage issues enrich the sections they own. Validation problems surface as
+`WorkbookValidationError` (see `cmtraining.workbook.validation`), never as
+raw pydantic errors.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    NonNegativeInt,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+SCHEMA_VERSION = 1
+
+Lang = Literal["es", "en"]
+NetworkId = Literal[
+    "facebook",
+    "instagram",
+    "x",
+    "linkedin",
+    "tiktok",
+    "youtube",
+    "threads",
+    "bluesky",
+    "whatsapp_channels",
+]
+OrgKind = Literal["company", "smb", "nonprofit", "public", "education"]
+# Size bands of the EU SME definition (European Commission Recommendation
+# 2003/361/EC, 2003): micro < 10 staff, small < 50, medium < 250.
+OrgSize = Literal["micro", "small", "medium", "large"]
+# KPI ids of shared/DOMAIN.md; formulas live in the evaluation engine.
+KpiId = Literal[
+    "followers",
+    "audience_growth_rate",
+    "engagement_rate_reach",
+    "engagement_rate_followers",
+    "engagement_rate_impressions",
+    "amplification_rate",
+    "applause_rate",
+    "conversation_rate",
+    "share_of_voice",
+    "net_sentiment",
+    "response_rate",
+    "response_time",
+    "reach",
+    "impressions",
+    "link_clicks",
+]
+NetworkRoleId = Literal[
+    "customer_care",
+    "thought_leadership",
+    "community",
+    "announcements",
+    "sales",
+    "recruitment",
+    "education",
+]
+# The seven areas of the community manager's role named by the seeds.
+CompetencyArea = Literal[
+    "strategy_brand",
+    "communication_pr",
+    "leadership_training",
+    "customer_care",
+    "internal_management",
+    "reporting",
+    "professional_development",
+]
+MessageCategory = Literal[
+    "praise", "question", "complaint", "suggestion", "spam", "crisis_signal", "other"
+]
+Sentiment = Literal["positive", "neutral", "negative"]
+
+def fail(kind: str, field: str, **ctx):
+    """Raise a validation error of our own `kind` for `field`.
+
+    `field` is the path relative to the model being validated; the
+    translation layer joins it to pydantic's location, so the message names
+    the exact field (e.g. ``objectives[2].goal_id``).
+    """
+    raise PydanticCustomError(f"cm_{kind}", kind, {"field": field, **ctx})
+
+
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def _slug(value: str) -> str:
+    if not _SLUG.match(value):
+        fail("slug", "", value=value)
+    return value
+
+
+def _country(value: str) -> str:
+    from babel import Locale
+
+    code = value.upper()
+    if len(code) != 2 or code not in Locale("en").territories:
+        fail("country", "", value=value)
+    return code
+
+
+def _language(value: str) -> str:
+    from babel import Locale
+
+    code = value.lower()
+    if len(code) != 2 or code not in Locale("en").languages:
+        fail("language", "", value=value)
+    return code
+
+
+Slug = Annotated[str, AfterValidator(_slug)]
+CountryCode = Annotated[str, AfterValidator(_country)]
+LanguageCode = Annotated[str, AfterValidator(_language)]
+ShortText = Annotated[str, Field(max_length=200)]
+LongText = Annotated[str, Field(max_length=5000)]
+
+
+class Model(BaseModel):
+    """Strict base: unknown fields are typos, assignments are re-validated."""
+
+    model_config = ConfigDict(
+        extra="forbid", validate_assignment=True, str_strip_whitespace=True
+    )
+
+
+def _unique(items, attr: str, where: str):
+    seen: set = set()
+    for index, item in enumerate(items):
+        value = getattr(item, attr)
+        if value in seen:
+            fail("duplicate", f"{where}[{index}].{attr}", value=str(value))
+        seen.add(value)
+
+
+# --- Stage 0: profile, baseline metrics, listening -----------------------------
+
+
+class OrgGoal(Model):
+    """An organization goal that social-media objectives must serve (SMART R)."""
+
+    id: Slug
+    text: Annotated[str, Field(min_length=3, max_length=300)]
+
+
+class Profile(Model):
+    name: Annotated[str, Field(min_length=2, max_length=120)]
+    kind: OrgKind
+    sector: ShortText = ""
+    size: OrgSize
+    country: CountryCode
+    language: LanguageCode
+    mission: LongText = ""
+    goals: list[OrgGoal] = Field(default_factory=list, max_length=20)
+
+    @model_validator(mode="after")
+    def _goal_ids_unique(self):
+        _unique(self.goals, "id", "goals")
+        return self
+
+
+class ChannelMonth(Model):
+    """One network's totals for one calendar month (the baseline history)."""
+
+    network: NetworkId
+    month: date
+    followers: NonNegativeInt
+    posts: NonNegativeInt
+    reach: NonNegativeInt
+    impressions: NonNegativeInt
+    reactions: NonNegativeInt
+    comments: NonNegativeInt
+    shares: NonNegativeInt
+    link_clicks: NonNegativeInt
+
+    @model_validator(mode="after")
+    def _consistent(self):
+        if self.month.day != 1:
+            fail("month_start", "month", value=str(self.month))
+        # Reach counts unique accounts, impressions every view: reach can't exceed them.
+        if self.reach > self.impressions:
+            fail("reach_over_impressions", "reach", reach=self.reach, impressions=self.impressions)
+        return self
+
+
+class ListeningFinding(Model):
+    topic: Annotated[str, Field(min_length=2, max_length=200)]
+    source: ShortText = ""
+    sentiment: Sentiment | None = None
+    share_of_voice: Annotated[float, Field(ge=0, le=1)] | None = None
+    note: LongText = ""
+
+
+# --- Stage 1: objectives, informants, staff advocacy ----------------------------
+
+
+class Objective(Model):
+    id: Slug
+    metric: KpiId
+    network: NetworkId | None = None
+    audience: ShortText = ""
+    baseline: Annotated[float, Field(ge=0)]
+    target: Annotated[float, Field(ge=0)]
+    deadline: date
+    goal_id: Slug | None = None
+    owner: ShortText = ""
+
+
+class Informant(Model):
+    department: Annotated[str, Field(min_length=2, max_length=120)]
+    person: ShortText = ""
+    topics: list[ShortText] = Field(default_factory=list)
+
+
+class Advocate(Model):
+    person: Annotated[str, Field(min_length=2, max_length=120)]
+    how: ShortText = ""
+
+
+# --- Stage 2: audiences and networks ------------------------------------------
+
+
+class Persona(Model):
+    id: Slug
+    name: Annotated[str, Field(min_length=2, max_length=120)]
+    description: LongText = ""
+    needs: list[ShortText] = Field(default_factory=list)
+    networks: list[NetworkId] = Field(default_factory=list)
+
+
+class NetworkRole(Model):
+    network: NetworkId
+    role: NetworkRoleId
+    personas: list[Slug] = Field(default_factory=list)
+    hours_per_week: Annotated[float, Field(ge=0, le=80)] = 0
+
+
+# --- Stage 3: content plan -----------------------------------------------------
+
+
+class Pillar(Model):
+    id: Slug
+    name: Annotated[str, Field(min_length=2, max_length=120)]
+    share: Annotated[float, Field(ge=0, le=100)]
+
+
+class CalendarEntry(Model):
+    day: date
+    network: NetworkId
+    pillar: Slug
+    format: ShortText = ""
+    idea: LongText = ""
+
+
+class ContentPlan(Model):
+    pillars: list[Pillar] = Field(default_factory=list)
+    voice: LongText = ""
+    words_avoid: list[ShortText] = Field(default_factory=list)
+    calendar: list[CalendarEntry] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _pillars(self):
+        _unique(self.pillars, "id", "pillars")
+        total = sum(p.share for p in self.pillars)
+        if self.pillars and abs(total - 100) > 0.5:
+            fail("mix_total", "pillars", total=round(total, 1))
+        return self
+
+
+# --- Stage 4: community response -----------------------------------------------
+
+
+class ResponseRule(Model):
+    category: MessageCategory
+    department: ShortText = ""
+    max_hours: Annotated[float, Field(gt=0, le=720)]
+    template: LongText = ""
+
+
+# --- Stage 5: crisis ----------------------------------------------------------
+
+
+class CrisisContact(Model):
+    role: Annotated[str, Field(min_length=2, max_length=120)]
+    name: ShortText = ""
+    reach_by: ShortText = ""
+
+
+class CrisisLevel(Model):
+    level: Annotated[int, Field(ge=1, le=4)]
+    triggers: list[ShortText] = Field(default_factory=list)
+    owner: ShortText = ""
+    holding_statement: dict[Lang, LongText] = Field(default_factory=dict)
+
+
+class CrisisProtocol(Model):
+    levels: list[CrisisLevel] = Field(default_factory=list)
+    contacts: list[CrisisContact] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _levels_unique(self):
+        _unique(self.levels, "level", "levels")
+        return self
+
+
+class CrisisRun(Model):
+    scenario: Slug
+    started: datetime
+    seed: NonNegativeInt = 0
+    score: Annotated[float, Field(ge=0, le=100)] | None = None
+    notes: LongText = ""
+
+
+# --- Stage 6: evaluation and self-assessment -----------------------------------
+
+
+class Evaluation(Model):
+    period_start: date | None = None
+    period_end: date | None = None
+    conclusions: LongText = ""
+    changes: list[ShortText] = Field(default_factory=list)
+
+
+class CompetencyRating(Model):
+    area: CompetencyArea
+    level: Annotated[int, Field(ge=1, le=5)]
+    evidence: LongText = ""
+
+
+class Workbook(Model):
+    """One organization's strategy, as one trainee (or team) builds it."""
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    trainee: ShortText = ""
+    org_id: ShortText = ""
+    lang: Lang = "es"
+    created: datetime
+    updated: datetime
+    profile: Profile
+    metrics: list[ChannelMonth] = Field(default_factory=list)
+    listening: list[ListeningFinding] = Field(default_factory=list)
+    objectives: list[Objective] = Field(default_factory=list)
+    informants: list[Informant] = Field(default_factory=list)
+    advocates: list[Advocate] = Field(default_factory=list)
+    audiences: list[Persona] = Field(default_factory=list)
+    networks: list[NetworkRole] = Field(default_factory=list)
+    content_plan: ContentPlan = Field(default_factory=ContentPlan)
+    response_playbook: list[ResponseRule] = Field(default_factory=list)
+    crisis_protocol: CrisisProtocol = Field(default_factory=CrisisProtocol)
+    crisis_runs: list[CrisisRun] = Field(default_factory=list)
+    evaluation: Evaluation = Field(default_factory=Evaluation)
+    self_assessment: list[CompetencyRating] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _cross_references(self):
+        seen = set()
+        for index, row in enumerate(self.metrics):
+            key = (row.network, row.month)
+            if key in seen:
+                fail("duplicate", f"metrics[{index}]", value=f"{row.network} {row.month:%Y-%m}")
+            seen.add(key)
+        _unique(self.objectives, "id", "objectives")
+        _unique(self.audiences, "id", "audiences")
+        _unique(self.self_assessment, "area", "self_assessment")
+        goals = {g.id for g in self.profile.goals}
+        for index, obj in enumerate(self.objectives):
+            if obj.goal_id is not None and obj.goal_id not in goals:
+                fail("unknown_goal", f"objectives[{index}].goal_id", value=obj.goal_id)
+        personas = {p.id for p in self.audiences}
+        for index, role in enumerate(self.networks):
+            for pid in role.personas:
+                if pid not in personas:
+                    fail("unknown_persona", f"networks[{index}].personas", value=pid)
+        pillars = {p.id for p in self.content_plan.pillars}
+        for index, entry in enumerate(self.content_plan.calendar):
+            if entry.pillar not in pillars:
+                fail("unknown_pillar", f"content_plan.calendar[{index}].pillar", value=entry.pillar)
+        return self

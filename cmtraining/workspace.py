@@ -1,0 +1,93 @@
+"""The workspace: one folder, one YAML workbook per trainee.
+
+A workbook is named by an id (a slug such as ``ana-garcia``) that maps to
+``<workspace>/<id>.yaml``. Ids come from URLs, so they are checked against a
+strict pattern: a trainee can never reach a file outside the workspace.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from cmtraining.errors import CmtrainingError, ParameterError
+from cmtraining.paths import workspace_dir
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
+
+
+def slugify(text: str) -> str:
+    """'Ana García López' -> 'ana-garcia-lopez' (ASCII, hyphens, at most 48)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:48].strip("-")
+
+
+def is_workbook_id(value: str) -> bool:
+    return bool(ID_PATTERN.match(value))
+
+
+def path_for(workbook_id: str, workspace: Path | None = None) -> Path:
+    if not is_workbook_id(workbook_id):
+        raise ParameterError("error.workbook_id", value=workbook_id)
+    return (workspace or workspace_dir()) / f"{workbook_id}.yaml"
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    path: Path
+    trainee: str
+    organization: str
+    updated: str
+
+
+def list_workbooks(workspace: Path | None = None) -> list[Entry]:
+    """Workbooks in the workspace, newest first; unreadable files are skipped."""
+    from cmtraining.workbook.store import load
+
+    folder = workspace or workspace_dir()
+    entries = []
+    for path in folder.glob("*.yaml"):
+        if not is_workbook_id(path.stem):
+            continue
+        try:
+            wb = load(path)
+        except CmtrainingError:
+            continue
+        entries.append(Entry(path.stem, path, wb.trainee, wb.profile.name, wb.updated.isoformat()))
+    return sorted(entries, key=lambda e: e.updated, reverse=True)
+
+
+def create_workbook(trainee: str, org_id: str | None, *, lang: str = "es",
+                    workspace: Path | None = None) -> Entry:
+    """Create a workbook for `trainee` from a sample organization (or blank).
+
+    The id is the trainee's name as a slug; if taken, a numeric suffix is
+    added, so two trainees called Ana never share a file.
+    """
+    from cmtraining.i18n import check_lang
+    from cmtraining.samples.organizations import blank_workbook, sample_workbook
+    from cmtraining.workbook.store import locked, save
+
+    lang = check_lang(lang)
+    name = trainee.strip()
+    base = slugify(name)
+    if len(name) < 2 or not base:
+        raise ParameterError("error.trainee_name", value=trainee, lang=lang)
+    wb = (sample_workbook(org_id, trainee=name, lang=lang) if org_id
+          else blank_workbook(trainee=name, lang=lang))
+    folder = workspace or workspace_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    # hold a workspace-wide lock while choosing the id, so that two
+    # trainees typing the same name at once get two different files
+    with locked(folder / ".workspace", lang=lang):
+        candidate, n = base, 1
+        while (folder / f"{candidate}.yaml").exists():
+            n += 1
+            candidate = f"{base[:44]}-{n}"
+        path = folder / f"{candidate}.yaml"
+        save(wb, path, lang=lang, touch=False)
+    return Entry(candidate, path, wb.trainee, wb.profile.name, wb.updated.isoformat())
