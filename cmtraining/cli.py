@@ -34,8 +34,9 @@ def build_cli(lang: str) -> click.Group:
 
     @click.group(help=t("cli.help", lang), context_settings={"help_option_names": ["-h", "--help"]})
     @click.version_option(package_name="cmtraining")
-    def cli():
-        pass
+    @lang_option
+    def cli(lang):
+        """--lang here only picks the language of help and messages (read before parsing)."""
 
     @cli.command("orgs", help=t("cli.orgs.help", lang))
     @lang_option

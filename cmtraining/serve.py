@@ -53,8 +53,13 @@ def prelaunch_hook(req, notebook, cwd):
     except CmtrainingError as exc:
         req.set_status(400)
         return error_notebook(exc, lang)
+    # the normalization papermill's own loader applies before parameterizing
+    notebook.metadata.setdefault("papermill", {})
+    for cell in notebook.cells:
+        cell.metadata.setdefault("tags", [])
+        cell.metadata.setdefault("papermill", {})
     kernel = notebook.metadata.get("kernelspec", {}).get("name", "python3")
-    return parameterize_notebook(notebook, values, kernel_name=kernel, report_mode=False)
+    return parameterize_notebook(notebook, values, kernel_name=kernel, language="python")
 
 
 def free_port(host: str, preferred: int) -> int:

@@ -20,7 +20,8 @@ STYLE = """
 .cm-banner { background: #fff4e5; border-left: 4px solid #f29900; padding: .5em .8em; }
 .cm-ok { color: #137333; }
 .cm-error { color: #b3261e; white-space: pre-wrap; }
-.cm-stages li { margin: .25em 0; }
+.cm-stages li { margin: .35em 0; font-size: 1.05em; }
+.cm-app a, a.cm-stage, .cm-stages a { color: #0b57d0; text-decoration: underline; }
 .cm-table { border-collapse: collapse; }
 .cm-table td, .cm-table th { padding: .25em .6em; border-bottom: 1px solid #ddd; text-align: right; }
 .cm-table td:first-child, .cm-table th:first-child { text-align: left; }

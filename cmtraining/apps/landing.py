@@ -37,8 +37,8 @@ class LandingApp(widgets.VBox):
 
         self.existing = widgets.Dropdown(options=[], layout=widgets.Layout(width="60%"))
         self.existing.add_class("cm-existing")
-        self.open = widgets.Button(description=t("landing.open", lang), icon="folder-open")
-        self.open.on_click(self._on_open)
+        self.open_button = widgets.Button(description=t("landing.open", lang), icon="folder-open")
+        self.open_button.on_click(self._on_open)
         self.status = Status(lang)
         self.current_label = widgets.HTML()
         self.stages = widgets.HTML()
@@ -55,7 +55,7 @@ class LandingApp(widgets.VBox):
         ])
         pick_box = widgets.VBox([
             widgets.HTML(f"<h2>{html.escape(t('landing.pick_title', lang))}</h2>"),
-            widgets.HBox([self.existing, self.open]),
+            widgets.HBox([self.existing, self.open_button]),
         ])
         super().__init__([
             header(t("landing.title", lang), t("landing.intro", lang), "index", params, lang),
@@ -68,9 +68,12 @@ class LandingApp(widgets.VBox):
         entries = list_workbooks()
         self.existing.options = [
             (f"{e.trainee or e.id} — {e.organization} ({e.id})", e.id) for e in entries]
-        self.existing.disabled = self.open.disabled = not entries
-        if self.current in {e.id for e in entries}:
+        self.existing.disabled = self.open_button.disabled = not entries
+        ids = [e.id for e in entries]
+        if self.current in ids:
             self.existing.value = self.current
+        elif ids:
+            self.existing.value = ids[0]
 
     def _on_sample(self, change) -> None:
         if change["new"] != BLANK and not self.current:

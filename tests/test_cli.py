@@ -1,0 +1,103 @@
+"""The `cmtraining` command as a facilitator runs it: clear output, exit 2 on bad input."""
+
+from __future__ import annotations
+
+import pytest
+import yaml
+
+from .conftest import run_cli
+
+
+def assert_clean_failure(result, needle):
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert needle in result.stderr
+
+
+def test_new_then_validate(tmp_path):
+    out = tmp_path / "w.yaml"
+    created = run_cli("new", "--org", "ngo", "--out", str(out))
+    assert created.returncode == 0, created.stderr
+    assert "Cuaderno creado" in created.stdout
+    checked = run_cli("validate", str(out))
+    assert checked.returncode == 0
+    assert "correcto" in checked.stdout and "Fundación Raíces Comunes" in checked.stdout
+
+
+def test_new_in_the_workspace_and_in_english(workspace):
+    result = run_cli("new", "--blank", "--trainee", "Ana García", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert (workspace / "ana-garcia.yaml").exists()
+    assert "Workbook created" in result.stdout
+    again = run_cli("new", "--org", "cafe", "--trainee", "Ana García")
+    assert (workspace / "ana-garcia-2.yaml").exists(), again.stderr
+
+
+def test_new_refuses_to_overwrite(tmp_path):
+    out = tmp_path / "w.yaml"
+    out.write_text("mine", encoding="utf-8")
+    assert_clean_failure(run_cli("new", "--org", "ngo", "--out", str(out)), "--force")
+    assert out.read_text(encoding="utf-8") == "mine"
+    assert run_cli("new", "--org", "ngo", "--out", str(out), "--force").returncode == 0
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["new", "--org", "nope", "--out", "x.yaml"], "No hay ninguna organización de ejemplo «nope»"),
+    (["new", "--out", "x.yaml"], "--org ID o --blank"),
+    (["validate", "missing.yaml"], "No existe el cuaderno missing.yaml"),
+    (["serve", "--host", "0.0.0.0"], "hace falta --token"),
+])
+def test_bad_input_is_one_clear_message(args, needle, tmp_path):
+    assert_clean_failure(run_cli(*args, cwd=tmp_path), needle)
+    assert not (tmp_path / "x.yaml").exists()
+
+
+def test_unknown_language_is_refused():
+    result = run_cli("new", "--org", "ngo", "--out", "x.yaml", "--lang", "fr")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "fr" in result.stderr
+
+
+def test_corrupted_workbook_lists_every_problem(tmp_path):
+    out = tmp_path / "w.yaml"
+    run_cli("new", "--org", "saas", "--out", str(out))
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    data["profile"]["size"] = "huge"
+    data["metrics"][3]["posts"] = "many"
+    out.write_text(yaml.safe_dump(data), encoding="utf-8")
+    result = run_cli("validate", str(out), "--lang", "en")
+    assert_clean_failure(result, "2 problem(s)")
+    assert "profile.size: “huge” is not valid" in result.stderr
+    assert "metrics[3].posts: a number was expected" in result.stderr
+
+
+def test_truncated_yaml_is_a_clear_error(tmp_path):
+    out = tmp_path / "w.yaml"
+    run_cli("new", "--org", "ngo", "--out", str(out))
+    out.write_text(out.read_text(encoding="utf-8")[:300] + "\n  - [", encoding="utf-8")
+    assert_clean_failure(run_cli("validate", str(out)), "no es YAML válido")
+
+
+def test_newer_schema_via_cli(tmp_path):
+    out = tmp_path / "w.yaml"
+    run_cli("new", "--org", "ngo", "--out", str(out))
+    out.write_text(out.read_text(encoding="utf-8").replace("schema_version: 1", "schema_version: 3"),
+                   encoding="utf-8")
+    assert_clean_failure(run_cli("validate", str(out)), "versión más nueva de cmtraining")
+
+
+def test_help_in_both_languages():
+    es = run_cli("--help")
+    en = run_cli("--lang", "en", "--help")
+    assert es.returncode == en.returncode == 0
+    assert "cuadernos de formación" in es.stdout and "serve" in es.stdout
+    assert "training and strategy workbooks" in en.stdout
+    sub = run_cli("new", "--help", "--lang", "en")
+    assert "--org" in sub.stdout and "sample organization" in sub.stdout
+
+
+def test_orgs_lists_the_samples():
+    result = run_cli("orgs", "--lang", "en")
+    assert result.returncode == 0
+    for org in ("ngo", "cafe", "library", "saas"):
+        assert org in result.stdout

@@ -1,0 +1,68 @@
+"""Shipped data: a complete, sourced network catalogue and regenerable samples."""
+
+from __future__ import annotations
+
+from typing import get_args
+
+from cmtraining.networks import catalogue
+from cmtraining.samples import list_organizations, load_metrics, load_organization
+from cmtraining.samples.generator import metrics_csv
+from cmtraining.workbook.models import NetworkId
+
+
+def test_catalogue_covers_every_network_with_sources():
+    cat = catalogue()
+    assert set(cat.networks) == set(get_args(NetworkId))
+    for nid, net in cat.networks.items():
+        for ref in net.sources():
+            source = cat.sources[ref]
+            assert source.year >= 2015, (nid, ref)
+            assert source.title, (nid, ref)
+            if source.kind == "assumption":
+                assert len(source.note) > 20, f"{ref}: an assumption must say why"
+        assert len(net.best_uses.es) == len(net.best_uses.en) >= 2, nid
+        assert net.text_limit.value > 0 and 0 < net.engagement_rate.value < 0.2, nid
+
+
+def test_catalogue_figures_are_plausible():
+    cat = catalogue()
+    assert cat.networks["x"].text_limit.value == 280
+    assert cat.networks["bluesky"].text_limit.value == 300
+    assert cat.networks["threads"].text_limit.value == 500
+    # TikTok's typical engagement outpaces Facebook's by an order of magnitude (Rival IQ)
+    assert cat.networks["tiktok"].engagement_rate.value > 10 * cat.networks["facebook"].engagement_rate.value
+
+
+def test_at_least_four_organizations_of_different_kinds():
+    orgs = [load_organization(o) for o in list_organizations()]
+    assert len(orgs) >= 4
+    assert len({o.profile.kind for o in orgs}) >= 4
+    assert all(o.title.es and o.title.en and o.profile.goals for o in orgs)
+
+
+def test_each_organization_has_twelve_months_per_network():
+    for org_id in list_organizations():
+        org = load_organization(org_id)
+        rows = load_metrics(org_id)
+        for net in org.generator.networks:
+            months = [r.month for r in rows if r.network == net]
+            assert len(months) == 12 == len(set(months)), (org_id, net)
+
+
+def test_shipped_metrics_are_exactly_what_the_seeded_generator_writes():
+    for org_id in list_organizations():
+        org = load_organization(org_id)
+        shipped = (org.folder / "metrics.csv").read_text(encoding="utf-8")
+        assert metrics_csv(org) == shipped, f"{org_id}: run `make samples`"
+
+
+def test_generated_engagement_is_near_the_catalogue_benchmark():
+    """Per-post engagement by followers stays within 3x of the network's median."""
+    for org_id in list_organizations():
+        org = load_organization(org_id)
+        for net_id in org.generator.networks:
+            rows = [r for r in load_metrics(org_id) if r.network == net_id and r.posts]
+            rate = sum((r.reactions + r.comments + r.shares) / r.posts / r.followers
+                       for r in rows) / len(rows)
+            bench = catalogue().networks[net_id].engagement_per_follower()
+            assert bench / 3 < rate < bench * 3, (org_id, net_id, rate, bench)
