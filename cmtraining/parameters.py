@@ -127,10 +127,14 @@ class Contract:
         return values
 
     def cell_source(self) -> str:
-        """The notebook's `parameters` cell: `name = default  # type: help`."""
+        """The notebook's `parameters` cell: `name: type = default  # help`.
+
+        That is the form papermill's own inspection reads (name, type, default,
+        help), so `papermill --help-notebook` shows the same contract.
+        """
         lines = ["# Parameters: declared in cmtraining.parameters; a test keeps this cell in sync."]
         for p in self.params:
-            lines.append(f"{p.name} = {p.default!r}  # {p.type.__name__}: {p.help('en')}")
+            lines.append(f"{p.name}: {p.type.__name__} = {p.default!r}  # {p.help('en')}")
         return "\n".join(lines)
 
 

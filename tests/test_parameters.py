@@ -63,9 +63,17 @@ def _parameters_cell(stem):
 def test_each_notebook_parameters_cell_matches_its_declaration(stem):
     source = _parameters_cell(stem)
     assert source == contract(stem).cell_source()
-    # and it is what papermill will see: plain assignments of the declared defaults
-    assigned = {n.targets[0].id: ast.literal_eval(n.value) for n in ast.parse(source).body}
+    assigned = {n.target.id: ast.literal_eval(n.value) for n in ast.parse(source).body}
     assert assigned == contract(stem).defaults()
+    # and papermill's own inspection reads the same names, types, defaults and help
+    import papermill as pm
+
+    seen = pm.inspect_notebook(str(ROOT / "notebooks" / f"{stem}.ipynb"))
+    for param in contract(stem).params:
+        info = seen[param.name]
+        assert info["inferred_type_name"] == param.type.__name__
+        assert ast.literal_eval(info["default"]) == param.default
+        assert info["help"] == param.help("en")
 
 
 def test_every_served_notebook_has_a_contract():

@@ -21,7 +21,6 @@ from pathlib import Path
 
 import yaml
 from filelock import FileLock, Timeout
-
 from pydantic import ValidationError
 
 from cmtraining.errors import LockTimeoutError, WorkbookFileError, WorkbookValidationError

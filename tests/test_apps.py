@@ -1,0 +1,93 @@
+"""The stage apps driven in-process, the way a widget front-end drives them."""
+
+from __future__ import annotations
+
+from cmtraining.apps.landing import BLANK
+from cmtraining.apps.landing import build_app as landing
+from cmtraining.apps.profile import build_app as profile
+from cmtraining.session import open_session
+from cmtraining.workbook import load
+from cmtraining.workspace import create_workbook
+
+
+def test_each_profile_edit_is_saved(workspace):
+    entry = create_workbook("Ana", "ngo")
+    app = profile(open_session("00-profile", workbook=entry.id, lang="en"))
+    app.name.value = "Fundación Raíces"
+    app.kind.value = "education"
+    app.country.value = "AR"
+    app.mission.value = "Refuerzo escolar gratuito."
+    wb = load(entry.path)
+    assert (wb.profile.name, wb.profile.kind, wb.profile.country, wb.profile.mission) == (
+        "Fundación Raíces", "education", "AR", "Refuerzo escolar gratuito.")
+    assert "Saved at" in app.status.value
+
+
+def test_invalid_edit_is_explained_and_not_saved(workspace):
+    entry = create_workbook("Ana", "ngo")
+    before = entry.path.read_bytes()
+    app = profile(open_session("00-profile", workbook=entry.id, lang="es"))
+    app.name.value = "X"
+    assert "profile.name: demasiado corto" in app.status.value
+    assert entry.path.read_bytes() == before
+
+
+def test_goals_can_be_added_and_removed(workspace):
+    entry = create_workbook("Ana", "cafe")
+    app = profile(open_session("00-profile", workbook=entry.id, lang="es"))
+    app.new_goal.value = "Abrir un segundo local"
+    app.add_goal.click()
+    goals = load(entry.path).profile.goals
+    assert goals[-1].text == "Abrir un segundo local" and goals[-1].id == "abrir-un-segundo-local"
+    assert len(app.goals_box.children) == 4
+    first = goals[0].id
+    app.goals_box.children[0].children[1].click()
+    assert first not in {g.id for g in load(entry.path).profile.goals}
+
+
+def test_preview_is_read_only():
+    app = profile(open_session("00-profile", org="library", lang="es"))
+    assert app.name.disabled and app.add_goal.disabled
+    assert app.name.value == "Biblioteca Pública Municipal Sor Juana"
+
+
+def test_baseline_chart_and_table_follow_the_metric():
+    app = profile(open_session("00-profile", org="saas", lang="en"))
+    first = bytes(app.chart.value)
+    assert first.startswith(b"\x89PNG")
+    app.metric.value = "engagement_rate_reach"
+    assert bytes(app.chart.value) != first
+    assert "LinkedIn" in app.table.value and "%" in app.table.value
+
+
+def test_landing_creates_and_links_a_workbook(workspace):
+    app = landing(lang="es")
+    assert "00-profile.ipynb?org=ngo&amp;lang=es" in app.stages.value
+    app.trainee.value = "Marta Núñez"
+    app.sample.value = "cafe"
+    app.create.click()
+    assert (workspace / "marta-nunez.yaml").exists()
+    assert load(workspace / "marta-nunez.yaml").org_id == "cafe"
+    assert "00-profile.ipynb?workbook=marta-nunez&amp;lang=es" in app.stages.value
+    assert app.existing.value == "marta-nunez"
+
+
+def test_landing_blank_workbook_and_bad_name(workspace):
+    app = landing(lang="en")
+    app.trainee.value = " "
+    app.create.click()
+    assert "Type your name" in app.status.value
+    assert list(workspace.glob("*.yaml")) == []
+    app.trainee.value = "Joe"
+    app.sample.value = BLANK
+    app.create.click()
+    assert load(workspace / "joe.yaml").profile.name == "My organization"
+
+
+def test_landing_picks_an_existing_workbook(workspace):
+    create_workbook("Ana", "ngo")
+    create_workbook("Luis", "library")
+    app = landing(lang="es")
+    app.existing.value = "luis"
+    app.open_button.click()
+    assert "workbook=luis" in app.stages.value

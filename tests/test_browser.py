@@ -1,0 +1,160 @@
+"""The served apps in a real browser: Voila + Playwright on Debian's chromium."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+
+from .conftest import ARTIFACTS, ROOT, run_cli
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+WAIT_MS = 90_000  # generous: a cold kernel on a loaded 2-core machine
+
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian's chromium is not installed (make test installs it)", allow_module_level=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(predicate, timeout=60.0, step=0.2):
+    """Poll until predicate() is truthy (a wait, not a timed assertion)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return predicate()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    workspace = tmp_path_factory.mktemp("served-workspace")
+    port = free_port()
+    env = {**os.environ, "CMTRAINING_WORKSPACE": str(workspace)}
+    log = open(workspace.parent / "voila.log", "w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cmtraining.cli", "serve", "--port", str(port),
+         "--workspace", str(workspace)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+
+    def up():
+        try:
+            urllib.request.urlopen(base + "/voila/render/index.ipynb?lang=fr", timeout=5)
+        except urllib.error.HTTPError as exc:
+            return exc.code == 400
+        except OSError:
+            return False
+        return False
+
+    assert wait_for(up, timeout=120), (workspace.parent / "voila.log").read_text()
+    yield {"base": base, "workspace": workspace, "env": env}
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1200, "height": 1000}, locale="es-ES")
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def test_trainee_edits_the_organization_name_and_it_is_saved(server, page):
+    run_cli("new", "--org", "ngo", "--trainee", "Ana García", env=server["env"])
+    path = server["workspace"] / "ana-garcia.yaml"
+    page.goto(f"{server['base']}/voila/render/00-profile.ipynb?workbook=ana-garcia")
+    name = page.locator(".cm-field-name input")
+    name.wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("Perfil de la organización y escucha").first.is_visible()
+    name.fill("Fundación Raíces Comunes de Aragón")
+    name.press("Enter")
+    saved = wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))["profile"]["name"]
+                     == "Fundación Raíces Comunes de Aragón")
+    assert saved, "the YAML on disk did not change"
+    page.get_by_text("Guardado a las").wait_for(timeout=WAIT_MS)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "profile-es.png"), full_page=True)
+
+
+def test_bad_name_shows_the_reason_and_keeps_the_file(server, page):
+    run_cli("new", "--org", "cafe", "--trainee", "Luis", env=server["env"])
+    path = server["workspace"] / "luis.yaml"
+    before = path.read_bytes()
+    page.goto(f"{server['base']}/voila/render/00-profile.ipynb?workbook=luis&lang=en")
+    name = page.locator(".cm-field-name input")
+    name.wait_for(timeout=WAIT_MS)
+    name.fill("")
+    name.press("Enter")
+    page.get_by_text("profile.name: too short").wait_for(timeout=WAIT_MS)
+    assert path.read_bytes() == before
+
+
+def test_english_through_the_url(server, page):
+    page.goto(f"{server['base']}/voila/render/00-profile.ipynb?org=saas&lang=en")
+    page.get_by_text("Organization profile and listening").first.wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("Starting point on social media").is_visible()
+    assert page.locator(".cm-field-name input").input_value() == "Tallyfold Analytics Ltd"
+    assert page.locator(".cm-field-name input").is_disabled()  # preview: read-only
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "profile-en.png"), full_page=True)
+
+
+def test_a_refused_parameter_explains_itself_before_any_cell_runs(server, page):
+    response = page.goto(f"{server['base']}/voila/render/00-profile.ipynb?org=nope&lang=en")
+    assert response.status == 400
+    page.get_by_text("This page cannot be opened").wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("There is no sample organization").count() == 0  # not from app code
+    assert page.get_by_text("Value “nope” is not allowed for “org”").is_visible()
+
+
+def test_landing_creates_a_workbook_and_opens_a_stage(server, page):
+    page.goto(f"{server['base']}/voila/render/index.ipynb")
+    trainee = page.locator(".cm-trainee input")
+    trainee.wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("El recorrido").is_visible()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "landing-es.png"), full_page=True)
+    trainee.fill("Carmen Ruiz")
+    page.locator("button.cm-create").click()
+    assert wait_for(lambda: (server["workspace"] / "carmen-ruiz.yaml").exists())
+    link = page.locator('a.cm-stage[data-stage="00-profile"]')
+    wait_for(lambda: "workbook=carmen-ruiz" in (link.get_attribute("href") or ""), timeout=30)
+    link.click()
+    page.locator(".cm-field-name input").wait_for(timeout=WAIT_MS)
+    assert page.get_by_text("Cuaderno de Carmen Ruiz (carmen-ruiz)").is_visible()
+
+
+def test_language_switch_link(server, page):
+    page.goto(f"{server['base']}/voila/render/index.ipynb")
+    page.locator("a.cm-lang[hreflang=en]").click()
+    page.get_by_text("The journey").wait_for(timeout=WAIT_MS)
+    assert "lang=en" in page.url

@@ -1,0 +1,67 @@
+"""Stage notebooks executed with papermill, as a facilitator prepares them."""
+
+from __future__ import annotations
+
+import json
+
+import papermill as pm
+import pytest
+
+from cmtraining.workbook import load
+from cmtraining.workspace import create_workbook
+
+from .conftest import ROOT
+
+pytestmark = pytest.mark.notebook
+NB = ROOT / "notebooks"
+
+
+def outputs_text(path) -> str:
+    """Cell outputs plus the saved widget state (what the app displayed)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    chunks = [json.dumps(nb["metadata"].get("widgets", {}), ensure_ascii=False)]
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            chunks.append(json.dumps(out, ensure_ascii=False))
+    return "\n".join(chunks)
+
+
+@pytest.mark.parametrize("lang, title", [("es", "Perfil de la organización"),
+                                         ("en", "Organization profile")])
+def test_profile_runs_in_both_languages(tmp_path, lang, title):
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(NB / "00-profile.ipynb"), str(out), parameters={"org": "ngo", "lang": lang},
+                        progress_bar=False, cwd=str(tmp_path))
+    assert "Fundación Raíces Comunes" in outputs_text(out)
+    assert title in outputs_text(out)
+
+
+def test_profile_opens_a_trainees_workbook(workspace, tmp_path):
+    entry = create_workbook("Lucía", "library", lang="es")
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(NB / "00-profile.ipynb"), str(out),
+                        parameters={"workbook": entry.id, "lang": "es"}, progress_bar=False)
+    text = outputs_text(out)
+    assert "Biblioteca Pública Municipal Sor Juana" in text and "lucia" in text
+    assert load(entry.path).trainee == "Lucía"  # reading never rewrites
+
+
+def test_bad_parameter_stops_before_the_app_runs(tmp_path):
+    out = tmp_path / "out.ipynb"
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        pm.execute_notebook(str(NB / "00-profile.ipynb"), str(out), parameters={"lang": "fr"},
+                            progress_bar=False)
+    assert "ParameterError" in info.value.ename
+    assert "«fr» no admitido para «lang»" in info.value.evalue
+    assert info.value.exec_count == 3  # parameters, injected parameters, then the check
+
+
+def test_landing_lists_the_journey(workspace, tmp_path):
+    create_workbook("Ana", "ngo")
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(NB / "index.ipynb"), str(out), parameters={"lang": "en"},
+                        progress_bar=False)
+    text = outputs_text(out)
+    assert "The journey" in text and "Organization profile and listening" in text
+    assert "00-profile.ipynb?workbook=ana" not in text  # no workbook chosen yet: preview links
+    assert "00-profile.ipynb?org=ngo&amp;lang=en" in text
