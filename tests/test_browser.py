@@ -124,6 +124,11 @@ def test_english_through_the_url(server, page):
     assert page.get_by_text("Starting point on social media").is_visible()
     assert page.locator(".cm-field-name input").input_value() == "Tallyfold Analytics Ltd"
     assert page.locator(".cm-field-name input").is_disabled()  # preview: read-only
+    # the baseline chart is drawn after the form is interactive, then shows up
+    chart = page.locator(".cm-profile-app img.widget-image").first
+    chart.wait_for(timeout=WAIT_MS)
+    assert wait_for(lambda: chart.evaluate("img => img.complete && img.naturalWidth > 400"), timeout=60)
+    assert page.get_by_text("Drawing the chart").count() == 0
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "profile-en.png"), full_page=True)
 

@@ -43,10 +43,10 @@ class LandingApp(widgets.VBox):
         self.current_label = widgets.HTML()
         self.stages = widgets.HTML()
         self.stages.add_class("cm-stages-box")
+        self.top = widgets.HTML()
         self._refresh_existing()
         self._render()
 
-        params = {"workbook": self.current, "org": self.org, "lang": lang}
         create_box = widgets.VBox([
             widgets.HTML(f"<h2>{html.escape(t('landing.new_title', lang))}</h2>"),
             widgets.HBox([labelled(self.trainee, t("landing.trainee", lang)),
@@ -58,8 +58,7 @@ class LandingApp(widgets.VBox):
             widgets.HBox([self.existing, self.open_button]),
         ])
         super().__init__([
-            header(t("landing.title", lang), t("landing.intro", lang), "index", params, lang),
-            create_box, pick_box, self.status, self.current_label,
+            self.top, create_box, pick_box, self.status, self.current_label,
             widgets.HTML(f"<h2>{html.escape(t('landing.journey', lang))}</h2>"), self.stages,
         ], layout=widgets.Layout(max_width="1000px"))
         self.add_class("cm-landing")
@@ -110,6 +109,8 @@ class LandingApp(widgets.VBox):
             title = load_organization(self.org).title.model_dump()[lang]
             self.current_label.value = (
                 f"<p class='cm-banner'>{html.escape(t('landing.preview', lang, org=title))}</p>")
+        self.top.value = header(t("landing.title", lang), t("landing.intro", lang), "index",
+                                {**params, "lang": lang}, lang).value
         items = []
         for number, stage in enumerate(STAGES):
             name = html.escape(t(f"stage.{stage.key}", lang))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import os
+import threading
 
 import ipywidgets as widgets
 
@@ -39,7 +41,7 @@ def language_options(lang: str, current: str) -> list[tuple[str, str]]:
 class ProfileApp(widgets.VBox):
     """The profile form (each edit saved to the workbook) and the baseline."""
 
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, *, defer_chart: bool | None = None):
         self.session = session
         lang = self.lang = session.lang
         wb = session.workbook
@@ -96,8 +98,17 @@ class ProfileApp(widgets.VBox):
         self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.metric.observe(lambda _: self._draw(), names="value")
         self.table = widgets.HTML()
-        self._draw()
         self._render_table()
+        if defer_chart is None:
+            defer_chart = under_voila()
+        if defer_chart:
+            # matplotlib's import and first draw take about a second: let the
+            # form become interactive first and fill the chart in when ready
+            self.chart_note = widgets.HTML(f"<i class='cm-muted'>{html.escape(t('app.loading_chart', lang))}</i>")
+            threading.Thread(target=self._draw, name="cm-baseline-chart", daemon=True).start()
+        else:
+            self.chart_note = widgets.HTML()
+            self._draw()
 
         params = {"workbook": session.workbook_id, "org": session.org, "lang": lang}
         if session.workbook_id:
@@ -115,7 +126,7 @@ class ProfileApp(widgets.VBox):
             widgets.HTML(f"<h2>{html.escape(t('profile.section_profile', lang))}</h2>"), form,
             widgets.HTML(f"<h2>{html.escape(t('profile.section_baseline', lang))}</h2>"
                          f"<span class='cm-muted'>{html.escape(t('profile.baseline_help', lang))}</span>"),
-            self.metric, self.chart, self.table,
+            self.metric, self.chart_note, self.chart, self.table,
         ]
         super().__init__(children, layout=widgets.Layout(max_width="1000px"))
         self.add_class("cm-profile-app")
@@ -183,6 +194,7 @@ class ProfileApp(widgets.VBox):
 
     def _draw(self) -> None:
         self.chart.value = baseline_png(self.session.workbook.metrics, self.metric.value, self.lang)
+        self.chart_note.value = ""
 
     def _render_table(self) -> None:
         lang = self.lang
@@ -218,5 +230,10 @@ def fmt_pct(value: float | None, lang: str) -> str:
     return "—" if value is None else format_percent(value, format="#,##0.0 %", locale=lang)
 
 
-def build_app(session: Session) -> ProfileApp:
-    return ProfileApp(session)
+def under_voila() -> bool:
+    """Voila sets SERVER_SOFTWARE=voila/<version> in the kernels it starts."""
+    return os.environ.get("SERVER_SOFTWARE", "").startswith("voila/")
+
+
+def build_app(session: Session, *, defer_chart: bool | None = None) -> ProfileApp:
+    return ProfileApp(session, defer_chart=defer_chart)

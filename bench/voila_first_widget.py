@@ -1,0 +1,113 @@
+"""Voila: request to first interactive widget, ours against a one-slider floor.
+
+Starts two servers on loopback ports: `cmtraining serve` (our prelaunch hook,
+the profile app on a trainee's workbook) and plain Voila on a notebook that
+shows one bare `IntSlider` (the floor: kernel start, page and widget manager
+with nothing of ours). Playwright on Debian's chromium loads each page in a
+fresh context, alternating, and times `goto` to the first enabled input.
+Prints medians and the ratio (target: at most 1.5x). Never fails the build.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_http(url: str, timeout: float = 120) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except urllib.error.HTTPError:
+            return  # answering, even with an error status
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer")
+
+
+def main() -> dict:
+    from playwright.sync_api import sync_playwright
+
+    tmp = Path(tempfile.mkdtemp(prefix="cm-bench-"))
+    floor_dir = tmp / "floor"
+    floor_dir.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import ipywidgets as widgets\nwidgets.IntSlider()")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, floor_dir / "slider.ipynb")
+    workspace = tmp / "workspace"
+    env = {**os.environ, "CMTRAINING_WORKSPACE": str(workspace)}
+    subprocess.run([sys.executable, "-m", "cmtraining.cli", "new", "--org", "ngo", "--trainee",
+                    "bench"], env=env, check=True, capture_output=True)
+
+    p_ours, p_floor = free_port(), free_port()
+    servers = [
+        subprocess.Popen([sys.executable, "-m", "cmtraining.cli", "serve", "--port", str(p_ours),
+                          "--workspace", str(workspace)], env=env, cwd=ROOT,
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+        subprocess.Popen([sys.executable, "-m", "voila", str(floor_dir), f"--port={p_floor}",
+                          "--no-browser", "--Voila.ip=127.0.0.1", "--Voila.log_level=WARN"],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
+    ]
+    pages = {
+        "ours": (f"http://127.0.0.1:{p_ours}/voila/render/00-profile.ipynb?workbook=bench",
+                 ".cm-field-name input:enabled"),
+        "floor": (f"http://127.0.0.1:{p_floor}/voila/render/slider.ipynb",
+                  ".widget-slider .noUi-handle, .widget-slider input"),
+    }
+    times: dict[str, list[float]] = {"ours": [], "floor": []}
+    try:
+        for url, _ in pages.values():
+            wait_http(url.split("/voila/")[0] + "/voila/render/none.ipynb")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
+            for run in range(RUNS + 1):  # the first round warms caches and is dropped
+                for name in (("ours", "floor") if run % 2 else ("floor", "ours")):
+                    url, selector = pages[name]
+                    context = browser.new_context()
+                    page = context.new_page()
+                    start = time.perf_counter()
+                    page.goto(url, wait_until="commit")
+                    page.locator(selector).first.wait_for(state="visible", timeout=120_000)
+                    elapsed = time.perf_counter() - start
+                    context.close()
+                    if run:
+                        times[name].append(elapsed)
+            browser.close()
+    finally:
+        for proc in servers:
+            proc.terminate()
+            proc.wait(timeout=30)
+    result = {name: statistics.median(v) for name, v in times.items()}
+    result["ratio"] = result["ours"] / result["floor"]
+    print(f"Voila, request to first interactive widget (median of {RUNS}): "
+          f"profile app {result['ours']:.2f} s, one-slider floor {result['floor']:.2f} s, "
+          f"ratio {result['ratio']:.2f}x (target <= 1.5x)")
+    return result
+
+
+if __name__ == "__main__":
+    main()
