@@ -1,7 +1,9 @@
 """The message catalogue: every user-facing string, in Spanish and English.
 
-Catalogues are YAML files beside this module (`es.yaml`, `en.yaml`), nested
-maps flattened to dotted keys. Spanish is the default because the source
+Catalogues are YAML files beside this module: `es.yaml` and `en.yaml`, plus
+one pair per stage or engine (`es-<part>.yaml`, `en-<part>.yaml`) so that
+each module's strings live together; nested maps are flattened to dotted
+keys, and a key defined in two files is an error. Spanish is the default because the source
 material and most trainees are Spanish-speaking; `CMTRAINING_LANG` changes
 the default for a whole server or shell.
 """
@@ -45,13 +47,24 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
     return flat
 
 
+def catalogue_files(lang: str) -> list[Path]:
+    return [_HERE / f"{lang}.yaml", *sorted(_HERE.glob(f"{lang}-*.yaml"))]
+
+
 @cache
 def catalogue(lang: str) -> dict[str, str]:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(_HERE / f"{lang}.yaml", encoding="utf-8") as fh:
-        return _flatten(yaml.load(fh, Loader=loader) or {})
+    merged: dict[str, str] = {}
+    for path in catalogue_files(lang):
+        with open(path, encoding="utf-8") as fh:
+            part = _flatten(yaml.load(fh, Loader=loader) or {})
+        twice = set(part) & set(merged)
+        if twice:
+            raise ValueError(f"{path.name} redefines {sorted(twice)}")
+        merged.update(part)
+    return merged
 
 
 def placeholders(text: str) -> set[str]:
