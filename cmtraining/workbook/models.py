@@ -218,25 +218,47 @@ class Objective(Model):
 
 
 class Informant(Model):
+    """Someone who feeds the community manager with news from a department."""
+
     department: Annotated[str, Field(min_length=2, max_length=120)]
     person: ShortText = ""
     topics: list[ShortText] = Field(default_factory=list)
+    cadence: ShortText = ""
 
 
 class Advocate(Model):
+    """Staff advocacy: who takes part, how, under which guidelines."""
+
     person: Annotated[str, Field(min_length=2, max_length=120)]
+    department: ShortText = ""
     how: ShortText = ""
+    guidelines: LongText = ""
 
 
 # --- Stage 2: audiences and networks ------------------------------------------
 
 
 class Persona(Model):
+    """An audience the organization talks to (stage 2)."""
+
     id: Slug
     name: Annotated[str, Field(min_length=2, max_length=120)]
     description: LongText = ""
+    age_range: ShortText = ""
     needs: list[ShortText] = Field(default_factory=list)
+    questions: list[ShortText] = Field(default_factory=list)
+    expectations: LongText = ""
     networks: list[NetworkId] = Field(default_factory=list)
+
+
+class Prescriber(Model):
+    """A *prescriptor* (fan who vouches for the organization) or *dinamizador*."""
+
+    kind: Literal["prescriber", "energizer"]
+    network: NetworkId
+    who: Annotated[str, Field(min_length=2, max_length=200)]
+    where_to_find: ShortText = ""
+    note: LongText = ""
 
 
 class NetworkRole(Model):
@@ -257,16 +279,34 @@ class Pillar(Model):
 
 class CalendarEntry(Model):
     day: date
+    time: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] = "10:00"
     network: NetworkId
     pillar: Slug
     format: ShortText = ""
     idea: LongText = ""
+    note: ShortText = ""  # e.g. the holiday that day
+
+
+Register = Literal["formal", "neutral", "informal"]
+EmojiPolicy = Literal["none", "moderate", "free"]
+
+
+class StyleGuide(Model):
+    """Tone and style: how the organization speaks on social media."""
+
+    voice: LongText = ""
+    register: Register = "neutral"
+    words_use: list[ShortText] = Field(default_factory=list)
+    words_avoid: list[ShortText] = Field(default_factory=list)
+    emoji_policy: EmojiPolicy = "moderate"
+    neutral_on_politics_religion: bool = True
 
 
 class ContentPlan(Model):
     pillars: list[Pillar] = Field(default_factory=list)
-    voice: LongText = ""
-    words_avoid: list[ShortText] = Field(default_factory=list)
+    style: StyleGuide = Field(default_factory=StyleGuide)
+    #: posts per week the team can produce, per network
+    posts_per_week: dict[NetworkId, Annotated[int, Field(ge=0, le=70)]] = Field(default_factory=dict)
     calendar: list[CalendarEntry] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -355,6 +395,7 @@ class Workbook(Model):
     advocates: list[Advocate] = Field(default_factory=list)
     audiences: list[Persona] = Field(default_factory=list)
     networks: list[NetworkRole] = Field(default_factory=list)
+    prescribers: list[Prescriber] = Field(default_factory=list)
     content_plan: ContentPlan = Field(default_factory=ContentPlan)
     response_playbook: list[ResponseRule] = Field(default_factory=list)
     crisis_protocol: CrisisProtocol = Field(default_factory=CrisisProtocol)
