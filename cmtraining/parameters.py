@@ -141,6 +141,7 @@ class Contract:
 CONTRACTS: dict[str, Contract] = {
     "index": Contract("index", (WORKBOOK, ORG, LANG)),
     "00-profile": Contract("00-profile", (WORKBOOK, ORG, LANG)),
+    "01-objectives": Contract("01-objectives", (WORKBOOK, ORG, LANG)),
 }
 
 

@@ -18,12 +18,29 @@ CHART_METRICS = ("followers", "reach", "impressions", "engagements", "engagement
                  "posts", "link_clicks")
 
 
+#: metrics that `value` can compute from one month of channel totals
+MONTHLY_METRICS = ("followers", "posts", "reach", "impressions", "link_clicks", "engagements",
+                   "engagement_rate_reach", "engagement_rate_followers",
+                   "engagement_rate_impressions", "amplification_rate", "applause_rate",
+                   "conversation_rate")
+
+
 def value(row: ChannelMonth, metric: str) -> float | None:
+    """One month's value of `metric` (KPI formulas from `kpis`)."""
     eng = kpis.engagements(row.reactions, row.comments, row.shares)
-    if metric == "engagements":
-        return eng
-    if metric == "engagement_rate_reach":
-        return kpis.engagement_rate_by_reach(eng, row.reach)
+    computed = {
+        "engagements": lambda: eng,
+        "engagement_rate_reach": lambda: kpis.engagement_rate_by_reach(eng, row.reach),
+        "engagement_rate_followers": lambda: kpis.engagement_rate_by_followers(
+            eng, row.posts, row.followers),
+        "engagement_rate_impressions": lambda: kpis.engagement_rate_by_impressions(
+            eng, row.impressions),
+        "amplification_rate": lambda: kpis.amplification_rate(row.shares, row.posts, row.followers),
+        "applause_rate": lambda: kpis.applause_rate(row.reactions, row.posts, row.followers),
+        "conversation_rate": lambda: kpis.conversation_rate(row.comments, row.posts, row.followers),
+    }
+    if metric in computed:
+        return computed[metric]()
     return getattr(row, metric)
 
 

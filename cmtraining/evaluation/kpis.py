@@ -37,3 +37,19 @@ def engagement_rate_by_impressions(engagements: float, impressions: float) -> fl
 def audience_growth_rate(followers_start: float, followers_end: float) -> float | None:
     """(end - start) / start, net new followers over the period (Hootsuite, 2024)."""
     return _ratio(followers_end - followers_start, followers_start)
+
+
+def amplification_rate(shares: float, posts: int, followers: float) -> float | None:
+    """Shares per post / followers (Avinash Kaushik, "Best Social Media Metrics:
+    Conversation, Amplification, Applause, Economic Value", Occam's Razor, 2011)."""
+    return _ratio(shares / posts, followers) if posts else None
+
+
+def applause_rate(reactions: float, posts: int, followers: float) -> float | None:
+    """Reactions (likes) per post / followers (Kaushik, 2011)."""
+    return _ratio(reactions / posts, followers) if posts else None
+
+
+def conversation_rate(comments: float, posts: int, followers: float) -> float | None:
+    """Comments per post / followers (Kaushik, 2011)."""
+    return _ratio(comments / posts, followers) if posts else None

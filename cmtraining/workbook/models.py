@@ -295,7 +295,7 @@ class StyleGuide(Model):
     """Tone and style: how the organization speaks on social media."""
 
     voice: LongText = ""
-    register: Register = "neutral"
+    formality: Register = "neutral"
     words_use: list[ShortText] = Field(default_factory=list)
     words_avoid: list[ShortText] = Field(default_factory=list)
     emoji_policy: EmojiPolicy = "moderate"

@@ -1,0 +1,90 @@
+"""An editable table of records (informants, advocates, prescribers, pillars...).
+
+Each row is a line of widgets; every edit calls `on_change(rows)` with the
+whole list as plain dicts, and the caller saves it (one locked update).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import ipywidgets as widgets
+
+from cmtraining.i18n import t
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label_key: str
+    kind: str = "text"  # text | list (comma-separated) | choice | number
+    options: tuple = ()  # (label, value) pairs for choice
+    width: str = "180px"
+    default: Any = ""
+
+
+class RowsEditor(widgets.VBox):
+    def __init__(self, columns: list[Column], rows: list[dict], lang: str,
+                 on_change: Callable[[list[dict]], bool], *, disabled: bool = False):
+        self.columns, self.lang, self.on_change, self.disabled = columns, lang, on_change, disabled
+        self.rows = [dict(r) for r in rows]
+        self.add_button = widgets.Button(description=t("objectives.add_row", lang), icon="plus",
+                                         disabled=disabled)
+        self.add_button.on_click(self._add)
+        super().__init__()
+        self.add_class("cm-rows")
+        self._render()
+
+    def _widget(self, col: Column, value):
+        layout = widgets.Layout(width=col.width)
+        if col.kind == "choice":
+            w = widgets.Dropdown(options=list(col.options), value=value, layout=layout)
+        elif col.kind == "number":
+            w = widgets.FloatText(value=value, layout=layout)
+        else:
+            shown = ", ".join(value) if col.kind == "list" else value
+            w = widgets.Text(value=shown, continuous_update=False, layout=layout)
+        w.disabled = self.disabled
+        return w
+
+    def _render(self) -> None:
+        head = widgets.HBox([widgets.HTML(f"<b>{html.escape(t(c.label_key, self.lang))}</b>",
+                                          layout=widgets.Layout(width=c.width))
+                             for c in self.columns])
+        lines = [head] if self.rows else []
+        for index, row in enumerate(self.rows):
+            cells = []
+            for col in self.columns:
+                w = self._widget(col, row.get(col.name, col.default))
+                w.observe(lambda ch, i=index, c=col: self._edit(i, c, ch["new"]), names="value")
+                cells.append(w)
+            remove = widgets.Button(description=t("objectives.remove_row", self.lang),
+                                    icon="trash", disabled=self.disabled,
+                                    layout=widgets.Layout(width="100px"))
+            remove.on_click(lambda _, i=index: self._remove(i))
+            lines.append(widgets.HBox([*cells, remove]))
+        self.children = [*lines, self.add_button]
+
+    def _edit(self, index: int, col: Column, value) -> None:
+        if col.kind == "list":
+            value = [v.strip() for v in value.split(",") if v.strip()]
+        self.rows[index][col.name] = value
+        self.on_change([dict(r) for r in self.rows])
+
+    def _add(self, _button) -> None:
+        new = {c.name: ([] if c.kind == "list" else c.default) for c in self.columns}
+        if self.columns[0].kind == "text" and not new[self.columns[0].name]:
+            new[self.columns[0].name] = t("objectives.new_row", self.lang)
+        rows = [*self.rows, new]
+        if self.on_change([dict(r) for r in rows]):
+            self.rows = rows
+            self._render()
+
+    def _remove(self, index: int) -> None:
+        rows = [r for i, r in enumerate(self.rows) if i != index]
+        if self.on_change([dict(r) for r in rows]):
+            self.rows = rows
+            self._render()

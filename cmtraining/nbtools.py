@@ -1,0 +1,45 @@
+"""Writing the stage notebooks from their declarations (a developer tool).
+
+`python -m cmtraining.nbtools` rewrites every stage notebook's parameters
+cell from `cmtraining.parameters`, and creates missing stage notebooks from
+`STAGE_CELLS`, with outputs stripped. Notebooks stay thin: parameters, a
+hidden note, then calls into the package.
+"""
+
+from __future__ import annotations
+
+import nbformat
+
+from cmtraining.parameters import CONTRACTS
+from cmtraining.paths import notebooks_dir
+
+STAGE_CELLS: dict[str, list[str]] = {
+    "01-objectives": [
+        'from cmtraining.session import open_session\n\n'
+        'session = open_session("01-objectives", workbook=workbook, org=org, lang=lang)',
+        "from cmtraining.apps.objectives import build_app\n\nbuild_app(session)",
+    ],
+}
+
+
+def write_notebook(stem: str, cells: list[str], note: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    params = nbformat.v4.new_code_cell(CONTRACTS[stem].cell_source())
+    params.metadata["tags"] = ["parameters"]
+    nb.cells = [nbformat.v4.new_markdown_cell(note), params,
+                *(nbformat.v4.new_code_cell(c) for c in cells)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["language_info"] = {"name": "python"}
+    nbformat.write(nb, notebooks_dir() / f"{stem}.ipynb")
+
+
+def main() -> None:
+    for stem, cells in STAGE_CELLS.items():
+        if not (notebooks_dir() / f"{stem}.ipynb").exists():
+            write_notebook(stem, cells, f"<!-- cmtraining stage {stem}: parameters are checked by "
+                           "cmtraining.parameters; the app is built by cmtraining.apps. -->")
+            print(f"created {stem}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""A finding: one explained result of a check (invariant 4).
+
+Every check in the planning engines returns findings, never bare scores:
+the rule that was applied, the value that triggered it and a message a
+trainee can act on, each rendered in `es` or `en` from the catalogue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from cmtraining.i18n import t
+
+Level = Literal["ok", "info", "warning", "error"]
+LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
+
+
+class Key(str):
+    """A parameter that is itself a catalogue key, translated when rendered."""
+
+    def render(self, lang: str | None) -> str:
+        return t(self, lang)
+
+
+class Percent(float):
+    """A fraction shown as a signed percentage in the reader's number format."""
+
+    def render(self, lang: str | None) -> str:
+        text = f"{self * 100:+.1f} %"
+        return text.replace(".", ",") if (lang or "es") == "es" else text.replace(" %", "%")
+
+
+class Number(float):
+    """A number shown with the reader's decimal separator (up to 4 decimals)."""
+
+    def render(self, lang: str | None) -> str:
+        text = f"{self:,.4f}".rstrip("0").rstrip(".")
+        if (lang or "es") == "es":
+            text = text.replace(",", "\u2009").replace(".", ",")
+        return text
+
+
+def _render(params: dict, lang: str | None) -> dict:
+    return {k: v.render(lang) if hasattr(v, "render") else v for k, v in params.items()}
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str  # stable id, e.g. "smart.achievable" or "post.length"
+    level: Level
+    rule_key: str  # catalogue key of the rule, in words
+    message_key: str  # catalogue key of what to do
+    value: Any = None  # the input that triggered the finding
+    params: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.level in ("ok", "info")
+
+    def rule(self, lang: str | None = None) -> str:
+        return t(self.rule_key, lang, **_render(self.params, lang))
+
+    def message(self, lang: str | None = None) -> str:
+        return t(self.message_key, lang, **_render(self.params, lang))
+
+    def as_dict(self, lang: str | None = None) -> dict:
+        return {"code": self.code, "level": self.level, "rule": self.rule(lang),
+                "value": self.value, "message": self.message(lang)}
+
+
+def worst_first(findings: list[Finding]) -> list[Finding]:
+    return sorted(findings, key=lambda f: LEVEL_ORDER[f.level])

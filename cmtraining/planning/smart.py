@@ -1,0 +1,269 @@
+"""SMART check of a social-media objective, with a suggested target range.
+
+Each letter gives one `Finding` (rule, triggering value, what to do):
+
+- **S**pecific: one metric (typed) and a network or an audience named.
+- **M**easurable: a baseline and a target that differ, in the metric's
+  direction (a growth metric cannot aim below its baseline); a baseline far
+  from the organization's last recorded month is pointed out.
+- **A**chievable: the implied compound monthly change,
+  ``(target / baseline) ** (1 / months) - 1``, compared with a plausible band:
+  the organization's own month-over-month history for that metric and
+  network when it has at least `MIN_HISTORY` months (10th-90th percentile,
+  with `STRETCH` times the 90th as the ceiling of "ambitious"), otherwise the
+  generic band of `TYPICAL_BANDS`. Rate metrics are also compared with the
+  network's sourced median engagement rate in the catalogue.
+- **R**elevant: linked to one of the organization's goals.
+- **T**ime-bound: a deadline in the future, at least a month away and at
+  most `MAX_MONTHS` away.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from statistics import quantiles
+
+from cmtraining.evaluation.baseline import MONTHLY_METRICS, series
+from cmtraining.planning.findings import Finding, Key, Number, Percent
+from cmtraining.workbook.models import ChannelMonth, Objective, Workbook
+
+#: metrics where less is better
+DECREASING = frozenset({"response_time"})
+#: metrics that are rates (fractions), compared with catalogue benchmarks
+RATES = frozenset({"engagement_rate_reach", "engagement_rate_followers",
+                   "engagement_rate_impressions", "amplification_rate", "applause_rate",
+                   "conversation_rate", "share_of_voice", "net_sentiment", "response_rate",
+                   "audience_growth_rate"})
+MIN_HISTORY = 6  # months of history needed to trust the organization's own band
+STRETCH = 1.5  # targets up to 1.5x the best usual month are "ambitious", beyond: not achievable
+MAX_MONTHS = 24  # beyond two years, an objective is a vision: split it into milestones
+BASELINE_DRIFT = 0.2  # a baseline 20% away from the last recorded month is worth a look
+
+# Assumption (cmtraining, 2026): generic monthly bands (low, usual high, ceiling)
+# of compound change when the organization has no history for the metric.
+# Public benchmarks (Rival IQ 2024; Buffer 2025) report levels, not monthly
+# growth, so these are deliberately broad, and the organization's own history
+# replaces them as soon as it has MIN_HISTORY months.
+TYPICAL_BANDS: dict[str, tuple[float, float, float]] = {
+    "followers": (0.0, 0.04, 0.10),
+    "reach": (-0.05, 0.08, 0.20),
+    "impressions": (-0.05, 0.08, 0.20),
+    "link_clicks": (-0.05, 0.08, 0.20),
+    "rate": (-0.03, 0.05, 0.12),  # any rate metric, relative monthly change
+    "response_time": (-0.15, 0.0, 0.0),  # relative monthly reduction
+}
+# Assumption (cmtraining, 2026): a target rate above 3x the network's median
+# engagement rate (catalogue, Rival IQ 2023/2024 and Buffer 2025) is rare for
+# organic content; 3x leaves room for small, close communities.
+BENCHMARK_MULTIPLE = 3.0
+
+
+@dataclass(frozen=True)
+class Band:
+    low: float
+    high: float
+    ceiling: float
+    source: str  # "history" or "typical"
+    months: int = 0  # months of history behind a "history" band
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    low: float
+    mid: float
+    high: float
+    band: Band
+    months: float
+
+
+def months_between(start: date, end: date) -> float:
+    return (end.year - start.year) * 12 + (end.month - start.month) + (end.day - start.day) / 30.44
+
+
+def history(metrics: list[ChannelMonth], metric: str, network: str | None) -> list[float]:
+    """Monthly values of `metric` on `network` (all networks summed for counts)."""
+    if metric not in MONTHLY_METRICS:
+        return []
+    data = series(metrics, metric)
+    if network is not None:
+        return [v for _, v in data.get(network, []) if v is not None]
+    if metric in RATES:
+        return []  # a rate summed over networks means nothing
+    months: dict[date, float] = {}
+    for points in data.values():
+        for month, v in points:
+            if v is not None:
+                months[month] = months.get(month, 0) + v
+    return [months[m] for m in sorted(months)]
+
+
+def monthly_changes(values: list[float]) -> list[float]:
+    return [b / a - 1 for a, b in zip(values, values[1:], strict=False) if a > 0]
+
+
+def band_for(metric: str, values: list[float]) -> Band:
+    changes = monthly_changes(values)
+    if len(changes) + 1 >= MIN_HISTORY:
+        deciles = quantiles(changes, n=10, method="inclusive")
+        low, high = deciles[0], deciles[-1]
+        ceiling = max(high * STRETCH, high + 0.01) if high > 0 else high + 0.02
+        return Band(low, high, ceiling, "history", len(values))
+    key = metric if metric in TYPICAL_BANDS else "rate" if metric in RATES else "reach"
+    low, high, ceiling = TYPICAL_BANDS[key]
+    return Band(low, high, ceiling, "typical")
+
+
+def implied_monthly_change(baseline: float, target: float, months: float) -> float | None:
+    if baseline <= 0 or target < 0 or months <= 0:
+        return None
+    return (target / baseline) ** (1 / months) - 1
+
+
+def suggest_target(objective: Objective, metrics: list[ChannelMonth], today: date) -> Suggestion | None:
+    """A target range for the deadline from the organization's usual growth.
+
+    Compounds the 25th, 50th and 75th percentiles of its month-over-month
+    changes (or the generic band) over the months left to the deadline.
+    """
+    months = months_between(today, objective.deadline)
+    if months <= 0 or objective.baseline <= 0:
+        return None
+    values = history(metrics, objective.metric, objective.network)
+    band = band_for(objective.metric, values)
+    changes = monthly_changes(values)
+    if band.source == "history":
+        q1, q2, q3 = quantiles(changes, n=4, method="inclusive")
+    else:
+        q1, q2, q3 = band.low / 2, (band.low + band.high) / 2, band.high
+    if objective.metric in DECREASING:
+        q1, q3 = q3, q1
+    grow = [objective.baseline * (1 + q) ** months for q in (q1, q2, q3)]
+    return Suggestion(*sorted(grow), band=band, months=months)
+
+
+def _f(code, level, letter_rule, message, value=None, **params) -> Finding:
+    return Finding(code=f"smart.{code}", level=level, rule_key=f"smart.rule.{letter_rule}",
+                   message_key=f"smart.msg.{message}", value=value, params=params)
+
+
+def _pct(x: float) -> Percent:
+    return Percent(x)
+
+
+def check_smart(objective: Objective, workbook: Workbook, *, today: date) -> list[Finding]:
+    """Five findings, one per letter, in S, M, A, R, T order."""
+    return [_specific(objective), _measurable(objective, workbook),
+            _achievable(objective, workbook, today), _relevant(objective, workbook),
+            _time_bound(objective, today)]
+
+
+def _specific(o: Objective) -> Finding:
+    if o.network or o.audience.strip():
+        where = o.network or o.audience
+        shown = Key(f"network.{o.network}") if o.network else o.audience
+        return _f("specific", "ok", "specific", "specific_ok", where,
+                  metric=Key(f"kpi.{o.metric}"), where=shown)
+    return _f("specific", "warning", "specific", "specific_where", o.metric,
+              metric=Key(f"kpi.{o.metric}"))
+
+
+def _measurable(o: Objective, wb: Workbook) -> Finding:
+    down = o.metric in DECREASING
+    if o.target == o.baseline:
+        return _f("measurable", "error", "measurable", "measurable_same", o.target,
+                  value=Number(o.target))
+    if (o.target < o.baseline) != down:
+        key = "measurable_down" if not down else "measurable_up"
+        return _f("measurable", "error", "measurable", key, o.target,
+                  baseline=Number(o.baseline), target=Number(o.target))
+    values = history(wb.metrics, o.metric, o.network)
+    if values and values[-1] and abs(o.baseline / values[-1] - 1) > BASELINE_DRIFT:
+        return _f("measurable", "warning", "measurable", "measurable_drift", o.baseline,
+                  baseline=Number(o.baseline), last=Number(values[-1]))
+    return _f("measurable", "ok", "measurable", "measurable_ok", o.target,
+              baseline=Number(o.baseline), target=Number(o.target))
+
+
+def _achievable(o: Objective, wb: Workbook, today: date) -> Finding:
+    months = months_between(today, o.deadline)
+    change = implied_monthly_change(o.baseline, o.target, months)
+    if change is None:
+        return _f("achievable", "warning", "achievable", "achievable_unknown", o.baseline,
+                  baseline=Number(o.baseline))
+    values = history(wb.metrics, o.metric, o.network)
+    benchmark = _benchmark(o)
+    if benchmark is not None and o.target > benchmark * BENCHMARK_MULTIPLE:
+        return _f("achievable", "warning", "achievable", "achievable_benchmark", o.target,
+                  target=Number(o.target), median=Number(benchmark), multiple=BENCHMARK_MULTIPLE)
+    if o.metric in RATES and len(values) >= MIN_HISTORY:
+        return _achievable_level(o, values)
+    band = band_for(o.metric, values)
+    params = {"change": _pct(change), "low": _pct(band.low), "high": _pct(band.high),
+              "ceiling": _pct(band.ceiling), "months": Number(round(months, 1)),
+              "source": Key(f"smart.band.{band.source}"), "n": band.months}
+    if o.metric in DECREASING:
+        change, low, ceiling = -change, -band.high, -band.low
+        if change > max(ceiling, 0.15):
+            return _f("achievable", "error", "achievable", "achievable_too_fast", change, **params)
+        return _f("achievable", "ok", "achievable", "achievable_ok", change, **params)
+    if change > band.ceiling:
+        return _f("achievable", "error", "achievable", "achievable_too_fast", change, **params)
+    if change > band.high:
+        return _f("achievable", "warning", "achievable", "achievable_ambitious", change, **params)
+    if change < max(band.low, 0):
+        return _f("achievable", "info", "achievable", "achievable_timid", change, **params)
+    return _f("achievable", "ok", "achievable", "achievable_ok", change, **params)
+
+
+def _achievable_level(o: Objective, values: list[float]) -> Finding:
+    """Rates swing month to month; compare the target level with the usual levels.
+
+    Usual = the organization's own 10th-90th percentile months; a target up to
+    `STRETCH` times its 90th percentile is ambitious, beyond it not achievable.
+    """
+    deciles = quantiles(values, n=10, method="inclusive")
+    low, high = deciles[0], deciles[-1]
+    params = {"target": Number(o.target), "low": Number(low), "high": Number(high),
+              "ceiling": Number(high * STRETCH), "n": len(values)}
+    if o.target > high * STRETCH:
+        return _f("achievable", "error", "achievable", "level_too_high", o.target, **params)
+    if o.target > high:
+        return _f("achievable", "warning", "achievable", "level_ambitious", o.target, **params)
+    if o.target < low:
+        return _f("achievable", "info", "achievable", "level_timid", o.target, **params)
+    return _f("achievable", "ok", "achievable", "level_ok", o.target, **params)
+
+
+def _benchmark(o: Objective) -> float | None:
+    if not o.network or not o.metric.startswith("engagement_rate"):
+        return None
+    from cmtraining.networks import network
+
+    net = network(o.network)
+    basis = o.metric.removeprefix("engagement_rate_")
+    if net.engagement_rate.basis == basis:
+        return net.engagement_rate.value
+    if basis == "followers":
+        return net.engagement_per_follower()
+    return None  # no comparable benchmark for this basis
+
+
+def _relevant(o: Objective, wb: Workbook) -> Finding:
+    goals = {g.id: g.text for g in wb.profile.goals}
+    if o.goal_id and o.goal_id in goals:
+        return _f("relevant", "ok", "relevant", "relevant_ok", o.goal_id, goal=goals[o.goal_id])
+    return _f("relevant", "error", "relevant", "relevant_missing", o.goal_id, count=len(goals))
+
+
+def _time_bound(o: Objective, today: date) -> Finding:
+    months = months_between(today, o.deadline)
+    params = {"deadline": o.deadline.isoformat(), "months": Number(round(months, 1)),
+              "max": MAX_MONTHS}
+    if o.deadline <= today:
+        return _f("time_bound", "error", "time_bound", "time_past", o.deadline, **params)
+    if months < 1:
+        return _f("time_bound", "warning", "time_bound", "time_short", o.deadline, **params)
+    if months > MAX_MONTHS:
+        return _f("time_bound", "warning", "time_bound", "time_far", o.deadline, **params)
+    return _f("time_bound", "ok", "time_bound", "time_ok", o.deadline, **params)
