@@ -91,3 +91,30 @@ def test_landing_picks_an_existing_workbook(workspace):
     app.existing.value = "luis"
     app.open_button.click()
     assert "workbook=luis" in app.stages.value
+
+
+def test_objectives_app_checks_and_saves(workspace):
+    from datetime import date
+
+    from cmtraining.apps.objectives import build_app as objectives
+
+    entry = create_workbook("Ana", "ngo")
+    app = objectives(open_session("01-objectives", workbook=entry.id, lang="en"),
+                     today=date(2026, 11, 23))
+    app.add_button.click()
+    [card] = app.cards.children
+    saved = load(entry.path).objectives[0]
+    assert saved.metric == "followers" and saved.network == "facebook"  # largest audience
+    assert "✔" in card.findings.value and "Suggested target" in card.suggestion.value
+    card.target.value = 100000
+    assert load(entry.path).objectives[0].target == 100000
+    assert "beyond the plausible ceiling" in card.findings.value
+    card.accept.click()
+    assert load(entry.path).objectives[0].target < 100000
+    card.goal.value = None
+    assert "Choose the one it serves" in card.findings.value
+    app.informants.add_button.click()
+    app.informants.children[1].children[0].value = "Voluntariado"
+    assert load(entry.path).informants[0].department == "Voluntariado"
+    app.cards.children[0].children[-1].click()  # remove the objective
+    assert load(entry.path).objectives == []

@@ -163,3 +163,25 @@ def test_language_switch_link(server, page):
     page.locator("a.cm-lang[hreflang=en]").click()
     page.get_by_text("The journey").wait_for(timeout=WAIT_MS)
     assert "lang=en" in page.url
+
+
+def test_objective_smart_findings_update_as_the_trainee_types(server, page):
+    run_cli("new", "--org", "library", "--trainee", "Sara", env=server["env"])
+    path = server["workspace"] / "sara.yaml"
+    page.goto(f"{server['base']}/voila/render/01-objectives.ipynb?workbook=sara&lang=en")
+    page.locator("button.cm-add-objective").wait_for(timeout=WAIT_MS)
+    page.locator("button.cm-add-objective").click()
+    target = page.locator(".cm-objective .cm-target input")
+    target.wait_for(timeout=WAIT_MS)
+    assert wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))["objectives"])
+    target.fill("250000")
+    target.press("Tab")
+    page.locator(".cm-smart").get_by_text("beyond the plausible ceiling").wait_for(timeout=WAIT_MS)
+    assert wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))
+                    ["objectives"][0]["target"] == 250000)
+    page.locator(".cm-objective button", has_text="Use the middle").click()
+    page.locator(".cm-smart .cm-finding.cm-ok", has_text="A · Achievable").wait_for(timeout=WAIT_MS)
+    saved = wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))
+                     ["objectives"][0]["target"] < 250000)
+    assert saved
+    page.screenshot(path=str(ARTIFACTS / "objectives-en.png"), full_page=True)

@@ -7,6 +7,11 @@ import json
 import papermill as pm
 import pytest
 
+from cmtraining.i18n import t
+from cmtraining.journey import STAGES as STAGES_
+from cmtraining.parameters import CONTRACTS
+from cmtraining.samples import list_organizations
+from cmtraining.samples.organizations import load_organization
 from cmtraining.workbook import load
 from cmtraining.workspace import create_workbook
 
@@ -26,9 +31,27 @@ def outputs_text(path) -> str:
     return "\n".join(chunks)
 
 
+STAGES = sorted(s for s in CONTRACTS if s != "index")
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("org", list_organizations())
+@pytest.mark.parametrize("stem", STAGES)
+def test_every_stage_runs_for_every_sample_in_both_languages(tmp_path, workspace, stem, org, lang):
+    """A facilitator prepares each stage for an organization: it runs, in its language."""
+    entry = create_workbook("Facilitator", org, lang=lang)
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(NB / f"{stem}.ipynb"), str(out),
+                        parameters={"workbook": entry.id, "lang": lang}, progress_bar=False)
+    text = outputs_text(out)
+    assert load_organization(org).profile.name in text
+    stage = next(s for s in STAGES_ if s.notebook == stem)
+    assert t(f"stage.{stage.key}", lang) in text
+
+
 @pytest.mark.parametrize("lang, title", [("es", "Perfil de la organización"),
                                          ("en", "Organization profile")])
-def test_profile_runs_in_both_languages(tmp_path, lang, title):
+def test_profile_preview_runs_in_both_languages(tmp_path, lang, title):
     out = tmp_path / "out.ipynb"
     pm.execute_notebook(str(NB / "00-profile.ipynb"), str(out), parameters={"org": "ngo", "lang": lang},
                         progress_bar=False, cwd=str(tmp_path))

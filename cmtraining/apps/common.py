@@ -81,3 +81,29 @@ def labelled(widget: widgets.Widget, label: str, help_text: str = "") -> widgets
     if help_text:
         children.append(widgets.HTML(f'<span class="cm-muted">{html.escape(help_text)}</span>'))
     return widgets.VBox(children, layout=widgets.Layout(margin="0 0 .6em 0"))
+
+
+def session_params(session) -> dict:
+    """The parameters that reopen this session (for links between stages)."""
+    if session.workbook_id:
+        return {"workbook": session.workbook_id, "lang": session.lang}
+    return {"org": session.org, "lang": session.lang}
+
+
+def stage_header(session, stage_key: str, intro_key: str, notebook: str) -> list[widgets.Widget]:
+    """Title, language switch, back link, whose workbook and which organization."""
+    lang = session.lang
+    params = session_params(session)
+    wb = session.workbook
+    who = (t("app.workbook_of", lang, trainee=wb.trainee or "—", id=session.workbook_id)
+           if not session.preview else t("app.preview_short", lang))
+    parts = [
+        header(t(f"stage.{stage_key}", lang), t(intro_key, lang), notebook, params, lang),
+        widgets.HTML(
+            f'<a href="{html.escape(link("index", params))}">← {html.escape(t("app.back_home", lang))}</a>'
+            f' · <span class="cm-muted">{html.escape(who)} · '
+            f'<b class="cm-org-name">{html.escape(wb.profile.name)}</b></span>'),
+    ]
+    if session.preview:
+        parts.append(widgets.HTML(f'<div class="cm-banner">{html.escape(t("app.preview", lang))}</div>'))
+    return parts

@@ -8,7 +8,7 @@ from typing import get_args
 
 import ipywidgets as widgets
 
-from cmtraining.apps.common import Status, header, link
+from cmtraining.apps.common import Status, stage_header
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
@@ -169,17 +169,7 @@ class ObjectivesApp(widgets.VBox):
             Column("guidelines", "objectives.advocate_guidelines", width="260px"),
         ], [a.model_dump() for a in wb.advocates], lang,
             lambda rows: self._save_section("advocates", rows), disabled=session.preview)
-        params = {"workbook": session.workbook_id, "lang": lang} if session.workbook_id else {
-            "org": session.org, "lang": lang}
-        children = [
-            header(t("stage.objectives", lang), t("objectives.intro", lang), "01-objectives",
-                   params, lang),
-            widgets.HTML(f'<a href="{html.escape(link("index", params))}">← '
-                         f'{html.escape(t("app.back_home", lang))}</a>'),
-        ]
-        if session.preview:
-            children.append(widgets.HTML(
-                f'<div class="cm-banner">{html.escape(t("app.preview", lang))}</div>'))
+        children = stage_header(session, "objectives", "objectives.intro", "01-objectives")
         children += [
             widgets.HTML(f"<h2>{html.escape(t('objectives.list_title', lang))}</h2>"),
             self.cards, self.add_button, self.status,

@@ -9,7 +9,7 @@ import threading
 import ipywidgets as widgets
 
 from cmtraining.apps.charts import baseline_png
-from cmtraining.apps.common import Status, header, labelled, link
+from cmtraining.apps.common import Status, labelled, stage_header
 from cmtraining.errors import CmtrainingError
 from cmtraining.evaluation.baseline import CHART_METRICS, summary
 from cmtraining.i18n import choices, t
@@ -110,18 +110,7 @@ class ProfileApp(widgets.VBox):
             self.chart_note = widgets.HTML()
             self._draw()
 
-        params = {"workbook": session.workbook_id, "org": session.org, "lang": lang}
-        if session.workbook_id:
-            params.pop("org")
-        top = header(t("stage.profile", lang), t("profile.intro", lang), "00-profile", params, lang)
-        back = widgets.HTML(
-            f'<a href="{html.escape(link("index", params))}">← {html.escape(t("app.back_home", lang))}</a>'
-            + (f' · <span class="cm-muted">{html.escape(t("app.workbook_of", lang, trainee=wb.trainee or "—", id=session.workbook_id))}</span>'
-               if not session.preview else ""))
-        children = [top, back]
-        if session.preview:
-            children.append(widgets.HTML(
-                f'<div class="cm-banner">{html.escape(t("app.preview", lang))}</div>'))
+        children = stage_header(session, "profile", "profile.intro", "00-profile")
         children += [
             widgets.HTML(f"<h2>{html.escape(t('profile.section_profile', lang))}</h2>"), form,
             widgets.HTML(f"<h2>{html.escape(t('profile.section_baseline', lang))}</h2>"

@@ -172,7 +172,7 @@ def _measurable(o: Objective, wb: Workbook) -> Finding:
     down = o.metric in DECREASING
     if o.target == o.baseline:
         return _f("measurable", "error", "measurable", "measurable_same", o.target,
-                  value=Number(o.target))
+                  target=Number(o.target))
     if (o.target < o.baseline) != down:
         key = "measurable_down" if not down else "measurable_up"
         return _f("measurable", "error", "measurable", key, o.target,
@@ -202,9 +202,9 @@ def _achievable(o: Objective, wb: Workbook, today: date) -> Finding:
     params = {"change": _pct(change), "low": _pct(band.low), "high": _pct(band.high),
               "ceiling": _pct(band.ceiling), "months": Number(round(months, 1)),
               "source": Key(f"smart.band.{band.source}"), "n": band.months}
-    if o.metric in DECREASING:
-        change, low, ceiling = -change, -band.high, -band.low
-        if change > max(ceiling, 0.15):
+    if o.metric in DECREASING:  # a reduction: its ceiling is the band's steepest fall
+        if change < band.low:
+            params["ceiling"] = _pct(band.low)
             return _f("achievable", "error", "achievable", "achievable_too_fast", change, **params)
         return _f("achievable", "ok", "achievable", "achievable_ok", change, **params)
     if change > band.ceiling:
