@@ -19,6 +19,11 @@ STAGE_CELLS: dict[str, list[str]] = {
         'session = open_session("01-objectives", workbook=workbook, org=org, lang=lang)',
         "from cmtraining.apps.objectives import build_app\n\nbuild_app(session)",
     ],
+    "02-audiences-networks": [
+        'from cmtraining.session import open_session\n\n'
+        'session = open_session("02-audiences-networks", workbook=workbook, org=org, lang=lang)',
+        "from cmtraining.apps.audiences import build_app\n\nbuild_app(session)",
+    ],
 }
 
 

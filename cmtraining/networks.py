@@ -13,14 +13,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from cmtraining.errors import DatasetError, WorkbookValidationError
 from cmtraining.paths import datasets_dir
-from cmtraining.workbook.models import NetworkId, NetworkRoleId
+from cmtraining.workbook.models import Format, NetworkId, NetworkRoleId
 from cmtraining.workbook.validation import validate_model
 from cmtraining.yamlio import read_yaml
-
-Format = Literal[
-    "text", "image", "carousel", "short_video", "long_video", "live", "story", "link",
-    "event", "poll", "document", "audio", "broadcast",
-]
 
 
 class _Strict(BaseModel):
@@ -30,6 +25,9 @@ class _Strict(BaseModel):
 class Bilingual(_Strict):
     es: str = Field(min_length=1)
     en: str = Field(min_length=1)
+
+    def render(self, lang: str | None) -> str:
+        return self.en if lang == "en" else self.es
 
 
 class BilingualList(_Strict):

@@ -142,6 +142,7 @@ CONTRACTS: dict[str, Contract] = {
     "index": Contract("index", (WORKBOOK, ORG, LANG)),
     "00-profile": Contract("00-profile", (WORKBOOK, ORG, LANG)),
     "01-objectives": Contract("01-objectives", (WORKBOOK, ORG, LANG)),
+    "02-audiences-networks": Contract("02-audiences-networks", (WORKBOOK, ORG, LANG)),
 }
 
 

@@ -118,3 +118,26 @@ def test_objectives_app_checks_and_saves(workspace):
     assert load(entry.path).informants[0].department == "Voluntariado"
     app.cards.children[0].children[-1].click()  # remove the objective
     assert load(entry.path).objectives == []
+
+
+def test_audiences_app_templates_fit_roles_and_checks(workspace):
+    from cmtraining.apps.audiences import build_app as audiences
+
+    entry = create_workbook("Ana", "cafe")
+    app = audiences(open_session("02-audiences-networks", workbook=entry.id, lang="en"))
+    assert "Add at least one audience" in app.fit.value
+    app.add_template.click()
+    wb = load(entry.path)
+    assert [p.id for p in wb.audiences] == ["local_regular"]
+    assert "Neighbourhood regular" in app.fit.value and 'data-network="facebook"' not in app.fit.value
+    card = app.personas.children[0]
+    card.networks["tiktok"].value = True
+    assert "tiktok" in load(entry.path).audiences[0].networks
+    app.hours.value = 0.5
+    assert load(entry.path).resources.hours_per_week == 0.5
+    app.roles.add_button.click()  # instagram, community
+    assert load(entry.path).networks[0].network == "instagram"
+    assert "h/week" in app.checks.value and "cm-error" in app.checks.value  # 0.5 h is not enough
+    app.prescribers.add_button.click()
+    assert load(entry.path).prescribers[0].kind == "prescriber"
+    assert "tag you in stories" in app.tips.value

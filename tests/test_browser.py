@@ -185,3 +185,20 @@ def test_objective_smart_findings_update_as_the_trainee_types(server, page):
                      ["objectives"][0]["target"] < 250000)
     assert saved
     page.screenshot(path=str(ARTIFACTS / "objectives-en.png"), full_page=True)
+
+
+def test_audiences_fit_appears_when_a_persona_is_added(server, page):
+    run_cli("new", "--org", "saas", "--trainee", "Pablo", env=server["env"])
+    path = server["workspace"] / "pablo.yaml"
+    page.goto(f"{server['base']}/voila/render/02-audiences-networks.ipynb?workbook=pablo&lang=es")
+    page.locator("button.cm-add-persona").wait_for(timeout=WAIT_MS)
+    page.locator("button.cm-add-persona").click()
+    page.locator(".cm-fit h3", has_text="Responsable de compra").wait_for(timeout=WAIT_MS)
+    assert "está en LinkedIn" in page.locator(".cm-fit tr[data-network=linkedin]").inner_text()
+    assert wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))["audiences"])
+    hours = page.locator(".cm-hours input")
+    hours.fill("1")
+    hours.press("Tab")
+    assert wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))
+                    ["resources"]["hours_per_week"] == 1)
+    page.screenshot(path=str(ARTIFACTS / "audiences-es.png"), full_page=True)

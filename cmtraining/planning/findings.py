@@ -23,6 +23,18 @@ class Key(str):
         return t(self, lang)
 
 
+class KeyList(tuple):
+    """Catalogue keys `prefix.item` for each item, joined with commas when rendered."""
+
+    def __new__(cls, prefix: str, items):
+        obj = super().__new__(cls, items)
+        obj.prefix = prefix
+        return obj
+
+    def render(self, lang: str | None) -> str:
+        return ", ".join(t(f"{self.prefix}.{item}", lang) for item in self) or "—"
+
+
 class Percent(float):
     """A fraction shown as a signed percentage in the reader's number format."""
 

@@ -261,6 +261,20 @@ class Prescriber(Model):
     note: LongText = ""
 
 
+# Content formats, shared with the network catalogue (datasets/networks.yaml).
+Format = Literal[
+    "text", "image", "carousel", "short_video", "long_video", "live", "story", "link",
+    "event", "poll", "document", "audio", "broadcast",
+]
+
+
+class Resources(Model):
+    """What the team can put into social media each week (stage 2)."""
+
+    hours_per_week: Annotated[float, Field(ge=0, le=200)] = 6
+    formats: list[Format] = Field(default_factory=lambda: ["text", "image", "link"])
+
+
 class NetworkRole(Model):
     network: NetworkId
     role: NetworkRoleId
@@ -396,6 +410,7 @@ class Workbook(Model):
     audiences: list[Persona] = Field(default_factory=list)
     networks: list[NetworkRole] = Field(default_factory=list)
     prescribers: list[Prescriber] = Field(default_factory=list)
+    resources: Resources = Field(default_factory=Resources)
     content_plan: ContentPlan = Field(default_factory=ContentPlan)
     response_playbook: list[ResponseRule] = Field(default_factory=list)
     crisis_protocol: CrisisProtocol = Field(default_factory=CrisisProtocol)

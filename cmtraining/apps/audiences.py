@@ -1,0 +1,252 @@
+"""Stage 2 app: personas, network fit with its reasons, roles, prescribers."""
+
+from __future__ import annotations
+
+import html
+from typing import get_args
+
+import ipywidgets as widgets
+
+from cmtraining.apps.common import Status, stage_header
+from cmtraining.apps.objectives import COLOURS, ICONS
+from cmtraining.apps.rows import Column, RowsEditor
+from cmtraining.errors import CmtrainingError
+from cmtraining.i18n import t
+from cmtraining.planning.audiences import check_network_roles, fit_table, persona_templates
+from cmtraining.session import Session
+from cmtraining.workbook.models import Format, NetworkId, NetworkRoleId
+
+LIST_FIELDS = ("needs", "questions")
+
+
+class PersonaCard(widgets.VBox):
+    def __init__(self, app: AudiencesApp, index: int, persona: dict):
+        self.app, self.index = app, index
+        lang, off = app.lang, app.session.preview
+        self.fields = {
+            "name": widgets.Text(value=persona["name"], continuous_update=False),
+            "age_range": widgets.Text(value=persona["age_range"], continuous_update=False,
+                                      layout=widgets.Layout(width="120px")),
+            "description": widgets.Textarea(value=persona["description"], continuous_update=False,
+                                            layout=widgets.Layout(width="100%")),
+            "needs": widgets.Text(value=", ".join(persona["needs"]), continuous_update=False,
+                                  layout=widgets.Layout(width="100%")),
+            "questions": widgets.Text(value=", ".join(persona["questions"]),
+                                      continuous_update=False, layout=widgets.Layout(width="100%")),
+            "expectations": widgets.Text(value=persona["expectations"], continuous_update=False,
+                                         layout=widgets.Layout(width="100%")),
+        }
+        labels = {"name": "persona_name", "age_range": "persona_ages",
+                  "description": "persona_description", "needs": "persona_needs",
+                  "questions": "persona_questions", "expectations": "persona_expectations"}
+        self.networks = {n: widgets.Checkbox(value=n in persona["networks"], indent=False,
+                                             description=t(f"network.{n}", lang),
+                                             layout=widgets.Layout(width="170px"))
+                         for n in get_args(NetworkId)}
+        for w in [*self.fields.values(), *self.networks.values()]:
+            w.disabled = off
+            w.observe(lambda _: self.app.save_persona(self.index, self.current()), names="value")
+        self.persona = persona
+        remove = widgets.Button(description=t("audiences.remove_persona", lang), icon="trash",
+                                disabled=off)
+        remove.on_click(lambda _: app.remove_persona(self.index))
+        rows = [widgets.HTML(f"<h3 style='margin:.2em 0'>{html.escape(persona['id'])}</h3>")]
+        for key, widget in self.fields.items():
+            rows.append(widgets.HBox([widgets.HTML(
+                f"<b>{html.escape(t('audiences.' + labels[key], lang))}</b>",
+                layout=widgets.Layout(width="230px")), widget]))
+        rows.append(widgets.HTML(f"<b>{html.escape(t('audiences.persona_networks', lang))}</b>"))
+        rows.append(widgets.GridBox(list(self.networks.values()),
+                                    layout=widgets.Layout(grid_template_columns="repeat(5, 175px)")))
+        rows.append(remove)
+        super().__init__(rows, layout=widgets.Layout(border="1px solid #ddd", padding=".6em",
+                                                     margin=".5em 0"))
+        self.add_class("cm-persona")
+
+    def current(self) -> dict:
+        data = dict(self.persona)
+        for key, widget in self.fields.items():
+            value = widget.value
+            data[key] = [v.strip() for v in value.split(",") if v.strip()] if key in LIST_FIELDS else value
+        data["networks"] = [n for n, box in self.networks.items() if box.value]
+        return data
+
+
+class AudiencesApp(widgets.VBox):
+    def __init__(self, session: Session):
+        self.session, self.lang = session, session.lang
+        lang, off, wb = self.lang, session.preview, session.workbook
+        self.status = Status(lang)
+        # resources
+        self.hours = widgets.BoundedFloatText(value=wb.resources.hours_per_week, min=0, max=200,
+                                              description=t("audiences.hours", lang),
+                                              style={"description_width": "initial"}, disabled=off)
+        self.hours.add_class("cm-hours")
+        self.formats = {f: widgets.Checkbox(value=f in wb.resources.formats, indent=False,
+                                            description=t(f"format.{f}", lang), disabled=off,
+                                            layout=widgets.Layout(width="150px"))
+                        for f in get_args(Format)}
+        for w in [self.hours, *self.formats.values()]:
+            w.observe(lambda _: self._save_resources(), names="value")
+        # personas
+        templates = persona_templates(wb.profile.kind, lang)
+        self.template = widgets.Dropdown(options=[(p.name, p.id) for p in templates],
+                                         disabled=off or not templates)
+        self.add_template = widgets.Button(description=t("audiences.add_template", lang),
+                                           icon="plus", disabled=off or not templates)
+        self.add_template.add_class("cm-add-persona")
+        self.add_template.on_click(self._on_add_template)
+        self.personas = widgets.VBox()
+        self.fit = widgets.HTML()
+        self.fit.add_class("cm-fit")
+        self.checks = widgets.HTML()
+        self.checks.add_class("cm-network-checks")
+        self.roles = RowsEditor([
+            Column("network", "audiences.role_network", kind="choice", default="instagram",
+                   options=tuple((t(f"network.{n}", lang), n) for n in get_args(NetworkId))),
+            Column("role", "audiences.role_role", kind="choice", default="community", width="230px",
+                   options=tuple((t(f"role.{r}", lang), r) for r in get_args(NetworkRoleId))),
+            Column("personas", "audiences.role_personas", kind="list", width="220px"),
+            Column("hours_per_week", "audiences.role_hours", kind="number", default=0.0,
+                   width="110px"),
+        ], [r.model_dump() for r in wb.networks], lang,
+            lambda rows: self._save_section("networks", rows), disabled=off)
+        self.prescribers = RowsEditor([
+            Column("kind", "audiences.prescriber_kind", kind="choice", default="prescriber",
+                   width="260px", options=tuple((t(f"prescribers.kind.{k}", lang), k)
+                                                for k in ("prescriber", "energizer"))),
+            Column("network", "audiences.prescriber_network", kind="choice", default="instagram",
+                   options=tuple((t(f"network.{n}", lang), n) for n in get_args(NetworkId))),
+            Column("who", "audiences.prescriber_who", default=t("objectives.new_row", lang)),
+            Column("where_to_find", "audiences.prescriber_where", width="260px"),
+        ], [p.model_dump() for p in wb.prescribers], lang,
+            lambda rows: self._save_section("prescribers", rows), disabled=off)
+        self.tips = widgets.HTML()
+        self._render_personas()
+        self._refresh()
+
+        def h2(key, help_key=None):
+            text = f"<h2>{html.escape(t(key, lang))}</h2>"
+            if help_key:
+                text += f"<span class='cm-muted'>{html.escape(t(help_key, lang))}</span>"
+            return widgets.HTML(text)
+
+        super().__init__([
+            *stage_header(session, "audiences", "audiences.intro", "02-audiences-networks"),
+            h2("audiences.resources_title"), self.hours,
+            widgets.HTML(f"<b>{html.escape(t('audiences.formats', lang))}</b>"),
+            widgets.GridBox(list(self.formats.values()),
+                            layout=widgets.Layout(grid_template_columns="repeat(5, 155px)")),
+            h2("audiences.personas_title"), self.personas,
+            widgets.HBox([self.template, self.add_template]), self.status,
+            h2("audiences.fit_title", "audiences.fit_help"), self.fit,
+            h2("audiences.roles_title", "audiences.roles_help"), self.roles,
+            h2("audiences.checks_title"), self.checks,
+            h2("audiences.prescribers_title", "audiences.prescribers_help"), self.prescribers,
+            self.tips,
+        ], layout=widgets.Layout(max_width="1100px"))
+        self.add_class("cm-audiences-app")
+
+    # --- saving -------------------------------------------------------------------
+
+    def _apply(self, change) -> bool:
+        try:
+            wb = self.session.update(change)
+        except CmtrainingError as exc:
+            self.status.error(exc)
+            return False
+        self.status.saved(wb.updated.astimezone().strftime("%H:%M:%S"))
+        self._refresh()
+        return True
+
+    def _save_section(self, name: str, rows: list[dict]) -> bool:
+        return self._apply(lambda wb: {**wb.model_dump(), name: rows})
+
+    def _save_resources(self) -> None:
+        formats = [f for f, box in self.formats.items() if box.value]
+        self._apply(lambda wb: {**wb.model_dump(), "resources": {
+            "hours_per_week": self.hours.value, "formats": formats}})
+
+    def save_persona(self, index: int, data: dict) -> None:
+        def change(wb):
+            dumped = wb.model_dump()
+            dumped["audiences"][index] = data
+            return dumped
+        self._apply(change)
+
+    def remove_persona(self, index: int) -> None:
+        def change(wb):
+            dumped = wb.model_dump()
+            del dumped["audiences"][index]
+            return dumped
+        if self._apply(change):
+            self._render_personas()
+
+    def _on_add_template(self, _button) -> None:
+        wb = self.session.workbook
+        template = next(p for p in persona_templates(wb.profile.kind, self.lang)
+                        if p.id == self.template.value)
+        taken = {p.id for p in wb.audiences}
+        pid, n = template.id, 1
+        while pid in taken:
+            n += 1
+            pid = f"{template.id}-{n}"
+        persona = template.model_copy(update={"id": pid}).model_dump()
+
+        def change(w):
+            dumped = w.model_dump()
+            dumped["audiences"].append(persona)
+            return dumped
+        if self._apply(change):
+            self._render_personas()
+
+    # --- display --------------------------------------------------------------------
+
+    def _render_personas(self) -> None:
+        personas = [p.model_dump() for p in self.session.workbook.audiences]
+        self.personas.children = [PersonaCard(self, i, p) for i, p in enumerate(personas)] or [
+            widgets.HTML(f"<i class='cm-muted'>{html.escape(t('audiences.personas_none', self.lang))}</i>")]
+
+    def _refresh(self) -> None:
+        lang, wb = self.lang, self.session.workbook
+        self.fit.value = fit_html(wb, lang)
+        self.checks.value = "".join(
+            f"<div class='cm-finding cm-{f.level}' style='color:{COLOURS[f.level]}'>"
+            f"{ICONS[f.level]} {html.escape(f.message(lang))}</div>"
+            for f in check_network_roles(wb))
+        nets = sorted({r.network for r in wb.networks} | {p.network for p in wb.prescribers})
+        self.tips.value = "".join(
+            f"<p><b>{html.escape(t(f'network.{n}', lang))}</b>: "
+            f"{html.escape(t(f'prescribers.where.{n}', lang))}</p>" for n in nets)
+
+
+def fit_html(wb, lang: str) -> str:
+    fits = fit_table(wb)
+    if not fits:
+        return f"<i class='cm-muted'>{html.escape(t('audiences.fit_none', lang))}</i>"
+    names = {p.id: p.name for p in wb.audiences}
+    blocks = []
+    for persona in wb.audiences:
+        mine = [f for f in fits if f.persona == persona.id]
+        head = "".join(f"<th>{html.escape(t(f'fit.component.{c.name}', lang))}</th>"
+                       for c in mine[0].components)
+        rows = []
+        for fit in mine:
+            score = round(fit.score * 100)
+            bar = (f"<div style='background:#e8eaed;width:90px;height:10px'><div style='background:"
+                   f"#0072B2;width:{score * 0.9:.0f}px;height:10px'></div></div>")
+            cells = "".join(
+                f"<td style='text-align:left;vertical-align:top'><b>{round(c.score * 100)}</b>"
+                f"<div class='cm-muted' style='font-size:.85em'>{html.escape(c.explain(lang))}</div></td>"
+                for c in fit.components)
+            rows.append(f"<tr data-network='{fit.network}'><td>{html.escape(t(f'network.{fit.network}', lang))}</td>"
+                        f"<td><b class='cm-fit-score'>{score}</b>{bar}</td>{cells}</tr>")
+        blocks.append(
+            f"<h3>{html.escape(names[persona.id])}</h3><table class='cm-table'>"
+            f"<tr><th>{html.escape(t('audiences.role_network', lang))}</th>"
+            f"<th>{html.escape(t('audiences.fit_score', lang))}</th>{head}</tr>{''.join(rows)}</table>")
+    return "".join(blocks)
+
+
+def build_app(session: Session) -> AudiencesApp:
+    return AudiencesApp(session)

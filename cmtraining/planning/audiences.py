@@ -1,0 +1,193 @@
+"""Stage 2 engine: personas, a transparent network-fit score, role checks.
+
+Network fit, per network and persona, is a weighted sum of four components,
+each between 0 and 1 and each explained (invariant 4):
+
+- audience: 1 if the persona is said to be on the network, else the overlap
+  of the persona's age range with the network's core audience ages
+  (catalogue, Pew Research Center 2024/2025), halved;
+- formats: how many of the network's formats the team can produce (up to 3);
+- effort: hours a week the network needs at the low end of its sourced
+  posting range, against the team's hours (1 when it takes at most half);
+- goals: the share of roles the organization's goals call for (keywords in
+  `datasets/personas.yaml`) that the network carries well (catalogue roles).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+from cmtraining.networks import catalogue
+from cmtraining.paths import datasets_dir
+from cmtraining.planning.findings import Finding, Key, KeyList, Number
+from cmtraining.workbook.models import Persona, Workbook
+from cmtraining.yamlio import read_yaml
+
+# Assumption (cmtraining, 2026): weights of the fit components. Audience comes
+# first (no audience, no point); goals next; formats and effort are constraints.
+WEIGHTS = {"audience": 0.4, "goals": 0.25, "formats": 0.2, "effort": 0.15}
+# Assumption (cmtraining, 2026): minutes a small team needs per post, by format
+# (drafting, making, checking). Replace with the team's own timings.
+MINUTES_PER_POST = {
+    "text": 15, "link": 15, "image": 30, "story": 15, "poll": 10, "broadcast": 10, "event": 30,
+    "carousel": 60, "short_video": 90, "document": 90, "live": 90, "audio": 120,
+    "long_video": 240,
+}
+RESPONSE_SHARE = 0.3  # assumption: answering the community adds ~30% to publishing time
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    score: float
+    weight: float
+    message_key: str
+    params: dict = field(default_factory=dict)
+
+    def explain(self, lang: str | None = None) -> str:
+        from cmtraining.i18n import t
+        from cmtraining.planning.findings import _render
+
+        return t(self.message_key, lang, **_render(self.params, lang))
+
+
+@dataclass(frozen=True)
+class NetworkFit:
+    network: str
+    persona: str
+    components: tuple[Component, ...]
+
+    @property
+    def score(self) -> float:
+        return sum(c.score * c.weight for c in self.components)
+
+
+@cache
+def _data() -> dict:
+    return read_yaml(datasets_dir() / "personas.yaml")
+
+
+def persona_templates(kind: str, lang: str = "es") -> list[Persona]:
+    """Starting personas for a kind of organization, in `lang`."""
+    out = []
+    for tpl in _data()["templates"].get(kind, []):
+        out.append(Persona(
+            id=tpl["id"], name=tpl["name"][lang], age_range=tpl["age_range"],
+            description=tpl["description"][lang], needs=tpl["needs"][lang],
+            questions=tpl["questions"][lang], expectations=tpl["expectations"][lang],
+            networks=tpl["networks"]))
+    return out
+
+
+def goal_roles(workbook: Workbook) -> dict[str, list[str]]:
+    """{role: [goal ids]} for the roles the organization's goals call for."""
+    found: dict[str, list[str]] = {}
+    for goal in workbook.profile.goals:
+        words = re.findall(r"\w+", goal.text.lower())
+        for role, stems in _data()["goal_roles"].items():
+            if any(w.startswith(s) for w in words for s in stems):
+                found.setdefault(role, []).append(goal.id)
+    return found
+
+
+def _ages(text: str) -> tuple[int, int] | None:
+    numbers = [int(n) for n in re.findall(r"\d+", text)]
+    if len(numbers) >= 2:
+        return min(numbers[:2]), max(numbers[:2])
+    if len(numbers) == 1:
+        return numbers[0], 100
+    return None
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> float:
+    inter = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    return inter / max(1, a[1] - a[0])
+
+
+def weekly_hours(network_id: str, formats: list[str]) -> float:
+    """Hours a week for the low end of the network's posting range, plus replies."""
+    net = catalogue().networks[network_id]
+    usable = [f for f in net.formats if f in formats] or list(net.formats)
+    minutes = sum(MINUTES_PER_POST[f] for f in usable) / len(usable)
+    return net.posts_per_week.low * minutes / 60 * (1 + RESPONSE_SHARE)
+
+
+def network_fit(network_id: str, persona: Persona, workbook: Workbook) -> NetworkFit:
+    net = catalogue().networks[network_id]
+    name = Key(f"network.{network_id}")
+    # audience
+    if network_id in persona.networks:
+        audience = Component("audience", 1.0, WEIGHTS["audience"], "fit.audience_there",
+                             {"persona": persona.name, "network": name})
+    else:
+        mine, theirs = _ages(persona.age_range), _ages(net.audience.age_core.en)
+        share = _overlap(mine, theirs) if mine and theirs else 0.0
+        audience = Component("audience", 0.5 * share, WEIGHTS["audience"], "fit.audience_ages",
+                             {"persona": persona.name, "network": name,
+                              "ages": persona.age_range or "?", "core": net.audience.age_core,
+                              "share": Number(round(share * 100))})
+    # formats
+    can = [f for f in net.formats if f in workbook.resources.formats]
+    formats = Component("formats", min(1.0, len(can) / min(3, len(net.formats))),
+                        WEIGHTS["formats"], "fit.formats",
+                        {"can": KeyList("format", can), "network": name,
+                         "all": KeyList("format", net.formats)})
+    # effort
+    need, have = weekly_hours(network_id, workbook.resources.formats), workbook.resources.hours_per_week
+    effort_score = 1.0 if need <= have / 2 else max(0.0, (have - need) / (have / 2)) if have else 0.0
+    effort = Component("effort", effort_score, WEIGHTS["effort"], "fit.effort",
+                       {"need": Number(round(need, 1)), "have": Number(have),
+                        "low": Number(net.posts_per_week.low)})
+    # goals
+    wanted = goal_roles(workbook)
+    if wanted:
+        carried = [r for r in wanted if r in net.roles]
+        goals = Component("goals", len(carried) / len(wanted), WEIGHTS["goals"], "fit.goals",
+                          {"carried": KeyList("role", carried), "wanted": KeyList("role", wanted)})
+    else:
+        goals = Component("goals", 0.5, WEIGHTS["goals"], "fit.goals_unknown", {})
+    return NetworkFit(network_id, persona.id, (audience, formats, effort, goals))
+
+
+def fit_table(workbook: Workbook) -> list[NetworkFit]:
+    """Every network against every persona, best first."""
+    fits = [network_fit(n, p, workbook) for p in workbook.audiences for n in catalogue().networks]
+    return sorted(fits, key=lambda f: (-f.score, f.network, f.persona))
+
+
+def _f(code, level, message, value=None, **params) -> Finding:
+    return Finding(code=f"networks.{code}", level=level, rule_key=f"networks.rule.{code}",
+                   message_key=f"networks.msg.{message}", value=value, params=params)
+
+
+def check_network_roles(workbook: Workbook) -> list[Finding]:
+    """Contradictions between chosen networks, roles, personas and hours."""
+    out: list[Finding] = []
+    personas = {p.id: p for p in workbook.audiences}
+    total = 0.0
+    for role in workbook.networks:
+        net = catalogue().networks[role.network]
+        name = Key(f"network.{role.network}")
+        there = [p for p in workbook.audiences if role.network in p.networks]
+        if not there:
+            out.append(_f("no_persona", "warning", "no_persona", role.network, network=name))
+        for pid in role.personas:
+            if pid in personas and role.network not in personas[pid].networks:
+                out.append(_f("persona_elsewhere", "info", "persona_elsewhere", pid,
+                              persona=personas[pid].name, network=name))
+        if role.role not in net.roles:
+            out.append(_f("role_unfit", "warning", "role_unfit", role.role, network=name,
+                          role=Key(f"role.{role.role}"),
+                          roles=KeyList("role", net.roles)))
+        total += role.hours_per_week or weekly_hours(role.network, workbook.resources.formats)
+    have = workbook.resources.hours_per_week
+    if workbook.networks and total > have:
+        out.append(_f("hours", "error", "hours_over", round(total, 1),
+                      need=Number(round(total, 1)), have=Number(have),
+                      count=len(workbook.networks)))
+    elif workbook.networks:
+        out.append(_f("hours", "ok", "hours_ok", round(total, 1),
+                      need=Number(round(total, 1)), have=Number(have)))
+    return out
