@@ -86,10 +86,10 @@ def test_cross_references_name_the_field(sample_file):
     assert "world-peace" in problem.message("en")
 
 
-def test_content_mix_must_add_up(sample_file):
+def test_pillar_ids_must_be_unique(sample_file):
     edit_yaml(sample_file, lambda d: d["content_plan"].update(pillars=[
-        {"id": "a", "name": "Impacto", "share": 60}, {"id": "b", "name": "Equipo", "share": 20}]))
-    with pytest.raises(WorkbookValidationError, match="80"):
+        {"id": "a", "name": "Impacto", "share": 60}, {"id": "a", "name": "Equipo", "share": 40}]))
+    with pytest.raises(WorkbookValidationError, match=r"content_plan.pillars\[1\].id"):
         load(sample_file)
 
 

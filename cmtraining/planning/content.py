@@ -1,0 +1,75 @@
+"""Stage 3 engine (plan side): pillar mix and weekly capacity.
+
+The calendar generator is in `calendar.py`, the post checker in `posts.py`.
+"""
+
+from __future__ import annotations
+
+import math
+
+from cmtraining.networks import catalogue
+from cmtraining.planning.findings import Finding, Key, Number
+from cmtraining.workbook.models import ContentPlan, Workbook
+from cmtraining.workspace import slugify
+
+MIX_EPSILON = 0.5  # percentage points of rounding allowed in a mix's total
+
+
+def _f(code, level, message, value=None, **params) -> Finding:
+    return Finding(code=f"content.{code}", level=level, rule_key=f"content.rule.{code}",
+                   message_key=f"content.msg.{message}", value=value, params=params)
+
+
+def check_mix(plan: ContentPlan) -> list[Finding]:
+    """The pillars: present, named, non-empty, adding up to 100 %."""
+    if not plan.pillars:
+        return [_f("mix", "error", "no_pillars")]
+    out = []
+    total = sum(p.share for p in plan.pillars)
+    if abs(total - 100) > MIX_EPSILON:
+        out.append(_f("mix", "error", "mix_total", total, total=Number(round(total, 1))))
+    else:
+        out.append(_f("mix", "ok", "mix_ok", total, count=len(plan.pillars)))
+    for pillar in plan.pillars:
+        if pillar.share == 0:
+            out.append(_f("empty_pillar", "warning", "empty_pillar", pillar.id, name=pillar.name))
+    return out
+
+
+def pillar_id(name: str, taken: set[str]) -> str:
+    base = slugify(name)[:40] or "pillar"
+    candidate, n = base, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{base}-{n}"
+    return candidate
+
+
+def default_capacity(workbook: Workbook) -> dict[str, int]:
+    """Posts a week per network: the chosen networks (stage 2), else those with history.
+
+    Starts from the organization's own average over its history, kept within
+    the catalogue's sourced posting range for the network.
+    """
+    networks = [r.network for r in workbook.networks] or sorted({r.network for r in workbook.metrics})
+    out = {}
+    for net in dict.fromkeys(networks):
+        rows = [r for r in workbook.metrics if r.network == net]
+        usual = sum(r.posts for r in rows) / len(rows) / (52 / 12) if rows else 0
+        band = catalogue().networks[net].posts_per_week
+        out[net] = int(min(max(round(usual), math.ceil(band.low)), math.ceil(band.high)))
+    return out
+
+
+def check_capacity(plan: ContentPlan) -> list[Finding]:
+    """Weekly capacity against each network's sourced posting range."""
+    out = []
+    for net, posts in plan.posts_per_week.items():
+        band = catalogue().networks[net].posts_per_week
+        name = Key(f"network.{net}")
+        params = {"network": name, "posts": posts, "low": Number(band.low), "high": Number(band.high)}
+        if posts > band.high:
+            out.append(_f("capacity", "warning", "capacity_high", posts, **params))
+        elif posts < band.low:
+            out.append(_f("capacity", "info", "capacity_low", posts, **params))
+    return out
