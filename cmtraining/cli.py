@@ -94,6 +94,33 @@ def build_cli(lang: str) -> click.Group:
         if failed:
             raise CmtrainingError("cli.validate.failed", count=failed, total=len(files), lang=lang)
 
+    @cli.group("export", help=t("cli.export.help", lang))
+    def export_group():
+        pass
+
+    @export_group.command("calendar", help=t("cli.export.calendar_help", lang))
+    @click.argument("workbook", type=click.Path(path_type=Path))
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                  metavar="FILE", help=t("cli.export.out", lang))
+    @click.option("--format", "fmt", type=click.Choice(["ics", "csv"]), default=None,
+                  help=t("cli.export.format", lang))
+    @click.option("--force", is_flag=True, help=t("cli.new.force", lang))
+    @lang_option
+    def export_calendar_cmd(workbook, out, fmt, force, lang):
+        from cmtraining.planning.export import calendar_to_csv, calendar_to_ics
+        from cmtraining.workbook.store import load, write_bytes_atomic
+
+        wb = load(workbook, lang=lang)
+        fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "ics")
+        if not wb.content_plan.calendar:
+            raise CmtrainingError("cli.export.empty", path=workbook, lang=lang)
+        if out.exists() and not force:
+            raise CmtrainingError("cli.new.exists", path=out, lang=lang)
+        data = (calendar_to_ics(wb.content_plan.calendar, org_name=wb.profile.name, lang=lang)
+                if fmt == "ics" else calendar_to_csv(wb.content_plan.calendar, lang=lang).encode())
+        write_bytes_atomic(out, data)
+        click.echo(t("cli.export.done", lang, path=out, count=len(wb.content_plan.calendar)))
+
     @cli.command("serve", help=t("cli.serve.help", lang))
     @click.option("--host", default="127.0.0.1", show_default=True, help=t("cli.serve.host", lang))
     @click.option("--port", default=8866, show_default=True, type=int, help=t("cli.serve.port", lang))

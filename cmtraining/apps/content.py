@@ -1,0 +1,297 @@
+"""Stage 3 app: pillars, tone and style, capacity, editorial calendar, post review."""
+
+from __future__ import annotations
+
+import base64
+import html
+from datetime import date, timedelta
+from typing import get_args
+
+import ipywidgets as widgets
+
+from cmtraining.apps.common import Status, stage_header
+from cmtraining.apps.objectives import COLOURS, ICONS
+from cmtraining.apps.rows import Column, RowsEditor
+from cmtraining.errors import CmtrainingError
+from cmtraining.i18n import t
+from cmtraining.planning.content import check_capacity, check_mix, default_capacity, pillar_id
+from cmtraining.planning.findings import Finding
+from cmtraining.session import Session
+from cmtraining.workbook.models import NetworkId
+
+
+def findings_list(findings: list[Finding], lang: str) -> str:
+    return "".join(
+        f"<div class='cm-finding cm-{f.level}' data-code='{f.code}' style='color:{COLOURS[f.level]}'>"
+        f"{ICONS[f.level]} {html.escape(f.message(lang))}</div>" for f in findings)
+
+
+def next_monday(today: date) -> date:
+    return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
+
+
+class ContentApp(widgets.VBox):
+    def __init__(self, session: Session, *, today: date | None = None):
+        self.session, self.lang = session, session.lang
+        self.today = today or date.today()
+        lang, off, wb = self.lang, session.preview, session.workbook
+        plan = wb.content_plan
+        self.status = Status(lang)
+        # pillars
+        self.pillars = RowsEditor([
+            Column("name", "content.pillar_name", width="300px"),
+            Column("share", "content.pillar_share", kind="number", default=0.0, width="140px"),
+        ], [p.model_dump() for p in plan.pillars], lang, self._save_pillars, disabled=off)
+        self.mix = widgets.HTML()
+        self.mix.add_class("cm-mix")
+        # style guide
+        style = plan.style
+        self.voice = widgets.Textarea(value=style.voice, continuous_update=False, disabled=off,
+                                      layout=widgets.Layout(width="100%", height="4em"))
+        self.formality = widgets.Dropdown(
+            options=[(t(f"content.formality_{k}", lang), k) for k in ("formal", "neutral", "informal")],
+            value=style.formality, disabled=off)
+        self.words_use = widgets.Text(value=", ".join(style.words_use), continuous_update=False,
+                                      disabled=off, layout=widgets.Layout(width="100%"))
+        self.words_avoid = widgets.Text(value=", ".join(style.words_avoid), continuous_update=False,
+                                        disabled=off, layout=widgets.Layout(width="100%"))
+        self.emoji = widgets.Dropdown(
+            options=[(t(f"content.emoji_{k}", lang), k) for k in ("none", "moderate", "free")],
+            value=style.emoji_policy, disabled=off)
+        self.neutral = widgets.Checkbox(value=style.neutral_on_politics_religion, indent=False,
+                                        description=t("content.neutrality", lang), disabled=off)
+        for w in (self.voice, self.formality, self.words_use, self.words_avoid, self.emoji,
+                  self.neutral):
+            w.observe(lambda _: self._save_style(), names="value")
+        # capacity
+        capacity = plan.posts_per_week or default_capacity(wb)
+        self.capacity = {n: widgets.BoundedIntText(value=capacity.get(n, 0), min=0, max=70,
+                                                   description=t(f"network.{n}", lang),
+                                                   disabled=off, layout=widgets.Layout(width="260px"),
+                                                   style={"description_width": "140px"})
+                         for n in get_args(NetworkId)
+                         if n in capacity or n in {r.network for r in wb.networks}}
+        for w in self.capacity.values():
+            w.observe(lambda _: self._save_capacity(), names="value")
+        self.capacity_checks = widgets.HTML()
+        # calendar
+        self.weeks = widgets.BoundedIntText(value=4, min=1, max=104, description=t("content.weeks", lang),
+                                            layout=widgets.Layout(width="200px"), disabled=off)
+        self.start = widgets.DatePicker(value=next_monday(self.today), disabled=off,
+                                        description=t("content.start", lang))
+        self.seed = widgets.IntText(value=1, description=t("content.seed", lang), disabled=off,
+                                    layout=widgets.Layout(width="180px"))
+        self.generate = widgets.Button(description=t("content.generate", lang), icon="calendar",
+                                       button_style="primary", disabled=off)
+        self.generate.add_class("cm-generate")
+        self.generate.on_click(self._on_generate)
+        self.calendar = widgets.VBox()
+        self.calendar.add_class("cm-calendar")
+        self.calendar_checks = widgets.HTML()
+        self.downloads = widgets.HTML()
+        # post checker
+        self.draft = widgets.Textarea(placeholder=t("content.checker_placeholder", lang),
+                                      layout=widgets.Layout(width="100%", height="6em"))
+        self.draft.add_class("cm-draft")
+        nets = [r.network for r in wb.networks] or list(capacity) or ["instagram"]
+        self.draft_network = widgets.Dropdown(
+            options=[(t(f"network.{n}", lang), n) for n in get_args(NetworkId)], value=nets[0],
+            description=t("content.checker_network", lang))
+        self.check_button = widgets.Button(description=t("content.check", lang), icon="check")
+        self.check_button.add_class("cm-check-post")
+        self.check_button.on_click(lambda _: self._check_post())
+        self.post_findings = widgets.HTML()
+        self.post_findings.add_class("cm-post-findings")
+        self._refresh()
+        self._render_calendar()
+
+        def h2(key, help_key=None):
+            text = f"<h2>{html.escape(t(key, lang))}</h2>"
+            if help_key:
+                text += f"<span class='cm-muted'>{html.escape(t(help_key, lang))}</span>"
+            return widgets.HTML(text)
+
+        def label(key):
+            return widgets.HTML(f"<b>{html.escape(t(key, lang))}</b>")
+
+        super().__init__([
+            *stage_header(session, "content", "content.intro", "03-content-plan"),
+            h2("content.pillars_title", "content.pillars_help"), self.pillars, self.mix,
+            self.status,
+            h2("content.style_title"), label("content.voice"), self.voice,
+            widgets.HBox([widgets.VBox([label("content.formality"), self.formality]),
+                          widgets.VBox([label("content.emoji_policy"), self.emoji])]),
+            label("content.words_use"), self.words_use, label("content.words_avoid"),
+            self.words_avoid, self.neutral,
+            h2("content.capacity_title", "content.capacity_help"),
+            widgets.GridBox(list(self.capacity.values()),
+                            layout=widgets.Layout(grid_template_columns="repeat(3, 270px)")),
+            self.capacity_checks,
+            h2("content.calendar_title"),
+            widgets.HBox([self.start, self.weeks, self.seed, self.generate]),
+            self.calendar_checks, self.downloads, self.calendar,
+            h2("content.checker_title", "content.checker_help"), self.draft,
+            widgets.HBox([self.draft_network, self.check_button]), self.post_findings,
+        ], layout=widgets.Layout(max_width="1100px"))
+        self.add_class("cm-content-app")
+
+    # --- saving -------------------------------------------------------------------
+
+    def _apply(self, change) -> bool:
+        try:
+            wb = self.session.update(change)
+        except CmtrainingError as exc:
+            self.status.error(exc)
+            return False
+        self.status.saved(wb.updated.astimezone().strftime("%H:%M:%S"))
+        self._refresh()
+        return True
+
+    def _plan_change(self, **fields):
+        def change(wb):
+            dumped = wb.model_dump()
+            dumped["content_plan"].update(fields)
+            return dumped
+        return self._apply(change)
+
+    def _save_pillars(self, rows: list[dict]) -> bool:
+        taken: set[str] = set()
+        pillars = []
+        for row in rows:
+            pid = row.get("id") or pillar_id(row["name"], taken)
+            taken.add(pid)
+            pillars.append({"id": pid, "name": row["name"], "share": row["share"]})
+        ok = self._plan_change(pillars=pillars)
+        if ok:
+            for row, pillar in zip(rows, pillars, strict=True):
+                row["id"] = pillar["id"]
+            self.pillars.rows = [dict(p) for p in pillars]
+        return ok
+
+    def _save_style(self) -> None:
+        def words(text):
+            return [w.strip() for w in text.split(",") if w.strip()]
+        self._plan_change(style={
+            "voice": self.voice.value, "formality": self.formality.value,
+            "words_use": words(self.words_use.value), "words_avoid": words(self.words_avoid.value),
+            "emoji_policy": self.emoji.value, "neutral_on_politics_religion": self.neutral.value})
+
+    def _save_capacity(self) -> None:
+        self._plan_change(posts_per_week={n: w.value for n, w in self.capacity.items() if w.value})
+
+    # --- calendar -----------------------------------------------------------------
+
+    def _on_generate(self, _button) -> None:
+        from cmtraining.planning.calendar import generate_calendar
+
+        self._save_capacity()
+        wb = self.session.workbook
+        try:
+            entries = generate_calendar(wb.content_plan, start=self.start.value,
+                                        weeks=self.weeks.value, country=wb.profile.country,
+                                        seed=self.seed.value, lang=self.lang)
+        except CmtrainingError as exc:
+            self.status.error(exc)
+            return
+        if self._plan_change(calendar=[e.model_dump() for e in entries]):
+            self.status.info(t("content.generated", self.lang, count=len(entries)))
+            self._render_calendar()
+
+    def _render_calendar(self) -> None:
+        from cmtraining.planning.calendar import check_calendar
+        from cmtraining.planning.export import calendar_to_csv, calendar_to_ics
+
+        lang, wb = self.lang, self.session.workbook
+        entries = wb.content_plan.calendar
+        if not entries:
+            self.calendar.children = [widgets.HTML(
+                f"<i class='cm-muted'>{html.escape(t('content.calendar_none', lang))}</i>")]
+            self.calendar_checks.value = self.downloads.value = ""
+            return
+        names = {p.id: p.name for p in wb.content_plan.pillars}
+        rows, week = [], None
+        pillar_options = [(p.name, p.id) for p in wb.content_plan.pillars]
+        for index, entry in enumerate(entries):
+            monday = entry.day - timedelta(days=entry.day.weekday())
+            if monday != week:
+                week = monday
+                rows.append(widgets.HTML(f"<h3>{html.escape(t('content.week', lang, day=monday.isoformat()))}</h3>"))
+            info = widgets.HTML(
+                f"<span style='display:inline-block;width:330px'>{entry.day:%d/%m} {entry.time} · "
+                f"<b>{html.escape(t(f'network.{entry.network}', lang))}</b> · "
+                f"{html.escape(t(f'format.{entry.format}', lang) if entry.format else '')}"
+                + (f" <i class='cm-muted'>({html.escape(entry.note)})</i>" if entry.note else "")
+                + "</span>")
+            pillar = widgets.Dropdown(options=pillar_options, value=entry.pillar
+                                      if entry.pillar in names else None,
+                                      layout=widgets.Layout(width="200px"),
+                                      disabled=self.session.preview)
+            idea = widgets.Text(value=entry.idea, continuous_update=False,
+                                layout=widgets.Layout(width="330px"), disabled=self.session.preview)
+            pillar.observe(lambda ch, i=index: self._edit_entry(i, "pillar", ch["new"]), names="value")
+            idea.observe(lambda ch, i=index: self._edit_entry(i, "idea", ch["new"]), names="value")
+            remove = widgets.Button(description=t("content.remove_entry", lang), icon="trash",
+                                    disabled=self.session.preview,
+                                    layout=widgets.Layout(width="100px"))
+            remove.on_click(lambda _, i=index: self._remove_entry(i))
+            rows.append(widgets.HBox([info, pillar, idea, remove]))
+        self.calendar.children = rows
+        self.calendar_checks.value = findings_list(
+            check_calendar(entries, wb.content_plan, country=wb.profile.country, lang=lang), lang)
+        ics = calendar_to_ics(entries, org_name=wb.profile.name, lang=lang)
+        csv_text = calendar_to_csv(entries, lang=lang)
+        stem = f"calendario-{self.session.workbook_id or self.session.org}"
+        self.downloads.value = (
+            f"<a download='{stem}.ics' class='cm-download-ics' href='data:text/calendar;base64,"
+            f"{base64.b64encode(ics).decode()}'>⬇ {html.escape(t('content.download_ics', lang))}</a> · "
+            f"<a download='{stem}.csv' class='cm-download-csv' href='data:text/csv;base64,"
+            f"{base64.b64encode(csv_text.encode('utf-8')).decode()}'>⬇ "
+            f"{html.escape(t('content.download_csv', lang))}</a>")
+
+    def _edit_entry(self, index: int, field: str, value) -> None:
+        def change(wb):
+            dumped = wb.model_dump()
+            dumped["content_plan"]["calendar"][index][field] = value
+            return dumped
+        if self._apply(change):
+            self._render_calendar_checks()
+
+    def _render_calendar_checks(self) -> None:
+        from cmtraining.planning.calendar import check_calendar
+
+        wb = self.session.workbook
+        self.calendar_checks.value = findings_list(
+            check_calendar(wb.content_plan.calendar, wb.content_plan, country=wb.profile.country,
+                           lang=self.lang), self.lang)
+
+    def _remove_entry(self, index: int) -> None:
+        def change(wb):
+            dumped = wb.model_dump()
+            del dumped["content_plan"]["calendar"][index]
+            return dumped
+        if self._apply(change):
+            self._render_calendar()
+
+    # --- checks -------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        plan = self.session.workbook.content_plan
+        self.mix.value = findings_list(check_mix(plan), self.lang)
+        self.capacity_checks.value = findings_list(check_capacity(plan), self.lang)
+
+    def _check_post(self) -> None:
+        from cmtraining.planning.posts import check_post
+
+        try:
+            findings = check_post(self.draft.value, self.draft_network.value, lang=self.lang,
+                                  style=self.session.workbook.content_plan.style)
+        except CmtrainingError as exc:
+            self.post_findings.value = f"<div class='cm-error'>✖ {html.escape(exc.message(self.lang))}</div>"
+            return
+        from cmtraining.planning.findings import worst_first
+
+        self.post_findings.value = findings_list(worst_first(findings), self.lang)
+
+
+def build_app(session: Session, *, today: date | None = None) -> ContentApp:
+    return ContentApp(session, today=today)
