@@ -39,12 +39,6 @@ class Session:
         self.workbook = update(self.path, change, lang=self.lang)
         return self.workbook
 
-    def set(self, dotted: str, value) -> Workbook:
-        """Save one field, e.g. ``session.set("profile.name", "ACME")``."""
-        from cmtraining.workbook.store import set_field
-
-        return self.update(lambda wb: set_field(wb.model_dump(), dotted, value))
-
     def reload(self) -> Workbook:
         from cmtraining.workbook.store import load
 

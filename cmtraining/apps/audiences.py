@@ -7,10 +7,9 @@ from typing import get_args
 
 import ipywidgets as widgets
 
-from cmtraining.apps.common import Status, stage_header
+from cmtraining.apps.common import StageApp, Status, heading, stage_header
 from cmtraining.apps.objectives import COLOURS, ICONS
 from cmtraining.apps.rows import Column, RowsEditor
-from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
 from cmtraining.planning.audiences import check_network_roles, fit_table, persona_templates
 from cmtraining.session import Session
@@ -72,7 +71,7 @@ class PersonaCard(widgets.VBox):
         return data
 
 
-class AudiencesApp(widgets.VBox):
+class AudiencesApp(StageApp):
     def __init__(self, session: Session):
         self.session, self.lang = session, session.lang
         lang, off, wb = self.lang, session.preview, session.workbook
@@ -123,13 +122,10 @@ class AudiencesApp(widgets.VBox):
             lambda rows: self._save_section("prescribers", rows), disabled=off)
         self.tips = widgets.HTML()
         self._render_personas()
-        self._refresh()
+        self.refresh()
 
         def h2(key, help_key=None):
-            text = f"<h2>{html.escape(t(key, lang))}</h2>"
-            if help_key:
-                text += f"<span class='cm-muted'>{html.escape(t(help_key, lang))}</span>"
-            return widgets.HTML(text)
+            return heading(key, lang, help_key)
 
         super().__init__([
             *stage_header(session, "audiences", "audiences.intro", "02-audiences-networks"),
@@ -149,37 +145,19 @@ class AudiencesApp(widgets.VBox):
 
     # --- saving -------------------------------------------------------------------
 
-    def _apply(self, change) -> bool:
-        try:
-            wb = self.session.update(change)
-        except CmtrainingError as exc:
-            self.status.error(exc)
-            return False
-        self.status.saved(wb.updated.astimezone().strftime("%H:%M:%S"))
-        self._refresh()
-        return True
-
     def _save_section(self, name: str, rows: list[dict]) -> bool:
-        return self._apply(lambda wb: {**wb.model_dump(), name: rows})
+        return self.save_section(name, rows)
 
     def _save_resources(self) -> None:
         formats = [f for f, box in self.formats.items() if box.value]
-        self._apply(lambda wb: {**wb.model_dump(), "resources": {
+        self.apply(lambda wb: {**wb.model_dump(), "resources": {
             "hours_per_week": self.hours.value, "formats": formats}})
 
     def save_persona(self, index: int, data: dict) -> None:
-        def change(wb):
-            dumped = wb.model_dump()
-            dumped["audiences"][index] = data
-            return dumped
-        self._apply(change)
+        self.set_item("audiences", index, data)
 
     def remove_persona(self, index: int) -> None:
-        def change(wb):
-            dumped = wb.model_dump()
-            del dumped["audiences"][index]
-            return dumped
-        if self._apply(change):
+        if self.set_item("audiences", index, None):
             self._render_personas()
 
     def _on_add_template(self, _button) -> None:
@@ -191,13 +169,7 @@ class AudiencesApp(widgets.VBox):
         while pid in taken:
             n += 1
             pid = f"{template.id}-{n}"
-        persona = template.model_copy(update={"id": pid}).model_dump()
-
-        def change(w):
-            dumped = w.model_dump()
-            dumped["audiences"].append(persona)
-            return dumped
-        if self._apply(change):
+        if self.append_item("audiences", template.model_copy(update={"id": pid}).model_dump()):
             self._render_personas()
 
     # --- display --------------------------------------------------------------------
@@ -207,7 +179,7 @@ class AudiencesApp(widgets.VBox):
         self.personas.children = [PersonaCard(self, i, p) for i, p in enumerate(personas)] or [
             widgets.HTML(f"<i class='cm-muted'>{html.escape(t('audiences.personas_none', self.lang))}</i>")]
 
-    def _refresh(self) -> None:
+    def refresh(self) -> None:
         lang, wb = self.lang, self.session.workbook
         self.fit.value = fit_html(wb, lang)
         self.checks.value = "".join(

@@ -107,3 +107,50 @@ def stage_header(session, stage_key: str, intro_key: str, notebook: str) -> list
     if session.preview:
         parts.append(widgets.HTML(f'<div class="cm-banner">{html.escape(t("app.preview", lang))}</div>'))
     return parts
+
+
+def heading(key: str, lang: str, help_key: str | None = None) -> widgets.HTML:
+    text = f"<h2>{html.escape(t(key, lang))}</h2>"
+    if help_key:
+        text += f"<span class='cm-muted'>{html.escape(t(help_key, lang))}</span>"
+    return widgets.HTML(text)
+
+
+class StageApp(widgets.VBox):
+    """Base of the stage apps: every edit is one locked, validated update.
+
+    Subclasses set `self.session`, `self.lang` and `self.status` before the
+    first edit, and may override `refresh()` to redraw what depends on the
+    saved workbook.
+    """
+
+    def refresh(self) -> None:
+        """Redraw derived views after a successful save (default: nothing)."""
+
+    def apply(self, change) -> bool:
+        try:
+            wb = self.session.update(change)
+        except CmtrainingError as exc:
+            self.status.error(exc)
+            return False
+        self.status.saved(wb.updated.astimezone().strftime("%H:%M:%S"))
+        self.refresh()
+        return True
+
+    def save_section(self, name: str, rows: list[dict]) -> bool:
+        return self.apply(lambda wb: {**wb.model_dump(), name: rows})
+
+    def set_item(self, section: str, index: int, data: dict | None) -> bool:
+        """Replace item `index` of a list section, or delete it when `data` is None."""
+        def change(wb):
+            dumped = wb.model_dump()
+            items = dumped[section]
+            if data is None:
+                del items[index]
+            else:
+                items[index] = data
+            return dumped
+        return self.apply(change)
+
+    def append_item(self, section: str, data: dict) -> bool:
+        return self.apply(lambda wb: {**wb.model_dump(), section: [*wb.model_dump()[section], data]})

@@ -9,7 +9,7 @@ from typing import get_args
 
 import ipywidgets as widgets
 
-from cmtraining.apps.common import Status, stage_header
+from cmtraining.apps.common import StageApp, Status, heading, stage_header
 from cmtraining.apps.objectives import COLOURS, ICONS
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.errors import CmtrainingError
@@ -30,7 +30,7 @@ def next_monday(today: date) -> date:
     return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
 
 
-class ContentApp(widgets.VBox):
+class ContentApp(StageApp):
     def __init__(self, session: Session, *, today: date | None = None):
         self.session, self.lang = session, session.lang
         self.today = today or date.today()
@@ -102,14 +102,11 @@ class ContentApp(widgets.VBox):
         self.check_button.on_click(lambda _: self._check_post())
         self.post_findings = widgets.HTML()
         self.post_findings.add_class("cm-post-findings")
-        self._refresh()
+        self.refresh()
         self._render_calendar()
 
         def h2(key, help_key=None):
-            text = f"<h2>{html.escape(t(key, lang))}</h2>"
-            if help_key:
-                text += f"<span class='cm-muted'>{html.escape(t(help_key, lang))}</span>"
-            return widgets.HTML(text)
+            return heading(key, lang, help_key)
 
         def label(key):
             return widgets.HTML(f"<b>{html.escape(t(key, lang))}</b>")
@@ -137,22 +134,12 @@ class ContentApp(widgets.VBox):
 
     # --- saving -------------------------------------------------------------------
 
-    def _apply(self, change) -> bool:
-        try:
-            wb = self.session.update(change)
-        except CmtrainingError as exc:
-            self.status.error(exc)
-            return False
-        self.status.saved(wb.updated.astimezone().strftime("%H:%M:%S"))
-        self._refresh()
-        return True
-
     def _plan_change(self, **fields):
         def change(wb):
             dumped = wb.model_dump()
             dumped["content_plan"].update(fields)
             return dumped
-        return self._apply(change)
+        return self.apply(change)
 
     def _save_pillars(self, rows: list[dict]) -> bool:
         taken: set[str] = set()
@@ -253,7 +240,7 @@ class ContentApp(widgets.VBox):
             dumped = wb.model_dump()
             dumped["content_plan"]["calendar"][index][field] = value
             return dumped
-        if self._apply(change):
+        if self.apply(change):
             self._render_calendar_checks()
 
     def _render_calendar_checks(self) -> None:
@@ -265,16 +252,14 @@ class ContentApp(widgets.VBox):
                            lang=self.lang), self.lang)
 
     def _remove_entry(self, index: int) -> None:
-        def change(wb):
-            dumped = wb.model_dump()
-            del dumped["content_plan"]["calendar"][index]
-            return dumped
-        if self._apply(change):
+        calendar = [e.model_dump() for e in self.session.workbook.content_plan.calendar]
+        del calendar[index]
+        if self._plan_change(calendar=calendar):
             self._render_calendar()
 
     # --- checks -------------------------------------------------------------------
 
-    def _refresh(self) -> None:
+    def refresh(self) -> None:
         plan = self.session.workbook.content_plan
         self.mix.value = findings_list(check_mix(plan), self.lang)
         self.capacity_checks.value = findings_list(check_capacity(plan), self.lang)

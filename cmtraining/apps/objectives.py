@@ -8,9 +8,8 @@ from typing import get_args
 
 import ipywidgets as widgets
 
-from cmtraining.apps.common import Status, stage_header
+from cmtraining.apps.common import StageApp, Status, heading, stage_header
 from cmtraining.apps.rows import Column, RowsEditor
-from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
 from cmtraining.planning.findings import Finding
 from cmtraining.planning.smart import check_smart, history, suggest_target
@@ -142,7 +141,7 @@ class ObjectiveCard(widgets.VBox):
             self.target.value = round(self._suggested, 4 if self._suggested < 10 else 0)
 
 
-class ObjectivesApp(widgets.VBox):
+class ObjectivesApp(StageApp):
     def __init__(self, session: Session, *, today: date | None = None):
         self.session, self.lang = session, session.lang
         self.today = today or date.today()
@@ -171,13 +170,11 @@ class ObjectivesApp(widgets.VBox):
             lambda rows: self._save_section("advocates", rows), disabled=session.preview)
         children = stage_header(session, "objectives", "objectives.intro", "01-objectives")
         children += [
-            widgets.HTML(f"<h2>{html.escape(t('objectives.list_title', lang))}</h2>"),
+            heading("objectives.list_title", lang),
             self.cards, self.add_button, self.status,
-            widgets.HTML(f"<h2>{html.escape(t('objectives.informants_title', lang))}</h2>"
-                         f"<span class='cm-muted'>{html.escape(t('objectives.informants_help', lang))}</span>"),
+            heading("objectives.informants_title", lang, "objectives.informants_help"),
             self.informants,
-            widgets.HTML(f"<h2>{html.escape(t('objectives.advocates_title', lang))}</h2>"
-                         f"<span class='cm-muted'>{html.escape(t('objectives.advocates_help', lang))}</span>"),
+            heading("objectives.advocates_title", lang, "objectives.advocates_help"),
             self.advocates,
         ]
         super().__init__(children, layout=widgets.Layout(max_width="1100px"))
@@ -189,31 +186,14 @@ class ObjectivesApp(widgets.VBox):
         self.cards.children = cards or [widgets.HTML(
             f"<i class='cm-muted'>{html.escape(t('objectives.none', self.lang))}</i>")]
 
-    def _apply(self, change) -> bool:
-        try:
-            wb = self.session.update(change)
-        except CmtrainingError as exc:
-            self.status.error(exc)
-            return False
-        self.status.saved(wb.updated.astimezone().strftime("%H:%M:%S"))
-        return True
-
     def save(self, index: int, data: dict) -> bool:
-        def change(wb):
-            dumped = wb.model_dump()
-            dumped["objectives"][index] = data
-            return dumped
-        return self._apply(change)
+        return self.set_item("objectives", index, data)
 
     def _save_section(self, name: str, rows: list[dict]) -> bool:
-        return self._apply(lambda wb: {**wb.model_dump(), name: rows})
+        return self.save_section(name, rows)
 
     def remove(self, index: int) -> None:
-        def change(wb):
-            dumped = wb.model_dump()
-            del dumped["objectives"][index]
-            return dumped
-        if self._apply(change):
+        if self.set_item("objectives", index, None):
             self._render_cards()
 
     def _add(self, _button) -> None:
@@ -233,11 +213,7 @@ class ObjectivesApp(widgets.VBox):
         s = suggest_target(draft, wb.metrics, self.today)
         draft = draft.model_copy(update={"target": round(s.mid) if s else draft.baseline + 1})
 
-        def change(w):
-            dumped = w.model_dump()
-            dumped["objectives"].append(draft.model_dump())
-            return dumped
-        if self._apply(change):
+        if self.append_item("objectives", draft.model_dump(mode="json")):
             self._render_cards()
 
 

@@ -9,11 +9,11 @@ import threading
 import ipywidgets as widgets
 
 from cmtraining.apps.charts import baseline_png
-from cmtraining.apps.common import Status, labelled, stage_header
-from cmtraining.errors import CmtrainingError
+from cmtraining.apps.common import StageApp, Status, labelled, stage_header
 from cmtraining.evaluation.baseline import CHART_METRICS, summary
 from cmtraining.i18n import choices, t
 from cmtraining.session import Session
+from cmtraining.workbook.store import set_field
 from cmtraining.workspace import slugify
 
 #: languages offered for the organization's own communication (ISO 639-1)
@@ -38,7 +38,7 @@ def language_options(lang: str, current: str) -> list[tuple[str, str]]:
     return [(names.get(c, c).capitalize(), c) for c in codes]
 
 
-class ProfileApp(widgets.VBox):
+class ProfileApp(StageApp):
     """The profile form (each edit saved to the workbook) and the baseline."""
 
     def __init__(self, session: Session, *, defer_chart: bool | None = None):
@@ -124,17 +124,8 @@ class ProfileApp(widgets.VBox):
 
     def _saver(self, dotted: str):
         def save(change):
-            self._apply(lambda: self.session.set(dotted, change["new"]))
+            self.apply(lambda wb: set_field(wb.model_dump(), dotted, change["new"]))
         return save
-
-    def _apply(self, action) -> bool:
-        try:
-            wb = action()
-        except CmtrainingError as exc:
-            self.status.error(exc)
-            return False
-        self.status.saved(wb.updated.astimezone().strftime("%H:%M:%S"))
-        return True
 
     # --- goals ------------------------------------------------------------------
 
@@ -166,7 +157,7 @@ class ProfileApp(widgets.VBox):
             data["profile"]["goals"].append({"id": gid, "text": text})
             return data
 
-        if self._apply(lambda: self.session.update(change)):
+        if self.apply(change):
             self.new_goal.value = ""
             self._render_goals()
 
@@ -176,7 +167,7 @@ class ProfileApp(widgets.VBox):
             data["profile"]["goals"] = [g for g in data["profile"]["goals"] if g["id"] != goal_id]
             return data
 
-        if self._apply(lambda: self.session.update(change)):
+        if self.apply(change):
             self._render_goals()
 
     # --- baseline ---------------------------------------------------------------
