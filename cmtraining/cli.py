@@ -116,8 +116,10 @@ def build_cli(lang: str) -> click.Group:
             raise CmtrainingError("cli.export.empty", path=workbook, lang=lang)
         if out.exists() and not force:
             raise CmtrainingError("cli.new.exists", path=out, lang=lang)
-        data = (calendar_to_ics(wb.content_plan.calendar, org_name=wb.profile.name, lang=lang)
-                if fmt == "ics" else calendar_to_csv(wb.content_plan.calendar, lang=lang).encode())
+        names = {p.id: p.name for p in wb.content_plan.pillars}
+        entries = wb.content_plan.calendar
+        data = (calendar_to_ics(entries, org_name=wb.profile.name, lang=lang, pillar_names=names)
+                if fmt == "ics" else calendar_to_csv(entries, lang=lang, pillar_names=names).encode())
         write_bytes_atomic(out, data)
         click.echo(t("cli.export.done", lang, path=out, count=len(wb.content_plan.calendar)))
 

@@ -24,6 +24,11 @@ STAGE_CELLS: dict[str, list[str]] = {
         'session = open_session("02-audiences-networks", workbook=workbook, org=org, lang=lang)',
         "from cmtraining.apps.audiences import build_app\n\nbuild_app(session)",
     ],
+    "03-content-plan": [
+        'from cmtraining.session import open_session\n\n'
+        'session = open_session("03-content-plan", workbook=workbook, org=org, lang=lang)',
+        "from cmtraining.apps.content import build_app\n\nbuild_app(session)",
+    ],
 }
 
 

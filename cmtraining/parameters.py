@@ -143,6 +143,7 @@ CONTRACTS: dict[str, Contract] = {
     "00-profile": Contract("00-profile", (WORKBOOK, ORG, LANG)),
     "01-objectives": Contract("01-objectives", (WORKBOOK, ORG, LANG)),
     "02-audiences-networks": Contract("02-audiences-networks", (WORKBOOK, ORG, LANG)),
+    "03-content-plan": Contract("03-content-plan", (WORKBOOK, ORG, LANG)),
 }
 
 

@@ -141,3 +141,42 @@ def test_audiences_app_templates_fit_roles_and_checks(workspace):
     app.prescribers.add_button.click()
     assert load(entry.path).prescribers[0].kind == "prescriber"
     assert "tag you in stories" in app.tips.value
+
+
+def test_content_app_pillars_style_calendar_and_exports(workspace):
+    import base64
+    from datetime import date
+
+    from cmtraining.apps.content import build_app as content
+    from cmtraining.planning.export import ics_to_entries
+
+    entry = create_workbook("Ana", "library")
+    app = content(open_session("03-content-plan", workbook=entry.id, lang="es"),
+                  today=date(2026, 11, 23))
+    assert "Todavía no hay pilares" in app.mix.value
+    app.pillars.add_button.click()
+    app.pillars.add_button.click()
+    first, second = app.pillars.children[1].children, app.pillars.children[2].children
+    first[0].value = "Agenda cultural"
+    first[1].value = 70
+    assert "suman 70" in app.mix.value  # a mix in progress is saved and explained
+    second[0].value = "Club de lectura"
+    second[1].value = 30
+    plan = load(entry.path).content_plan
+    assert [(p.id, p.share) for p in plan.pillars] == [("agenda-cultural", 70), ("club-de-lectura", 30)]
+    assert "2 pilares que suman 100" in app.mix.value
+    app.emoji.value = "none"
+    app.words_avoid.value = "gratis, barato"
+    assert load(entry.path).content_plan.style.words_avoid == ["gratis", "barato"]
+    app.weeks.value = 6
+    app.generate.click()
+    calendar = load(entry.path).content_plan.calendar
+    assert calendar and calendar[0].day >= date(2026, 11, 30)
+    assert all(e.day != date(2026, 12, 25) for e in calendar)  # a public holiday in Mexico
+    assert any("Navidad" in e.note for e in calendar)
+    assert "Semana del 2026-11-30" in app.calendar.children[0].value
+    ics = app.downloads.value.split("base64,")[1].split("'")[0]
+    assert len(ics_to_entries(base64.b64decode(ics))) == len(calendar)
+    idea = app.calendar.children[1].children[2]
+    idea.value = "Presentación del club de novela negra"
+    assert load(entry.path).content_plan.calendar[0].idea == "Presentación del club de novela negra"

@@ -202,3 +202,26 @@ def test_audiences_fit_appears_when_a_persona_is_added(server, page):
     assert wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))
                     ["resources"]["hours_per_week"] == 1)
     page.screenshot(path=str(ARTIFACTS / "audiences-es.png"), full_page=True)
+
+
+def test_content_plan_calendar_is_generated_and_saved(server, page):
+    from cmtraining.workbook import update
+
+    run_cli("new", "--org", "ngo", "--trainee", "Irene", env=server["env"])
+    path = server["workspace"] / "irene.yaml"
+
+    def pillars(wb):
+        wb.content_plan.pillars = [{"id": "impacto", "name": "Nuestro impacto", "share": 50},
+                                   {"id": "voluntariado", "name": "Voluntariado", "share": 50}]
+        return wb.model_dump()
+
+    update(path, pillars)
+    page.goto(f"{server['base']}/voila/render/03-content-plan.ipynb?workbook=irene")
+    page.locator("button.cm-generate").wait_for(timeout=WAIT_MS)
+    assert page.locator(".cm-mix").get_by_text("2 pilares que suman 100").is_visible()
+    page.locator("button.cm-generate").click()
+    page.locator(".cm-calendar h3").first.wait_for(timeout=WAIT_MS)
+    assert wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))
+                    ["content_plan"]["calendar"])
+    assert page.locator("a.cm-download-ics").get_attribute("href").startswith("data:text/calendar")
+    page.screenshot(path=str(ARTIFACTS / "content-es.png"), full_page=True)

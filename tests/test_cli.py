@@ -101,3 +101,39 @@ def test_orgs_lists_the_samples():
     assert result.returncode == 0
     for org in ("ngo", "cafe", "library", "saas"):
         assert org in result.stdout
+
+
+def test_export_calendar_to_ics_and_csv(tmp_path):
+    from datetime import date
+
+    from cmtraining.planning.calendar import generate_calendar
+    from cmtraining.planning.export import ics_to_entries
+    from cmtraining.workbook import load, update
+
+    wb_path = tmp_path / "w.yaml"
+    run_cli("new", "--org", "cafe", "--out", str(wb_path))
+    empty = run_cli("export", "calendar", str(wb_path), "--out", str(tmp_path / "c.ics"))
+    assert_clean_failure(empty, "todavía no tiene calendario")
+    assert not (tmp_path / "c.ics").exists()
+
+    def plan(wb):
+        wb.content_plan.pillars = [{"id": "obrador", "name": "Obrador", "share": 60},
+                                   {"id": "barrio", "name": "Barrio", "share": 40}]
+        wb.content_plan.posts_per_week = {"instagram": 4, "facebook": 2}
+        data = wb.model_dump()
+        data["content_plan"]["calendar"] = [e.model_dump() for e in generate_calendar(
+            wb.content_plan, start=date(2026, 11, 30), weeks=4, country="ES", seed=3)]
+        return data
+
+    update(wb_path, plan)
+    count = len(load(wb_path).content_plan.calendar)
+    ics = run_cli("export", "calendar", str(wb_path), "--out", str(tmp_path / "c.ics"), "--lang", "en")
+    assert ics.returncode == 0, ics.stderr
+    assert f"{count} posts exported" in ics.stdout
+    events = ics_to_entries((tmp_path / "c.ics").read_bytes())
+    assert len(events) == count and any("Obrador" in e["summary"] for e in events)
+    csv_out = run_cli("export", "calendar", str(wb_path), "--out", str(tmp_path / "c.csv"))
+    assert csv_out.returncode == 0
+    assert (tmp_path / "c.csv").read_text(encoding="utf-8").count("\n") == count + 1
+    again = run_cli("export", "calendar", str(wb_path), "--out", str(tmp_path / "c.csv"))
+    assert_clean_failure(again, "--force")

@@ -142,10 +142,12 @@ class ContentApp(StageApp):
         return self.apply(change)
 
     def _save_pillars(self, rows: list[dict]) -> bool:
-        taken: set[str] = set()
+        # ids follow the names until a calendar entry refers to them; then they stay
+        used = {e.pillar for e in self.session.workbook.content_plan.calendar}
+        taken: set[str] = {r["id"] for r in rows if r.get("id") in used}
         pillars = []
         for row in rows:
-            pid = row.get("id") or pillar_id(row["name"], taken)
+            pid = row["id"] if row.get("id") in used else pillar_id(row["name"], taken)
             taken.add(pid)
             pillars.append({"id": pid, "name": row["name"], "share": row["share"]})
         ok = self._plan_change(pillars=pillars)
@@ -225,8 +227,8 @@ class ContentApp(StageApp):
         self.calendar.children = rows
         self.calendar_checks.value = findings_list(
             check_calendar(entries, wb.content_plan, country=wb.profile.country, lang=lang), lang)
-        ics = calendar_to_ics(entries, org_name=wb.profile.name, lang=lang)
-        csv_text = calendar_to_csv(entries, lang=lang)
+        ics = calendar_to_ics(entries, org_name=wb.profile.name, lang=lang, pillar_names=names)
+        csv_text = calendar_to_csv(entries, lang=lang, pillar_names=names)
         stem = f"calendario-{self.session.workbook_id or self.session.org}"
         self.downloads.value = (
             f"<a download='{stem}.ics' class='cm-download-ics' href='data:text/calendar;base64,"
