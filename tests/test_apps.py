@@ -180,3 +180,20 @@ def test_content_app_pillars_style_calendar_and_exports(workspace):
     idea = app.calendar.children[1].children[2]
     idea.value = "Presentación del club de novela negra"
     assert load(entry.path).content_plan.calendar[0].idea == "Presentación del club de novela negra"
+
+
+def test_content_app_reviews_a_draft_with_the_style_guide(workspace):
+    from cmtraining.apps.content import build_app as content
+
+    entry = create_workbook("Ana", "cafe")
+    app = content(open_session("03-content-plan", workbook=entry.id, lang="en"))
+    app.emoji.value = "none"
+    app.draft_network.value = "x"
+    app.draft.value = "Nuevo roscón de Reyes 🎉 " + "muy rico " * 40
+    app.check_button.click()
+    findings = app.post_findings.value
+    assert "post.length" in findings and "280" in findings
+    assert "post.emoji" in findings and "cm-warning" in findings
+    app.draft.value = ""
+    app.check_button.click()
+    assert "post.empty" in app.post_findings.value
