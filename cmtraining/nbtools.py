@@ -8,6 +8,8 @@ hidden note, then calls into the package.
 
 from __future__ import annotations
 
+import sys
+
 import nbformat
 
 from cmtraining.parameters import CONTRACTS
@@ -16,17 +18,17 @@ from cmtraining.paths import notebooks_dir
 STAGE_CELLS: dict[str, list[str]] = {
     "01-objectives": [
         'from cmtraining.session import open_session\n\n'
-        'session = open_session("01-objectives", workbook=workbook, org=org, lang=lang)',
+        'session = open_session(\n    "01-objectives", workbook=workbook, org=org, lang=lang, prefill=prefill\n)',
         "from cmtraining.apps.objectives import build_app\n\nbuild_app(session)",
     ],
     "02-audiences-networks": [
         'from cmtraining.session import open_session\n\n'
-        'session = open_session("02-audiences-networks", workbook=workbook, org=org, lang=lang)',
+        'session = open_session(\n    "02-audiences-networks", workbook=workbook, org=org, lang=lang, prefill=prefill\n)',
         "from cmtraining.apps.audiences import build_app\n\nbuild_app(session)",
     ],
     "03-content-plan": [
         'from cmtraining.session import open_session\n\n'
-        'session = open_session("03-content-plan", workbook=workbook, org=org, lang=lang)',
+        'session = open_session(\n    "03-content-plan", workbook=workbook, org=org, lang=lang,\n    prefill=prefill, weeks=weeks, seed=seed,\n)',
         "from cmtraining.apps.content import build_app\n\nbuild_app(session)",
     ],
 }
@@ -45,7 +47,7 @@ def write_notebook(stem: str, cells: list[str], note: str) -> None:
 
 def main() -> None:
     for stem, cells in STAGE_CELLS.items():
-        if not (notebooks_dir() / f"{stem}.ipynb").exists():
+        if not (notebooks_dir() / f"{stem}.ipynb").exists() or "--rewrite" in sys.argv:
             write_notebook(stem, cells, f"<!-- cmtraining stage {stem}: parameters are checked by "
                            "cmtraining.parameters; the app is built by cmtraining.apps. -->")
             print(f"created {stem}")

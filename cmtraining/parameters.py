@@ -89,7 +89,18 @@ def _check_workbook(value: str, source: Source, lang: str) -> str:
     raise ParameterError("error.workbook_id", value=value, lang=lang)
 
 
+def _in_range(low: int, high: int):
+    def check(value: int, source: Source, lang: str) -> int:
+        if not low <= value <= high:
+            raise ParameterError("error.param_range", value=value, low=low, high=high, lang=lang)
+        return value
+    return check
+
+
 LANG = Param("lang", str, "es", "param.lang", choices=lambda: LANGS)
+PREFILL = Param("prefill", bool, False, "param.prefill")
+WEEKS = Param("weeks", int, 0, "param.weeks", check=_in_range(0, 104))
+SEED = Param("seed", int, 1, "param.seed", check=_in_range(0, 2**31 - 1))
 ORG = Param("org", str, "ngo", "param.org", choices=_orgs)
 WORKBOOK = Param("workbook", str, "", "param.workbook", check=_check_workbook)
 
@@ -141,9 +152,9 @@ class Contract:
 CONTRACTS: dict[str, Contract] = {
     "index": Contract("index", (WORKBOOK, ORG, LANG)),
     "00-profile": Contract("00-profile", (WORKBOOK, ORG, LANG)),
-    "01-objectives": Contract("01-objectives", (WORKBOOK, ORG, LANG)),
-    "02-audiences-networks": Contract("02-audiences-networks", (WORKBOOK, ORG, LANG)),
-    "03-content-plan": Contract("03-content-plan", (WORKBOOK, ORG, LANG)),
+    "01-objectives": Contract("01-objectives", (WORKBOOK, ORG, LANG, PREFILL)),
+    "02-audiences-networks": Contract("02-audiences-networks", (WORKBOOK, ORG, LANG, PREFILL)),
+    "03-content-plan": Contract("03-content-plan", (WORKBOOK, ORG, LANG, PREFILL, WEEKS, SEED)),
 }
 
 

@@ -47,6 +47,27 @@ class Session:
         return self.workbook
 
 
+def _prefill(stem: str, values: dict):
+    """The facilitator's `prefill` for a stage, as a change to the workbook (or None)."""
+    from datetime import date
+
+    from cmtraining.planning import prefill
+
+    if not values.get("prefill"):
+        return None
+    today, lang = date.today(), values["lang"]
+    if stem == "01-objectives":
+        return lambda wb: prefill.prefill_objectives(wb, today=today)
+    if stem == "02-audiences-networks":
+        return lambda wb: prefill.prefill_audiences(wb, lang=lang)
+    if stem == "03-content-plan":
+        from cmtraining.planning.content import next_monday
+
+        return lambda wb: prefill.prefill_content(wb, lang=lang, start=next_monday(today),
+                                                  weeks=values["weeks"], seed=values["seed"])
+    return None
+
+
 def open_session(notebook: str, **params) -> Session:
     from cmtraining.samples.organizations import sample_workbook
     from cmtraining.workbook.store import load
@@ -61,5 +82,12 @@ def open_session(notebook: str, **params) -> Session:
     else:
         path = None
         workbook = sample_workbook(values["org"], lang=lang)
-    return Session(notebook=Path(notebook).stem, lang=lang, org=values["org"],
-                   workbook_id=ref, path=path, workbook=workbook)
+    session = Session(notebook=Path(notebook).stem, lang=lang, org=values["org"],
+                      workbook_id=ref, path=path, workbook=workbook)
+    change = _prefill(session.notebook, values)
+    if change is not None:
+        if session.preview:  # a prepared preview: filled in memory, nothing written
+            session.workbook = Workbook.model_validate(change(workbook))
+        else:
+            session.update(change)
+    return session

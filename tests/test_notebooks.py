@@ -88,3 +88,44 @@ def test_landing_lists_the_journey(workspace, tmp_path):
     assert "The journey" in text and "Organization profile and listening" in text
     assert "00-profile.ipynb?workbook=ana" not in text  # no workbook chosen yet: preview links
     assert "00-profile.ipynb?org=ngo&amp;lang=en" in text
+
+
+@pytest.mark.parametrize("org", ["ngo", "saas"])
+def test_facilitator_prepares_a_full_checked_plan_with_papermill(tmp_path, workspace, org):
+    """01-03 with `prefill`: objectives, audiences, roles, pillars and a calendar that pass."""
+    from datetime import date
+
+    from cmtraining.planning.audiences import check_network_roles
+    from cmtraining.planning.calendar import check_calendar
+    from cmtraining.planning.content import check_mix
+    from cmtraining.planning.smart import check_smart
+
+    entry = create_workbook("Curso", org, lang="en")
+    runs = [("01-objectives", {}), ("02-audiences-networks", {}),
+            ("03-content-plan", {"weeks": 6, "seed": 7})]
+    for stem, extra in runs:
+        pm.execute_notebook(str(NB / f"{stem}.ipynb"), str(tmp_path / f"{stem}.ipynb"),
+                            parameters={"workbook": entry.id, "lang": "en", "prefill": True, **extra},
+                            progress_bar=False)
+    wb = load(entry.path)
+    assert wb.objectives and wb.audiences and wb.networks and wb.content_plan.pillars
+    for objective in wb.objectives:
+        levels = {f.level for f in check_smart(objective, wb, today=date.today())}
+        assert "error" not in levels, objective
+    assert all(f.level != "error" for f in check_network_roles(wb))
+    assert all(f.level == "ok" for f in check_mix(wb.content_plan))
+    weeks = {e.day.isocalendar()[:2] for e in wb.content_plan.calendar}
+    assert len(weeks) == 6
+    assert all(f.level != "error" for f in check_calendar(
+        wb.content_plan.calendar, wb.content_plan, country=wb.profile.country))
+    # running again changes nothing: prefill only fills what is empty
+    pm.execute_notebook(str(NB / "01-objectives.ipynb"), str(tmp_path / "again.ipynb"),
+                        parameters={"workbook": entry.id, "prefill": True}, progress_bar=False)
+    assert load(entry.path).model_dump(exclude={"updated"}) == wb.model_dump(exclude={"updated"})
+
+
+def test_out_of_range_weeks_are_refused(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        pm.execute_notebook(str(NB / "03-content-plan.ipynb"), str(tmp_path / "o.ipynb"),
+                            parameters={"weeks": 500, "lang": "en"}, progress_bar=False)
+    assert "outside the allowed range (0 to 104)" in info.value.evalue

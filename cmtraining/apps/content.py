@@ -14,7 +14,13 @@ from cmtraining.apps.objectives import COLOURS, ICONS
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
-from cmtraining.planning.content import check_capacity, check_mix, default_capacity, pillar_id
+from cmtraining.planning.content import (
+    check_capacity,
+    check_mix,
+    default_capacity,
+    next_monday,
+    pillar_id,
+)
 from cmtraining.planning.findings import Finding
 from cmtraining.session import Session
 from cmtraining.workbook.models import NetworkId
@@ -24,10 +30,6 @@ def findings_list(findings: list[Finding], lang: str) -> str:
     return "".join(
         f"<div class='cm-finding cm-{f.level}' data-code='{f.code}' style='color:{COLOURS[f.level]}'>"
         f"{ICONS[f.level]} {html.escape(f.message(lang))}</div>" for f in findings)
-
-
-def next_monday(today: date) -> date:
-    return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
 
 
 class ContentApp(StageApp):

@@ -65,14 +65,14 @@ class NetworkFit:
 
 
 @cache
-def _data() -> dict:
+def templates_data() -> dict:
     return read_yaml(datasets_dir() / "personas.yaml")
 
 
 def persona_templates(kind: str, lang: str = "es") -> list[Persona]:
     """Starting personas for a kind of organization, in `lang`."""
     out = []
-    for tpl in _data()["templates"].get(kind, []):
+    for tpl in templates_data()["templates"].get(kind, []):
         out.append(Persona(
             id=tpl["id"], name=tpl["name"][lang], age_range=tpl["age_range"],
             description=tpl["description"][lang], needs=tpl["needs"][lang],
@@ -86,7 +86,7 @@ def goal_roles(workbook: Workbook) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for goal in workbook.profile.goals:
         words = re.findall(r"\w+", goal.text.lower())
-        for role, stems in _data()["goal_roles"].items():
+        for role, stems in templates_data()["goal_roles"].items():
             if any(w.startswith(s) for w in words for s in stems):
                 found.setdefault(role, []).append(goal.id)
     return found

@@ -6,6 +6,7 @@ The calendar generator is in `calendar.py`, the post checker in `posts.py`.
 from __future__ import annotations
 
 import math
+from datetime import date, timedelta
 
 from cmtraining.networks import catalogue
 from cmtraining.planning.findings import Finding, Key, Number
@@ -13,6 +14,11 @@ from cmtraining.workbook.models import ContentPlan, Workbook
 from cmtraining.workspace import slugify
 
 MIX_EPSILON = 0.5  # percentage points of rounding allowed in a mix's total
+
+
+def next_monday(today: date) -> date:
+    """Calendars start on the Monday after `today`."""
+    return today + timedelta(days=(7 - today.weekday()) % 7 or 7)
 
 
 def _f(code, level, message, value=None, **params) -> Finding:
