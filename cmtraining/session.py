@@ -49,12 +49,12 @@ class Session:
 
 def _prefill(stem: str, values: dict):
     """The facilitator's `prefill` for a stage, as a change to the workbook (or None)."""
+    if not values.get("prefill"):
+        return None
     from datetime import date
 
     from cmtraining.planning import prefill
 
-    if not values.get("prefill"):
-        return None
     today, lang = date.today(), values["lang"]
     if stem == "01-objectives":
         return lambda wb: prefill.prefill_objectives(wb, today=today)
