@@ -81,7 +81,7 @@ def test_truncated_yaml_is_a_clear_error(tmp_path):
 def test_newer_schema_via_cli(tmp_path):
     out = tmp_path / "w.yaml"
     run_cli("new", "--org", "ngo", "--out", str(out))
-    out.write_text(out.read_text(encoding="utf-8").replace("schema_version: 1", "schema_version: 3"),
+    out.write_text(out.read_text(encoding="utf-8").replace("schema_version: 2", "schema_version: 9"),
                    encoding="utf-8")
     assert_clean_failure(run_cli("validate", str(out)), "versión más nueva de cmtraining")
 

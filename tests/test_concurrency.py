@@ -27,8 +27,11 @@ import sys
 from cmtraining.workbook.store import update
 path, who, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 for i in range(count):
-    update(path, lambda wb: wb.model_dump() | {"listening": wb.model_dump()["listening"]
-           + [{"topic": f"{who}-{i}"}]}, timeout=60)
+    def add(wb):
+        data = wb.model_dump()
+        data["listening"]["findings"].append({"topic": f"{who}-{i}"})
+        return data
+    update(path, add, timeout=60)
 """
 
 
@@ -52,6 +55,6 @@ def test_two_processes_saving_at_once_lose_no_update(sample_file):
              for who in ("a", "b")]
     for proc in procs:
         assert proc.wait(timeout=300) == 0
-    topics = [f.topic for f in load(sample_file).listening]
+    topics = [f.topic for f in load(sample_file).listening.findings]
     assert len(topics) == 2 * count
     assert set(topics) == {f"{w}-{i}" for w in "ab" for i in range(count)}

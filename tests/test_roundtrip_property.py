@@ -24,6 +24,7 @@ from cmtraining.workbook.models import (
     OrgSize,
     Pillar,
     Profile,
+    ResponseRule,
     Workbook,
 )
 
@@ -70,9 +71,14 @@ def workbooks(draw):
                         language=draw(st.sampled_from(["es", "en", "ca", "eu"])),
                         mission=draw(st.text(max_size=200).map(str.strip)), goals=goals),
         metrics=metrics,
-        listening=draw(st.lists(st.builds(ListeningFinding, topic=text,
-                                          sentiment=st.none() | st.sampled_from(["positive", "neutral", "negative"])),
-                                max_size=3)),
+        listening={"findings": draw(st.lists(st.builds(
+            ListeningFinding, topic=text,
+            sentiment=st.none() | st.sampled_from(["positive", "neutral", "negative"])), max_size=3)),
+            "competitors": draw(st.lists(text, max_size=3))},
+        response_playbook={"rules": draw(st.lists(st.builds(
+            ResponseRule, category=st.sampled_from(["question", "complaint", "praise"]),
+            max_hours=st.floats(0.1, 720), templates=st.dictionaries(st.sampled_from(["es", "en"]), text)),
+            max_size=3, unique_by=lambda r: r.category))},
         objectives=objectives,
         content_plan={"pillars": pillars},
         self_assessment=draw(st.lists(st.builds(CompetencyRating,

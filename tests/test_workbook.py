@@ -122,12 +122,28 @@ def test_missing_schema_version_is_refused(sample_file):
 
 
 def test_migration_hook_upgrades_old_files(monkeypatch):
-    """A future v2 registers MIGRATIONS[1]; loading a v1 file applies it."""
-    monkeypatch.setitem(MIGRATIONS, 1, lambda d: {"renamed": d.pop("old"), **d})
-    assert migrate({"schema_version": 1, "old": 5}, current=2) == {"schema_version": 2, "renamed": 5}
-    monkeypatch.delitem(MIGRATIONS, 1)
+    """A future v3 registers MIGRATIONS[2]; loading a v2 file applies it."""
+    monkeypatch.setitem(MIGRATIONS, 2, lambda d: {"renamed": d.pop("old"), **d})
+    assert migrate({"schema_version": 2, "old": 5}, current=3) == {"schema_version": 3, "renamed": 5}
+    monkeypatch.delitem(MIGRATIONS, 2)
     with pytest.raises(SchemaVersionError):
-        migrate({"schema_version": 1}, current=2)
+        migrate({"schema_version": 2}, current=3)
+
+
+def test_a_version_1_workbook_is_upgraded_on_load(tmp_path):
+    """v1 kept listening findings and playbook rules as bare lists; v2 nests them."""
+    data = yaml.safe_load(dumps(sample_workbook("cafe")))
+    data.update(schema_version=1, lang="en",
+                listening=[{"topic": "queues at lunch", "sentiment": "negative"}],
+                response_playbook=[{"category": "complaint", "max_hours": 4,
+                                    "template": "Sorry, {name}: we are on it."}])
+    path = tmp_path / "old.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    wb = load(path)
+    assert wb.schema_version == 2
+    assert wb.listening.findings[0].topic == "queues at lunch"
+    rule = wb.response_playbook.rules[0]
+    assert rule.category == "complaint" and rule.templates == {"en": "Sorry, {name}: we are on it."}
 
 
 def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path):
@@ -179,7 +195,7 @@ def test_all_errors_share_one_root():
 
 def test_yaml_is_readable_by_people(tmp_path):
     text = dumps(sample_workbook("ngo"))
-    assert text.startswith("schema_version: 1\n")
+    assert text.startswith("schema_version: 2\n")
     assert "Fundación Raíces Comunes" in text  # not \\u-escaped
     assert loads(text).profile.goals[0].id == "volunteers"
 

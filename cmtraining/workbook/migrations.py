@@ -15,8 +15,35 @@ from cmtraining.workbook.models import SCHEMA_VERSION
 
 Migration = Callable[[dict], dict]
 
+
+
+def _v1_to_v2(data: dict) -> dict:
+    """v2 gave listening and the response playbook room to grow.
+
+    `listening` was a list of findings and becomes `{findings: [...]}`;
+    `response_playbook` was a list of rules with one `template` and becomes
+    `{rules: [...]}` with `templates` per language (the old text is kept
+    under the workbook's language).
+    """
+    listening = data.get("listening")
+    if isinstance(listening, list):
+        data["listening"] = {"findings": listening}
+    playbook = data.get("response_playbook")
+    if isinstance(playbook, list):
+        lang = data.get("lang") if data.get("lang") in ("es", "en") else "es"
+        rules = []
+        for rule in playbook:
+            if isinstance(rule, dict) and "template" in rule:
+                rule = dict(rule)
+                text = rule.pop("template")
+                rule["templates"] = {lang: text} if text else {}
+            rules.append(rule)
+        data["response_playbook"] = {"rules": rules}
+    return data
+
+
 #: version N -> function returning the same data as version N+1
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 def migrate(data: dict, *, source: str = "", current: int = SCHEMA_VERSION) -> dict:

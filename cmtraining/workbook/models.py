@@ -9,142 +9,47 @@ raw pydantic errors.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 from typing import Annotated, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    NonNegativeInt,
-    model_validator,
+from pydantic import Field, NonNegativeInt, model_validator
+
+from cmtraining.workbook.base import (  # noqa: F401  (re-exported for the engines)
+    CompetencyArea,
+    CountryCode,
+    KpiId,
+    Lang,
+    LanguageCode,
+    LongText,
+    MessageCategory,
+    Model,
+    NetworkId,
+    NetworkRoleId,
+    OrgKind,
+    OrgSize,
+    Sentiment,
+    ShortText,
+    Slug,
+    _unique,
+    fail,
 )
-from pydantic_core import PydanticCustomError
+from cmtraining.workbook.sections_response import (  # noqa: F401
+    EscalationRule,
+    Listening,
+    ListeningFinding,
+    ListeningSummary,
+    MentionLabel,
+    ReplyRecord,
+    ResponsePlaybook,
+    ResponseRule,
+    ServiceHours,
+    SpikeAlert,
+)
 
-SCHEMA_VERSION = 1
-
-Lang = Literal["es", "en"]
-NetworkId = Literal[
-    "facebook",
-    "instagram",
-    "x",
-    "linkedin",
-    "tiktok",
-    "youtube",
-    "threads",
-    "bluesky",
-    "whatsapp_channels",
-]
-OrgKind = Literal["company", "smb", "nonprofit", "public", "education"]
-# Size bands of the EU SME definition (European Commission Recommendation
-# 2003/361/EC, 2003): micro < 10 staff, small < 50, medium < 250.
-OrgSize = Literal["micro", "small", "medium", "large"]
-# KPI ids of shared/DOMAIN.md; formulas live in the evaluation engine.
-KpiId = Literal[
-    "followers",
-    "audience_growth_rate",
-    "engagement_rate_reach",
-    "engagement_rate_followers",
-    "engagement_rate_impressions",
-    "amplification_rate",
-    "applause_rate",
-    "conversation_rate",
-    "share_of_voice",
-    "net_sentiment",
-    "response_rate",
-    "response_time",
-    "reach",
-    "impressions",
-    "link_clicks",
-]
-NetworkRoleId = Literal[
-    "customer_care",
-    "thought_leadership",
-    "community",
-    "announcements",
-    "sales",
-    "recruitment",
-    "education",
-]
-# The seven areas of the community manager's role named by the seeds.
-CompetencyArea = Literal[
-    "strategy_brand",
-    "communication_pr",
-    "leadership_training",
-    "customer_care",
-    "internal_management",
-    "reporting",
-    "professional_development",
-]
-MessageCategory = Literal[
-    "praise", "question", "complaint", "suggestion", "spam", "crisis_signal", "other"
-]
-Sentiment = Literal["positive", "neutral", "negative"]
-
-def fail(kind: str, field: str, **ctx):
-    """Raise a validation error of our own `kind` for `field`.
-
-    `field` is the path relative to the model being validated; the
-    translation layer joins it to pydantic's location, so the message names
-    the exact field (e.g. ``objectives[2].goal_id``).
-    """
-    raise PydanticCustomError(f"cm_{kind}", kind, {"field": field, **ctx})
+SCHEMA_VERSION = 2
 
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-
-
-def _slug(value: str) -> str:
-    if not _SLUG.match(value):
-        fail("slug", "", value=value)
-    return value
-
-
-def _country(value: str) -> str:
-    from babel import Locale
-
-    code = value.upper()
-    if len(code) != 2 or code not in Locale("en").territories:
-        fail("country", "", value=value)
-    return code
-
-
-def _language(value: str) -> str:
-    from babel import Locale
-
-    code = value.lower()
-    if len(code) != 2 or code not in Locale("en").languages:
-        fail("language", "", value=value)
-    return code
-
-
-Slug = Annotated[str, AfterValidator(_slug)]
-CountryCode = Annotated[str, AfterValidator(_country)]
-LanguageCode = Annotated[str, AfterValidator(_language)]
-ShortText = Annotated[str, Field(max_length=200)]
-LongText = Annotated[str, Field(max_length=5000)]
-
-
-class Model(BaseModel):
-    """Strict base: unknown fields are typos, assignments are re-validated."""
-
-    model_config = ConfigDict(
-        extra="forbid", validate_assignment=True, str_strip_whitespace=True
-    )
-
-
-def _unique(items, attr: str, where: str):
-    seen: set = set()
-    for index, item in enumerate(items):
-        value = getattr(item, attr)
-        if value in seen:
-            fail("duplicate", f"{where}[{index}].{attr}", value=str(value))
-        seen.add(value)
-
-
-# --- Stage 0: profile, baseline metrics, listening -----------------------------
+# --- Stage 0: profile and baseline metrics (listening: sections_response.py) ---
 
 
 class OrgGoal(Model):
@@ -192,17 +97,6 @@ class ChannelMonth(Model):
         if self.reach > self.impressions:
             fail("reach_over_impressions", "reach", reach=self.reach, impressions=self.impressions)
         return self
-
-
-class ListeningFinding(Model):
-    topic: Annotated[str, Field(min_length=2, max_length=200)]
-    source: ShortText = ""
-    sentiment: Sentiment | None = None
-    share_of_voice: Annotated[float, Field(ge=0, le=1)] | None = None
-    note: LongText = ""
-
-
-# --- Stage 1: objectives, informants, staff advocacy ----------------------------
 
 
 class Objective(Model):
@@ -331,16 +225,6 @@ class ContentPlan(Model):
         return self
 
 
-# --- Stage 4: community response -----------------------------------------------
-
-
-class ResponseRule(Model):
-    category: MessageCategory
-    department: ShortText = ""
-    max_hours: Annotated[float, Field(gt=0, le=720)]
-    template: LongText = ""
-
-
 # --- Stage 5: crisis ----------------------------------------------------------
 
 
@@ -394,7 +278,7 @@ class CompetencyRating(Model):
 class Workbook(Model):
     """One organization's strategy, as one trainee (or team) builds it."""
 
-    schema_version: Literal[1] = SCHEMA_VERSION
+    schema_version: Literal[2] = SCHEMA_VERSION
     trainee: ShortText = ""
     org_id: ShortText = ""
     lang: Lang = "es"
@@ -402,7 +286,7 @@ class Workbook(Model):
     updated: datetime
     profile: Profile
     metrics: list[ChannelMonth] = Field(default_factory=list)
-    listening: list[ListeningFinding] = Field(default_factory=list)
+    listening: Listening = Field(default_factory=Listening)
     objectives: list[Objective] = Field(default_factory=list)
     informants: list[Informant] = Field(default_factory=list)
     advocates: list[Advocate] = Field(default_factory=list)
@@ -411,7 +295,9 @@ class Workbook(Model):
     prescribers: list[Prescriber] = Field(default_factory=list)
     resources: Resources = Field(default_factory=Resources)
     content_plan: ContentPlan = Field(default_factory=ContentPlan)
-    response_playbook: list[ResponseRule] = Field(default_factory=list)
+    response_playbook: ResponsePlaybook = Field(default_factory=ResponsePlaybook)
+    replies: list[ReplyRecord] = Field(default_factory=list, max_length=5000)
+    mention_labels: list[MentionLabel] = Field(default_factory=list, max_length=20000)
     crisis_protocol: CrisisProtocol = Field(default_factory=CrisisProtocol)
     crisis_runs: list[CrisisRun] = Field(default_factory=list)
     evaluation: Evaluation = Field(default_factory=Evaluation)
