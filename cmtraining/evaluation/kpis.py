@@ -53,3 +53,31 @@ def applause_rate(reactions: float, posts: int, followers: float) -> float | Non
 def conversation_rate(comments: float, posts: int, followers: float) -> float | None:
     """Comments per post / followers (Kaushik, 2011)."""
     return _ratio(comments / posts, followers) if posts else None
+
+
+def share_of_voice(own_mentions: float, all_mentions: float) -> float | None:
+    """Own mentions / mentions of the organization and its competitors together
+    (Sprout Social, "What is share of voice and how to calculate it", 2023)."""
+    return _ratio(own_mentions, all_mentions)
+
+
+def net_sentiment(positive: float, negative: float) -> float | None:
+    """(positive - negative) / (positive + negative) mentions, from -1 to +1;
+    neutral mentions do not count (Brandwatch, "Net sentiment", 2023)."""
+    return _ratio(positive - negative, positive + negative)
+
+
+def response_rate(answered: float, received: float) -> float | None:
+    """Messages answered / messages that needed an answer (Sprout Social Index, 2023)."""
+    return _ratio(answered, received)
+
+
+def response_time_hours(waits_in_hours: list[float]) -> float | None:
+    """Median hours from a message to the first reply. The median, not the mean,
+    so that one forgotten message does not hide a fast team (Sprout Social, 2023,
+    reports average first response time; cmtraining prefers the robust median)."""
+    if not waits_in_hours:
+        return None
+    from statistics import median
+
+    return float(median(waits_in_hours))

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from cmtraining.errors import UnknownOrganizationError
 from cmtraining.paths import datasets_dir
-from cmtraining.workbook.models import ChannelMonth, NetworkId, Profile, Workbook
+from cmtraining.workbook.models import ChannelMonth, Lang, NetworkId, Profile, Workbook
 from cmtraining.workbook.validation import validate_model
 from cmtraining.yamlio import read_yaml
 
@@ -42,6 +42,51 @@ class GeneratorSpec(BaseModel):
     networks: dict[NetworkId, NetworkSeed]
 
 
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TopicWords(_Frozen):
+    """What people write about one topic, in one language (mentions generator slots)."""
+
+    thing: list[str] = Field(min_length=1)
+    problem: list[str] = Field(min_length=1)
+    question: list[str] = Field(min_length=1)
+    suggestion: list[str] = Field(min_length=1)
+
+
+class Topic(_Frozen):
+    department: str
+    es: TopicWords
+    en: TopicWords
+
+
+class Department(_Frozen):
+    name: str
+    keywords: list[str] = Field(min_length=1)
+
+
+class Incident(_Frozen):
+    days_before_end: Annotated[int, Field(ge=1, le=60)]
+    department: str
+    es: list[str] = Field(min_length=1)
+    en: list[str] = Field(min_length=1)
+
+
+class ListeningSpec(_Frozen):
+    """How a sample organization is talked about (see cmtraining.listening.mentions)."""
+
+    handle: str = Field(pattern=r"^@\w{2,30}$")
+    languages: dict[Lang, Annotated[float, Field(ge=0, le=1)]]
+    mentions_per_day: Annotated[float, Field(gt=0, le=2000)]
+    competitors: list[str] = Field(max_length=5)
+    hashtags: list[str] = Field(default_factory=list)
+    crisis_department: str
+    departments: list[Department] = Field(min_length=1)
+    topics: list[Topic] = Field(min_length=1)
+    incident: Incident
+
+
 class Title(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     es: str
@@ -54,6 +99,7 @@ class Organization(BaseModel):
     title: Title
     profile: Profile
     generator: GeneratorSpec
+    listening: ListeningSpec
 
     @property
     def folder(self) -> Path:
