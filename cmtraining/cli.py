@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from cmtraining.cli_sentiment import sentiment_group
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import LANGS, default_lang, t
 
@@ -137,6 +138,7 @@ def build_cli(lang: str) -> click.Group:
         serve(host=host, port=port, token=token, workspace=workspace, lang=lang,
               open_browser=open_browser)
 
+    cli.add_command(sentiment_group(lang))
     return cli
 
 

@@ -1,0 +1,99 @@
+"""Text normalisation and tokenisation shared by every sentiment backend.
+
+Social-media messages addressed to an organization are short, noisy and
+mixed: mentions, links, numbers, hashtags, elongated words ("siiii"),
+emoticons, emojis, missing accents. Both the zero-shot lexicon scorer and the
+trained model see the same tokens, so a rule and a learned weight talk about
+the same thing. Only the standard library is used: this runs on every
+message, so it must be fast and import nothing heavy.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# A message longer than this is cut: sentiment is decided in the first lines,
+# and a pasted document must not make one call take seconds.
+MAX_CHARS = 2000
+
+_FOLD = str.maketrans({
+    "á": "a", "à": "a", "â": "a", "ä": "a", "ã": "a", "é": "e", "è": "e", "ê": "e", "ë": "e",
+    "í": "i", "ì": "i", "î": "i", "ï": "i", "ó": "o", "ò": "o", "ô": "o", "ö": "o", "õ": "o",
+    "ú": "u", "ù": "u", "û": "u", "ü": "u", "ç": "c", "’": "'", "‘": "'", "´": "'", "`": "'",
+    "“": '"', "”": '"', "«": '"', "»": '"', "…": "...", "¡": "!", "¿": "?",
+})
+
+# Order matters: links and mentions before words; emoticons before punctuation.
+_TOKEN_RE = re.compile(
+    r"(?P<url>https?://\S+|www\.\S+)"
+    r"|(?P<user>@\w+)"
+    r"|(?P<tag>#\w+)"
+    r"|(?P<emoticon>(?<!\w)(?:[:;=][-o^']?[)(\]\[dpo/\\|*3$@]+|<3+|[)(\]\[][-o^']?[:;=]))"
+    r"|(?P<num>\d+(?:[.,:]\d+)*(?:st|nd|rd|th|h|am|pm|hrs?|min)?\b)"
+    r"|(?P<word>[^\W\d_]+(?:'[^\W\d_]+)?|\w+)"
+    r"|(?P<punct>\.{2,}|[!?]+|[.,;:\"])"
+    r"|(?P<sym>[^\w\s])",
+    re.UNICODE,
+)
+_ELONGATED = re.compile(r"(\w)\1{2,}")
+# variation selectors and joiners carry no meaning for sentiment
+_INVISIBLE = dict.fromkeys(map(ord, "\ufe0f\ufe0e\u200d\u200b\u200c\u2060\ufeff"), None)
+
+
+def fold(text: str) -> str:
+    """Lowercase and fold the accents users often omit ("decepción" = "decepcion")."""
+    return text.lower().translate(_FOLD)
+
+
+def squeeze(word: str) -> str:
+    """Elongations down to two letters: "siiiii" -> "sii", "goooood" -> "good"."""
+    return _ELONGATED.sub(r"\1\1", word)
+
+
+@lru_cache(maxsize=65536)
+def _fold_word(word: str) -> str:
+    word = squeeze(word)
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+def tokens(text: str) -> list[str]:
+    """Normalised tokens of one message.
+
+    Links become "<url>", mentions "<user>", numbers "<num>"; hashtags keep
+    their word ("#fail" -> "fail") because users write sentiment in them;
+    emojis and emoticons are tokens of their own; words are lowercased,
+    accent-folded and squeezed ("siiii" -> "sii").
+    """
+    text = fold(text[:MAX_CHARS]).translate(_INVISIBLE)
+    out: list[str] = []
+    append = out.append
+    for match in _TOKEN_RE.finditer(text):
+        kind = match.lastgroup
+        value = match.group()
+        if kind == "word":
+            append(_fold_word(value) if not value.isascii() or len(value) > 2 else value)
+        elif kind == "punct":
+            append("..." if value.startswith("..") else value[:2] if value[0] in "!?" else value)
+        elif kind == "user":
+            append("<user>")
+        elif kind == "url":
+            append("<url>")
+        elif kind == "num":
+            append("<num>")
+        elif kind == "tag":
+            append(_fold_word(value[1:]))
+        else:  # emoticon or symbol (emoji)
+            append(value)
+    return out
+
+
+def caps_ratio(text: str) -> float:
+    """Share of words of 3+ letters written in capitals (shouting), 0 to 1."""
+    words = [w for w in text[:MAX_CHARS].split() if len(w) >= 3 and w.isalpha()]
+    if len(words) < 2:
+        return 0.0
+    return sum(1 for w in words if w.isupper()) / len(words)
