@@ -22,10 +22,11 @@ class Stage:
 
 STAGES: tuple[Stage, ...] = (
     Stage("00-profile", "profile"),
+    Stage("00-listening", "listening"),
     Stage("01-objectives", "objectives"),
     Stage("02-audiences-networks", "audiences"),
     Stage("03-content-plan", "content"),
-    Stage("04-community-response", "response"),
+    Stage("04-response", "response"),
     Stage("05-crisis", "crisis"),
     Stage("06-evaluation", "evaluation"),
     Stage("07-self-assessment", "self_assessment"),

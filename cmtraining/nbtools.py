@@ -31,7 +31,33 @@ STAGE_CELLS: dict[str, list[str]] = {
         'session = open_session(\n    "03-content-plan", workbook=workbook, org=org, lang=lang,\n    prefill=prefill, weeks=weeks, seed=seed,\n)',
         "from cmtraining.apps.content import build_app\n\nbuild_app(session)",
     ],
+    "00-listening": [
+        'from cmtraining.session import open_session\n\n'
+        'session = open_session(\n    "00-listening", workbook=workbook, org=org, lang=lang,\n'
+        '    prefill=prefill, seed=seed, days=days, incident=incident,\n)',
+        "from cmtraining.apps.listening import build_app\n\nbuild_app(session)",
+    ],
+    "04-response": [
+        'from cmtraining.session import open_session\n\n'
+        'session = open_session(\n    "04-response", workbook=workbook, org=org, lang=lang,\n'
+        '    prefill=prefill, seed=seed, days=days, incident=incident,\n)',
+        "from cmtraining.apps.response import build_app\n\nbuild_app(session)",
+    ],
 }
+
+
+def sync_parameters() -> None:
+    """Rewrite the parameters cell of every existing notebook from its contract."""
+    for stem, contract in CONTRACTS.items():
+        path = notebooks_dir() / f"{stem}.ipynb"
+        if not path.exists():
+            continue
+        nb = nbformat.read(path, as_version=4)
+        for cell in nb.cells:
+            if "parameters" in cell.metadata.get("tags", []) and cell.source != contract.cell_source():
+                cell.source = contract.cell_source()
+                nbformat.write(nb, path)
+                print(f"parameters of {stem} updated")
 
 
 def write_notebook(stem: str, cells: list[str], note: str) -> None:
@@ -51,6 +77,7 @@ def main() -> None:
             write_notebook(stem, cells, f"<!-- cmtraining stage {stem}: parameters are checked by "
                            "cmtraining.parameters; the app is built by cmtraining.apps. -->")
             print(f"created {stem}")
+    sync_parameters()
 
 
 if __name__ == "__main__":

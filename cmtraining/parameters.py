@@ -103,6 +103,8 @@ WEEKS = Param("weeks", int, 0, "param.weeks", check=_in_range(0, 104))
 SEED = Param("seed", int, 1, "param.seed", check=_in_range(0, 2**31 - 1))
 ORG = Param("org", str, "ngo", "param.org", choices=_orgs)
 WORKBOOK = Param("workbook", str, "", "param.workbook", check=_check_workbook)
+DAYS = Param("days", int, 28, "param.days", check=_in_range(7, 120))
+INCIDENT = Param("incident", bool, True, "param.incident")
 
 
 @dataclass(frozen=True)
@@ -155,6 +157,8 @@ CONTRACTS: dict[str, Contract] = {
     "01-objectives": Contract("01-objectives", (WORKBOOK, ORG, LANG, PREFILL)),
     "02-audiences-networks": Contract("02-audiences-networks", (WORKBOOK, ORG, LANG, PREFILL)),
     "03-content-plan": Contract("03-content-plan", (WORKBOOK, ORG, LANG, PREFILL, WEEKS, SEED)),
+    "00-listening": Contract("00-listening", (WORKBOOK, ORG, LANG, PREFILL, SEED, DAYS, INCIDENT)),
+    "04-response": Contract("04-response", (WORKBOOK, ORG, LANG, PREFILL, SEED, DAYS, INCIDENT)),
 }
 
 

@@ -10,7 +10,7 @@ organization `org`, so nothing a visitor types is silently lost.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmtraining.parameters import resolve
@@ -25,6 +25,7 @@ class Session:
     workbook_id: str
     path: Path | None
     workbook: Workbook
+    params: dict = field(default_factory=dict)  # every checked parameter (seed, days...)
 
     @property
     def preview(self) -> bool:
@@ -60,6 +61,15 @@ def _prefill(stem: str, values: dict):
         return lambda wb: prefill.prefill_objectives(wb, today=today)
     if stem == "02-audiences-networks":
         return lambda wb: prefill.prefill_audiences(wb, lang=lang)
+    if stem == "00-listening":
+        from cmtraining.listening.inbox import prefill_listening
+
+        return lambda wb: prefill_listening(wb, seed=values["seed"], days=values["days"],
+                                            incident=values["incident"], lang=lang)
+    if stem == "04-response":
+        from cmtraining.response.playbook import prefill_response
+
+        return prefill_response
     if stem == "03-content-plan":
         from cmtraining.planning.content import next_monday
 
@@ -83,7 +93,7 @@ def open_session(notebook: str, **params) -> Session:
         path = None
         workbook = sample_workbook(values["org"], lang=lang)
     session = Session(notebook=Path(notebook).stem, lang=lang, org=values["org"],
-                      workbook_id=ref, path=path, workbook=workbook)
+                      workbook_id=ref, path=path, workbook=workbook, params=values)
     change = _prefill(session.notebook, values)
     if change is not None:
         if session.preview:  # a prepared preview: filled in memory, nothing written

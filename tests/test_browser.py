@@ -94,7 +94,7 @@ def test_trainee_edits_the_organization_name_and_it_is_saved(server, page):
     page.goto(f"{server['base']}/voila/render/00-profile.ipynb?workbook=ana-garcia")
     name = page.locator(".cm-field-name input")
     name.wait_for(timeout=WAIT_MS)
-    assert page.get_by_text("Perfil de la organización y escucha").first.is_visible()
+    assert page.get_by_text("Perfil de la organización").first.is_visible()
     name.fill("Fundación Raíces Comunes de Aragón")
     name.press("Enter")
     saved = wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))["profile"]["name"]
@@ -120,7 +120,7 @@ def test_bad_name_shows_the_reason_and_keeps_the_file(server, page):
 
 def test_english_through_the_url(server, page):
     page.goto(f"{server['base']}/voila/render/00-profile.ipynb?org=saas&lang=en")
-    page.get_by_text("Organization profile and listening").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("Organization profile").first.wait_for(timeout=WAIT_MS)
     assert page.get_by_text("Starting point on social media").is_visible()
     assert page.locator(".cm-field-name input").input_value() == "Tallyfold Analytics Ltd"
     assert page.locator(".cm-field-name input").is_disabled()  # preview: read-only

@@ -85,7 +85,7 @@ def test_landing_lists_the_journey(workspace, tmp_path):
     pm.execute_notebook(str(NB / "index.ipynb"), str(out), parameters={"lang": "en"},
                         progress_bar=False)
     text = outputs_text(out)
-    assert "The journey" in text and "Organization profile and listening" in text
+    assert "The journey" in text and "Organization profile" in text and "Listening audit" in text
     assert "00-profile.ipynb?workbook=ana" not in text  # no workbook chosen yet: preview links
     assert "00-profile.ipynb?org=ngo&amp;lang=en" in text
 

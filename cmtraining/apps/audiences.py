@@ -8,7 +8,7 @@ from typing import get_args
 import ipywidgets as widgets
 
 from cmtraining.apps.common import StageApp, Status, heading, stage_header
-from cmtraining.apps.objectives import COLOURS, ICONS
+from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.i18n import t
 from cmtraining.planning.audiences import check_network_roles, fit_table, persona_templates
@@ -182,10 +182,7 @@ class AudiencesApp(StageApp):
     def refresh(self) -> None:
         lang, wb = self.lang, self.session.workbook
         self.fit.value = fit_html(wb, lang)
-        self.checks.value = "".join(
-            f"<div class='cm-finding cm-{f.level}' style='color:{COLOURS[f.level]}'>"
-            f"{ICONS[f.level]} {html.escape(f.message(lang))}</div>"
-            for f in check_network_roles(wb))
+        self.checks.value = findings_list(check_network_roles(wb), lang)
         nets = sorted({r.network for r in wb.networks} | {p.network for p in wb.prescribers})
         self.tips.value = "".join(
             f"<p><b>{html.escape(t(f'network.{n}', lang))}</b>: "

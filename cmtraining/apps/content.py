@@ -10,7 +10,7 @@ from typing import get_args
 import ipywidgets as widgets
 
 from cmtraining.apps.common import StageApp, Status, heading, stage_header
-from cmtraining.apps.objectives import COLOURS, ICONS
+from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
@@ -21,15 +21,8 @@ from cmtraining.planning.content import (
     next_monday,
     pillar_id,
 )
-from cmtraining.planning.findings import Finding
 from cmtraining.session import Session
 from cmtraining.workbook.models import NetworkId
-
-
-def findings_list(findings: list[Finding], lang: str) -> str:
-    return "".join(
-        f"<div class='cm-finding cm-{f.level}' data-code='{f.code}' style='color:{COLOURS[f.level]}'>"
-        f"{ICONS[f.level]} {html.escape(f.message(lang))}</div>" for f in findings)
 
 
 class ContentApp(StageApp):

@@ -9,6 +9,7 @@ from typing import get_args
 import ipywidgets as widgets
 
 from cmtraining.apps.common import StageApp, Status, heading, stage_header
+from cmtraining.apps.findings_view import findings_table
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.i18n import t
 from cmtraining.planning.findings import Finding
@@ -17,20 +18,10 @@ from cmtraining.session import Session
 from cmtraining.workbook.models import KpiId, NetworkId, Objective
 from cmtraining.workspace import slugify
 
-ICONS = {"ok": "✔", "info": "ℹ", "warning": "⚠", "error": "✖"}
-COLOURS = {"ok": "#137333", "info": "#1a73e8", "warning": "#b06000", "error": "#b3261e"}
-
 
 def findings_html(findings: list[Finding], lang: str) -> str:
-    rows = []
-    for f in findings:
-        letter = t(f"smart.letter.{f.code.split('.')[-1]}", lang)
-        rows.append(
-            f"<tr class='cm-finding cm-{f.level}'><td style='color:{COLOURS[f.level]};white-space:nowrap'>"
-            f"{ICONS[f.level]} <b>{html.escape(letter)}</b></td>"
-            f"<td>{html.escape(f.message(lang))}<br><span class='cm-muted' style='font-size:.9em'>"
-            f"{html.escape(f.rule(lang))}</span></td></tr>")
-    return "<table class='cm-findings' style='border-collapse:collapse'>" + "".join(rows) + "</table>"
+    return findings_table(findings, lang,
+                          label=lambda f: t(f"smart.letter.{f.code.split('.')[-1]}", lang))
 
 
 def _num(value: float, lang: str) -> str:

@@ -1,0 +1,274 @@
+"""Stage 4 app: triage the inbox, answer a message with live feedback, keep the playbook.
+
+The inbox is the same seeded sample as the listening stage (same `seed`,
+`days`, `incident`), triaged with reasons; the trainee picks a message,
+labels its tone (labels adapt the sentiment model), writes a reply and sees
+the checker's findings and score. Replies, labels, the playbook and the
+chosen prescribers are saved to the workbook.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import timedelta
+
+import ipywidgets as widgets
+
+from cmtraining.apps.common import StageApp, Status, heading, labelled, stage_header
+from cmtraining.apps.findings_view import findings_list, findings_table
+from cmtraining.apps.listening import table_html
+from cmtraining.apps.response_playbook import PlaybookEditor
+from cmtraining.errors import CmtrainingError
+from cmtraining.i18n import t
+from cmtraining.listening.audit import audit_mentions
+from cmtraining.listening.inbox import brand_terms, inbox_for
+from cmtraining.listening.prescribers import rank_prescribers
+from cmtraining.response.triage import PRIORITIES, accuracy, routes_for, triage_mentions
+from cmtraining.session import Session
+
+INBOX_SIZE = 60
+
+
+def _pct(value, lang: str) -> str:
+    from babel.numbers import format_percent
+
+    return "—" if value is None else format_percent(value, format="#,##0 %", locale=lang)
+
+
+def _num(value: float, lang: str, sign: bool = False) -> str:
+    text = f"{value:+.1f}" if sign else f"{value:.1f}"
+    return text.replace(".", ",") if lang == "es" else text
+
+
+class ResponseApp(StageApp):
+    def __init__(self, session: Session):
+        self.session, self.lang = session, session.lang
+        lang, wb, off = self.lang, session.workbook, session.preview
+        params = session.params
+        self.status = Status(lang)
+        frame, self.source = inbox_for(wb, seed=params.get("seed", 1), days=params.get("days", 28),
+                                       incident=params.get("incident", True))
+        brand, handle = brand_terms(wb)
+        self.audit = audit_mentions(frame, brand=brand, handle=handle, source=self.source)
+        self.routes = routes_for(wb)
+        self.inbox, self.decisions = triage_mentions(self.audit.mentions, routes=self.routes)
+        rank = {p: i for i, p in enumerate(PRIORITIES)}
+        order = sorted(range(len(self.inbox)), key=lambda i: (
+            rank[self.inbox.at[i, "triage_priority"]], -self.inbox.at[i, "at"].timestamp()))
+        self.order = [i for i in order if self.inbox.at[i, "triage_category"] != "spam"][:INBOX_SIZE]
+
+        self.accuracy = widgets.HTML(self._accuracy_html())
+        self.routes_note = widgets.HTML(
+            f"<span class='cm-muted'>{html.escape(t(f'response.app.routes_{self.routes.source}', lang))}</span>")
+        self.picker = widgets.Select(options=[(self._option(i), i) for i in self.order],
+                                     rows=10, layout=widgets.Layout(width="100%"))
+        self.picker.add_class("cm-inbox")
+        self.picker.observe(lambda _: self._show(), names="value")
+        self.message = widgets.HTML()
+        self.message.add_class("cm-message")
+        self.triage_box = widgets.HTML()
+        self.triage_box.add_class("cm-triage")
+        self.label_buttons = widgets.ToggleButtons(
+            options=[(t(f"sentiment.label.{s}", lang), s) for s in ("positive", "neutral", "negative")],
+            value=None, disabled=off, style={"button_width": "110px"})
+        self.label_buttons.observe(self._on_label, names="value")
+        self.minutes = widgets.BoundedIntText(value=30, min=0, max=10080, step=5,
+                                              layout=widgets.Layout(width="110px"))
+        self.reply = widgets.Textarea(placeholder=t("response.app.reply_placeholder", lang),
+                                      layout=widgets.Layout(width="100%", height="6em"))
+        self.reply.add_class("cm-reply")
+        self.template = widgets.Button(description=t("response.app.use_template", lang),
+                                       icon="file-text-o")
+        self.template.on_click(self._on_template)
+        self.check = widgets.Button(description=t("response.app.check", lang), icon="check",
+                                    button_style="primary")
+        self.check.add_class("cm-check-reply")
+        self.check.on_click(lambda _: self._check())
+        self.save_reply = widgets.Button(description=t("response.app.save_reply", lang),
+                                         icon="save", disabled=True)
+        self.save_reply.on_click(self._on_save_reply)
+        self.score = widgets.HTML()
+        self.score.add_class("cm-reply-score")
+        self.review = widgets.HTML()
+        self.review.add_class("cm-reply-findings")
+        self.playbook = PlaybookEditor(self, wb, lang, disabled=off)
+        self.prescribers = widgets.VBox()
+        self._render_prescribers()
+
+        children = stage_header(session, "response", "response.app.intro", "04-response")
+        children += [
+            heading("response.app.inbox_title", lang, "response.app.inbox_help"),
+            self.accuracy, self.routes_note, self.picker, self.message, self.triage_box,
+            labelled(self.label_buttons, t("response.app.label", lang), t("response.app.label_help", lang)),
+            heading("response.app.reply_title", lang, "response.app.reply_help"),
+            widgets.HBox([widgets.HTML(html.escape(t("response.app.minutes", lang)) + "&nbsp;"),
+                          self.minutes, self.template]),
+            self.reply, widgets.HBox([self.check, self.save_reply]), self.score, self.review,
+            heading("response.app.playbook_title", lang, "response.app.playbook_help"), self.playbook,
+            heading("response.app.prescribers_title", lang, "response.app.prescribers_help"),
+            self.prescribers, self.status,
+        ]
+        super().__init__(children, layout=widgets.Layout(max_width="1000px"))
+        self.add_class("cm-response-app")
+        if self.order:
+            self.picker.value = self.order[0]
+        self._show()
+
+    # --- inbox --------------------------------------------------------------------
+
+    def _option(self, i: int) -> str:
+        row, lang = self.inbox.loc[i], self.lang
+        text = row["text"] if len(row["text"]) <= 90 else row["text"][:87] + "…"
+        return (f"[{t(f'triage.priority.{row.triage_priority}', lang)}] "
+                f"{t(f'triage.category.{row.triage_category}', lang)} · {text}")
+
+    def _accuracy_html(self) -> str:
+        scores = accuracy(self.inbox)
+        if not scores:
+            return ""
+        return "<span class='cm-muted cm-triage-accuracy'>" + html.escape(t(
+            "response.app.accuracy", self.lang, category=_pct(scores["category"], self.lang),
+            priority=_pct(scores["priority"], self.lang),
+            department=_pct(scores["department"], self.lang))) + "</span>"
+
+    def _current(self):
+        i = self.picker.value
+        return None if i is None else self.inbox.loc[i]
+
+    def _show(self) -> None:
+        row, lang = self._current(), self.lang
+        self.reply.value, self.score.value, self.review.value = "", "", ""
+        self.save_reply.disabled = True
+        if row is None:
+            self.message.value = f"<i class='cm-muted'>{html.escape(t('response.app.empty', lang))}</i>"
+            self.triage_box.value = ""
+            return
+        meta = t("response.app.meta", lang, author=row["author"] or "—",
+                 followers=int(row["followers"] or 0),
+                 network=t(f"network.{row['network']}", lang) if row["network"] else "—",
+                 when=row["at"].strftime("%Y-%m-%d %H:%M"))
+        self.message.value = (f"<blockquote style='border-left:4px solid #ccc;padding:.3em .8em'>"
+                              f"<span class='cm-muted'>{html.escape(meta)}</span><br>"
+                              f"{html.escape(row['text'])}</blockquote>")
+        decision = self.decisions[self.picker.value]
+        self.triage_box.value = (
+            "<b>" + html.escape(t("response.app.triage", lang,
+                                  category=t(f"triage.category.{decision.category}", lang),
+                                  priority=t(f"triage.priority.{decision.priority}", lang),
+                                  department=decision.department or "—")) + "</b>"
+            + findings_list(decision.reasons, lang))
+        labels = {m.mention_id: m.sentiment for m in self.session.workbook.mention_labels}
+        self.label_buttons.unobserve(self._on_label, names="value")
+        self.label_buttons.value = labels.get(row["id"])
+        self.label_buttons.observe(self._on_label, names="value")
+
+    def _on_label(self, change) -> None:
+        row = self._current()
+        if row is None or change["new"] is None:
+            return
+        label = {"mention_id": row["id"], "text": row["text"][:5000], "sentiment": change["new"],
+                 "category": self.decisions[self.picker.value].category}
+
+        def edit(wb):
+            data = wb.model_dump()
+            data["mention_labels"] = [m for m in data["mention_labels"]
+                                      if m["mention_id"] != row["id"]] + [label]
+            return data
+        if self.apply(edit):
+            self.status.info(t("response.app.labelled", self.lang,
+                               count=len(self.session.workbook.mention_labels)))
+
+    # --- reply --------------------------------------------------------------------
+
+    def _on_template(self, _button) -> None:
+        row = self._current()
+        if row is None:
+            return
+        category = self.decisions[self.picker.value].category
+        rule = next((r for r in self.session.workbook.response_playbook.rules
+                     if r.category == category), None)
+        lang = row["lang"] if row["lang"] in ("es", "en") else self.lang
+        if rule and rule.templates.get(lang):
+            self.reply.value = rule.templates[lang]
+        else:
+            self.reply.value = t(f"playbook.template.{category}", lang) \
+                if category in ("complaint", "question", "crisis_signal", "praise", "suggestion",
+                                "other") else ""
+
+    def _check(self):
+        from cmtraining.response import check_reply
+
+        row = self._current()
+        if row is None:
+            return None
+        decision = self.decisions[self.picker.value]
+        wb = self.session.workbook
+        try:
+            review = check_reply(
+                self.reply.value, message=row["text"],
+                lang=row["lang"] if row["lang"] in ("es", "en") else self.lang,
+                network=row["network"] or "x", category=decision.category,
+                author=row["author_name"] or row["author"], received=row["at"].to_pydatetime(),
+                replied=row["at"].to_pydatetime() + timedelta(minutes=self.minutes.value),
+                playbook=wb.response_playbook, style=wb.content_plan.style,
+                crisis=decision.category == "crisis_signal")
+        except CmtrainingError as exc:
+            self.review.value = f"<div class='cm-error'>✖ {html.escape(exc.message(self.lang))}</div>"
+            return None
+        lang = self.lang
+        parts = " · ".join(f"{t(f'reply.component.{k}', lang)} {round(v * 100)}"
+                           for k, v in review.components.items())
+        self.score.value = (f"<h3 class='cm-score'>{html.escape(t('response.app.score', lang))}: "
+                            f"<b>{review.score:.0f}</b>/100</h3><span class='cm-muted'>{html.escape(parts)}</span>")
+        self.review.value = findings_table(review.findings, lang)
+        self.save_reply.disabled = self.session.preview or not self.reply.value.strip()
+        self.last_review = review
+        return review
+
+    def _on_save_reply(self, _button) -> None:
+        from cmtraining.workbook.store import now
+
+        review, row = self._check(), self._current()
+        if review is None or row is None:
+            return
+        record = {"mention_id": row["id"], "category": self.decisions[self.picker.value].category,
+                  "reply": self.reply.value.strip(), "score": round(review.score, 1), "at": now()}
+        if self.append_item("replies", record):
+            self.status.info(t("response.app.reply_saved", self.lang, score=round(review.score)))
+
+    # --- prescribers --------------------------------------------------------------
+
+    def _render_prescribers(self) -> None:
+        lang = self.lang
+        candidates = rank_prescribers(self.audit.mentions, limit=8)
+        saved = {p.who for p in self.session.workbook.prescribers}
+        head = table_html(
+            [[c.author, t(f"response.app.kind_{c.kind}", lang), c.followers, c.positive, c.defences,
+              " · ".join(f"{t(f'response.prescriber.{k}', lang)} {_num(v, lang, sign=True)}"
+                         for k, v in c.components.items()),
+              _num(c.score, lang)] for c in candidates],
+            [t(f"response.app.pcol.{k}", lang) for k in
+             ("author", "kind", "followers", "positive", "defences", "why", "score")], "cm-prescribers")
+        buttons = []
+        for c in candidates:
+            button = widgets.Button(description=t("response.app.add_prescriber", lang, author=c.author),
+                                    disabled=self.session.preview or c.author in saved,
+                                    layout=widgets.Layout(width="auto"))
+            button.on_click(lambda b, c=c: self._add_prescriber(c, b))
+            buttons.append(button)
+        if not candidates:
+            head = f"<i class='cm-muted'>{html.escape(t('response.app.no_prescribers', lang))}</i>"
+        self.prescribers.children = [widgets.HTML(head), widgets.HBox(buttons, layout=widgets.Layout(
+            flex_flow="row wrap"))]
+
+    def _add_prescriber(self, c, button) -> None:
+        note = t("response.app.prescriber_note", self.lang, positive=c.positive, defences=c.defences,
+                 followers=c.followers, score=c.score)
+        record = {"kind": c.kind, "network": c.network or "instagram", "who": c.author,
+                  "where_to_find": c.name, "note": note}
+        if self.append_item("prescribers", record):
+            button.disabled = True
+
+
+def build_app(session: Session) -> ResponseApp:
+    return ResponseApp(session)

@@ -1,0 +1,102 @@
+"""The response playbook editor: rules per category, service hours, escalation."""
+
+from __future__ import annotations
+
+import html
+from typing import get_args
+
+import ipywidgets as widgets
+
+from cmtraining.apps.common import labelled
+from cmtraining.apps.rows import Column, RowsEditor
+from cmtraining.i18n import t
+from cmtraining.workbook.base import MessageCategory
+from cmtraining.workbook.sections_response import EscalationTrigger
+
+
+def _rule_rows(playbook) -> list[dict]:
+    return [{"category": r.category, "department": r.department, "max_hours": r.max_hours,
+             "template_es": r.templates.get("es", ""), "template_en": r.templates.get("en", ""),
+             "escalate": r.escalate} for r in playbook.rules]
+
+
+def _rules_from(rows: list[dict]) -> list[dict]:
+    return [{"category": r["category"], "department": r.get("department", ""),
+             "max_hours": r.get("max_hours") or 1.0, "escalate": bool(r.get("escalate")),
+             "templates": {lang: r[f"template_{lang}"] for lang in ("es", "en")
+                           if r.get(f"template_{lang}")}} for r in rows]
+
+
+class PlaybookEditor(widgets.VBox):
+    def __init__(self, app, wb, lang: str, *, disabled: bool):
+        self.app, self.lang = app, lang
+        pb = wb.response_playbook
+        yes_no = ((t("response.yes", lang), True), (t("response.no", lang), False))
+        self.rules = RowsEditor([
+            Column("category", "response.pb.category", kind="choice", width="150px",
+                   options=tuple((t(f"triage.category.{c}", lang), c) for c in get_args(MessageCategory)),
+                   default="question"),
+            Column("department", "response.pb.department", width="150px"),
+            Column("max_hours", "response.pb.max_hours", kind="number", default=1.0, width="90px"),
+            Column("template_es", "response.pb.template_es", width="230px"),
+            Column("template_en", "response.pb.template_en", width="230px"),
+            Column("escalate", "response.pb.escalate", kind="choice", options=yes_no,
+                   default=False, width="80px"),
+        ], _rule_rows(pb), lang, self._save_rules, disabled=disabled)
+        hours = pb.service_hours
+        self.days = widgets.SelectMultiple(
+            options=[(t(f"response.weekday.{d}", lang), d) for d in range(7)], value=tuple(hours.days),
+            rows=7, disabled=disabled, layout=widgets.Layout(width="160px"))
+        self.start = widgets.Text(value=hours.start, continuous_update=False, disabled=disabled,
+                                  layout=widgets.Layout(width="90px"))
+        self.end = widgets.Text(value=hours.end, continuous_update=False, disabled=disabled,
+                                layout=widgets.Layout(width="90px"))
+        self.after = {code: widgets.Text(value=hours.after_hours.get(code, ""), continuous_update=False,
+                                         disabled=disabled, layout=widgets.Layout(width="100%"))
+                      for code in ("es", "en")}
+        for w in (self.days, self.start, self.end, *self.after.values()):
+            w.observe(lambda _: self._save_hours(), names="value")
+        self.escalation = RowsEditor([
+            Column("trigger", "response.pb.trigger", kind="choice", width="170px",
+                   options=tuple((t(f"response.trigger.{k}", lang), k) for k in get_args(EscalationTrigger)),
+                   default="crisis_signal"),
+            Column("to", "response.pb.to", width="200px", default=t("response.pb.to_default", lang)),
+            Column("within_minutes", "response.pb.within", kind="number", default=60.0, width="110px"),
+            Column("threshold", "response.pb.threshold", kind="number", default=0.0, width="110px"),
+        ], [{**e.model_dump(), "threshold": e.threshold or 0} for e in pb.escalation], lang,
+            self._save_escalation, disabled=disabled)
+        self.escalation.add_class("cm-escalation")
+        self.rules.add_class("cm-playbook-rules")
+        super().__init__([
+            self.rules,
+            widgets.HTML(f"<h3>{html.escape(t('response.pb.hours_title', lang))}</h3>"),
+            widgets.HBox([labelled(self.days, t("response.pb.days", lang)),
+                          labelled(self.start, t("response.pb.start", lang)),
+                          labelled(self.end, t("response.pb.end", lang))]),
+            labelled(self.after["es"], t("response.pb.after_es", lang)),
+            labelled(self.after["en"], t("response.pb.after_en", lang)),
+            widgets.HTML(f"<h3>{html.escape(t('response.pb.escalation_title', lang))}</h3>"),
+            self.escalation,
+        ])
+
+    def _edit(self, key: str, value) -> bool:
+        def change(wb):
+            data = wb.model_dump()
+            data["response_playbook"][key] = value
+            return data
+        return self.app.apply(change)
+
+    def _save_rules(self, rows: list[dict]) -> bool:
+        return self._edit("rules", _rules_from(rows))
+
+    def _save_hours(self) -> bool:
+        return self._edit("service_hours", {
+            "days": sorted(self.days.value), "start": self.start.value.strip(),
+            "end": self.end.value.strip(),
+            "after_hours": {k: w.value for k, w in self.after.items() if w.value.strip()}})
+
+    def _save_escalation(self, rows: list[dict]) -> bool:
+        return self._edit("escalation", [
+            {"trigger": r["trigger"], "to": r.get("to", ""),
+             "within_minutes": int(r.get("within_minutes") or 60),
+             "threshold": int(r["threshold"]) if r.get("threshold") else None} for r in rows])

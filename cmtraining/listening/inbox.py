@@ -1,0 +1,87 @@
+"""A workbook's inbox: the generated mentions (or an import) it is audited on.
+
+Sample organizations get their own generated inbox; a trainee's own
+organization gets the inbox of the closest sample (by kind) with its name
+in place of the sample's, so that every stage has something real to work on.
+The inbox itself is never stored: the same seed gives it back, and the
+Workbook keeps only what the trainee concluded (summary, alerts, findings).
+"""
+
+from __future__ import annotations
+
+from cmtraining.listening.mentions import generate_mentions, sample_for_kind
+from cmtraining.samples.organizations import list_organizations, load_organization
+
+
+def sample_of(workbook) -> str:
+    """The sample organization whose inbox this workbook uses."""
+    if workbook.org_id in list_organizations():
+        return workbook.org_id
+    return sample_for_kind(workbook.profile.kind)
+
+
+def inbox_for(workbook, *, seed: int = 1, days: int = 28, incident: bool = True):
+    """The generated mentions for this workbook, and a line saying where they come from."""
+    org_id = sample_of(workbook)
+    own = workbook.org_id == org_id
+    competitors = workbook.listening.competitors or None
+    frame = generate_mentions(org_id, days=days, seed=seed, incident=incident,
+                              brand=None if own else workbook.profile.name,
+                              competitors=competitors)
+    source = f"{org_id} · seed {seed} · {days} d" + (" · incident" if incident else "")
+    return frame, source
+
+
+def brand_terms(workbook) -> tuple[str, str]:
+    """The organization's name and handle (left out of the top terms)."""
+    org_id = sample_of(workbook)
+    handle = load_organization(org_id).listening.handle if workbook.org_id == org_id else ""
+    return workbook.profile.name, handle
+
+
+def audit_change(audit, *, sensitivity: float):
+    """A workbook change that stores the audit's summary and alerts."""
+    summary = audit.summary()
+    alerts = [{"day": a.day, "negative": a.count, "expected": a.expected,
+               "threshold": a.threshold} for a in audit.alerts]
+
+    def change(wb):
+        data = wb.model_dump()
+        data["listening"]["summary"] = summary.model_dump() if summary else None
+        data["listening"]["alerts"] = alerts
+        data["listening"]["sensitivity"] = sensitivity
+        return data
+    return change
+
+
+def prefill_listening(wb, *, seed: int, days: int, incident: bool, lang: str) -> dict:
+    """The facilitator's prefill: competitors, the audit's summary and alerts, its findings."""
+    from cmtraining.listening.audit import audit_mentions
+
+    data = wb.model_dump()
+    if not wb.listening.competitors:
+        data["listening"]["competitors"] = list(load_organization(sample_of(wb)).listening.competitors)
+    frame, source = inbox_for(wb, seed=seed, days=days, incident=incident)
+    brand, handle = brand_terms(wb)
+    audit = audit_mentions(frame, brand=brand, handle=handle, source=source,
+                           sensitivity=wb.listening.sensitivity)
+    data = audit_change(audit, sensitivity=wb.listening.sensitivity)(_Dumped(data))
+    if not wb.listening.findings:
+        from cmtraining.i18n import t
+
+        tone = {"error": "negative", "warning": "negative", "info": None}
+        data["listening"]["findings"] = [
+            {"topic": t(f"listening.topic.{f.code.split('.')[-1]}", lang), "source": source[:200],
+             "sentiment": tone.get(f.level), "note": f.message(lang)[:5000]}
+            for f in audit.findings() if f.level != "ok"][:10]
+    return data
+
+
+class _Dumped:
+    """Adapter: lets `audit_change` apply to an already dumped workbook."""
+
+    def __init__(self, data: dict):
+        self._data = data
+
+    def model_dump(self) -> dict:
+        return self._data
