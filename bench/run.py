@@ -9,6 +9,7 @@ BENCHES = [
     ("Voila time to first interactive widget", "voila_first_widget"),
     ("editorial calendar generation", "calendar_generation"),
     ("post checker throughput", "post_checker"),
+    ("reply checker throughput", "reply_checker"),
 ]
 
 if __name__ == "__main__":

@@ -166,7 +166,7 @@ def personalization(reply: R.Text, message: R.Text, author: str | None, lang: st
     """
     out: list[Finding] = []
     handles, first = R.author_tokens(author)
-    name_words = {first} if first else set()
+    name_words = frozenset({first} if first else ())
     shared = R.content_stems(reply, lang, name_words) & R.content_stems(message, lang, name_words)
     slots = R.PLACEHOLDER.findall(reply.text)
     if slots:

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 from cmtraining.paths import datasets_dir
 from cmtraining.planning.post_rules import WORD, Terms, fold
 from cmtraining.yamlio import read_yaml
+
+_fold = lru_cache(maxsize=200_000)(fold)  # words repeat across replies: fold each once
 
 CUE_LISTS = ("thanks", "acknowledge", "apology", "boilerplate", "blame", "defensive", "next_step",
              "private", "personal_data", "request", "safety_topic", "safety_info", "deny", "rebuild")
@@ -93,7 +95,7 @@ PLACEHOLDER = re.compile(r"""
 class Text:
     """A reply or a message read once: folded words, sentences, links, data, mentions."""
 
-    __slots__ = ("text", "folded", "joined", "sentences", "urls", "mentions", "has_time")
+    __slots__ = ("text", "folded", "joined", "sentences", "urls", "mentions", "has_time", "stems")
 
     def __init__(self, text: str):
         self.text = text
@@ -101,10 +103,11 @@ class Text:
         self.urls = _URL.findall(no_mail)
         self.mentions = [m.lower() for m in MENTION.findall(no_mail)]
         bare = _URL.sub(" ", no_mail)
-        self.folded = [fold(w) for w in WORD.findall(bare)]
+        self.folded = [_fold(w) for w in WORD.findall(bare)]
         self.joined = f" {' '.join(self.folded)} "
         self.sentences = [s for s in _SENTENCE.findall(bare) if WORD.search(s)]
         self.has_time = bool(_TIME.search(text))
+        self.stems: dict = {}  # memo of content_stems per (lang, ignored words)
 
     def find(self, terms: Terms) -> list[str]:
         return longest(terms.find(self.folded, self.joined))
@@ -113,7 +116,7 @@ class Text:
         """(folded words, ' '-joined, is a question) per sentence, for checks within one."""
         out = []
         for sentence in self.sentences:
-            words = [fold(w) for w in WORD.findall(sentence)]
+            words = [_fold(w) for w in WORD.findall(sentence)]
             out.append((words, f" {' '.join(words)} ", "?" in sentence or "¿" in sentence))
         return out
 
@@ -133,6 +136,7 @@ _ENDINGS = {
 }
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str, lang: str) -> str:
     for ending in _ENDINGS[lang]:
         if word.endswith(ending) and len(word) - len(ending) >= 4:
@@ -142,9 +146,12 @@ def stem(word: str, lang: str) -> str:
 
 def content_stems(text: Text, lang: str, ignore: frozenset[str] = frozenset()) -> set[str]:
     """Stems of the words that carry meaning: no function words, greetings, numbers."""
-    stop = rules().stopwords[lang]
-    return {stem(w, lang) for w in text.folded
-            if len(w) >= 3 and w.isalpha() and w not in stop and w not in ignore}
+    key = (lang, ignore)
+    if key not in text.stems:
+        stop = rules().stopwords[lang]
+        text.stems[key] = frozenset(stem(w, lang) for w in text.folded
+                                    if len(w) >= 3 and w.isalpha() and w not in stop and w not in ignore)
+    return text.stems[key]
 
 
 def personal_data(text: str) -> dict[str, str]:
