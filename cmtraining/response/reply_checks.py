@@ -172,7 +172,11 @@ def personalization(reply: R.Text, message: R.Text, author: str | None, lang: st
     if slots:
         out.append(f("placeholder", "error", "placeholder", slots, found=listing(slots)))
     if author and author.strip():
-        named = bool(handles & set(reply.mentions)) or (first is not None and first in reply.folded)
+        # "Hi Mark" greets @markp: a capitalised word that opens the handle counts
+        capitalised = {R.fold(w) for w in R.WORD.findall(reply.text) if w[:1].isupper() and len(w) >= 3}
+        bodies = [h[1:] for h in handles]
+        named = (bool(handles & set(reply.mentions)) or (first is not None and first in reply.folded)
+                 or any(b.startswith(w) for b in bodies for w in capitalised))
         if named:
             out.append(f("address", "ok", "address_ok", author, author=author))
         else:

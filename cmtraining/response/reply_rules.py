@@ -16,6 +16,9 @@ from functools import cache, lru_cache
 
 from cmtraining.paths import datasets_dir
 from cmtraining.planning.post_rules import WORD, Terms, fold
+
+__all__ = ["WORD", "Rules", "Text", "fold", "rules", "stem", "content_stems", "personal_data",
+           "repeats", "author_tokens", "service_minutes", "in_service", "day_ranges", "longest"]
 from cmtraining.yamlio import read_yaml
 
 _fold = lru_cache(maxsize=200_000)(fold)  # words repeat across replies: fold each once
