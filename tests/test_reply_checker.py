@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -99,13 +99,25 @@ def test_personal_data_in_the_message_must_not_be_repeated():
 def test_unfilled_placeholders_are_an_error():
     for reply in ("Hola {name}, sentimos el retraso. Te escribimos por DM.",
                   "Hola [NOMBRE], sentimos el retraso. Te escribimos por DM.",
-                  "Hi {{first_name}}, we're sorry. We'll DM you."):
+                  "Hi {{first_name}}, we're sorry. We'll DM you.",
+                  "Hola <nombre>, sentimos el retraso. Te escribimos por DM."):
         review = check_reply(reply, message=COMPLAINT_ES, author="Marta")
         assert levels(review)["reply.placeholder"] == "error", reply
         assert review.components["personalization"] == 0 and review.score <= 40
     # "name" inside the slot is not reported as a typo on top of the error
     assert levels(check_reply("Hola {name}, te escribimos por DM.", message=COMPLAINT_ES))[
         "reply.spelling"] == "ok"
+
+
+def test_the_author_is_greeted_by_name_or_handle():
+    for author in ("@markp", "Mark Pine", "markp", "Mark (@mp_77)"):
+        review = check_reply("Hi Mark, sorry about the late order. We'll DM you today.",
+                             message=COMPLAINT_EN, lang="en", author=author)
+        assert levels(review)["reply.address"] == "ok", author
+    missing = check_reply("Sorry about the late order. We'll DM you today.", message=COMPLAINT_EN,
+                          lang="en", author="@markp")
+    assert levels(missing)["reply.address"] == "warning"
+    assert "@markp" in by_code(missing)["reply.address"].message("es")
 
 
 def test_blaming_and_boilerplate_are_flagged():
@@ -166,6 +178,9 @@ def test_service_minutes_counts_whole_weeks_exactly():
     assert service_minutes(saturday, saturday + timedelta(hours=30), hours) == 0
     aware = datetime(2026, 3, 2, 17, 0, tzinfo=UTC)
     assert service_minutes(aware, aware + timedelta(hours=17), hours) == 60 + 60
+    madrid = timezone(timedelta(hours=1))  # the reply logged on another clock: same instant rules
+    replied = (aware + timedelta(minutes=30)).astimezone(madrid)
+    assert service_minutes(aware, replied, hours) == 30
 
 
 def test_a_crisis_reply_mixing_deny_and_rebuild_is_flagged():

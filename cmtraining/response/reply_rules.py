@@ -219,6 +219,8 @@ def service_minutes(received: datetime, replied: datetime, hours) -> float:
     Exact for any span: the first and last days are clipped, the whole days
     between them are counted by weeks plus a remainder (no loop over years).
     """
+    if received.tzinfo is not None:  # read both on the clock where the message arrived
+        replied = replied.astimezone(received.tzinfo)
     days = set(hours.days)
     start, end = _clock(hours.start), _clock(hours.end)
     span = (datetime.combine(date.min, end) - datetime.combine(date.min, start)).total_seconds() / 60
