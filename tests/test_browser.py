@@ -231,3 +231,35 @@ def test_content_plan_calendar_is_generated_and_saved(server, page):
     findings.get_by_text("organizacion").wait_for(timeout=WAIT_MS)
     assert "llamada a la acción" in findings.inner_text()
     page.screenshot(path=str(ARTIFACTS / "content-es.png"), full_page=True)
+
+
+def test_trainee_answers_a_complaint_and_sees_the_findings(server, page):
+    run_cli("new", "--org", "cafe", "--trainee", "Nuria", env=server["env"])
+    path = server["workspace"] / "nuria.yaml"
+    page.goto(f"{server['base']}/voila/render/04-response.ipynb?workbook=nuria")
+    page.locator(".cm-inbox select").wait_for(timeout=WAIT_MS)
+    page.locator(".cm-triage").get_by_text("Clasificación: posible crisis").wait_for(timeout=WAIT_MS)
+    reply = page.locator(".cm-reply textarea")
+    reply.fill("Gracias por tu mensaje.")
+    page.locator("button.cm-check-reply").click()
+    findings = page.locator(".cm-reply-findings")
+    findings.locator(".cm-finding").first.wait_for(timeout=WAIT_MS)
+    assert "/100" in page.locator(".cm-reply-score").inner_text()
+    assert "Nombra a la persona" in findings.inner_text()
+    page.get_by_role("button", name="Guardar respuesta").click()
+    assert wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))["replies"])
+    page.screenshot(path=str(ARTIFACTS / "response-es.png"), full_page=True)
+
+
+def test_listening_audit_shows_alerts_and_saves_them(server, page):
+    run_cli("new", "--org", "saas", "--trainee", "Conor", env=server["env"])
+    path = server["workspace"] / "conor.yaml"
+    page.goto(f"{server['base']}/voila/render/00-listening.ipynb?workbook=conor&lang=en")
+    page.locator(".cm-listening-kpis .cm-alert-count").wait_for(timeout=WAIT_MS)
+    assert int(page.locator(".cm-alert-count").inner_text()) >= 1
+    assert "Negative spikes" in page.locator(".cm-listening-findings").inner_text() or \
+        "alert day" in page.locator(".cm-listening-findings").inner_text()
+    page.get_by_role("button", name="Save audit to workbook").click()
+    assert wait_for(lambda: (yaml.safe_load(path.read_text(encoding="utf-8"))["listening"]
+                             .get("summary") or {}).get("mentions"))
+    page.screenshot(path=str(ARTIFACTS / "listening-en.png"), full_page=True)

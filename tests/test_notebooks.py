@@ -129,3 +129,28 @@ def test_out_of_range_weeks_are_refused(tmp_path):
         pm.execute_notebook(str(NB / "03-content-plan.ipynb"), str(tmp_path / "o.ipynb"),
                             parameters={"weeks": 500, "lang": "en"}, progress_bar=False)
     assert "outside the allowed range (0 to 104)" in info.value.evalue
+
+
+@pytest.mark.parametrize("org, lang", [("cafe", "es"), ("saas", "en")])
+def test_facilitator_prepares_listening_and_response_with_papermill(tmp_path, workspace, org, lang):
+    """00-listening and 04-response with `prefill`: audit saved, playbook and informants filled."""
+    entry = create_workbook("Curso", org, lang=lang)
+    for stem in ("00-listening", "04-response"):
+        pm.execute_notebook(str(NB / f"{stem}.ipynb"), str(tmp_path / f"{stem}.ipynb"),
+                            parameters={"workbook": entry.id, "lang": lang, "prefill": True,
+                                        "seed": 3, "days": 35}, progress_bar=False)
+    wb = load(entry.path)
+    summary = wb.listening.summary
+    assert summary.mentions > 100 and (summary.period_end - summary.period_start).days == 34
+    assert wb.listening.alerts and wb.listening.findings and wb.listening.competitors
+    assert {r.category for r in wb.response_playbook.rules} >= {"complaint", "question"}
+    assert wb.informants
+    text = outputs_text(tmp_path / "04-response.ipynb")
+    assert t("response.app.playbook_title", lang) in text
+
+
+def test_out_of_range_days_are_refused(tmp_path):
+    with pytest.raises(pm.PapermillExecutionError) as info:
+        pm.execute_notebook(str(NB / "00-listening.ipynb"), str(tmp_path / "o.ipynb"),
+                            parameters={"days": 3, "lang": "en"}, progress_bar=False)
+    assert "outside the allowed range (7 to 120)" in info.value.evalue

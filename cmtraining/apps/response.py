@@ -55,11 +55,18 @@ class ResponseApp(StageApp):
         rank = {p: i for i, p in enumerate(PRIORITIES)}
         order = sorted(range(len(self.inbox)), key=lambda i: (
             rank[self.inbox.at[i, "triage_priority"]], -self.inbox.at[i, "at"].timestamp()))
-        self.order = [i for i in order if self.inbox.at[i, "triage_category"] != "spam"][:INBOX_SIZE]
+        self.ranked = [i for i in order if self.inbox.at[i, "triage_category"] != "spam"]
+        self.order = self.ranked[:INBOX_SIZE]
 
         self.accuracy = widgets.HTML(self._accuracy_html())
         self.routes_note = widgets.HTML(
             f"<span class='cm-muted'>{html.escape(t(f'response.app.routes_{self.routes.source}', lang))}</span>")
+        self.category_filter = widgets.Dropdown(
+            options=[(t("listening.app.all", lang), "")] + [
+                (t(f"triage.category.{c}", lang), c) for c in
+                ("crisis_signal", "complaint", "question", "suggestion", "praise", "other")],
+            description=t("response.app.filter", lang))
+        self.category_filter.observe(lambda _: self._filter(), names="value")
         self.picker = widgets.Select(options=[(self._option(i), i) for i in self.order],
                                      rows=10, layout=widgets.Layout(width="100%"))
         self.picker.add_class("cm-inbox")
@@ -98,7 +105,7 @@ class ResponseApp(StageApp):
         children = stage_header(session, "response", "response.app.intro", "04-response")
         children += [
             heading("response.app.inbox_title", lang, "response.app.inbox_help"),
-            self.accuracy, self.routes_note, self.picker, self.message, self.triage_box,
+            self.accuracy, self.routes_note, self.category_filter, self.picker, self.message, self.triage_box,
             labelled(self.label_buttons, t("response.app.label", lang), t("response.app.label_help", lang)),
             heading("response.app.reply_title", lang, "response.app.reply_help"),
             widgets.HBox([widgets.HTML(html.escape(t("response.app.minutes", lang)) + "&nbsp;"),
@@ -121,6 +128,14 @@ class ResponseApp(StageApp):
         text = row["text"] if len(row["text"]) <= 90 else row["text"][:87] + "…"
         return (f"[{t(f'triage.priority.{row.triage_priority}', lang)}] "
                 f"{t(f'triage.category.{row.triage_category}', lang)} · {text}")
+
+    def _filter(self) -> None:
+        wanted = self.category_filter.value
+        self.order = [i for i in self.ranked
+                      if not wanted or self.decisions[i].category == wanted][:INBOX_SIZE]
+        self.picker.options = [(self._option(i), i) for i in self.order]
+        self.picker.value = self.order[0] if self.order else None
+        self._show()
 
     def _accuracy_html(self) -> str:
         scores = accuracy(self.inbox)

@@ -2,11 +2,13 @@
 
 Method (a Hampel-style filter on a moving window, looking only backwards so
 that it works on the day itself): for each day, the expected count is the
-median of the previous `window` days, and the spread is the median absolute
-deviation of those days scaled by 1.4826 (so it estimates a standard
-deviation for normal data: Iglewicz and Hoaglin, "How to Detect and Handle
-Outliers", ASQC 1993). Counts are small integers, so the spread never goes
-below the Poisson noise of the expected count, sqrt(expected), nor below 1.
+median of the previous `window` days (two weeks, so that one quiet week
+does not make an ordinary day look like a spike), and the spread is the
+median absolute deviation of those days scaled by 1.4826 (so it estimates a
+standard deviation for normal data: Iglewicz and Hoaglin, "How to Detect and
+Handle Outliers", ASQC 1993). Counts are small integers, so the spread never
+goes below the Poisson noise of the window's mean count, sqrt(mean), nor
+below 1.
 A day alerts when
 
     count >= expected + sensitivity * spread   and   count >= min_count.
@@ -23,7 +25,7 @@ from datetime import date
 from statistics import median
 
 DEFAULT_SENSITIVITY = 3.0
-DEFAULT_WINDOW = 7
+DEFAULT_WINDOW = 14
 MIN_COUNT = 3
 
 
@@ -55,7 +57,7 @@ def thresholds(counts: list[int], *, sensitivity: float = DEFAULT_SENSITIVITY,
             continue
         expected = median(past)
         mad = median(abs(c - expected) for c in past) * 1.4826
-        spread = max(mad, math.sqrt(expected), 1.0)
+        spread = max(mad, math.sqrt(sum(past) / len(past)), 1.0)
         out.append((float(expected), float(expected + sensitivity * spread)))
     return out
 

@@ -18,7 +18,8 @@ from an author with at least `INFLUENCER_FOLLOWERS` followers, or from a
 repeat critic; medium for complaints and questions; low otherwise.
 Department: the route whose keywords the message mentions most (the
 Workbook's informants map: each informant's department and topics); crisis
-signals go to the crisis route; spam and chatter go nowhere.
+signals go to the crisis route; spam goes nowhere, and chatter only where
+it names a department's topic.
 The same rules label nothing in the generated data: those labels come from
 the templates, so the measured accuracy is an honest one.
 """
@@ -171,14 +172,19 @@ def triage(text: str, *, sentiment: str = "neutral", followers: int = 0,
         if category == "crisis_signal":
             department = routes.crisis
             reasons.append(_reason("department", "crisis", department=department))
-        elif category in ("spam", "other"):
+        elif category == "spam":
             reasons.append(_reason("department", "none", category=Key(f"triage.category.{category}")))
         else:
             topic_text = folded.replace(routes.brand, " ") if routes.brand else folded
             department, hits = _department(_TOKEN.findall(topic_text), routes)
-            reasons.append(_reason("department", "keywords", department=department,
-                                   cue=", ".join(dict.fromkeys(hits))) if department else
-                           _reason("department", "unknown"))
+            if department:
+                reasons.append(_reason("department", "keywords", department=department,
+                                       cue=", ".join(dict.fromkeys(hits))))
+            elif category == "other":
+                reasons.append(_reason("department", "none",
+                                       category=Key(f"triage.category.{category}")))
+            else:
+                reasons.append(_reason("department", "unknown"))
     return TriageDecision(category, priority, department, reasons)
 
 

@@ -1,0 +1,99 @@
+"""The listening and response apps driven in-process, the way a widget front-end drives them."""
+
+from __future__ import annotations
+
+from cmtraining.apps.listening import build_app as listening
+from cmtraining.apps.response import build_app as response
+from cmtraining.session import open_session
+from cmtraining.workbook import load
+from cmtraining.workspace import create_workbook
+
+
+def test_listening_app_audits_the_sample_and_saves_the_summary(workspace):
+    entry = create_workbook("Ana", "cafe", lang="es")
+    app = listening(open_session("00-listening", workbook=entry.id, lang="es"))
+    assert "menciones" in app.kpis.value and "cuota de voz" in app.kpis.value
+    assert bytes(app.volume.value).startswith(b"\x89PNG") and bytes(app.sov.value).startswith(b"\x89PNG")
+    assert "listening.alerts" in app.findings.value and "Forn de la Plaça" in app.audit.share_of_voice["brand"].tolist()
+    alerts_at_3 = len(app.audit.alerts)
+    app.sensitivity.value = 1.5
+    assert len(app.audit.alerts) >= alerts_at_3
+    app.save.click()
+    wb = load(entry.path)
+    assert wb.listening.summary.mentions == app.audit.total
+    assert wb.listening.sensitivity == 1.5 and len(wb.listening.alerts) == len(app.audit.alerts)
+
+
+def test_listening_app_imports_a_csv_and_explains_a_bad_one(workspace):
+    entry = create_workbook("Ana", "ngo", lang="en")
+    app = listening(open_session("00-listening", workbook=entry.id, lang="en"))
+    app._on_upload({"new": [{"name": "bad.csv", "content": b"id,author\n1,@a\n"}]})
+    assert "bad.csv has no text column" in app.status.value
+    good = "text,date\nLove the homework club,2026-10-01\nNobody answers my emails,2026-10-02\n"
+    app._on_upload({"new": [{"name": "mine.csv", "content": good.encode()}]})
+    assert app.audit.total == 2 and "mine.csv" in app.source_line.value
+    app.use_sample.click()
+    assert app.audit.total > 100
+
+
+def test_listening_competitors_change_the_share_of_voice(workspace):
+    entry = create_workbook("Ana", "library", lang="es")
+    app = listening(open_session("00-listening", workbook=entry.id, lang="es"))
+    app.competitors.value = "Biblioteca Vasconcelos"
+    assert load(entry.path).listening.competitors == ["Biblioteca Vasconcelos"]
+    assert set(app.audit.share_of_voice["brand"]) == {
+        "Biblioteca Pública Municipal Sor Juana", "Biblioteca Vasconcelos"}
+    app.own_findings.add_button.click()
+    assert load(entry.path).listening.findings[0].source.startswith("library")
+
+
+def test_response_app_triages_checks_a_reply_and_saves_it(workspace):
+    entry = create_workbook("Luis", "cafe", lang="es")
+    app = response(open_session("04-response", workbook=entry.id, lang="es"))
+    assert "coincide con las etiquetas" in app.accuracy.value
+    first = app.inbox.loc[app.picker.value]
+    assert first["triage_priority"] == "urgent"  # the most urgent message comes first
+    app.category_filter.value = "complaint"
+    complaint = app.picker.value
+    assert app.inbox.at[complaint, "triage_category"] == "complaint"
+    assert "Clasificación: queja" in app.triage_box.value
+    app.reply.value = "Gracias por tu mensaje."
+    app.check.click()
+    weak = app.last_review.score
+    assert "reply.answer" in app.review.value
+    author = app.inbox.at[complaint, "author"]
+    app.reply.value = (f"Hola, {author}, sentimos mucho lo ocurrido; no es lo que queremos. "
+                       "Te escribimos hoy por privado para resolverlo.")
+    app.minutes.value = 20
+    app.check.click()
+    assert app.last_review.score > weak
+    app.save_reply.click()
+    saved = load(entry.path).replies
+    assert len(saved) == 1 and saved[0].mention_id == app.inbox.at[complaint, "id"]
+    app.label_buttons.value = "negative"
+    assert load(entry.path).mention_labels[0].sentiment == "negative"
+
+
+def test_response_app_playbook_and_prescribers_are_saved(workspace):
+    entry = create_workbook("Luis", "ngo", lang="en")
+    app = response(open_session("04-response", workbook=entry.id, lang="en", prefill=True))
+    wb = load(entry.path)
+    assert wb.informants and wb.response_playbook.rules  # the facilitator's prefill
+    app.playbook.end.value = "20:00"
+    assert load(entry.path).response_playbook.service_hours.end == "20:00"
+    app.playbook.end.value = "07:00"  # closes before it opens: refused, explained, not saved
+    assert "service hours end" in app.status.value
+    assert load(entry.path).response_playbook.service_hours.end == "20:00"
+    buttons = app.prescribers.children[1].children
+    assert buttons
+    buttons[0].click()
+    assert load(entry.path).prescribers[0].kind in ("prescriber", "energizer")
+    assert buttons[0].disabled
+
+
+def test_response_preview_is_read_only():
+    app = response(open_session("04-response", org="saas", lang="en"))
+    assert app.save_reply.disabled and app.label_buttons.disabled
+    app.reply.value = "Thanks Olivia, we are on it: check status.tallyfold.example for updates."
+    app.check.click()
+    assert "/100" in app.score.value and app.save_reply.disabled
