@@ -124,6 +124,51 @@ def build_cli(lang: str) -> click.Group:
         write_bytes_atomic(out, data)
         click.echo(t("cli.export.done", lang, path=out, count=len(wb.content_plan.calendar)))
 
+    @export_group.command("mentions", help=t("cli.export.mentions_help", lang))
+    @click.option("--org", "org_id", required=True, metavar="ID", help=t("cli.new.org", lang))
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                  metavar="FILE", help=t("cli.export.out", lang))
+    @click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**31 - 1),
+                  help=t("param.seed", lang))
+    @click.option("--days", default=28, show_default=True, type=click.IntRange(7, 120),
+                  help=t("param.days", lang))
+    @click.option("--incident/--no-incident", default=True, help=t("param.incident", lang))
+    @click.option("--force", is_flag=True, help=t("cli.new.force", lang))
+    @lang_option
+    def export_mentions_cmd(org_id, out, seed, days, incident, force, lang):
+        from cmtraining.listening.mentions import generate_mentions
+        from cmtraining.workbook.store import write_bytes_atomic
+
+        if out.exists() and not force:
+            raise CmtrainingError("cli.new.exists", path=out, lang=lang)
+        frame = generate_mentions(org_id, seed=seed, days=days, incident=incident)
+        write_bytes_atomic(out, frame.to_csv(index=False).encode("utf-8"))
+        click.echo(t("cli.export.mentions_done", lang, path=out, count=len(frame)))
+
+    @export_group.command("labels", help=t("cli.export.labels_help", lang))
+    @click.argument("workbook", type=click.Path(path_type=Path))
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                  metavar="FILE", help=t("cli.export.out", lang))
+    @click.option("--force", is_flag=True, help=t("cli.new.force", lang))
+    @lang_option
+    def export_labels_cmd(workbook, out, force, lang):
+        import csv
+        import io
+
+        from cmtraining.workbook.store import load, write_bytes_atomic
+
+        wb = load(workbook, lang=lang)
+        if not wb.mention_labels:
+            raise CmtrainingError("cli.export.no_labels", path=workbook, lang=lang)
+        if out.exists() and not force:
+            raise CmtrainingError("cli.new.exists", path=out, lang=lang)
+        buf = io.StringIO()
+        writer = csv.writer(buf)
+        writer.writerow(["text", "label"])
+        writer.writerows([m.text, m.sentiment] for m in wb.mention_labels)
+        write_bytes_atomic(out, buf.getvalue().encode("utf-8"))
+        click.echo(t("cli.export.labels_done", lang, path=out, count=len(wb.mention_labels)))
+
     @cli.command("serve", help=t("cli.serve.help", lang))
     @click.option("--host", default="127.0.0.1", show_default=True, help=t("cli.serve.host", lang))
     @click.option("--port", default=8866, show_default=True, type=int, help=t("cli.serve.port", lang))

@@ -137,3 +137,27 @@ def test_export_calendar_to_ics_and_csv(tmp_path):
     assert (tmp_path / "c.csv").read_text(encoding="utf-8").count("\n") == count + 1
     again = run_cli("export", "calendar", str(wb_path), "--out", str(tmp_path / "c.csv"))
     assert_clean_failure(again, "--force")
+
+
+def test_export_mentions_and_labels_for_sentiment_training(tmp_path, workspace):
+    from cmtraining.workbook import update
+
+    inbox = tmp_path / "inbox.csv"
+    done = run_cli("export", "mentions", "--org", "cafe", "--out", str(inbox), "--days", "14",
+                   "--lang", "en")
+    assert done.returncode == 0 and "mentions written" in done.stdout
+    header = inbox.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert {"text", "sentiment", "category", "priority", "department"} <= set(header)
+    assert_clean_failure(run_cli("export", "mentions", "--org", "cafe", "--out", str(inbox)),
+                         "ya existe")
+    wb = tmp_path / "w.yaml"
+    run_cli("new", "--org", "cafe", "--out", str(wb))
+    assert_clean_failure(run_cli("export", "labels", str(wb), "--out", str(tmp_path / "l.csv")),
+                         "no tiene menciones etiquetadas")
+    update(wb, lambda w: {**w.model_dump(), "mention_labels": [
+        {"mention_id": "m00001", "text": "Qué rico, gracias", "sentiment": "positive"},
+        {"mention_id": "m00002", "text": "Fatal, \"nunca\" más", "sentiment": "negative"}]})
+    out = tmp_path / "labels.csv"
+    assert run_cli("export", "labels", str(wb), "--out", str(out)).returncode == 0
+    assert out.read_text(encoding="utf-8").splitlines()[0] == "text,label"
+    assert "\"Fatal, \"\"nunca\"\" más\",negative" in out.read_text(encoding="utf-8")
