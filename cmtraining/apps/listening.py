@@ -41,7 +41,11 @@ def table_html(rows: list[list], head: list[str], css: str = "") -> str:
 
 
 class ListeningApp(StageApp):
-    def __init__(self, session: Session):
+    def __init__(self, session: Session, *, defer_charts: bool | None = None):
+        from cmtraining.apps.profile import under_voila
+
+        # matplotlib takes about a second: under Voila the tables come first
+        self.defer_charts = under_voila() if defer_charts is None else defer_charts
         self.session, self.lang = session, session.lang
         lang, wb, off = self.lang, session.workbook, session.preview
         params = session.params
@@ -174,10 +178,13 @@ class ListeningApp(StageApp):
             f"{html.escape(t('listening.app.sov', lang))} <b>{_pct(a.own_share, lang)}</b> · "
             f"{html.escape(t('listening.app.alerts', lang))} <b class='cm-alert-count'>{len(a.alerts)}</b>"
             f"<span class='cm-muted'>{accuracy}</span>")
-        limits = thresholds([int(c) for c in a.daily["negative"]], sensitivity=a.sensitivity) \
-            if len(a.daily) else []
-        self.volume.value = volume_png(a.daily, limits, a.alerts, lang)
-        self.sov.value = share_png(a.share_of_voice, self.session.workbook.profile.name, lang)
+        if self.defer_charts:
+            import threading
+
+            threading.Thread(target=self._draw_charts, args=(a,), name="cm-listening-charts",
+                             daemon=True).start()
+        else:
+            self._draw_charts(a)
         self.findings.value = findings_table(a.findings(), lang)
         self.networks.value = table_html(
             [[t(f"network.{r.network}", lang) if r.network else "—", r.mentions, r.positive,
@@ -195,6 +202,12 @@ class ListeningApp(StageApp):
             [t(f"listening.app.col.{c}", lang) for c in
              ("author", "followers", "mentions", "positive", "negative")])
         self._render_mentions()
+
+    def _draw_charts(self, a) -> None:
+        limits = thresholds([int(c) for c in a.daily["negative"]], sensitivity=a.sensitivity) \
+            if len(a.daily) else []
+        self.volume.value = volume_png(a.daily, limits, a.alerts, self.lang)
+        self.sov.value = share_png(a.share_of_voice, self.session.workbook.profile.name, self.lang)
 
     def _render_mentions(self) -> None:
         frame = self.audit.mentions
@@ -225,5 +238,5 @@ class ListeningApp(StageApp):
         return self.apply(edit)
 
 
-def build_app(session: Session) -> ListeningApp:
-    return ListeningApp(session)
+def build_app(session: Session, *, defer_charts: bool | None = None) -> ListeningApp:
+    return ListeningApp(session, defer_charts=defer_charts)
