@@ -9,6 +9,7 @@ BENCHES = [
     ("Voila time to first interactive widget", "voila_first_widget"),
     ("editorial calendar generation", "calendar_generation"),
     ("post checker throughput", "post_checker"),
+    ("sentiment backends on real messages", "sentiment"),
     ("reply checker throughput", "reply_checker"),
 ]
 
