@@ -97,3 +97,27 @@ def test_response_preview_is_read_only():
     app.reply.value = "Thanks Olivia, we are on it: check status.tallyfold.example for updates."
     app.check.click()
     assert "/100" in app.score.value and app.save_reply.disabled
+
+
+def test_trainee_labels_adapt_the_sentiment_model(workspace):
+    from cmtraining.listening.adapt import model_path
+    from cmtraining.listening.mentions import generate_mentions
+    from cmtraining.workbook import update
+
+    entry = create_workbook("Eva", "ngo", lang="es")
+    app = response(open_session("04-response", workbook=entry.id, lang="es"))
+    assert "léxico por defecto" in app.adapt_note.value
+    app.adapt.click()
+    assert "al menos 30 mensajes" in app.status.value and not model_path(entry.path).exists()
+    sample = generate_mentions("ngo")
+    sample = sample[(sample["lang"] == "es") & ~sample["is_competitor"]].head(60)
+    labels = [{"mention_id": r.id, "text": r.text, "sentiment": r.sentiment}
+              for r in sample.itertuples()]
+    update(entry.path, lambda wb: {**wb.model_dump(), "mention_labels": labels})
+    app.session.reload()
+    app.adapt.click()
+    assert "Modelo adaptado con 60 etiquetas" in app.status.value
+    assert model_path(entry.path).exists() and "modelo adaptado" in app.adapt_note.value
+    # the listening audit now reads the organization's Spanish mentions with it
+    again = listening(open_session("00-listening", workbook=entry.id, lang="es"))
+    assert again.audit.accuracy is not None

@@ -19,6 +19,7 @@ from cmtraining.apps.listening_charts import share_png, volume_png
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
+from cmtraining.listening.adapt import load_adapted
 from cmtraining.listening.alerts import thresholds
 from cmtraining.listening.audit import audit_mentions
 from cmtraining.listening.inbox import audit_change, brand_terms, inbox_for
@@ -162,7 +163,8 @@ class ListeningApp(StageApp):
     def _recompute(self) -> None:
         brand, handle = brand_terms(self.session.workbook)
         self.audit = audit_mentions(self.frame, brand=brand, handle=handle,
-                                    sensitivity=self.sensitivity.value, source=self.source)
+                                    sensitivity=self.sensitivity.value, source=self.source,
+                                    backend=load_adapted(self.session.path))
         self._render()
 
     def _render(self) -> None:

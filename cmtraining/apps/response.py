@@ -20,6 +20,7 @@ from cmtraining.apps.listening import table_html
 from cmtraining.apps.response_playbook import PlaybookEditor
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
+from cmtraining.listening.adapt import adapt, load_adapted
 from cmtraining.listening.audit import audit_mentions
 from cmtraining.listening.inbox import brand_terms, inbox_for
 from cmtraining.listening.prescribers import rank_prescribers
@@ -49,7 +50,9 @@ class ResponseApp(StageApp):
         frame, self.source = inbox_for(wb, seed=params.get("seed", 1), days=params.get("days", 28),
                                        incident=params.get("incident", True))
         brand, handle = brand_terms(wb)
-        self.audit = audit_mentions(frame, brand=brand, handle=handle, source=self.source)
+        self.model = load_adapted(session.path)
+        self.audit = audit_mentions(frame, brand=brand, handle=handle, source=self.source,
+                                    backend=self.model)
         self.routes = routes_for(wb)
         self.inbox, self.decisions = triage_mentions(self.audit.mentions, routes=self.routes)
         rank = {p: i for i, p in enumerate(PRIORITIES)}
@@ -79,6 +82,11 @@ class ResponseApp(StageApp):
             options=[(t(f"sentiment.label.{s}", lang), s) for s in ("positive", "neutral", "negative")],
             value=None, disabled=off, style={"button_width": "110px"})
         self.label_buttons.observe(self._on_label, names="value")
+        self.adapt = widgets.Button(description=t("response.app.adapt", lang), icon="magic",
+                                    disabled=off)
+        self.adapt.add_class("cm-adapt")
+        self.adapt.on_click(self._on_adapt)
+        self.adapt_note = widgets.HTML(self._model_note())
         self.minutes = widgets.BoundedIntText(value=30, min=0, max=10080, step=5,
                                               layout=widgets.Layout(width="110px"))
         self.reply = widgets.Textarea(placeholder=t("response.app.reply_placeholder", lang),
@@ -107,6 +115,7 @@ class ResponseApp(StageApp):
             heading("response.app.inbox_title", lang, "response.app.inbox_help"),
             self.accuracy, self.routes_note, self.category_filter, self.picker, self.message, self.triage_box,
             labelled(self.label_buttons, t("response.app.label", lang), t("response.app.label_help", lang)),
+            widgets.HBox([self.adapt, self.adapt_note]),
             heading("response.app.reply_title", lang, "response.app.reply_help"),
             widgets.HBox([widgets.HTML(html.escape(t("response.app.minutes", lang)) + "&nbsp;"),
                           self.minutes, self.template]),
@@ -192,6 +201,24 @@ class ResponseApp(StageApp):
         if self.apply(edit):
             self.status.info(t("response.app.labelled", self.lang,
                                count=len(self.session.workbook.mention_labels)))
+
+    def _model_note(self) -> str:
+        count = len(self.session.workbook.mention_labels)
+        key = "response.app.model_adapted" if self.model is not None else "response.app.model_default"
+        trained = getattr(self.model, "trained_on", 0)
+        return f"<span class='cm-muted cm-model-note'>{html.escape(t(key, self.lang, count=count, trained=trained))}</span>"
+
+    def _on_adapt(self, _button) -> None:
+        try:
+            result = adapt(self.session.workbook, self.session.path)
+        except CmtrainingError as exc:
+            self.status.error(exc)
+            return
+        self.model = load_adapted(self.session.path)
+        self.adapt_note.value = self._model_note()
+        self.status.info(t("response.app.adapted", self.lang, labels=result.labels,
+                           before=_pct(result.agreement_before, self.lang),
+                           after=_pct(result.agreement_after, self.lang)))
 
     # --- reply --------------------------------------------------------------------
 

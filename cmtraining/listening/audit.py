@@ -88,6 +88,14 @@ class Audit:
             top_hashtags=[t for t, _ in self.top_hashtags[:10]], by_network=nets)
 
 
+def backend_for(backend, lang: str):
+    """A trained model only for messages in its own language; the default for the others."""
+    model_lang = getattr(backend, "lang", None)
+    if model_lang is not None and lang != model_lang:
+        return None
+    return backend
+
+
 def _sentiment(frame, backend):
     """Predicted label and score per row, by language (auto where unknown)."""
     from cmtraining.listening import classify_sentiment, sentiment_scores
@@ -98,8 +106,9 @@ def _sentiment(frame, backend):
     for lang in sorted(set(langs)):
         index = [i for i, value in enumerate(langs) if value == lang]
         subset = [texts[i] for i in index]
-        for i, label, score in zip(index, classify_sentiment(subset, lang=lang, backend=backend),
-                                   sentiment_scores(subset, lang=lang, backend=backend),
+        chosen = backend_for(backend, lang)
+        for i, label, score in zip(index, classify_sentiment(subset, lang=lang, backend=chosen),
+                                   sentiment_scores(subset, lang=lang, backend=chosen),
                                    strict=True):
             labels[i], scores[i] = label, score
     return labels, scores

@@ -246,6 +246,7 @@ def triage_mentions(frame, *, routes: Routes | None = None, backend=None):
         sentiments = frame["predicted"].tolist()
     else:
         from cmtraining.listening import classify_sentiment
+        from cmtraining.listening.audit import backend_for
 
         langs = frame["lang"].where(frame["lang"].isin(["es", "en"]), "auto") \
             if "lang" in frame else ["auto"] * len(frame)
@@ -253,7 +254,8 @@ def triage_mentions(frame, *, routes: Routes | None = None, backend=None):
         texts = frame["text"].fillna("").astype(str).tolist()
         for lang in set(langs):
             index = [i for i, v in enumerate(langs) if v == lang]
-            labels = classify_sentiment([texts[i] for i in index], lang=lang, backend=backend)
+            labels = classify_sentiment([texts[i] for i in index], lang=lang,
+                                        backend=backend_for(backend, lang))
             for i, label in zip(index, labels, strict=True):
                 sentiments[i] = label
     decisions = []
