@@ -33,6 +33,10 @@ from cmtraining.workbook.base import (  # noqa: F401  (re-exported for the engin
     _unique,
     fail,
 )
+from cmtraining.workbook.sections_evaluation import (  # noqa: F401
+    CompetencyRating,
+    Evaluation,
+)
 from cmtraining.workbook.sections_response import (  # noqa: F401
     EscalationRule,
     Listening,
@@ -257,22 +261,6 @@ class CrisisRun(Model):
     seed: NonNegativeInt = 0
     score: Annotated[float, Field(ge=0, le=100)] | None = None
     notes: LongText = ""
-
-
-# --- Stage 6: evaluation and self-assessment -----------------------------------
-
-
-class Evaluation(Model):
-    period_start: date | None = None
-    period_end: date | None = None
-    conclusions: LongText = ""
-    changes: list[ShortText] = Field(default_factory=list)
-
-
-class CompetencyRating(Model):
-    area: CompetencyArea
-    level: Annotated[int, Field(ge=1, le=5)]
-    evidence: LongText = ""
 
 
 class Workbook(Model):
