@@ -81,3 +81,24 @@ def response_time_hours(waits_in_hours: list[float]) -> float | None:
     from statistics import median
 
     return float(median(waits_in_hours))
+
+
+def total_reach(monthly_reach) -> int:
+    """Reach summed over months and/or networks (Hootsuite, 2024: reach = the
+    number of accounts that saw the content). A plain sum counts a person once
+    per month and per network, so it is "people reached, with repeats": an
+    upper bound of unique people, never to be read as unique reach."""
+    return int(sum(monthly_reach))
+
+
+def total_impressions(monthly_impressions) -> int:
+    """Impressions summed over months and/or networks (Hootsuite, 2024:
+    impressions = every time the content was shown, repeats included), so a
+    plain sum is exact."""
+    return int(sum(monthly_impressions))
+
+
+def click_through_rate(link_clicks: float, impressions: float) -> float | None:
+    """Link clicks / impressions (Hootsuite, "Social media metrics", 2024:
+    click-through rate, how often a view became a visit)."""
+    return _ratio(link_clicks, impressions)
