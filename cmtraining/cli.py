@@ -169,6 +169,59 @@ def build_cli(lang: str) -> click.Group:
         write_bytes_atomic(out, buf.getvalue().encode("utf-8"))
         click.echo(t("cli.export.labels_done", lang, path=out, count=len(wb.mention_labels)))
 
+    @export_group.command("report", help=t("cli.export.report_help", lang))
+    @click.argument("workbook", type=click.Path(path_type=Path))
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                  metavar="FILE", help=t("cli.export.out", lang))
+    @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                  help=t("cli.run.as_of", lang))
+    @click.option("--force", is_flag=True, help=t("cli.new.force", lang))
+    @lang_option
+    def export_report_cmd(workbook, out, as_of, force, lang):
+        from cmtraining.clock import today
+        from cmtraining.journey_run import write_report
+
+        if out.exists() and not force:
+            raise CmtrainingError("cli.new.exists", path=out, lang=lang)
+        write_report(workbook, out, lang=lang, as_of=as_of.date() if as_of else today())
+        click.echo(t("cli.export.report_done", lang, path=out))
+
+    @cli.command("run", help=t("cli.run.help", lang))
+    @click.option("--org", "source", required=True, metavar="ID|FILE", help=t("cli.run.org", lang))
+    @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+                  metavar="DIR", help=t("cli.run.out", lang))
+    @click.option("--seed", default=1, show_default=True, type=click.IntRange(0, 2**31 - 1),
+                  help=t("param.seed", lang))
+    @click.option("--prefill/--no-prefill", default=True, show_default=True,
+                  help=t("cli.run.prefill", lang))
+    @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                  help=t("cli.run.as_of", lang))
+    @click.option("--force", is_flag=True, help=t("cli.run.force", lang))
+    @lang_option
+    def run_cmd(source, out, seed, prefill, as_of, force, lang):
+        from tqdm import tqdm
+
+        from cmtraining.journey_run import run_journey
+
+        bar = tqdm(total=None, unit=t("cli.run.unit", lang), file=sys.stderr, leave=True,
+                   dynamic_ncols=True)
+
+        def progress(stage, number, total):
+            bar.total = total
+            bar.set_description(t("run.progress", lang, number=number, total=total, stage=stage))
+            bar.update(1 if number > 1 else 0)
+
+        try:
+            result = run_journey(source, out, lang=lang, seed=seed, prefill=prefill,
+                                 as_of=as_of.date() if as_of else None, force=force,
+                                 progress=progress)
+            bar.update(1)
+        finally:
+            bar.close()
+        if result.skipped:
+            click.echo(t("run.skipped", lang, stages=", ".join(result.skipped)))
+        click.echo(t("run.done", lang, path=result.report, count=len(result.ran)))
+
     @cli.command("serve", help=t("cli.serve.help", lang))
     @click.option("--host", default="127.0.0.1", show_default=True, help=t("cli.serve.host", lang))
     @click.option("--port", default=8866, show_default=True, type=int, help=t("cli.serve.port", lang))

@@ -52,11 +52,10 @@ def _prefill(stem: str, values: dict):
     """The facilitator's `prefill` for a stage, as a change to the workbook (or None)."""
     if not values.get("prefill"):
         return None
-    from datetime import date
-
+    from cmtraining.clock import today as today_
     from cmtraining.planning import prefill
 
-    today, lang = date.today(), values["lang"]
+    today, lang = today_(), values["lang"]
     if stem == "01-objectives":
         return lambda wb: prefill.prefill_objectives(wb, today=today)
     if stem == "02-audiences-networks":

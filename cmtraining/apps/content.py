@@ -12,6 +12,7 @@ import ipywidgets as widgets
 from cmtraining.apps.common import StageApp, Status, heading, stage_header
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
+from cmtraining.clock import today as clock_today
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
 from cmtraining.planning.content import (
@@ -28,7 +29,7 @@ from cmtraining.workbook.models import NetworkId
 class ContentApp(StageApp):
     def __init__(self, session: Session, *, today: date | None = None):
         self.session, self.lang = session, session.lang
-        self.today = today or date.today()
+        self.today = today or clock_today()
         lang, off, wb = self.lang, session.preview, session.workbook
         plan = wb.content_plan
         self.status = Status(lang)

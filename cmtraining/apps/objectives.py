@@ -11,6 +11,7 @@ import ipywidgets as widgets
 from cmtraining.apps.common import StageApp, Status, heading, stage_header
 from cmtraining.apps.findings_view import findings_table
 from cmtraining.apps.rows import Column, RowsEditor
+from cmtraining.clock import today as clock_today
 from cmtraining.i18n import t
 from cmtraining.planning.findings import Finding
 from cmtraining.planning.smart import check_smart, history, suggest_target
@@ -135,7 +136,7 @@ class ObjectiveCard(widgets.VBox):
 class ObjectivesApp(StageApp):
     def __init__(self, session: Session, *, today: date | None = None):
         self.session, self.lang = session, session.lang
-        self.today = today or date.today()
+        self.today = today or clock_today()
         lang = self.lang
         self.status = Status(lang)
         self.cards = widgets.VBox()

@@ -1,0 +1,144 @@
+"""`cmtraining run`: every stage notebook in order with papermill, then the report.
+
+A facilitator prepares (or evaluates) an organization with one command. The
+run folder is self-contained:
+
+    <out>/workbook.yaml          the workbook the stages read and write
+    <out>/notebooks/<stage>.ipynb   each executed notebook, as papermill left it
+    <out>/report.html            one self-contained strategy report
+    <out>/run.yaml               what ran, with which parameters, and how it ended
+
+A sample organization id starts from that sample; a workbook path is copied
+in (the original is never modified). Every stage gets the same `workbook`,
+`lang` and `seed` (and `prefill`, when its contract declares it); stages
+whose notebook is absent are skipped and listed. A failing stage stops the
+run with a message naming the notebook and the cell; what finished stays.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from cmtraining.errors import CmtrainingError
+
+
+#: weeks of editorial calendar a prefilled run generates (the report shows the first two)
+CALENDAR_WEEKS = 4
+
+
+class RunError(CmtrainingError):
+    key = "run.error.generic"
+
+
+@dataclass
+class RunResult:
+    out: Path
+    ran: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    report: Path | None = None
+
+
+def stage_parameters(stem: str, *, workbook: Path, lang: str, seed: int, prefill: bool) -> dict:
+    """The run's parameters, limited to what this notebook's contract declares."""
+    from cmtraining.parameters import CONTRACTS
+
+    wanted = {"workbook": str(workbook), "lang": lang, "seed": seed, "prefill": prefill,
+              "weeks": CALENDAR_WEEKS}
+    names = set(CONTRACTS[stem].names())
+    return {k: v for k, v in wanted.items() if k in names}
+
+
+def prepare(source: str, out: Path, *, lang: str, force: bool) -> Path:
+    """Create the run folder and its workbook; return the workbook's path."""
+    from cmtraining.samples.organizations import list_organizations, sample_workbook
+    from cmtraining.workbook.store import load, save
+
+    if out.exists() and any(out.iterdir()) and not force:
+        raise RunError("run.error.exists", path=str(out))
+    if out.exists() and force:
+        shutil.rmtree(out)
+    target = out / "workbook.yaml"
+    if source in list_organizations():
+        wb = sample_workbook(source, trainee="cmtraining run", lang=lang)
+    elif source.endswith((".yaml", ".yml")):
+        wb = load(Path(source), lang=lang)  # validated before anything is created
+    else:
+        raise RunError("run.error.source", value=source, allowed=", ".join(list_organizations()))
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+    save(wb, target, lang=lang, touch=False)
+    return target
+
+
+def run_journey(source: str, out: Path, *, lang: str = "es", seed: int = 1,
+                prefill: bool = True, as_of: date | None = None, force: bool = False,
+                progress: Callable[[str, int, int], None] | None = None) -> RunResult:
+    """Run every available stage and build the report (see the module docstring)."""
+    import os
+
+    import papermill as pm
+
+    from cmtraining.clock import ENV, today
+    from cmtraining.journey import STAGES
+    from cmtraining.paths import notebooks_dir
+
+    if as_of is not None:
+        os.environ[ENV] = as_of.isoformat()  # the kernels inherit it
+    as_of = as_of or today()
+    out = Path(out).resolve()
+    workbook = prepare(source, out, lang=lang, force=force)
+    result = RunResult(out=out)
+    stages = [s for s in STAGES if s.available()]
+    result.skipped = [s.notebook for s in STAGES if not s.available()]
+    log = {"source": source, "lang": lang, "seed": seed, "prefill": prefill,
+           "as_of": as_of.isoformat(), "stages": []}
+    for number, stage in enumerate(stages, start=1):
+        if progress:
+            progress(stage.notebook, number, len(stages))
+        params = stage_parameters(stage.notebook, workbook=workbook, lang=lang, seed=seed,
+                                  prefill=prefill)
+        target = out / "notebooks" / f"{stage.notebook}.ipynb"
+        try:
+            pm.execute_notebook(str(notebooks_dir() / f"{stage.notebook}.ipynb"), str(target),
+                                parameters=params, progress_bar=False, cwd=str(out))
+        except pm.PapermillExecutionError as exc:
+            log["stages"].append({"notebook": stage.notebook, "status": "failed",
+                                  "cell": exc.exec_count, "error": f"{exc.ename}: {exc.evalue}"})
+            _write_log(out, log)
+            raise RunError("run.error.stage", notebook=f"{stage.notebook}.ipynb",
+                           cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}"[:500],
+                           path=str(target)) from None
+        log["stages"].append({"notebook": stage.notebook, "status": "ok"})
+        result.ran.append(stage.notebook)
+        _write_log(out, log)
+    result.report = write_report(workbook, out / "report.html", lang=lang, as_of=as_of,
+                                 ran=result.ran, skipped=result.skipped)
+    log["report"] = "report.html"
+    _write_log(out, log)
+    return result
+
+
+def write_report(workbook_path: Path, target: Path, *, lang: str, as_of: date,
+                 ran: list[str] | None = None, skipped: list[str] | None = None,
+                 generated: datetime | None = None) -> Path:
+    """Render the report of a workbook to `target`, atomically."""
+    from cmtraining.report import build_report
+    from cmtraining.workbook.store import load, write_bytes_atomic
+
+    wb = load(workbook_path, lang=lang)
+    html = build_report(wb, lang=lang, as_of=as_of, ran=ran, skipped=skipped,
+                        generated=generated or datetime.now().astimezone())
+    write_bytes_atomic(Path(target), html.encode("utf-8"))
+    return Path(target)
+
+
+def _write_log(out: Path, log: dict) -> None:
+    import yaml
+
+    from cmtraining.workbook.store import write_bytes_atomic
+
+    write_bytes_atomic(out / "run.yaml", yaml.safe_dump(log, allow_unicode=True,
+                                                         sort_keys=False).encode("utf-8"))

@@ -1,0 +1,75 @@
+"""The report's evaluation sections: KPI dashboard with charts, attainment, recommendations,
+self-assessment (data for the template; charts as inline PNG data URIs)."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date
+
+from cmtraining.i18n import t
+
+KPI_COLUMNS = ("followers", "posts", "reach", "engagement_rate_reach", "amplification_rate",
+               "conversation_rate", "audience_growth_rate")
+RATE_COLUMNS = {"engagement_rate_reach", "amplification_rate", "conversation_rate",
+                "audience_growth_rate"}
+
+
+def _png_uri(data: bytes) -> str:
+    return "data:image/png;base64," + base64.b64encode(bytes(data)).decode("ascii")
+
+
+def kpis(wb, lang: str) -> dict:
+    """The last month per network, with the KPIs, and two charts of the 12-month history."""
+    from cmtraining.apps.charts import baseline_png
+    from cmtraining.evaluation.dashboard import kpi_table
+
+    if not wb.metrics:
+        return {"empty": t("report.empty.kpis", lang)}
+    table = kpi_table(wb.metrics)
+    last = table.sort_values("month").groupby("network").tail(1).sort_values("network")
+    rows = []
+    for record in last.to_dict("records"):
+        row = {"network": t(f"network.{record['network']}", lang),
+               "month": record["month"].strftime("%Y-%m")}
+        for column in KPI_COLUMNS:
+            value = record.get(column)
+            row[column] = None if value is None or value != value else float(value)
+        rows.append(row)
+    return {"columns": list(KPI_COLUMNS), "rates": sorted(RATE_COLUMNS), "rows": rows,
+            "charts": [{"title": t(f"metric.{m}", lang), "src": _png_uri(baseline_png(
+                wb.metrics, m, lang))} for m in ("followers", "engagement_rate_reach")]}
+
+
+def attainment(wb, lang: str, as_of: date) -> dict:
+    from cmtraining.evaluation.attainment import attainment_all
+
+    if not wb.objectives:
+        return {"empty": t("report.empty.objectives", lang)}
+    rows = []
+    for a in attainment_all(wb, today=as_of):
+        finding = a.finding
+        rows.append({"id": a.objective_id, "status": a.status,
+                     "status_label": t(f"evaluation.status.{a.status}", lang),
+                     "current": a.current, "target": a.target, "projected": a.projected,
+                     "progress": a.progress, "message": finding.message(lang),
+                     "rule": finding.rule(lang)})
+    return {"rows": rows}
+
+
+def recommendations(wb, lang: str, as_of: date) -> dict:
+    from cmtraining.evaluation.recommendations import recommend
+
+    items = recommend(wb, today=as_of)
+    if not items:
+        return {"empty": t("report.empty.recommendations", lang)}
+    return {"rows": [{"rank": i + 1, "code": r.code, "level": r.finding.level,
+                      "message": r.finding.message(lang), "rule": r.finding.rule(lang),
+                      "impact": r.impact} for i, r in enumerate(items)]}
+
+
+def self_assessment(wb, lang: str) -> dict:
+    ratings = [{"area": t(f"competency_area.{r.area}", lang), "level": r.level}
+               for r in wb.self_assessment]
+    if not ratings:
+        return {"empty": t("report.empty.self_assessment", lang)}
+    return {"ratings": ratings}

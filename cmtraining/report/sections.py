@@ -1,0 +1,138 @@
+"""The report's sections as plain data, one function per section (no HTML here).
+
+Each function reads the Workbook (and the engines that explain it) and
+returns a dict for the template; a section with nothing to show says so
+with `empty` (a message key), never with a silent zero.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from cmtraining.i18n import t
+
+
+def _findings(findings, lang: str) -> list[dict]:
+    return [{"level": f.level, "code": f.code, "message": f.message(lang), "rule": f.rule(lang)}
+            for f in findings]
+
+
+def profile(wb, lang: str) -> dict:
+    p = wb.profile
+    return {"name": p.name, "kind": t(f"kind.{p.kind}", lang), "sector": p.sector,
+            "size": t(f"size.{p.size}", lang), "country": p.country, "language": p.language,
+            "mission": p.mission, "goals": [g.text for g in p.goals]}
+
+
+def listening(wb, lang: str) -> dict:
+    s = wb.listening.summary
+    data = {"competitors": wb.listening.competitors,
+            "findings": [f.model_dump() for f in wb.listening.findings],
+            "alerts": [a.model_dump() for a in wb.listening.alerts],
+            "sensitivity": wb.listening.sensitivity}
+    if s is None:
+        return {**data, "empty": t("report.empty.listening", lang)}
+    return {**data, "summary": s.model_dump()}
+
+
+def objectives(wb, lang: str, as_of: date) -> dict:
+    from cmtraining.planning.smart import check_smart
+
+    rows = []
+    for o in wb.objectives:
+        rows.append({"id": o.id, "metric": t(f"kpi.{o.metric}", lang),
+                     "network": t(f"network.{o.network}", lang) if o.network else "—",
+                     "baseline": o.baseline, "target": o.target, "deadline": o.deadline.isoformat(),
+                     "owner": o.owner, "smart": _findings(check_smart(o, wb, today=as_of), lang)})
+    return {"rows": rows, "informants": [i.model_dump() for i in wb.informants],
+            "advocates": [a.model_dump() for a in wb.advocates],
+            **({} if rows else {"empty": t("report.empty.objectives", lang)})}
+
+
+def audiences(wb, lang: str) -> dict:
+    from cmtraining.planning.audiences import check_network_roles
+
+    personas = [{"name": p.name, "age_range": p.age_range, "needs": p.needs,
+                 "networks": [t(f"network.{n}", lang) for n in p.networks]} for p in wb.audiences]
+    roles = [{"network": t(f"network.{r.network}", lang),
+              "role": t(f"role.{r.role}", lang), "hours": r.hours_per_week,
+              "personas": r.personas} for r in wb.networks]
+    data = {"personas": personas, "roles": roles,
+            "prescribers": [p.model_dump() for p in wb.prescribers],
+            "checks": _findings(check_network_roles(wb), lang) if wb.networks else []}
+    if not personas and not roles:
+        data["empty"] = t("report.empty.audiences", lang)
+    return data
+
+
+def content(wb, lang: str, weeks: int = 2) -> dict:
+    from cmtraining.planning.content import check_mix
+
+    plan = wb.content_plan
+    entries = sorted(plan.calendar, key=lambda e: (e.day, e.time, e.network))
+    if entries:
+        first = entries[0].day
+        entries = [e for e in entries if (e.day - first).days < 7 * weeks]
+    names = {p.id: p.name for p in plan.pillars}
+    data = {"pillars": [p.model_dump() for p in plan.pillars],
+            "style": plan.style.model_dump(),
+            "posts_per_week": {t(f"network.{k}", lang): v for k, v in plan.posts_per_week.items()},
+            "calendar": [{"day": e.day.isoformat(), "time": e.time,
+                          "network": t(f"network.{e.network}", lang),
+                          "pillar": names.get(e.pillar, e.pillar), "format": e.format,
+                          "idea": e.idea, "note": e.note} for e in entries],
+            "calendar_total": len(plan.calendar),
+            "mix": _findings(check_mix(plan), lang) if plan.pillars else []}
+    if not plan.pillars and not plan.calendar:
+        data["empty"] = t("report.empty.content", lang)
+    return data
+
+
+def response(wb, lang: str) -> dict:
+    pb = wb.response_playbook
+    hours = pb.service_hours
+    data = {"rules": [{"category": t(f"triage.category.{r.category}", lang),
+                       "department": r.department, "max_hours": r.max_hours,
+                       "template": r.templates.get(lang) or next(iter(r.templates.values()), ""),
+                       "escalate": r.escalate} for r in pb.rules],
+            "hours": {"days": ", ".join(t(f"response.weekday.{d}", lang) for d in hours.days),
+                      "start": hours.start, "end": hours.end},
+            "escalation": [{"trigger": t(f"response.trigger.{e.trigger}", lang), "to": e.to,
+                            "within": e.within_minutes} for e in pb.escalation],
+            "replies": len(wb.replies),
+            "reply_mean": (sum(r.score for r in wb.replies) / len(wb.replies)) if wb.replies else None,
+            "labels": len(wb.mention_labels)}
+    if not pb.rules:
+        data["empty"] = t("report.empty.response", lang)
+    return data
+
+
+def crisis(wb, lang: str) -> dict:
+    protocol = wb.crisis_protocol
+    levels = []
+    for level in protocol.levels:
+        statement = level.holding_statement.get(lang) or next(iter(level.holding_statement.values()), "")
+        levels.append({"level": level.level, "owner": level.owner,
+                       "triggers": [str(x) if not hasattr(x, "model_dump") else
+                                    _trigger_text(x, lang) for x in level.triggers],
+                       "statement": statement})
+    data = {"levels": levels, "contacts": [c.model_dump() for c in protocol.contacts]}
+    try:
+        from cmtraining.crisis.protocol import check_protocol
+
+        data["checks"] = _findings(check_protocol(protocol, lang=lang), lang) if levels else []
+    except (ImportError, TypeError):  # the protocol checker is optional for the report
+        data["checks"] = []
+    if wb.crisis_runs:
+        run = wb.crisis_runs[-1]
+        data["last_run"] = {k: v for k, v in run.model_dump(mode="json").items()
+                            if k in ("scenario", "started", "seed", "score", "notes", "outcome",
+                                     "components")}
+    if not levels and not wb.crisis_runs:
+        data["empty"] = t("report.empty.crisis", lang)
+    return data
+
+
+def _trigger_text(trigger, lang: str) -> str:
+    dumped = trigger.model_dump()
+    return ", ".join(f"{k}: {v}" for k, v in dumped.items() if v not in (None, "", [], {}))
