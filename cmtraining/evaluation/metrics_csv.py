@@ -1,0 +1,267 @@
+"""Import of a trainee's own monthly channel metrics (a CSV they bring).
+
+Stricter and friendlier than the sample loader (`samples.read_metrics_csv`,
+which reads files we wrote): people export these from each network's
+statistics page or copy them into a spreadsheet, so the importer accepts
+what spreadsheets produce and refuses, with one clear message, what would
+give wrong KPIs.
+
+Accepted: comma, semicolon or tab as delimiter (spreadsheets in Spanish
+locales save with `;`); UTF-8 with or without BOM (UTF-16 with a BOM too,
+Excel's "Unicode text"); column names in any case, with or without accents,
+in English or Spanish (`ALIASES`); months as YYYY-MM, YYYY-MM-DD or YYYY/MM
+(a day is ignored: a row is a month's total); whole numbers with thousands
+separators ("12.345", "12,345", "12 345") or a zero decimal ("120.0").
+
+Refused, each as a `MetricsFileError` naming the file, the line and the fix:
+missing columns (all listed), a column given twice, text or decimals in a
+count, negative values, an empty cell, an unknown network, a bad month, the
+same network and month twice, reach above impressions, an empty file, a
+file that is not UTF-8. A missing month inside a network's series is not an
+error (networks are often added or paused); `metrics_gaps` reports it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from datetime import date
+from pathlib import Path
+
+from cmtraining.errors import CmtrainingError
+from cmtraining.planning.findings import Finding, Key
+from cmtraining.workbook.models import ChannelMonth
+
+MAX_ROWS = 10_000  # 9 networks x 90 years of months: more is not a metrics file
+FIELDS = ("network", "month", "followers", "posts", "reach", "impressions", "reactions",
+          "comments", "shares", "link_clicks")
+ALIASES = {
+    "network": ("network", "red", "red_social", "platform", "plataforma", "canal", "channel"),
+    "month": ("month", "mes", "date", "fecha", "period", "periodo"),
+    "followers": ("followers", "seguidores", "fans", "suscriptores", "subscribers"),
+    "posts": ("posts", "publicaciones", "entradas", "posts_published"),
+    "reach": ("reach", "alcance", "cuentas_alcanzadas", "accounts_reached"),
+    "impressions": ("impressions", "impresiones", "visualizaciones", "views"),
+    "reactions": ("reactions", "reacciones", "likes", "me_gusta"),
+    "comments": ("comments", "comentarios"),
+    "shares": ("shares", "compartidos", "veces_compartido", "reposts"),
+    "link_clicks": ("link_clicks", "clics", "clicks", "clics_en_enlaces", "clics_enlace",
+                    "clic_en_enlaces"),
+}
+NETWORK_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "yt": "youtube",
+                   "whatsapp": "whatsapp_channels", "canales de whatsapp": "whatsapp_channels",
+                   "whatsapp channels": "whatsapp_channels"}
+_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?$")
+_INT = re.compile(r"^\d+$")
+_GROUPED = re.compile(r"^\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
+_ZERO_DECIMAL = re.compile(r"^(\d+)[.,]0+$")
+
+
+class MetricsFileError(CmtrainingError):
+    """A metrics CSV that cannot be imported; `key` says which problem, `params` where."""
+
+    key = "evaluation.error.file"
+
+
+def _fold(name: str) -> str:
+    plain = unicodedata.normalize("NFKD", name.strip().lower())
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    return re.sub(r"[\s\-]+", "_", plain)
+
+
+def _decode(raw: bytes, source: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise MetricsFileError("evaluation.error.encoding", source=source, line=line) from None
+
+
+def _load(data: bytes | str | Path, source: str | None) -> tuple[str, str]:
+    """Text and the name to show. A str with a line break is CSV text, otherwise a path."""
+    if isinstance(data, bytes):
+        return _decode(data, source or "CSV"), source or "CSV"
+    if isinstance(data, str) and ("\n" in data or "\r" in data):
+        return data.lstrip("\ufeff"), source or "CSV"
+    path = Path(data)
+    name = source or path.name
+    try:
+        raw = path.read_bytes()
+    except OSError:
+        raise MetricsFileError("evaluation.error.unreadable", source=str(path)) from None
+    return _decode(raw, name), name
+
+
+def _delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _columns(header: list[str], source: str) -> dict[str, int]:
+    folded = [_fold(h) for h in header]
+    found: dict[str, int] = {}
+    for field, names in ALIASES.items():
+        hits = [i for i, name in enumerate(folded) if name in names]
+        if len(hits) > 1:
+            raise MetricsFileError("evaluation.error.column_twice", source=source,
+                                   field=field, columns=", ".join(header[i] for i in hits))
+        if hits:
+            found[field] = hits[0]
+    missing = [f for f in FIELDS if f not in found]
+    if missing:
+        raise MetricsFileError("evaluation.error.missing_columns", source=source,
+                               missing=", ".join(missing),
+                               found=", ".join(h for h in header if h.strip()) or "—")
+    return found
+
+
+def read_metrics_csv(data: bytes | str | Path, *, source: str | None = None) -> list[ChannelMonth]:
+    """The rows of a metrics CSV as `ChannelMonth`s, in file order.
+
+    `data`: the file's bytes (an upload), a path, or CSV text (a str with a
+    line break); `source`: the name to show in messages (default: the file's
+    name, or "CSV").
+    """
+    text, source = _load(data, source)
+    if not text.strip():
+        raise MetricsFileError("evaluation.error.empty", source=source)
+    lines = text.splitlines()
+    first = next(line for line in lines if line.strip())
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(first)))
+    except csv.Error as exc:
+        raise MetricsFileError("evaluation.error.malformed", source=source,
+                               detail=str(exc)) from None
+    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
+    (_, header), body = numbered[0], numbered[1:]
+    cols = _columns(header, source)
+    if not body:
+        raise MetricsFileError("evaluation.error.no_rows", source=source)
+    if len(body) > MAX_ROWS:
+        raise MetricsFileError("evaluation.error.too_many", source=source, count=len(body),
+                               limit=MAX_ROWS)
+    out: list[ChannelMonth] = []
+    seen: dict[tuple[str, date], int] = {}
+    for line, row in body:
+        if len(row) < len(header):
+            row = row + [""] * (len(header) - len(row))
+        elif len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            raise MetricsFileError("evaluation.error.row_width", source=source, line=line,
+                                   got=len(row), expected=len(header))
+        record = _record(row, cols, source, line)
+        key = (record.network, record.month)
+        if key in seen:
+            raise MetricsFileError("evaluation.error.duplicate", source=source, line=line,
+                                   first=seen[key], network=record.network,
+                                   month=f"{record.month:%Y-%m}")
+        seen[key] = line
+        out.append(record)
+    return out
+
+
+def _network(raw: str, source: str, line: int) -> str:
+    from cmtraining.workbook.base import NetworkId
+
+    allowed = NetworkId.__args__
+    name = raw.strip().lower()
+    name = NETWORK_ALIASES.get(name, name.replace(" ", "_"))
+    if name not in allowed:
+        raise MetricsFileError("evaluation.error.bad_network", source=source, line=line,
+                               value=raw, allowed=", ".join(allowed))
+    return name
+
+
+def _month(raw: str, source: str, line: int) -> date:
+    match = _MONTH.match(raw.strip())
+    try:
+        if not match:
+            raise ValueError
+        year, month, day = match.groups()
+        date(int(year), int(month), int(day or 1))  # the day, when given, must exist
+        return date(int(year), int(month), 1)
+    except ValueError:
+        raise MetricsFileError("evaluation.error.bad_month", source=source, line=line,
+                               value=raw) from None
+
+
+def _count(raw: str, field: str, source: str, line: int) -> int:
+    text = raw.strip()
+    where = {"source": source, "line": line, "column": field, "value": raw}
+    if not text:
+        raise MetricsFileError("evaluation.error.empty_cell", **where)
+    if text.startswith("-") and _count_text(text[1:]) is not None:
+        raise MetricsFileError("evaluation.error.negative", **where)
+    number = _count_text(text)
+    if number is None:
+        raise MetricsFileError("evaluation.error.not_number", **where)
+    return number
+
+
+def _count_text(text: str) -> int | None:
+    if _INT.match(text):
+        return int(text)
+    if _GROUPED.match(text):
+        return int(re.sub(r"\D", "", text))
+    zero = _ZERO_DECIMAL.match(text)
+    return int(zero.group(1)) if zero else None
+
+
+def _record(row: list[str], cols: dict[str, int], source: str, line: int) -> ChannelMonth:
+    values: dict = {"network": _network(row[cols["network"]], source, line),
+                    "month": _month(row[cols["month"]], source, line)}
+    for field in FIELDS[2:]:
+        values[field] = _count(row[cols[field]], field, source, line)
+    if values["reach"] > values["impressions"]:
+        raise MetricsFileError("evaluation.error.reach_over_impressions", source=source,
+                               line=line, reach=values["reach"],
+                               impressions=values["impressions"])
+    return ChannelMonth(**values)
+
+
+def _months_between(first: date, last: date) -> list[date]:
+    out, month = [], first
+    while month <= last:
+        out.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return out
+
+
+def metrics_gaps(metrics: list[ChannelMonth]) -> list[Finding]:
+    """Months missing inside each network's series, and series that stop early.
+
+    One `evaluation.gap` warning per network with missing months (the audience
+    growth of the month after a gap is left blank, and trends skip it), one
+    `evaluation.stale` info per network whose last month is before the file's
+    latest month. No findings when every series is complete.
+    """
+    by_net: dict[str, set[date]] = {}
+    for r in metrics:
+        by_net.setdefault(r.network, set()).add(r.month)
+    if not by_net:
+        return []
+    latest = max(max(months) for months in by_net.values())
+    findings = []
+    for net in sorted(by_net):
+        months = by_net[net]
+        missing = [m for m in _months_between(min(months), max(months)) if m not in months]
+        if missing:
+            findings.append(Finding(
+                code="evaluation.gap", level="warning", rule_key="evaluation.rule.gap",
+                message_key="evaluation.msg.gap", value=[f"{m:%Y-%m}" for m in missing],
+                params={"network": Key(f"network.{net}"), "count": len(missing),
+                        "months": ", ".join(f"{m:%Y-%m}" for m in missing)}))
+        if max(months) < latest:
+            findings.append(Finding(
+                code="evaluation.stale", level="info", rule_key="evaluation.rule.gap",
+                message_key="evaluation.msg.stale", value=f"{max(months):%Y-%m}",
+                params={"network": Key(f"network.{net}"), "last": f"{max(months):%Y-%m}",
+                        "latest": f"{latest:%Y-%m}"}))
+    return findings
