@@ -36,6 +36,7 @@ from cmtraining.workbook.base import (  # noqa: F401  (re-exported for the engin
 from cmtraining.workbook.sections_evaluation import (  # noqa: F401
     CompetencyRating,
     Evaluation,
+    SelfAssessment,
 )
 from cmtraining.workbook.sections_response import (  # noqa: F401
     EscalationRule,
@@ -290,6 +291,7 @@ class Workbook(Model):
     crisis_runs: list[CrisisRun] = Field(default_factory=list)
     evaluation: Evaluation = Field(default_factory=Evaluation)
     self_assessment: list[CompetencyRating] = Field(default_factory=list)
+    competency: SelfAssessment = Field(default_factory=SelfAssessment)
 
     @model_validator(mode="after")
     def _cross_references(self):
