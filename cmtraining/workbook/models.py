@@ -33,6 +33,17 @@ from cmtraining.workbook.base import (  # noqa: F401  (re-exported for the engin
     _unique,
     fail,
 )
+from cmtraining.workbook.sections_crisis import (  # noqa: F401
+    CrisisAction,
+    CrisisContact,
+    CrisisLevel,
+    CrisisOutcome,
+    CrisisProtocol,
+    CrisisRun,
+    CrisisTrigger,
+    CrisisTurn,
+    ScoreComponent,
+)
 from cmtraining.workbook.sections_evaluation import (  # noqa: F401
     CompetencyRating,
     Evaluation,
@@ -228,40 +239,6 @@ class ContentPlan(Model):
         # share by share; the content engine reports it and refuses to plan.
         _unique(self.pillars, "id", "pillars")
         return self
-
-
-# --- Stage 5: crisis ----------------------------------------------------------
-
-
-class CrisisContact(Model):
-    role: Annotated[str, Field(min_length=2, max_length=120)]
-    name: ShortText = ""
-    reach_by: ShortText = ""
-
-
-class CrisisLevel(Model):
-    level: Annotated[int, Field(ge=1, le=4)]
-    triggers: list[ShortText] = Field(default_factory=list)
-    owner: ShortText = ""
-    holding_statement: dict[Lang, LongText] = Field(default_factory=dict)
-
-
-class CrisisProtocol(Model):
-    levels: list[CrisisLevel] = Field(default_factory=list)
-    contacts: list[CrisisContact] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _levels_unique(self):
-        _unique(self.levels, "level", "levels")
-        return self
-
-
-class CrisisRun(Model):
-    scenario: Slug
-    started: datetime
-    seed: NonNegativeInt = 0
-    score: Annotated[float, Field(ge=0, le=100)] | None = None
-    notes: LongText = ""
 
 
 class Workbook(Model):
