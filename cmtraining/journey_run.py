@@ -25,7 +25,6 @@ from pathlib import Path
 
 from cmtraining.errors import CmtrainingError
 
-
 #: weeks of editorial calendar a prefilled run generates (the report shows the first two)
 CALENDAR_WEEKS = 4
 
@@ -95,30 +94,65 @@ def run_journey(source: str, out: Path, *, lang: str = "es", seed: int = 1,
     result.skipped = [s.notebook for s in STAGES if not s.available()]
     log = {"source": source, "lang": lang, "seed": seed, "prefill": prefill,
            "as_of": as_of.isoformat(), "stages": []}
-    for number, stage in enumerate(stages, start=1):
-        if progress:
-            progress(stage.notebook, number, len(stages))
-        params = stage_parameters(stage.notebook, workbook=workbook, lang=lang, seed=seed,
-                                  prefill=prefill)
-        target = out / "notebooks" / f"{stage.notebook}.ipynb"
-        try:
-            pm.execute_notebook(str(notebooks_dir() / f"{stage.notebook}.ipynb"), str(target),
-                                parameters=params, progress_bar=False, cwd=str(out))
-        except pm.PapermillExecutionError as exc:
-            log["stages"].append({"notebook": stage.notebook, "status": "failed",
-                                  "cell": exc.exec_count, "error": f"{exc.ename}: {exc.evalue}"})
+    with SharedKernel(cwd=out) as kernel:
+        for number, stage in enumerate(stages, start=1):
+            if progress:
+                progress(stage.notebook, number, len(stages))
+            params = stage_parameters(stage.notebook, workbook=workbook, lang=lang, seed=seed,
+                                      prefill=prefill)
+            target = out / "notebooks" / f"{stage.notebook}.ipynb"
+            try:
+                pm.execute_notebook(str(notebooks_dir() / f"{stage.notebook}.ipynb"), str(target),
+                                    parameters=params, progress_bar=False, cwd=str(out),
+                                    km=kernel.manager)
+            except pm.PapermillExecutionError as exc:
+                log["stages"].append({"notebook": stage.notebook, "status": "failed",
+                                      "cell": exc.exec_count,
+                                      "error": f"{exc.ename}: {exc.evalue}"})
+                _write_log(out, log)
+                raise RunError("run.error.stage", notebook=f"{stage.notebook}.ipynb",
+                               cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}"[:500],
+                               path=str(target)) from None
+            kernel.reset()
+            log["stages"].append({"notebook": stage.notebook, "status": "ok"})
+            result.ran.append(stage.notebook)
             _write_log(out, log)
-            raise RunError("run.error.stage", notebook=f"{stage.notebook}.ipynb",
-                           cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}"[:500],
-                           path=str(target)) from None
-        log["stages"].append({"notebook": stage.notebook, "status": "ok"})
-        result.ran.append(stage.notebook)
-        _write_log(out, log)
     result.report = write_report(workbook, out / "report.html", lang=lang, as_of=as_of,
                                  ran=result.ran, skipped=result.skipped)
     log["report"] = "report.html"
     _write_log(out, log)
     return result
+
+
+class SharedKernel:
+    """One kernel for the whole run, its namespace cleared between notebooks.
+
+    Each notebook still runs from a clean namespace (`%reset -f`), but the
+    kernel's start-up and the package's imports are paid once instead of once
+    per stage: that is most of a stage's time (see bench/journey.py).
+    """
+
+    def __init__(self, *, cwd: Path, kernel_name: str = "python3"):
+        from jupyter_client.manager import KernelManager
+
+        self.manager = KernelManager(kernel_name=kernel_name)
+        self.cwd = cwd
+
+    def __enter__(self) -> SharedKernel:
+        self.manager.start_kernel(cwd=str(self.cwd))
+        return self
+
+    def reset(self) -> None:
+        client = self.manager.client()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            client.execute_interactive("%reset -f", timeout=60, store_history=False)
+        finally:
+            client.stop_channels()
+
+    def __exit__(self, *exc) -> None:
+        self.manager.shutdown_kernel(now=True)
 
 
 def write_report(workbook_path: Path, target: Path, *, lang: str, as_of: date,

@@ -33,7 +33,7 @@ from __future__ import annotations
 import unicodedata
 from bisect import bisect
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 
 from cmtraining.paths import datasets_dir
@@ -244,7 +244,15 @@ def generate_mentions(org_id: str, *, days: int = 28, seed: int | None = None,
 
     `brand` and `competitors` replace the sample's names, so that a trainee's
     own organization can practise on an inbox shaped like the closest sample.
+    The stages that share an inbox (listening, response, the journey run)
+    get it from a small cache: the same arguments always give the same rows.
     """
+    competitors = None if competitors is None else tuple(competitors)
+    return _generate(org_id, days, seed, incident, end, brand, competitors).copy()
+
+
+@lru_cache(maxsize=8)
+def _generate(org_id, days, seed, incident, end, brand, competitors):
     import numpy as np
     import pandas as pd
 
