@@ -1,0 +1,230 @@
+"""How far each objective has come, where its trend leads, and a status with its reasons.
+
+For one `Objective`:
+
+- **current**: the latest value of its metric. Count and rate metrics come
+  from the workbook's monthly `metrics` (on the objective's network; counts
+  of an objective without a network are summed over networks, as the SMART
+  check sums them; a rate without a network has no meaning and gives
+  no_data); `net_sentiment` and `share_of_voice` from the listening audit's
+  summary (`workbook.listening.summary`, one measurement). Response rate and
+  response time give no_data: the workbook keeps the replies a trainee
+  *practised*, not when real messages arrived and were answered, so any
+  figure would be invented.
+- **progress** = (current - baseline) / (target - baseline): 0 at the
+  baseline, 1 at the target, whichever way the target lies ("reduce"
+  objectives have target < baseline and the formula still reads forwards).
+  A target equal to the baseline is a "keep" objective: progress is 1 while
+  the value is on the good side of it (at or above; at or below for metrics
+  where less is better), else 0.
+- **projection** to the deadline, by ordinary least squares over the last
+  up to `TREND_MONTHS` months (x in calendar months, so a gap is a gap):
+  on the logarithm of the value for counts, so growth compounds, and on the
+  value itself for rates. With fewer than `MIN_TREND` months the last value
+  is held (a single listening audit, a new network): no trend is claimed.
+- **status**: before the deadline, from the projected progress: on_track if
+  the projection reaches the target, at_risk if it covers at least
+  `AT_RISK` of the way, off_track otherwise. Once the deadline has passed,
+  from the last value up to the deadline: achieved or missed. no_data when
+  there is nothing to measure. More progress never gives a worse status.
+
+Months after `today` are ignored (after the deadline: after the deadline's
+month), so an evaluation "as of" a past date sees only what was known then.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from cmtraining.evaluation.baseline import MONTHLY_METRICS, series
+from cmtraining.planning.findings import Finding, Key, Number
+from cmtraining.planning.smart import DECREASING, RATES, months_between
+from cmtraining.workbook.models import ChannelMonth, Objective, Workbook
+
+Status = Literal["achieved", "on_track", "at_risk", "off_track", "missed", "no_data"]
+#: better statuses rank higher (no_data is not ranked)
+STATUS_RANK = {"missed": 0, "off_track": 1, "at_risk": 2, "on_track": 3, "achieved": 4}
+LEVEL = {"achieved": "ok", "on_track": "ok", "at_risk": "warning", "off_track": "error",
+         "missed": "error", "no_data": "info"}
+# Assumption (cmtraining, 2026): a projection that covers 70 % of the way is close
+# enough to rescue with stronger tactics; below that the plan itself needs changing.
+AT_RISK = 0.7
+TREND_MONTHS = 6  # half a year: long enough to average out a month, short enough to be current
+MIN_TREND = 3  # two points always make a line; three are the least that can show a trend
+COUNTS = frozenset({"followers", "reach", "impressions", "link_clicks"})
+LISTENING = frozenset({"net_sentiment", "share_of_voice"})
+NOT_MEASURED = frozenset({"response_rate", "response_time"})
+BOUNDS = {"net_sentiment": (-1.0, 1.0), "share_of_voice": (0.0, 1.0),
+          "response_rate": (0.0, 1.0)}
+
+
+class Share(float):
+    """A level given as a fraction, shown as a percentage (unsigned) in the reader's format."""
+
+    def render(self, lang: str | None) -> str:
+        text = f"{self * 100:.2f}".rstrip("0").rstrip(".")
+        return f"{text.replace('.', ',')} %" if (lang or "es") == "es" else f"{text}%"
+
+
+def shown(metric: str, x: float | None):
+    """A metric's value as a finding parameter: rates as percentages, counts rounded."""
+    if x is None:
+        return "—"
+    if metric in RATES:
+        return Share(x)
+    return Number(round(x, 1) if metric in DECREASING else round(x))
+
+
+@dataclass(frozen=True)
+class Attainment:
+    objective_id: str
+    metric: str
+    network: str | None
+    baseline: float
+    target: float
+    deadline: date
+    current: float | None
+    current_month: date | None
+    progress: float | None
+    projected: float | None  # value expected at the deadline
+    projected_progress: float | None
+    method: str  # log_ols, linear_ols, last_value or none
+    months: int  # data points behind the projection
+    status: Status
+    finding: Finding
+
+
+def _month_index(month: date) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def points(workbook: Workbook, metric: str, network: str | None) -> tuple[list, str | None]:
+    """Dated values of `metric` and, when there are none, why (a catalogue key suffix)."""
+    if metric in NOT_MEASURED:
+        return [], "not_measured"
+    if metric in LISTENING:
+        summary = workbook.listening.summary
+        value = None if summary is None else getattr(summary, metric)
+        if value is None:
+            return [], "no_listening"
+        end = summary.period_end
+        return [(date(end.year, end.month, 1), float(value))], None
+    if metric in RATES and network is None:
+        return [], "rate_without_network"
+    if metric == "audience_growth_rate":
+        followers, _ = points(workbook, "followers", network)
+        growth = [(m, b / a - 1) for (p, a), (m, b) in zip(followers, followers[1:], strict=False)
+                  if a > 0 and _month_index(m) - _month_index(p) == 1]
+        return growth, None if growth else "no_metrics"
+    if metric not in MONTHLY_METRICS:
+        return [], "no_metrics"
+    data = _monthly(workbook.metrics, metric, network)
+    return data, None if data else "no_metrics"
+
+
+def _monthly(metrics: list[ChannelMonth], metric: str, network: str | None) -> list:
+    data = series(metrics, metric)
+    if network is not None:
+        return [(m, float(v)) for m, v in data.get(network, []) if v is not None]
+    summed: dict[date, float] = {}
+    for values in data.values():
+        for m, v in values:
+            if v is not None:
+                summed[m] = summed.get(m, 0.0) + v
+    return sorted(summed.items())
+
+
+def progress(baseline: float, target: float, current: float, *, decreasing: bool = False) -> float:
+    """(current - baseline) / (target - baseline); a "keep" objective gives 1 or 0."""
+    if target == baseline:
+        met = current <= target if decreasing else current >= target
+        return 1.0 if met else 0.0
+    return (current - baseline) / (target - baseline)
+
+
+def project(data: list[tuple[date, float]], metric: str, deadline: date) -> tuple[float, str, int]:
+    """The value expected at `deadline`, the method used and the months it rests on."""
+    recent = data[-TREND_MONTHS:]
+    last = recent[-1][1]
+    if len(recent) < MIN_TREND:
+        return last, "last_value", len(recent)
+    first = recent[0][0]
+    xs = [float(_month_index(m) - _month_index(first)) for m, _ in recent]
+    ys = [v for _, v in recent]
+    log = metric in COUNTS and all(v > 0 for v in ys)
+    if log:
+        ys = [math.log(v) for v in ys]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
+    at = months_between(first, deadline)
+    fitted = mean_y + slope * (at - mean_x)
+    value = math.exp(min(fitted, 700.0)) if log else fitted
+    low, high = BOUNDS.get(metric, (0.0, math.inf))
+    return min(max(value, low), high), "log_ols" if log else "linear_ols", len(recent)
+
+
+def status_for(progress_now: float, projected_progress: float, *, deadline_passed: bool) -> Status:
+    """The status rule (see the module docstring); monotone in both progresses."""
+    if deadline_passed:
+        return "achieved" if progress_now >= 1 else "missed"
+    if projected_progress >= 1:
+        return "on_track"
+    if projected_progress >= AT_RISK:
+        return "at_risk"
+    return "off_track"
+
+
+def _where(o: Objective):
+    if o.network:
+        return Key(f"network.{o.network}")
+    return o.audience or "—"
+
+
+def attainment(objective: Objective, workbook: Workbook, *, today: date) -> Attainment:
+    """Current value, progress, projection and status of one objective (see module docstring)."""
+    o = objective
+    data, reason = points(workbook, o.metric, o.network)
+    passed = o.deadline <= today
+    end = _month_index(min(o.deadline, today))
+    data = [(m, v) for m, v in data if _month_index(m) <= end]
+    reason = reason or ("no_metrics" if not data else None)
+    base = {"objective": o.id, "metric": Key(f"kpi.{o.metric}"), "where": _where(o),
+            "baseline": shown(o.metric, o.baseline), "target": shown(o.metric, o.target),
+            "deadline": o.deadline.isoformat(), "threshold": Share(AT_RISK)}
+    common = {"objective_id": o.id, "metric": o.metric, "network": o.network,
+              "baseline": o.baseline, "target": o.target, "deadline": o.deadline}
+    if not data:
+        finding = Finding(code="evaluation.attainment", level="info",
+                          rule_key="evaluation.rule.attainment",
+                          message_key=f"evaluation.msg.no_data_{reason}", value=None, params=base)
+        return Attainment(**common, current=None, current_month=None, progress=None,
+                          projected=None, projected_progress=None, method="none", months=0,
+                          status="no_data", finding=finding)
+    month, current = data[-1]
+    down = o.metric in DECREASING or o.target < o.baseline
+    now = progress(o.baseline, o.target, current, decreasing=down)
+    projected, method, n = project(data, o.metric, o.deadline)
+    if passed:
+        projected, method, n = current, "last_value", 1
+    ahead = progress(o.baseline, o.target, projected, decreasing=down)
+    status = status_for(now, ahead, deadline_passed=passed)
+    params = {**base, "current": shown(o.metric, current), "month": f"{month:%Y-%m}",
+              "progress": Share(now), "projected": shown(o.metric, projected),
+              "projected_progress": Share(ahead), "method": Key(f"evaluation.method.{method}"),
+              "n": n}
+    finding = Finding(code="evaluation.attainment", level=LEVEL[status],
+                      rule_key="evaluation.rule.attainment",
+                      message_key=f"evaluation.msg.attainment_{status}", value=current,
+                      params=params)
+    return Attainment(**common, current=current, current_month=month, progress=now,
+                      projected=projected, projected_progress=ahead, method=method, months=n,
+                      status=status, finding=finding)
+
+
+def attainment_all(workbook: Workbook, *, today: date) -> list[Attainment]:
+    """Every objective of the workbook, in the workbook's order."""
+    return [attainment(o, workbook, today=today) for o in workbook.objectives]
