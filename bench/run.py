@@ -11,6 +11,7 @@ BENCHES = [
     ("post checker throughput", "post_checker"),
     ("sentiment backends on real messages", "sentiment"),
     ("reply checker throughput", "reply_checker"),
+    ("cmtraining run against the papermill floor", "journey"),
 ]
 
 if __name__ == "__main__":

@@ -35,9 +35,10 @@ def sample_file(tmp_path) -> Path:
     return path
 
 
-def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None,
+            timeout: int = 120) -> subprocess.CompletedProcess:
     """Run the installed `cmtraining` command as a facilitator would."""
     return subprocess.run(
         [sys.executable, "-m", "cmtraining.cli", *args], capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, cwd=cwd or ROOT, timeout=120,
+        env={**os.environ, **(env or {})}, cwd=cwd or ROOT, timeout=timeout,
     )
