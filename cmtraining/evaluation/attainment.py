@@ -62,10 +62,14 @@ BOUNDS = {"net_sentiment": (-1.0, 1.0), "share_of_voice": (0.0, 1.0),
 
 
 class Share(float):
-    """A level given as a fraction, shown as a percentage (unsigned) in the reader's format."""
+    """A level given as a fraction, shown as a percentage (unsigned) in the reader's format.
+
+    Small rates keep three significant digits (0.0567 %), so that a rate and
+    its benchmark never print alike when they differ."""
 
     def render(self, lang: str | None) -> str:
-        text = f"{self * 100:.2f}".rstrip("0").rstrip(".")
+        pct = self * 100
+        text = f"{pct:.3g}" if abs(pct) < 1 else f"{pct:.2f}".rstrip("0").rstrip(".")
         return f"{text.replace('.', ',')} %" if (lang or "es") == "es" else f"{text}%"
 
 

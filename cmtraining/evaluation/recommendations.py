@@ -1,0 +1,221 @@
+"""What to change: rules that turn the evaluation's findings into ranked actions.
+
+Each rule looks at the last `RECENT` months of each network (up to `today`)
+or at the workbook as a whole, and when it fires gives a `Recommendation`:
+a `Finding` with the rule, the value that triggered it and the action, in
+es/en, plus an estimated impact used to rank them.
+
+**Impact is a heuristic**, not a forecast: the audience the problem touches
+(the network's latest followers; for organization-wide rules, the sum over
+networks, people following two networks counted twice) times a severity in
+(0, 1], how far the figure is from its reference relative to that reference
+(capped at 1). Two rules with the same audience rank by how far off they
+are; a large audience slightly off can outrank a tiny one far off, which is
+the intent: fix first what most people see. Missing data gives explicit
+"no data" recommendations with impact 0 (ranked last), never a silent zero.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from cmtraining.evaluation.attainment import Share, attainment_all
+from cmtraining.evaluation.dashboard import kpi_summary
+from cmtraining.planning.findings import LEVEL_ORDER, Finding, Key, Number
+from cmtraining.workbook.models import ChannelMonth, Workbook
+
+RECENT = 3  # a quarter: one odd month does not trigger a rule, a stale trend does not hide
+# Assumption (cmtraining, 2026): fewer than 1 comment in 20 engagements means the
+# audience watches but does not talk; no public benchmark of this share was found.
+CONVERSATION_SHARE = 0.05
+# Assumption (cmtraining, 2026): a sales or announcements network should turn at
+# least 1 view in 200 into a click; a teaching threshold, not a sourced benchmark.
+LOW_CTR = 0.005
+DECLINE_FULL = 0.05  # a 5 % loss of followers in a quarter counts as a full-size problem
+EFFORT_SHARE = 0.15  # a network with 15 %+ of the posts is a real share of the effort
+# Listening audit rule (cmtraining.listening.audit): below -20 % net sentiment needs action.
+NEGATIVE_FULL = 0.2
+# Assumption (cmtraining, 2026): without a written playbook many messages may still be
+# answered on time; the risk is the ones that are not, so a quarter of a full problem.
+NO_PLAYBOOK_SEVERITY = 0.25
+STALE_MONTHS = 2  # data older than two full months no longer describes the present
+FOLLOWUP = ("at_risk", "off_track", "missed")
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    code: str
+    finding: Finding
+    impact: float
+    network: str | None = None
+
+
+def _rec(code: str, level: str, value, impact: float, network: str | None = None,
+         **params) -> Recommendation:
+    if network is not None:
+        params["network"] = Key(f"network.{network}")
+    finding = Finding(code=f"evaluation.rec.{code}", level=level,
+                      rule_key=f"evaluation.rec.{code}.rule",
+                      message_key=f"evaluation.rec.{code}.msg", value=value, params=params)
+    return Recommendation(code=code, finding=finding, impact=round(float(impact), 1),
+                          network=network)
+
+
+def _month_index(month: date) -> int:
+    return month.year * 12 + month.month - 1
+
+
+def _recent(metrics: list[ChannelMonth], today: date):
+    """Per network, the summary of its last `RECENT` months up to today's month."""
+    known = [r for r in metrics if _month_index(r.month) <= _month_index(today)]
+    out = {}
+    for net in sorted({r.network for r in known}):
+        months = sorted(r.month for r in known if r.network == net)
+        start = months[max(0, len(months) - RECENT)]
+        table = kpi_summary(known, network=net, months=(start, months[-1]))
+        out[net] = table.iloc[0].to_dict()
+    return out
+
+
+class _Source(str):
+    """A catalogue source as shown to the reader: publisher and year, or our own estimate."""
+
+    def render(self, lang: str | None) -> str:
+        from cmtraining.i18n import t
+        from cmtraining.networks import catalogue
+
+        src = catalogue().sources[self]
+        if src.kind == "assumption":
+            return t("evaluation.source.assumption", lang, year=src.year)
+        return f"{src.publisher or src.title} {src.year}"
+
+
+def _network_rules(net: str, row: dict, share: dict, roles: dict) -> list[Recommendation]:
+    from cmtraining.networks import network
+
+    cat = network(net)
+    out = []
+    audience = row["followers"]
+    basis = cat.engagement_rate.basis
+    rate, median = row[f"engagement_rate_{basis}"], cat.engagement_rate.value
+    if rate == rate and rate < median:
+        out.append(_rec("low_engagement", "warning", rate, audience * (1 - rate / median), net,
+                        rate=Share(rate), median=Share(median), kpi=Key(f"kpi.engagement_rate_{basis}"),
+                        source=_Source(cat.engagement_rate.source), months=row["months"]))
+    reach_rate = row["reach"] / row["months"] / row["followers"] if row["followers"] else 0
+    talk = row["comments"] / row["engagements"] if row["engagements"] else None
+    if reach_rate >= cat.organic_reach_rate.value and talk is not None and talk < CONVERSATION_SHARE:
+        out.append(_rec("low_conversation", "warning", talk,
+                        audience * (1 - talk / CONVERSATION_SHARE), net, share=Share(talk),
+                        reference=Share(CONVERSATION_SHARE), reach=Share(reach_rate),
+                        reach_median=Share(cat.organic_reach_rate.value)))
+    low, high, ppw = cat.posts_per_week.low, cat.posts_per_week.high, row["posts_per_week"]
+    if ppw < low or ppw > high:
+        severity = (low - ppw) / low if ppw < low else min(1.0, (ppw - high) / high)
+        code = "posting_low" if ppw < low else "posting_high"
+        out.append(_rec(code, "warning", ppw, audience * severity, net,
+                        posts=Number(round(ppw, 1)), low=Number(low), high=Number(high)))
+    growth = row["audience_growth_rate"]
+    if growth == growth and growth < 0:
+        out.append(_rec("declining_followers", "warning", growth,
+                        audience * min(1.0, -growth / DECLINE_FULL), net,
+                        growth=Share(-growth), start=Number(row["followers_start"]),
+                        end=Number(audience), months=row["months"]))
+    posts_share, eng_share = share[net]
+    if len(share) > 1 and posts_share >= EFFORT_SHARE and eng_share < posts_share / 2:
+        out.append(_rec("effort_no_return", "warning", eng_share,
+                        audience * (1 - eng_share / posts_share), net,
+                        posts_share=Share(posts_share), eng_share=Share(eng_share)))
+    ctr = row["click_through_rate"]
+    role = roles.get(net)
+    if role in ("sales", "announcements") and ctr == ctr and ctr < LOW_CTR:
+        out.append(_rec("low_clicks", "warning", ctr, audience * (1 - ctr / LOW_CTR), net,
+                        ctr=Share(ctr), reference=Share(LOW_CTR),
+                        role=Key(f"role.{role}")))
+    return out
+
+
+def _objective_rules(wb: Workbook, today: date, followers: dict) -> list[Recommendation]:
+    out = []
+    total = sum(followers.values())
+    for a in attainment_all(wb, today=today):
+        if a.status not in FOLLOWUP:
+            continue
+        reached = a.progress if a.status == "missed" else a.projected_progress
+        severity = min(1.0, max(0.0, 1 - reached))
+        audience = followers.get(a.network, 0) if a.network else total
+        level = "warning" if a.status == "at_risk" else "error"
+        out.append(_rec("objective_" + a.status, level, reached, audience * severity, a.network,
+                        objective=a.objective_id, metric=Key(f"kpi.{a.metric}"),
+                        reached=Share(reached), deadline=a.deadline.isoformat()))
+    return out
+
+
+def _listening_rules(wb: Workbook, total: float) -> list[Recommendation]:
+    out = []
+    summary = wb.listening.summary
+    if summary is None:
+        out.append(_rec("no_listening", "info", None, 0))
+    elif summary.net_sentiment < 0:
+        ns = summary.net_sentiment
+        level = "error" if ns <= -NEGATIVE_FULL else "warning"
+        out.append(_rec("negative_sentiment", level, ns, total * min(1.0, -ns / NEGATIVE_FULL),
+                        value=Share(ns), negative=summary.negative, positive=summary.positive,
+                        terms=", ".join(summary.top_terms[:5]) or "—"))
+    if wb.listening.alerts and not wb.crisis_protocol.levels:
+        first = min(a.day for a in wb.listening.alerts)
+        out.append(_rec("alerts_no_protocol", "error", len(wb.listening.alerts), total,
+                        count=len(wb.listening.alerts), day=first.isoformat()))
+    return out
+
+
+def _playbook_rules(wb: Workbook, total: float) -> list[Recommendation]:
+    from cmtraining.response.playbook import default_hours
+
+    rules = wb.response_playbook.rules
+    if not rules:
+        return [_rec("no_playbook", "warning", None, total * NO_PLAYBOOK_SEVERITY)]
+    norms = default_hours()
+    slow = [(r.category, r.max_hours, norms[r.category]) for r in rules
+            if norms.get(r.category) and r.max_hours > norms[r.category]]
+    if not slow:
+        return []
+    category, hours, norm = max(slow, key=lambda s: 1 - s[2] / s[1])
+    return [_rec("slow_playbook", "warning", hours, total * (1 - norm / hours),
+                 category=Key(f"triage.category.{category}"), hours=Number(hours), norm=Number(norm),
+                 others=len(slow) - 1)]
+
+
+def recommend(workbook: Workbook, *, today: date) -> list[Recommendation]:
+    """Every rule that fires, highest impact first (ties: worst level, then code, network).
+
+    Never empty: with nothing to change, one "keep going" recommendation.
+    """
+    wb = workbook
+    recent = _recent(wb.metrics, today)
+    followers = {net: row["followers"] for net, row in recent.items()}
+    total = float(sum(followers.values()))
+    recs: list[Recommendation] = []
+    if not recent:
+        recs.append(_rec("no_metrics", "info", None, 0))
+    else:
+        posts = sum(row["posts"] for row in recent.values())
+        engs = sum(row["engagements"] for row in recent.values())
+        share = {net: (row["posts"] / posts if posts else 0.0,
+                       row["engagements"] / engs if engs else 0.0) for net, row in recent.items()}
+        roles = {r.network: r.role for r in wb.networks}
+        for net, row in recent.items():
+            recs.extend(_network_rules(net, row, share, roles))
+        last = max(row["last_month"] for row in recent.values())
+        if _month_index(today) - _month_index(last) > STALE_MONTHS:
+            recs.append(_rec("stale_metrics", "info", f"{last:%Y-%m}", 0, last=f"{last:%Y-%m}"))
+    if not wb.objectives:
+        recs.append(_rec("no_objectives", "info", None, 0))
+    recs.extend(_objective_rules(wb, today, followers))
+    recs.extend(_listening_rules(wb, total))
+    recs.extend(_playbook_rules(wb, total))
+    if not recs:
+        recs.append(_rec("keep_going", "ok", None, 0))
+    return sorted(recs, key=lambda r: (-r.impact, LEVEL_ORDER[r.finding.level], r.code,
+                                       r.network or ""))
