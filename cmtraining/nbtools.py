@@ -43,6 +43,11 @@ STAGE_CELLS: dict[str, list[str]] = {
         '    prefill=prefill, seed=seed, days=days, incident=incident,\n)',
         "from cmtraining.apps.response import build_app\n\nbuild_app(session)",
     ],
+    "07-self-assessment": [
+        'from cmtraining.session import open_session\n\n'
+        'session = open_session("07-self-assessment", workbook=workbook, org=org, lang=lang)',
+        "from cmtraining.apps.self_assessment import build_app\n\nbuild_app(session)",
+    ],
 }
 
 

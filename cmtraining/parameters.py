@@ -159,6 +159,7 @@ CONTRACTS: dict[str, Contract] = {
     "03-content-plan": Contract("03-content-plan", (WORKBOOK, ORG, LANG, PREFILL, WEEKS, SEED)),
     "00-listening": Contract("00-listening", (WORKBOOK, ORG, LANG, PREFILL, SEED, DAYS, INCIDENT)),
     "04-response": Contract("04-response", (WORKBOOK, ORG, LANG, PREFILL, SEED, DAYS, INCIDENT)),
+    "07-self-assessment": Contract("07-self-assessment", (WORKBOOK, ORG, LANG)),
 }
 
 

@@ -1,0 +1,264 @@
+"""The competency self-assessment: questionnaire, radar charts, development plan.
+
+`SelfAssessmentPanel` is one widget: it can sit inside another stage app
+(pass that app or its session) or, with ``header=True``, be the whole page
+of `notebooks/07-self-assessment.ipynb` (`build_app`). Every answer is one
+locked update of the workbook through `cmtraining.evaluation.competency.record`,
+which also keeps the area ratings (`self_assessment`) and the plan in step.
+
+The profile is drawn as two radars, one for the nine personal competencies
+and one for the seven areas of the role: sixteen axes on one chart crowd
+the labels, and the two sets answer different questions (how I work / what
+the job asks of me). Under Voila the radars are drawn in a background thread
+so the questions become clickable before matplotlib has loaded.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+import threading
+
+import ipywidgets as widgets
+
+from cmtraining.apps.charts import PALETTE
+from cmtraining.apps.common import StageApp, Status, heading, link, session_params, stage_header
+from cmtraining.apps.findings_view import findings_list
+from cmtraining.evaluation import competency as engine
+from cmtraining.i18n import t
+from cmtraining.planning.findings import Number
+
+NOTEBOOK = "07-self-assessment"
+
+
+def radar_png(means: dict[str, float | None], title: str, lang: str, colour: str = PALETTE[0]) -> bytes:
+    """A radar (polar) chart of 1-5 means as PNG; unanswered axes sit at the centre."""
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4.9, 4.7), dpi=100)
+    # fixed margins: constrained layout ignores the polar tick labels and clips them
+    fig.subplots_adjust(left=0.2, right=0.8, top=0.8, bottom=0.14)
+    ax = fig.add_subplot(projection="polar")
+    ax.set_theta_offset(math.pi / 2)
+    ax.set_theta_direction(-1)
+    groups = list(means)
+    angles = [2 * math.pi * k / len(groups) for k in range(len(groups))]
+    values = [means[g] or 0.0 for g in groups]
+    ax.plot([*angles, angles[0]], [*values, values[0]], color=colour, linewidth=2)
+    ax.fill([*angles, angles[0]], [*values, values[0]], color=colour, alpha=0.25)
+    answered = [(a, v) for a, v, g in zip(angles, values, groups, strict=True) if means[g] is not None]
+    if answered:
+        ax.scatter(*zip(*answered, strict=True), color=colour, s=18, zorder=3)
+    ax.set_ylim(0, 5)
+    ax.set_yticks(engine.SCALE)
+    ax.set_yticklabels([str(v) for v in engine.SCALE], fontsize=7, color="#5f6368")
+    ax.set_xticks(angles)
+    labels = []
+    for g in groups:
+        value = (Number(engine._display(means[g])).render(lang) if means[g] is not None
+                 else t("competency.no_answer", lang))
+        labels.append(textwrap.fill(t(f"competency.name.{g}", lang), 16) + f"\n{value}")
+    ax.set_xticklabels(labels, fontsize=8)
+    ax.tick_params(axis="x", pad=10)
+    ax.grid(alpha=0.4)
+    fig.suptitle(title, x=0.02, ha="left", fontsize=11)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+class SelfAssessmentPanel(StageApp):
+    """The questionnaire (saved answer by answer), progress, radars and plan.
+
+    `source` is a `Session` or a stage app that has one (`.session`); the
+    panel keeps its own status line. Without a workbook (a preview session)
+    every button is disabled: nothing typed would be saved.
+    """
+
+    def __init__(self, source, *, header: bool = False, defer_chart: bool | None = None,
+                 plan_size: int = 3):
+        self.session = getattr(source, "session", source)
+        lang = self.lang = self.session.lang
+        self.plan_size = plan_size
+        self.status = Status(lang)
+        self.quest = engine.questionnaire()
+        self._syncing = False
+        self._draw_lock = threading.Lock()
+        if defer_chart is None:
+            from cmtraining.apps.profile import under_voila
+
+            defer_chart = under_voila()
+        self.defer_chart = defer_chart
+        answers = self.session.workbook.competency.answers
+
+        self.questions: dict[str, widgets.ToggleButtons] = {}
+        self.accordions: dict[str, widgets.Accordion] = {}
+        options = [(t(f"competency.scale.{v}", lang), v) for v in engine.SCALE]
+        sections = []
+        for kind in ("competency", "area"):
+            groups = [g for g in self.quest.groups if g.kind == kind]
+            boxes = []
+            for group in groups:
+                rows = []
+                for item in group.items:
+                    toggle = widgets.ToggleButtons(
+                        options=options, value=answers.get(item.id) if answers.get(item.id)
+                        in engine.SCALE else None, disabled=self.session.preview,
+                        tooltips=[str(v) for v in engine.SCALE],
+                        style={"button_width": "150px"})
+                    toggle.add_class(f"cm-item-{item.id}")
+                    toggle.observe(self._saver(item.id), names="value")
+                    self.questions[item.id] = toggle
+                    rows.append(widgets.VBox([widgets.HTML(f"<b>{html.escape(item.text(lang))}</b>"),
+                                              toggle], layout=widgets.Layout(margin="0 0 .7em 0")))
+                boxes.append(widgets.VBox(rows))
+            self.accordions[kind] = widgets.Accordion(children=boxes)
+            sections += [heading(f"competency.kind.{kind}", lang), self.accordions[kind]]
+
+        self.progress = widgets.IntProgress(min=0, max=len(self.questions), value=0,
+                                            layout=widgets.Layout(width="320px"))
+        self.progress_label = widgets.HTML()
+        self.completed = widgets.HTML()
+        self.radars = {kind: widgets.Image(format="png", layout=widgets.Layout(max_width="49%"))
+                       for kind in ("competency", "area")}
+        self.chart_note = widgets.HTML()
+        self.plan = widgets.HTML()
+        self.plan.add_class("cm-competency-plan")
+
+        children = stage_header(self.session, "self_assessment", "competency.intro", NOTEBOOK) \
+            if header else []
+        children += [
+            widgets.HTML(f"<span class='cm-muted'>{html.escape(t('competency.scale_help', lang))}</span>"),
+            widgets.HBox([self.progress, self.progress_label]), self.completed,
+            *sections, self.status,
+            heading("competency.results", lang, "competency.results_help"),
+            self.chart_note, widgets.HBox(list(self.radars.values())),
+            heading("competency.plan_title", lang, "competency.plan_help"), self.plan,
+        ]
+        super().__init__(children, layout=widgets.Layout(max_width="1000px"))
+        self.add_class("cm-self-assessment")
+        self._render_text()
+        if defer_chart:
+            self.chart_note.value = f"<i class='cm-muted'>{html.escape(t('app.loading_chart', lang))}</i>"
+        self._schedule_draw()
+
+    # --- saving ---------------------------------------------------------------
+
+    def _saver(self, item_id: str):
+        def save(change):
+            if self._syncing or self.session.preview:
+                return
+            if not self.apply(lambda wb: engine.record(wb, {item_id: change["new"]}, lang=self.lang,
+                                                       n=self.plan_size)):
+                self._sync_toggles()  # show what is really saved
+
+        return save
+
+    def _sync_toggles(self) -> None:
+        answers = self.session.workbook.competency.answers
+        self._syncing = True
+        try:
+            for item_id, toggle in self.questions.items():
+                value = answers.get(item_id)
+                toggle.value = value if value in engine.SCALE else None
+        finally:
+            self._syncing = False
+
+    def refresh(self) -> None:
+        self._render_text()
+        self._schedule_draw()
+
+    # --- derived views ------------------------------------------------------------
+
+    def scores(self) -> engine.Scores:
+        answers = self.session.workbook.competency.answers
+        return engine.score({k: v for k, v in answers.items() if k in self.quest.items}, self.quest)
+
+    def _render_text(self) -> None:
+        lang = self.lang
+        scores = self.scores()
+        self.progress.value = scores.answered
+        self.progress_label.value = (
+            f"&nbsp;<span class='cm-progress'>"
+            f"{html.escape(t('competency.progress', lang, answered=scores.answered, total=scores.total))}"
+            "</span>")
+        for kind, accordion in self.accordions.items():
+            groups = [s for s in scores.groups.values() if s.kind == kind]
+            accordion.titles = tuple(
+                f"{t(f'competency.name.{s.group}', lang)} · "
+                f"{t('competency.group_progress', lang, answered=s.answered, total=s.total)}"
+                for s in groups)
+        done = self.session.workbook.competency.completed
+        self.completed.value = "" if done is None else (
+            f"<span class='cm-ok'>✔ {html.escape(t('competency.completed', lang, date=_date(done, lang)))}</span>")
+        self.plan.value = self.plan_html(scores)
+
+    def plan_html(self, scores: engine.Scores) -> str:
+        lang = self.lang
+        plan = engine.development_plan(scores, lang, self.plan_size, self.quest)
+        if not plan:
+            strong = any(s.enough for s in scores.groups.values())
+            text = (t("competency.plan_strong", lang, strength=Number(engine.STRENGTH).render(lang))
+                    if strong else t("competency.plan_empty", lang))
+            return f"<p class='cm-muted'>{html.escape(text)}</p>"
+        params = session_params(self.session)
+        parts = []
+        for entry in plan:
+            actions = []
+            for action in entry.actions:
+                extra = []
+                if action.resource:
+                    extra.append(f"{html.escape(t('competency.resource', lang))}: "
+                                 f"{html.escape(action.resource)}")
+                if action.stage:
+                    extra.append(_stage_link(action.stage, params, lang))
+                note = f"<br><span class='cm-muted'>{' · '.join(extra)}</span>" if extra else ""
+                actions.append(f"<li>{html.escape(action.text)}{note}</li>")
+            parts.append(f"<div class='cm-plan-entry' data-group='{entry.group}'>"
+                         f"<h3>{html.escape(t(f'competency.name.{entry.group}', lang))}</h3>"
+                         f"{findings_list([entry.finding], lang)}<ul>{''.join(actions)}</ul></div>")
+        rule = html.escape(plan[0].finding.rule(lang))
+        return "".join(parts) + f"<p class='cm-muted' style='font-size:.9em'>{rule}</p>"
+
+    def _schedule_draw(self) -> None:
+        if self.defer_chart:
+            threading.Thread(target=self._draw, name="cm-competency-radar", daemon=True).start()
+        else:
+            self._draw()
+
+    def _draw(self) -> None:
+        with self._draw_lock:  # the latest answers win when clicks come fast
+            scores = self.scores()
+            for colour, (kind, image) in zip(PALETTE, self.radars.items(), strict=False):
+                means = scores.competencies if kind == "competency" else scores.areas
+                title = t("competency.radar_competencies" if kind == "competency"
+                          else "competency.radar_areas", self.lang)
+                image.value = radar_png(means, title, self.lang, colour)
+            self.chart_note.value = ""
+
+
+def _stage_link(key: str, params: dict, lang: str) -> str:
+    from cmtraining.journey import STAGES
+
+    stage = next(s for s in STAGES if s.key == key)
+    name = html.escape(t(f"stage.{key}", lang))
+    if stage.available():
+        name = f"<a href='{html.escape(link(stage.notebook, params))}'>{name}</a>"
+    return t("competency.in_course", lang, stage=name)
+
+
+def _date(when, lang: str) -> str:
+    from babel.dates import format_date
+
+    return format_date(when.date(), format="long", locale=lang)
+
+
+def build_app(session, *, defer_chart: bool | None = None) -> SelfAssessmentPanel:
+    """The whole page of notebook 07: header, questionnaire, radars and plan."""
+    return SelfAssessmentPanel(session, header=True, defer_chart=defer_chart)
