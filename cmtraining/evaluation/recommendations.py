@@ -161,7 +161,7 @@ def _listening_rules(wb: Workbook, total: float) -> list[Recommendation]:
         ns = summary.net_sentiment
         level = "error" if ns <= -NEGATIVE_FULL else "warning"
         out.append(_rec("negative_sentiment", level, ns, total * min(1.0, -ns / NEGATIVE_FULL),
-                        value=Share(ns), negative=summary.negative, positive=summary.positive,
+                        sentiment=Share(ns), negative=summary.negative, positive=summary.positive,
                         terms=", ".join(summary.top_terms[:5]) or "—"))
     if wb.listening.alerts and not wb.crisis_protocol.levels:
         first = min(a.day for a in wb.listening.alerts)
