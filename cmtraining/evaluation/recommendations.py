@@ -29,6 +29,8 @@ RECENT = 3  # a quarter: one odd month does not trigger a rule, a stale trend do
 # Assumption (cmtraining, 2026): fewer than 1 comment in 20 engagements means the
 # audience watches but does not talk; no public benchmark of this share was found.
 CONVERSATION_SHARE = 0.05
+# WhatsApp Channels let followers react and vote, not comment: no conversation rule there.
+NO_COMMENTS = frozenset({"whatsapp_channels"})
 # Assumption (cmtraining, 2026): a sales or announcements network should turn at
 # least 1 view in 200 into a click; a teaching threshold, not a sourced benchmark.
 LOW_CTR = 0.005
@@ -105,7 +107,8 @@ def _network_rules(net: str, row: dict, share: dict, roles: dict) -> list[Recomm
                         source=_Source(cat.engagement_rate.source), months=row["months"]))
     reach_rate = row["reach"] / row["months"] / row["followers"] if row["followers"] else 0
     talk = row["comments"] / row["engagements"] if row["engagements"] else None
-    if reach_rate >= cat.organic_reach_rate.value and talk is not None and talk < CONVERSATION_SHARE:
+    if (net not in NO_COMMENTS and reach_rate >= cat.organic_reach_rate.value
+            and talk is not None and talk < CONVERSATION_SHARE):
         out.append(_rec("low_conversation", "warning", talk,
                         audience * (1 - talk / CONVERSATION_SHARE), net, share=Share(talk),
                         reference=Share(CONVERSATION_SHARE), reach=Share(reach_rate),
