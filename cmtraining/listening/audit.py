@@ -118,6 +118,7 @@ def terms(texts, *, exclude=(), limit: int = 20) -> tuple[list, list]:
     """Most frequent content words and hashtags (stopwords, brand names, links left out)."""
     skip = stopwords() | {_fold(w) for name in exclude for w in _WORD.findall(name)}
     words, tags = Counter(), Counter()
+    spellings: dict[str, Counter] = {}  # folded word -> how people wrote it
     for text in texts:
         for token in _WORD.findall(_URL.sub(" ", str(text))):
             folded = _fold(token).strip("'’-")
@@ -127,7 +128,11 @@ def terms(texts, *, exclude=(), limit: int = 20) -> tuple[list, list]:
                 continue
             else:
                 words[folded] += 1
-    return words.most_common(limit), tags.most_common(limit)
+                spellings.setdefault(folded, Counter())[token.lower().strip("'’-")] += 1
+    # counted without accents (people often skip them), shown as most people wrote them
+    shown = [(max(spellings[w].items(), key=lambda kv: (kv[1], kv[0]))[0], n)
+             for w, n in words.most_common(limit)]
+    return shown, tags.most_common(limit)
 
 
 def audit_mentions(frame, *, brand: str = "", handle: str = "", backend=None,

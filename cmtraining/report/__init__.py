@@ -58,9 +58,11 @@ def build_report(wb, *, lang: str = "es", as_of: date, ran: list[str] | None = N
 def _number(value, lang: str, decimals: int = 0) -> str:
     from babel.numbers import format_decimal
 
-    if value is None:
+    if value is None or value != value:
         return "—"
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if float(value).is_integer():
+        decimals = 0
+    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=lang)
 
 

@@ -68,8 +68,19 @@ def recommendations(wb, lang: str, as_of: date) -> dict:
 
 
 def self_assessment(wb, lang: str) -> dict:
-    ratings = [{"area": t(f"competency_area.{r.area}", lang), "level": r.level}
-               for r in wb.self_assessment]
-    if not ratings:
+    """Means per competency and area, two radars and the development plan."""
+    from cmtraining.apps.self_assessment import radar_png
+    from cmtraining.evaluation import competency as engine
+
+    scores = engine.score(wb.competency.answers)
+    if not scores.answered:
         return {"empty": t("report.empty.self_assessment", lang)}
-    return {"ratings": ratings}
+    plan = engine.development_plan(scores, lang)
+    return {
+        "answered": scores.answered, "total": scores.total,
+        "charts": [_png_uri(radar_png(scores.competencies, t("competency.radar_competencies", lang),
+                                      lang)),
+                   _png_uri(radar_png(scores.areas, t("competency.radar_areas", lang), lang))],
+        "plan": [{"name": t(f"competency.name.{e.group}", lang), "message": e.finding.message(lang),
+                  "actions": [a.text for a in e.actions]} for e in plan],
+    }
