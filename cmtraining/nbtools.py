@@ -48,6 +48,11 @@ STAGE_CELLS: dict[str, list[str]] = {
         'session = open_session("07-self-assessment", workbook=workbook, org=org, lang=lang)',
         "from cmtraining.apps.self_assessment import build_app\n\nbuild_app(session)",
     ],
+    "06-evaluation": [
+        'from cmtraining.session import open_session\n\n'
+        'session = open_session("06-evaluation", workbook=workbook, org=org, lang=lang)',
+        "from cmtraining.apps.evaluation import build_app\n\nbuild_app(session)",
+    ],
 }
 
 

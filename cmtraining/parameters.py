@@ -158,6 +158,7 @@ CONTRACTS: dict[str, Contract] = {
     "02-audiences-networks": Contract("02-audiences-networks", (WORKBOOK, ORG, LANG, PREFILL)),
     "03-content-plan": Contract("03-content-plan", (WORKBOOK, ORG, LANG, PREFILL, WEEKS, SEED)),
     "00-listening": Contract("00-listening", (WORKBOOK, ORG, LANG, PREFILL, SEED, DAYS, INCIDENT)),
+    "06-evaluation": Contract("06-evaluation", (WORKBOOK, ORG, LANG)),
     "04-response": Contract("04-response", (WORKBOOK, ORG, LANG, PREFILL, SEED, DAYS, INCIDENT)),
     "07-self-assessment": Contract("07-self-assessment", (WORKBOOK, ORG, LANG)),
 }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from cmtraining.apps.listening import build_app as listening
 from cmtraining.apps.response import build_app as response
 from cmtraining.session import open_session
@@ -121,3 +123,36 @@ def test_trainee_labels_adapt_the_sentiment_model(workspace):
     # the listening audit now reads the organization's Spanish mentions with it
     again = listening(open_session("00-listening", workbook=entry.id, lang="es"))
     assert again.audit.accuracy is not None
+
+
+def test_evaluation_app_dashboard_filters_import_and_conclusions(workspace):
+    from cmtraining.apps.evaluation import build_app as evaluation
+    from cmtraining.planning.prefill import prefill_objectives
+    from cmtraining.workbook import update
+
+    entry = create_workbook("Marta", "saas", lang="en")
+    update(entry.path, lambda wb: prefill_objectives(wb, today=date(2026, 11, 23)))
+    app = evaluation(open_session("06-evaluation", workbook=entry.id, lang="en"),
+                     today=date(2026, 11, 23), defer_chart=False)
+    assert "LinkedIn" in app.summary.value and bytes(app.chart.value).startswith(b"\x89PNG")
+    assert app.attainment.value.count("data-status=") == len(load(entry.path).objectives)
+    assert "<li" in app.recommendations.value
+    app.network.value = "linkedin"
+    assert "LinkedIn" in app.summary.value and "Bluesky" not in app.summary.value
+    first, last = app.months.options[0][1], app.months.options[-1][1]
+    app.months.value = (first, first)
+    assert app.summary.value.count("<tr>") == 2  # header and LinkedIn
+    app._on_upload({"new": [{"name": "bad.csv", "content": b"network,month\nlinkedin,2026-01\n"}]})
+    assert "bad.csv" in app.status.value and len(load(entry.path).metrics) > 10
+    good = ("network,month,followers,posts,reach,impressions,reactions,comments,shares,link_clicks\n"
+            "linkedin,2026-09,9000,12,15000,30000,400,40,20,300\n"
+            "linkedin,2026-10,9400,14,16000,32000,420,50,25,310\n")
+    app._on_upload({"new": [{"name": "mine.csv", "content": good.encode()}]})
+    assert len(load(entry.path).metrics) == 2 and "Imported 2 rows" in app.status.value
+    assert [v for _, v in app.months.options] == [date(2026, 9, 1), last]
+    app.conclusions.value = "LinkedIn carries the pipeline."
+    app.changes.value = "Post twice a week on Bluesky\n\nMeasure clicks"
+    ev = load(entry.path).evaluation
+    assert ev.conclusions == "LinkedIn carries the pipeline." and ev.changes == [
+        "Post twice a week on Bluesky", "Measure clicks"]
+    assert app.self_assessment.questions  # the questionnaire is part of the stage

@@ -71,4 +71,5 @@ def _percent(value, lang: str) -> str:
 
     if value is None or value != value:  # None or NaN
         return "—"
-    return format_percent(value, format="#,##0.0 %", locale=lang)
+    pattern = "#,##0.00 %" if 0 < abs(value) < 0.01 else "#,##0.0 %"  # small rates
+    return format_percent(value, format=pattern, locale=lang)
