@@ -14,8 +14,10 @@ user-facing string has `es` and `en` text; `{org}` is the only placeholder
 workbook.
 
 A file is validated completely before any run starts: a facilitator who
-edits one gets every problem at once, each naming the file and the field
-(``injects[2].minute``), instead of a failure halfway through an exercise.
+edits one gets every field problem at once, each naming the file and the
+field (``injects[2].minute``), instead of a failure halfway through an
+exercise. Cross-field checks (injects in time order, the recommendation)
+run once the fields themselves are valid.
 The authored recommendation must agree with `scoring.recommended_strategies`
 so that the debrief text and the score never contradict each other.
 """
