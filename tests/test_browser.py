@@ -263,3 +263,22 @@ def test_listening_audit_shows_alerts_and_saves_them(server, page):
     assert wait_for(lambda: (yaml.safe_load(path.read_text(encoding="utf-8"))["listening"]
                              .get("summary") or {}).get("mentions"))
     page.screenshot(path=str(ARTIFACTS / "listening-en.png"), full_page=True)
+
+
+def test_evaluation_dashboard_filters_and_conclusions_are_saved(server, page):
+    run_cli("new", "--org", "library", "--trainee", "Hugo", env=server["env"])
+    path = server["workspace"] / "hugo.yaml"
+    page.goto(f"{server['base']}/voila/render/06-evaluation.ipynb?workbook=hugo&lang=en")
+    summary = page.locator(".cm-kpi-summary")
+    summary.get_by_text("Facebook").first.wait_for(timeout=WAIT_MS)
+    assert "YouTube" in summary.inner_text()
+    page.locator(".cm-recommendations li").first.wait_for(timeout=WAIT_MS)
+    page.locator(".cm-evaluation-app select").first.select_option(label="YouTube")
+    wait_for(lambda: "Facebook" not in summary.inner_text(), timeout=60)
+    assert "Facebook" not in summary.inner_text() and "YouTube" in summary.inner_text()
+    box = page.locator(".cm-evaluation-app textarea").first
+    box.fill("Facebook carries the members; YouTube needs a plan.")
+    box.press("Tab")
+    assert wait_for(lambda: "YouTube needs a plan" in yaml.safe_load(
+        path.read_text(encoding="utf-8"))["evaluation"]["conclusions"])
+    page.screenshot(path=str(ARTIFACTS / "evaluation-en.png"), full_page=True)
