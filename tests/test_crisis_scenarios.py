@@ -9,7 +9,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from cmtraining.crisis.protocol import check_protocol, default_protocol
+from cmtraining.crisis.protocol import check_protocol, default_protocol, describe_trigger
 from cmtraining.crisis.scenarios import (
     Bilingual,
     ScenarioFileError,
@@ -391,3 +391,11 @@ def test_old_free_text_triggers_still_load():
          "contacts": [{"role": "Dirección", "name": "Eva", "reach_by": "móvil"}]})
     assert protocol.levels[0].triggers[0].kind == "other"
     assert protocol.levels[0].triggers[0].note == "muchas quejas en una hora"
+
+
+def test_triggers_read_as_words():
+    protocol = complete_protocol()
+    volume, sentiment = protocol.level(3).triggers[:2]
+    assert describe_trigger(volume, "en") == "negative mentions per hour ≥ 30"
+    assert describe_trigger(sentiment, "es") == "sentimiento neto ≤ -0,3"
+    assert describe_trigger(protocol.level(3).triggers[2], "es") == "consulta de prensa"

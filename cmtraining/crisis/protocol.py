@@ -24,7 +24,8 @@ from cmtraining.i18n import check_lang, t
 from cmtraining.planning.findings import Finding, Key
 from cmtraining.workbook.sections_crisis import OWNED_WEB, CrisisProtocol
 
-__all__ = ["MAX_APPROVALS", "MAX_CADENCE", "check_protocol", "default_protocol"]
+__all__ = ["MAX_APPROVALS", "MAX_CADENCE", "check_protocol", "default_protocol",
+           "describe_trigger"]
 
 #: cmtraining_2026: the slowest acceptable monitoring cadence, minutes per level
 MAX_CADENCE = {1: 240, 2: 60, 3: 30, 4: 15}
@@ -32,6 +33,17 @@ MAX_CADENCE = {1: 240, 2: 60, 3: 30, 4: 15}
 MAX_APPROVALS = 3
 #: Triggers whose threshold must get stricter with the level: +1 rises, -1 falls.
 _RISING = {"volume_per_hour": 1, "influencer": 1, "net_sentiment": -1}
+
+
+def describe_trigger(trigger, lang: str | None = None) -> str:
+    """A trigger in words for the report and the apps, e.g. "net sentiment ≤ -0.4"."""
+    lang = check_lang(lang)
+    text = t(f"crisis.trigger.{trigger.kind}", lang)
+    if trigger.threshold is not None:
+        number = f"{trigger.threshold:g}"
+        number = number.replace(".", ",") if lang == "es" else number
+        text += f" {'≤' if _RISING.get(trigger.kind) == -1 else '≥'} {number}"
+    return f"{text} ({trigger.note})" if trigger.note else text
 
 
 def _f(code: str, severity: str, message: str, value=None, **params) -> Finding:
