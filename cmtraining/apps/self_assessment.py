@@ -16,13 +16,11 @@ so the questions become clickable before matplotlib has loaded.
 from __future__ import annotations
 
 import html
-import math
-import textwrap
 import threading
 
 import ipywidgets as widgets
 
-from cmtraining.apps.charts import PALETTE
+from cmtraining.apps.charts import PALETTE, radar_png  # noqa: F401  (re-exported)
 from cmtraining.apps.common import StageApp, Status, heading, link, session_params, stage_header
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.evaluation import competency as engine
@@ -30,47 +28,6 @@ from cmtraining.i18n import t
 from cmtraining.planning.findings import Number
 
 NOTEBOOK = "07-self-assessment"
-
-
-def radar_png(means: dict[str, float | None], title: str, lang: str, colour: str = PALETTE[0]) -> bytes:
-    """A radar (polar) chart of 1-5 means as PNG; unanswered axes sit at the centre."""
-    import io
-
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(4.9, 4.7), dpi=100)
-    # fixed margins: constrained layout ignores the polar tick labels and clips them
-    fig.subplots_adjust(left=0.2, right=0.8, top=0.8, bottom=0.14)
-    ax = fig.add_subplot(projection="polar")
-    ax.set_theta_offset(math.pi / 2)
-    ax.set_theta_direction(-1)
-    groups = list(means)
-    angles = [2 * math.pi * k / len(groups) for k in range(len(groups))]
-    values = [means[g] or 0.0 for g in groups]
-    ax.plot([*angles, angles[0]], [*values, values[0]], color=colour, linewidth=2)
-    ax.fill([*angles, angles[0]], [*values, values[0]], color=colour, alpha=0.25)
-    answered = [(a, v) for a, v, g in zip(angles, values, groups, strict=True) if means[g] is not None]
-    if answered:
-        ax.scatter(*zip(*answered, strict=True), color=colour, s=18, zorder=3)
-    ax.set_ylim(0, 5)
-    ax.set_yticks(engine.SCALE)
-    ax.set_yticklabels([str(v) for v in engine.SCALE], fontsize=7, color="#5f6368")
-    ax.set_xticks(angles)
-    labels = []
-    for g in groups:
-        value = (Number(engine._display(means[g])).render(lang) if means[g] is not None
-                 else t("competency.no_answer", lang))
-        labels.append(textwrap.fill(t(f"competency.name.{g}", lang), 16) + f"\n{value}")
-    ax.set_xticklabels(labels, fontsize=8)
-    ax.tick_params(axis="x", pad=10)
-    ax.grid(alpha=0.4)
-    fig.suptitle(title, x=0.02, ha="left", fontsize=11)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png")
-    return buf.getvalue()
 
 
 class SelfAssessmentPanel(StageApp):

@@ -69,7 +69,7 @@ def recommendations(wb, lang: str, as_of: date) -> dict:
 
 def self_assessment(wb, lang: str) -> dict:
     """Means per competency and area, two radars and the development plan."""
-    from cmtraining.apps.self_assessment import radar_png
+    from cmtraining.apps.charts import radar_png
     from cmtraining.evaluation import competency as engine
 
     scores = engine.score(wb.competency.answers)
