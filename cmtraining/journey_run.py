@@ -51,25 +51,37 @@ def stage_parameters(stem: str, *, workbook: Path, lang: str, seed: int, prefill
     return {k: v for k, v in wanted.items() if k in names}
 
 
-def prepare(source: str, out: Path, *, lang: str, force: bool) -> Path:
-    """Create the run folder and its workbook; return the workbook's path."""
-    from cmtraining.samples.organizations import list_organizations, sample_workbook
-    from cmtraining.workbook.store import load, save
-
+def claim(out: Path, *, force: bool) -> None:
+    """Create the (empty) run folder, refusing to overwrite one unless forced."""
     if out.exists() and any(out.iterdir()) and not force:
         raise RunError("run.error.exists", path=str(out))
     if out.exists() and force:
         shutil.rmtree(out)
+    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+
+
+def prepare(source: str, out: Path, *, lang: str) -> Path:
+    """Write the run's workbook into the claimed folder; return its path."""
+    from cmtraining.samples.organizations import list_organizations, sample_workbook
+    from cmtraining.workbook.store import load, save
+
     target = out / "workbook.yaml"
     if source in list_organizations():
         wb = sample_workbook(source, trainee="cmtraining run", lang=lang)
     elif source.endswith((".yaml", ".yml")):
-        wb = load(Path(source), lang=lang)  # validated before anything is created
+        wb = load(Path(source), lang=lang)
     else:
         raise RunError("run.error.source", value=source, allowed=", ".join(list_organizations()))
-    (out / "notebooks").mkdir(parents=True, exist_ok=True)
     save(wb, target, lang=lang, touch=False)
     return target
+
+
+def check_source(source: str) -> None:
+    """Refuse an unknown source before anything is created or started."""
+    from cmtraining.samples.organizations import list_organizations
+
+    if source not in list_organizations() and not source.endswith((".yaml", ".yml")):
+        raise RunError("run.error.source", value=source, allowed=", ".join(list_organizations()))
 
 
 def run_journey(source: str, out: Path, *, lang: str = "es", seed: int = 1,
@@ -77,24 +89,44 @@ def run_journey(source: str, out: Path, *, lang: str = "es", seed: int = 1,
                 progress: Callable[[str, int, int], None] | None = None) -> RunResult:
     """Run every available stage and build the report (see the module docstring)."""
     import os
-
-    import papermill as pm
+    import sys
 
     from cmtraining.clock import ENV, today
-    from cmtraining.journey import STAGES
-    from cmtraining.paths import notebooks_dir
 
     if as_of is not None:
         os.environ[ENV] = as_of.isoformat()  # the kernels inherit it
     as_of = as_of or today()
     out = Path(out).resolve()
-    workbook = prepare(source, out, lang=lang, force=force)
+    check_source(source)
+    if source.endswith((".yaml", ".yml")):
+        from cmtraining.workbook.store import load
+
+        load(Path(source), lang=lang)  # a bad workbook is refused before anything starts
+    claim(out, force=force)
+    # jsonschema imports rfc3987_syntax when installed, which compiles a grammar
+    # for 1.5 s; nbformat's schema never uses those IRI formats, so skip it here
+    sys.modules.setdefault("rfc3987_syntax", None)
+    # the kernel boots and imports the stages' modules while this process
+    # writes the workbook and imports papermill (two cores, both busy)
+    kernel = SharedKernel(cwd=out).__enter__()
+    try:
+        kernel.warm(WARM_MODULES)
+        workbook = prepare(source, out, lang=lang)
+        import papermill as pm
+    except BaseException:
+        kernel.__exit__(None, None, None)
+        raise
+
+    from cmtraining.journey import STAGES
+    from cmtraining.paths import notebooks_dir
+
+    warm = _warm_report_imports()
     result = RunResult(out=out)
     stages = [s for s in STAGES if s.available()]
     result.skipped = [s.notebook for s in STAGES if not s.available()]
     log = {"source": source, "lang": lang, "seed": seed, "prefill": prefill,
            "as_of": as_of.isoformat(), "stages": []}
-    with SharedKernel(cwd=out) as kernel:
+    with kernel:
         for number, stage in enumerate(stages, start=1):
             if progress:
                 progress(stage.notebook, number, len(stages))
@@ -104,7 +136,7 @@ def run_journey(source: str, out: Path, *, lang: str = "es", seed: int = 1,
             try:
                 pm.execute_notebook(str(notebooks_dir() / f"{stage.notebook}.ipynb"), str(target),
                                     parameters=params, progress_bar=False, cwd=str(out),
-                                    km=kernel.manager)
+                                    request_save_on_cell_execute=False, km=kernel.manager)
             except pm.PapermillExecutionError as exc:
                 log["stages"].append({"notebook": stage.notebook, "status": "failed",
                                       "cell": exc.exec_count,
@@ -117,11 +149,42 @@ def run_journey(source: str, out: Path, *, lang: str = "es", seed: int = 1,
             log["stages"].append({"notebook": stage.notebook, "status": "ok"})
             result.ran.append(stage.notebook)
             _write_log(out, log)
+    warm.join()
     result.report = write_report(workbook, out / "report.html", lang=lang, as_of=as_of,
                                  ran=result.ran, skipped=result.skipped)
     log["report"] = "report.html"
     _write_log(out, log)
     return result
+
+
+def _warm_report_imports():
+    """Import what the report needs in a thread while the kernel runs the stages.
+
+    This process mostly waits on the kernel's sockets meanwhile, so on a
+    machine with two cores the imports cost the run nothing.
+    """
+    import threading
+
+    def work():
+        import jinja2  # noqa: F401
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.figure  # noqa: F401
+        import pandas  # noqa: F401
+
+        import cmtraining.evaluation.recommendations  # noqa: F401
+        import cmtraining.planning.smart  # noqa: F401
+
+    thread = threading.Thread(target=work, name="cm-warm-imports", daemon=True)
+    thread.start()
+    return thread
+
+
+#: imported by the shared kernel as soon as it starts (most stages need them)
+WARM_MODULES = ("cmtraining.session", "cmtraining.apps.common", "cmtraining.apps.profile",
+                "cmtraining.apps.charts", "pandas", "matplotlib.figure",
+                "matplotlib.backends.backend_agg", "ipywidgets")
 
 
 class SharedKernel:
@@ -139,10 +202,22 @@ class SharedKernel:
         self.cwd = cwd
 
     def __enter__(self) -> SharedKernel:
-        self.manager.start_kernel(cwd=str(self.cwd))
+        if not self.manager.has_kernel:
+            self.manager.start_kernel(cwd=str(self.cwd))
         return self
 
+    def warm(self, modules) -> None:
+        """Ask the kernel to import `modules` now, without waiting for it."""
+        self._warm_client = client = self.manager.client()
+        client.start_channels()
+        code = f"for _m in {tuple(modules)!r}: __import__(_m)\ndel _m"
+        client.execute(code, silent=True, store_history=False)
+
     def reset(self) -> None:
+        warm = getattr(self, "_warm_client", None)
+        if warm is not None:
+            warm.stop_channels()
+            self._warm_client = None
         client = self.manager.client()
         client.start_channels()
         try:
@@ -152,6 +227,9 @@ class SharedKernel:
             client.stop_channels()
 
     def __exit__(self, *exc) -> None:
+        warm = getattr(self, "_warm_client", None)
+        if warm is not None:
+            warm.stop_channels()
         self.manager.shutdown_kernel(now=True)
 
 
