@@ -48,6 +48,12 @@ STAGE_CELLS: dict[str, list[str]] = {
         'session = open_session("07-self-assessment", workbook=workbook, org=org, lang=lang)',
         "from cmtraining.apps.self_assessment import build_app\n\nbuild_app(session)",
     ],
+    "05-crisis": [
+        'from cmtraining.session import open_session\n\n'
+        'session = open_session(\n    "05-crisis", workbook=workbook, org=org, lang=lang, prefill=prefill,\n'
+        '    scenario=scenario, seed=seed, graph_size=graph_size, minutes_per_turn=minutes_per_turn,\n)',
+        "from cmtraining.apps.crisis import build_app\n\nbuild_app(session)",
+    ],
     "06-evaluation": [
         'from cmtraining.session import open_session\n\n'
         'session = open_session("06-evaluation", workbook=workbook, org=org, lang=lang)',

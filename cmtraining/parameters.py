@@ -104,6 +104,18 @@ SEED = Param("seed", int, 1, "param.seed", check=_in_range(0, 2**31 - 1))
 ORG = Param("org", str, "ngo", "param.org", choices=_orgs)
 WORKBOOK = Param("workbook", str, "", "param.workbook", check=_check_workbook)
 DAYS = Param("days", int, 28, "param.days", check=_in_range(7, 120))
+
+
+def _scenarios() -> tuple[str, ...]:
+    from cmtraining.crisis.scenarios import list_scenarios
+
+    return ("", *list_scenarios())
+
+
+SCENARIO = Param("scenario", str, "", "param.scenario", choices=_scenarios)
+GRAPH_SIZE = Param("graph_size", int, 3000, "param.graph_size", check=_in_range(200, 200_000))
+MINUTES_PER_TURN = Param("minutes_per_turn", int, 0, "param.minutes_per_turn",
+                         check=lambda v, s, lang: v if v == 0 else _in_range(5, 120)(v, s, lang))
 INCIDENT = Param("incident", bool, True, "param.incident")
 
 
@@ -158,6 +170,8 @@ CONTRACTS: dict[str, Contract] = {
     "02-audiences-networks": Contract("02-audiences-networks", (WORKBOOK, ORG, LANG, PREFILL)),
     "03-content-plan": Contract("03-content-plan", (WORKBOOK, ORG, LANG, PREFILL, WEEKS, SEED)),
     "00-listening": Contract("00-listening", (WORKBOOK, ORG, LANG, PREFILL, SEED, DAYS, INCIDENT)),
+    "05-crisis": Contract("05-crisis", (WORKBOOK, ORG, LANG, PREFILL, SCENARIO, SEED, GRAPH_SIZE,
+                                        MINUTES_PER_TURN)),
     "06-evaluation": Contract("06-evaluation", (WORKBOOK, ORG, LANG)),
     "04-response": Contract("04-response", (WORKBOOK, ORG, LANG, PREFILL, SEED, DAYS, INCIDENT)),
     "07-self-assessment": Contract("07-self-assessment", (WORKBOOK, ORG, LANG)),

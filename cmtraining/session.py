@@ -65,6 +65,15 @@ def _prefill(stem: str, values: dict):
 
         return lambda wb: prefill_listening(wb, seed=values["seed"], days=values["days"],
                                             incident=values["incident"], lang=lang)
+    if stem == "05-crisis":
+        from cmtraining.crisis.protocol import default_protocol
+
+        def fill_protocol(wb):
+            data = wb.model_dump()
+            if not wb.crisis_protocol.levels:
+                data["crisis_protocol"] = default_protocol(wb, lang).model_dump()
+            return data
+        return fill_protocol
     if stem == "04-response":
         from cmtraining.response.playbook import prefill_response
 

@@ -1,0 +1,330 @@
+"""Stage 5 app: the crisis protocol, then a live exercise with a computed public and a debrief.
+
+The protocol is checked for gaps as it is edited (and can start from a
+default drawn from the workbook). The exercise is turn-based: each turn
+shows the messages and injects that arrive, charts of the simulated public
+so far, and a form for the organization's actions (statements with an SCCT
+strategy, replies, private messages, escalation), each text checked by the
+reply checker in crisis mode. "Finish" scores the run, runs the Monte Carlo
+debrief, saves the run to the workbook and offers the after-action report.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from typing import get_args
+
+import ipywidgets as widgets
+
+from cmtraining.apps.common import StageApp, Status, heading, stage_header
+from cmtraining.apps.findings_view import findings_list, findings_table
+from cmtraining.apps.rows import Column, RowsEditor
+from cmtraining.errors import CmtrainingError
+from cmtraining.i18n import t
+from cmtraining.session import Session
+from cmtraining.workbook.sections_crisis import CrisisChannel, Strategy
+
+ACTION_KINDS = ("statement", "pin_post", "update", "reply", "private_message", "escalate", "wait")
+TEXT_KINDS = ("statement", "pin_post", "update", "reply", "private_message")
+
+
+class CrisisApp(StageApp):
+    def __init__(self, session: Session, *, debrief_runs: int | None = None):
+        self.session, self.lang = session, session.lang
+        lang, off = self.lang, session.preview
+        self.params = session.params
+        self.debrief_runs = debrief_runs
+        self.status = Status(lang)
+        self.exercise = None
+        # --- protocol
+        self.protocol_checks = widgets.HTML()
+        self.protocol_checks.add_class("cm-protocol-checks")
+        self.default_button = widgets.Button(description=t("crisis_app.default_protocol", lang),
+                                             icon="magic", disabled=off)
+        self.default_button.on_click(self._on_default)
+        self.levels = widgets.VBox()
+        self.contacts = widgets.VBox()
+        self._render_protocol_editors()
+        # --- exercise
+        self.start = widgets.Button(description=t("crisis_app.start", lang), icon="play",
+                                    button_style="danger")
+        self.start.add_class("cm-start")
+        self.start.on_click(lambda _: self._start())
+        self.clock = widgets.HTML()
+        self.clock.add_class("cm-clock")
+        self.inbox = widgets.HTML()
+        self.inbox.add_class("cm-crisis-inbox")
+        self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.kind = widgets.Dropdown(options=[(t(f"crisis_app.action.{k}", lang), k)
+                                              for k in ACTION_KINDS], value="statement",
+                                     description=t("crisis_app.kind", lang))
+        self.strategy = widgets.Dropdown(
+            options=[("—", None)] + [(t(f"crisis.strategy.{s}", lang), s) for s in get_args(Strategy)
+                                     if s not in ("base", "deny", "diminish", "rebuild", "bolster")],
+            value=None, description=t("crisis_app.strategy", lang),
+            style={"description_width": "initial"})
+        self.channel = widgets.Dropdown(options=[(t(f"crisis_app.channel.{c}", lang)
+                                                  if c in ("website", "dark_site", "email",
+                                                           "press_release")
+                                                  else t(f"network.{c}", lang), c)
+                                                 for c in get_args(CrisisChannel)],
+                                        description=t("crisis_app.channel_label", lang))
+        self.text = widgets.Textarea(placeholder=t("crisis_app.text_placeholder", lang),
+                                     layout=widgets.Layout(width="100%", height="5em"))
+        self.text.add_class("cm-crisis-text")
+        self.add = widgets.Button(description=t("crisis_app.add", lang), icon="plus")
+        self.add.add_class("cm-add-action")
+        self.add.on_click(lambda _: self._add_action())
+        self.pending_view = widgets.HTML()
+        self.pending_view.add_class("cm-pending")
+        self.end_turn = widgets.Button(description=t("crisis_app.end_turn", lang),
+                                       icon="forward", button_style="primary")
+        self.end_turn.add_class("cm-end-turn")
+        self.end_turn.on_click(lambda _: self._end_turn())
+        self.finish = widgets.Button(description=t("crisis_app.finish", lang), icon="flag-checkered")
+        self.finish.add_class("cm-finish")
+        self.finish.on_click(lambda _: self._finish())
+        self.score = widgets.HTML()
+        self.score.add_class("cm-crisis-score")
+        self.debrief = widgets.HTML()
+        self.debrief.add_class("cm-debrief")
+        self.pending: list[dict] = []
+        self.play = widgets.VBox([
+            self.clock, self.inbox, self.chart,
+            widgets.HBox([self.kind, self.strategy]), self.channel, self.text,
+            widgets.HBox([self.add, self.end_turn, self.finish]), self.pending_view])
+        self.play.layout.display = "none"
+
+        scenario = self._scenario()
+        intro = (f"<p><b>{html.escape(scenario.get('title', ''))}</b> · "
+                 f"{html.escape(scenario.get('cluster', ''))}</p>"
+                 f"<p>{html.escape(scenario.get('summary', ''))}</p>")
+        children = stage_header(session, "crisis", "crisis_app.intro", "05-crisis")
+        children += [
+            heading("crisis_app.protocol_title", lang, "crisis_app.protocol_help"),
+            self.default_button, self.protocol_checks, self.levels, self.contacts,
+            heading("crisis_app.exercise_title", lang, "crisis_app.exercise_help"),
+            widgets.HTML(intro), self.start, self.play, self.score, self.debrief, self.status,
+        ]
+        super().__init__(children, layout=widgets.Layout(max_width="1000px"))
+        self.add_class("cm-crisis-app")
+        self.refresh()
+
+    # --- protocol -----------------------------------------------------------------
+
+    def refresh(self) -> None:
+        from cmtraining.crisis.protocol import check_protocol
+
+        protocol = self.session.workbook.crisis_protocol
+        self.protocol_checks.value = findings_list(
+            [f for f in check_protocol(protocol, self.lang,
+                                       org_language=self.session.workbook.profile.language)
+             if f.level != "ok"] or check_protocol(protocol, self.lang)[:1], self.lang)
+
+    def _render_protocol_editors(self) -> None:
+        lang, protocol, off = self.lang, self.session.workbook.crisis_protocol, self.session.preview
+        levels = [{"level": lv.level, "name": lv.name, "owner": lv.owner,
+                   "monitor_minutes": lv.monitor_minutes or 0,
+                   "statement_es": lv.holding_statement.get("es", ""),
+                   "statement_en": lv.holding_statement.get("en", "")} for lv in protocol.levels]
+        self.level_rows = RowsEditor([
+            Column("level", "crisis_app.col.level", kind="number", default=1.0, width="70px"),
+            Column("name", "crisis_app.col.name", width="150px"),
+            Column("owner", "crisis_app.col.owner", width="150px"),
+            Column("monitor_minutes", "crisis_app.col.monitor", kind="number", default=60.0,
+                   width="100px"),
+            Column("statement_es", "crisis_app.col.statement_es", width="220px"),
+            Column("statement_en", "crisis_app.col.statement_en", width="220px"),
+        ], levels, lang, self._save_levels, disabled=off)
+        yes_no = ((t("response.yes", lang), True), (t("response.no", lang), False))
+        self.contact_rows = RowsEditor([
+            Column("role", "crisis_app.col.role", width="160px"),
+            Column("name", "crisis_app.col.person", width="160px"),
+            Column("reach_by", "crisis_app.col.reach_by", width="180px"),
+            Column("after_hours", "crisis_app.col.after_hours", kind="choice", options=yes_no,
+                   default=False, width="110px"),
+            Column("legal", "crisis_app.col.legal", kind="choice", options=yes_no, default=False,
+                   width="90px"),
+        ], [c.model_dump(include={"role", "name", "reach_by", "after_hours", "legal"})
+            for c in protocol.contacts], lang, self._save_contacts, disabled=off)
+        self.levels.children = [widgets.HTML(f"<h3>{html.escape(t('crisis_app.levels', lang))}</h3>"),
+                                self.level_rows]
+        self.contacts.children = [widgets.HTML(f"<h3>{html.escape(t('crisis_app.contacts', lang))}</h3>"),
+                                  self.contact_rows]
+
+    def _save_levels(self, rows: list[dict]) -> bool:
+        existing = {lv.level: lv for lv in self.session.workbook.crisis_protocol.levels}
+
+        def edit(wb):
+            data = wb.model_dump()
+            levels = []
+            for r in rows:
+                number = int(r.get("level") or 1)
+                old = existing.get(number)
+                levels.append({"level": number, "name": r.get("name", ""), "owner": r.get("owner", ""),
+                               "monitor_minutes": int(r.get("monitor_minutes") or 0) or None,
+                               "triggers": [x.model_dump() for x in old.triggers] if old else [],
+                               "holding_statement": {k: r[f"statement_{k}"] for k in ("es", "en")
+                                                     if r.get(f"statement_{k}")}})
+            data["crisis_protocol"]["levels"] = levels
+            return data
+        return self.apply(edit)
+
+    def _save_contacts(self, rows: list[dict]) -> bool:
+        def edit(wb):
+            data = wb.model_dump()
+            kinds = {c.role: c.kind for c in wb.crisis_protocol.contacts}
+            data["crisis_protocol"]["contacts"] = [
+                {**r, "kind": kinds.get(r.get("role"), "other")} for r in rows]
+            return data
+        return self.apply(edit)
+
+    def _on_default(self, _button) -> None:
+        from cmtraining.crisis.protocol import default_protocol
+
+        def edit(wb):
+            data = wb.model_dump()
+            data["crisis_protocol"] = default_protocol(wb, self.lang).model_dump()
+            return data
+        if self.apply(edit):
+            self._render_protocol_editors()
+
+    # --- exercise -----------------------------------------------------------------
+
+    def _scenario(self) -> dict:
+        from cmtraining.crisis.scenarios import load_scenario
+
+        try:
+            s = load_scenario(self.params.get("scenario") or _default_scenario(self.session))
+        except CmtrainingError as exc:
+            return {"title": exc.message(self.lang)}
+        org = self.session.workbook.profile.name
+        return {"title": s.title.get(self.lang, org=org), "summary": s.summary.get(self.lang, org=org),
+                "cluster": t(f"crisis.cluster.{s.cluster}", self.lang)}
+
+    def _start(self) -> None:
+        from cmtraining.crisis.exercise import Exercise
+
+        params = self.params
+        try:
+            self.exercise = Exercise(params.get("scenario") or _default_scenario(self.session),
+                                     lang=self.lang, seed=params.get("seed", 1),
+                                     graph_size=params.get("graph_size", 3000),
+                                     minutes_per_turn=params.get("minutes_per_turn") or None,
+                                     org_name=self.session.workbook.profile.name)
+        except CmtrainingError as exc:
+            self.status.error(exc)
+            return
+        self.start.disabled = True
+        self.play.layout.display = None
+        self.score.value = self.debrief.value = ""
+        self._render_turn()
+
+    def _render_turn(self) -> None:
+        ex, lang = self.exercise, self.lang
+        self.clock.value = (f"<h3>{html.escape(t('crisis_app.clock', lang, minute=ex.minute, end=ex.duration, turn=len(ex.turns) + 1))}</h3>")
+        items = []
+        for item in ex.incoming():
+            who = (t(f"crisis.inject.{item['type']}", lang) if item["kind"] == "inject"
+                   else item.get("author", ""))
+            style = "border-left:4px solid #D55E00" if item["kind"] != "message" else \
+                "border-left:4px solid #ccc"
+            items.append(f"<blockquote class='cm-item cm-{item['kind']}' style='{style};padding:.2em .7em'>"
+                         f"<span class='cm-muted'>{html.escape(str(who))} · {item['minute']} min</span><br>"
+                         f"{html.escape(item['text'])}</blockquote>")
+        self.inbox.value = "".join(items)
+        from cmtraining.apps.crisis_charts import live_png
+
+        self.chart.value = live_png(ex.live(), lang)
+        self._render_pending()
+        if ex.done:
+            self.end_turn.disabled = True
+
+    def _add_action(self) -> None:
+        kind = self.kind.value
+        action = {"kind": kind, "channel": self.channel.value, "lang": self.lang}
+        if kind in ("statement", "pin_post", "update") and self.strategy.value:
+            action["strategy"] = self.strategy.value
+        if kind in TEXT_KINDS:
+            action["text"] = self.text.value.strip()
+            if not action["text"]:
+                self.status.info(t("crisis_app.text_needed", self.lang))
+                return
+            review = self.exercise.check_text(action["text"], kind=kind, channel=self.channel.value)
+            action["_review"] = review
+        self.pending.append(action)
+        self.text.value = ""
+        self._render_pending()
+
+    def _render_pending(self) -> None:
+        lang = self.lang
+        parts = []
+        for a in self.pending:
+            line = html.escape(t(f"crisis_app.action.{a['kind']}", lang))
+            if a.get("strategy"):
+                line += " · " + html.escape(t(f"crisis.strategy.{a['strategy']}", lang))
+            if a.get("text"):
+                review = a["_review"]
+                line += (f"<br><i>{html.escape(a['text'])}</i><br><b>{review.score:.0f}/100</b>"
+                         + findings_list([f for f in review.findings if f.level != "ok"][:4], lang))
+            parts.append(f"<li>{line}</li>")
+        self.pending_view.value = (f"<b>{html.escape(t('crisis_app.pending', lang))}</b><ol>{''.join(parts)}</ol>"
+                                   if parts else "")
+
+    def _end_turn(self) -> None:
+        actions = [{k: v for k, v in a.items() if k != "_review"} for a in self.pending]
+        try:
+            self.exercise.act(actions)
+        except CmtrainingError as exc:
+            self.status.error(exc)
+            return
+        self.pending = []
+        self._render_turn()
+
+    def _finish(self) -> None:
+        from cmtraining.crisis.after_action import after_action_html, sections
+
+        if self.exercise is None:
+            return
+        if self.pending:
+            self._end_turn()
+        kwargs = {"runs": self.debrief_runs} if self.debrief_runs else {}
+        self.status.info(t("crisis_app.debriefing", self.lang))
+        debrief = self.exercise.finish(**kwargs)
+        data = sections(self.exercise, debrief, self.lang)
+        self.score.value = (f"<h3>{html.escape(t('crisis_app.aar.score', self.lang, score=round(debrief.score.total)))}</h3>"
+                            + findings_table(debrief.score.findings, self.lang,
+                                             label=lambda f: t(f"crisis.score.component.{f.code.split('.')[-1]}", self.lang)
+                                             if f.code.split(".")[-1] in ("timing", "fit", "consistency", "quality", "outcome") else ""))
+        report = after_action_html(self.exercise, debrief, self.lang)
+        href = "data:text/html;base64," + base64.b64encode(report.encode("utf-8")).decode("ascii")
+        self.debrief.value = (
+            "".join(f"<p class='cm-cf'>{html.escape(cf['text'])}</p>" for cf in data["counterfactuals"])
+            + f"<p class='cm-best'>{html.escape(t('crisis_app.aar.best', self.lang, strategy=data['best']))}</p>"
+            + f"<p>{html.escape(t('crisis_app.aar.recommended', self.lang, strategy=data['recommended']))} "
+            + f"{html.escape(data['reason'])}</p>"
+            + f"<a class='cm-aar' download='after-action-report.html' href='{href}'>"
+            + f"{html.escape(t('crisis_app.download_aar', self.lang))}</a>")
+        self.end_turn.disabled = self.finish.disabled = self.add.disabled = True
+        if not self.session.preview:
+            run = debrief.run
+            if self.append_item("crisis_runs", run):
+                self.status.info(t("crisis_app.saved", self.lang, score=round(debrief.score.total)))
+        else:
+            self.status.info(t("crisis_app.preview_not_saved", self.lang))
+
+
+def _default_scenario(session) -> str:
+    """The scenario written for this sample organization, or the generic one."""
+    from cmtraining.crisis.scenarios import list_scenarios, load_scenario
+
+    ids = list_scenarios()
+    for sid in ids:
+        if load_scenario(sid).sample_org == session.workbook.org_id:
+            return sid
+    return next((s for s in ids if s.startswith("generic")), ids[0])
+
+
+def build_app(session: Session, *, debrief_runs: int | None = None) -> CrisisApp:
+    return CrisisApp(session, debrief_runs=debrief_runs)

@@ -1,0 +1,93 @@
+"""The after-action report of a played crisis exercise, in the HSEEP spirit.
+
+After an exercise, the U.S. Homeland Security Exercise and Evaluation
+Program (HSEEP, 2020) asks for strengths, areas for improvement and the
+corrective actions they call for, with a timeline. Here each component of
+the score sorts into a strength (value at least `STRENGTH`) or an area for
+improvement, carries its finding's reason, and the debrief adds what the
+simulation says another choice would have changed. One self-contained HTML
+document (Jinja2, autoescaped), in the trainee's language.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+STRENGTH = 0.7
+
+
+@cache
+def _template():
+    import jinja2
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(
+        str(Path(__file__).resolve().parents[1] / "report")), autoescape=True,
+        trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    return env.get_template("after_action.html.j2")
+
+
+def sections(exercise, debrief, lang: str) -> dict:
+    """Strengths, improvements, actions, counterfactuals and the timeline as plain data."""
+    from cmtraining.crisis.scoring import recommendation_for
+    from cmtraining.i18n import t
+
+    items = []
+    for c in debrief.score.components:
+        items.append({"name": t(f"crisis.score.component.{c.name}", lang), "weight": c.weight,
+                      "value": c.value, "message": c.finding.message(lang),
+                      "rule": c.finding.rule(lang)})
+    rec = recommendation_for(exercise.scenario)
+    advice = exercise.scenario.recommended
+    return {
+        "title": exercise.text(exercise.scenario.title),
+        "summary": exercise.text(exercise.scenario.summary),
+        "cluster": t(f"crisis.cluster.{exercise.scenario.cluster}", lang),
+        "score": debrief.score.total, "components": items,
+        "strengths": [i for i in items if i["value"] >= STRENGTH],
+        "improvements": [i for i in items if i["value"] < STRENGTH],
+        "recommended": t(f"crisis.family.{rec.primary}", lang),
+        "reason": exercise.text(advice.reason),
+        "wrong": [f"{t(f'crisis.strategy.{w.strategy}', lang)}: {exercise.text(w.reason)}"
+                  for w in advice.wrong],
+        "best": t(f"crisis.family.{debrief.best}", lang),
+        "strategies": [{**s, "name": t(f"crisis.family.{s['family']}", lang)}
+                       for s in debrief.strategies],
+        "counterfactuals": [{**cf, "text": t(f"crisis_app.cf.{cf['key']}", lang,
+                                              minute=cf["minute"],
+                                              change=_pct(cf["change"]["negative_reach"]["change"], lang),
+                                              low=_pct(cf["change"]["negative_reach"]["low"], lang),
+                                              high=_pct(cf["change"]["negative_reach"]["high"], lang))}
+                            for cf in debrief.counterfactuals],
+        "outcome": debrief.outcome, "reference": debrief.reference,
+        "timeline": [{**e, "label": _event_label(e, lang)} for e in debrief.timeline],
+    }
+
+
+def _pct(value: float, lang: str) -> str:
+    from babel.numbers import format_percent
+
+    return format_percent(value, format="+#,##0 %;-#,##0 %", locale=lang)
+
+
+def _event_label(event: dict, lang: str) -> str:
+    from cmtraining.i18n import t
+
+    kind = event["kind"]
+    if kind.startswith("action:"):
+        label = t(f"crisis_app.action.{kind[7:]}", lang)
+        strategy = event.get("strategy")
+        if strategy:
+            label += " (" + t(f"crisis.strategy.{strategy}", lang) + ")"
+        return label
+    if kind == "opening":
+        return t("crisis_app.opening", lang)
+    return t(f"crisis.inject.{kind}", lang)
+
+
+def after_action_html(exercise, debrief, lang: str) -> str:
+    from cmtraining.i18n import t
+
+    data = sections(exercise, debrief, lang)
+    return _template().render(lang=lang, d=data, t=lambda key, **kw: t(key, lang, **kw),
+                              number=lambda v: f"{v:,.0f}".replace(",", "." if lang == "es" else ","))

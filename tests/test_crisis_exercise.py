@@ -1,0 +1,101 @@
+"""The crisis exercise: turns, the simulated public, score, debrief and after-action report."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+
+from cmtraining.apps.crisis import build_app
+from cmtraining.crisis.after_action import after_action_html
+from cmtraining.crisis.exercise import Exercise
+from cmtraining.errors import CmtrainingError
+from cmtraining.session import open_session
+from cmtraining.workbook import load
+from cmtraining.workspace import create_workbook
+
+APOLOGY = {"kind": "statement", "strategy": "apology", "channel": "instagram",
+           "text": "Lo sentimos mucho, Laura. Si compraste cruasanes el sábado, no los comas "
+                   "si hay alergia: te devolvemos el dinero y revisamos qué falló en el obrador."}
+
+
+def play(actions_per_turn, *, seed=3):
+    ex = Exercise("cafe-allergen-recall", lang="es", seed=seed, graph_size=800,
+                  org_name="Horno y Café La Mascletà")
+    for actions in actions_per_turn:
+        ex.act(actions)
+    return ex
+
+
+def test_the_history_a_trainee_saw_never_changes():
+    ex = play([[]])
+    before = ex.live()
+    assert before["minute"].max() == ex.minute == 15  # nothing beyond the clock is shown
+    ex.act([APOLOGY])
+    after = ex.live()
+    assert before.equals(after[after["minute"] <= 15].reset_index(drop=True))
+    assert after["minute"].max() == 30
+
+
+def test_answering_early_lowers_the_expected_negative_reach():
+    quick = play([[APOLOGY], [], []]).finish(runs=40)
+    silent = play([[], [], []]).finish(runs=40)
+    assert quick.outcome["negative_reach"] < silent.outcome["negative_reach"]
+    assert quick.score.total > silent.score.total
+    assert {c.name for c in quick.score.components} == {
+        "timing", "fit", "consistency", "quality", "outcome"}
+    assert abs(sum(c.weight for c in quick.score.components) - 1) < 1e-9
+    assert silent.counterfactuals[0]["key"] == "earlier"
+    assert silent.counterfactuals[0]["change"]["negative_reach"]["change"] < 0
+    assert quick.best == "rebuild"  # a preventable crisis: SCCT and the simulation agree
+
+
+def test_the_debrief_is_reproducible_with_the_seed():
+    a = play([[APOLOGY], []]).finish(runs=30)
+    b = play([[APOLOGY], []]).finish(runs=30)
+    assert a.outcome == b.outcome and a.score.total == b.score.total
+
+
+def test_after_action_report_has_strengths_improvements_actions_and_timeline():
+    ex = play([[APOLOGY], [{"kind": "escalate"}], []])
+    html = after_action_html(ex, ex.finish(runs=30), "en")
+
+    class Ids(HTMLParser):
+        ids: list = []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "section":
+                self.ids.append(dict(attrs)["id"])
+
+    parser = Ids()
+    parser.feed(html)
+    assert parser.ids == ["score", "strengths", "improvements", "actions", "timeline"]
+    assert "SCCT recommends" in html and "escalate to the crisis team" in html
+
+
+def test_bad_scenario_and_actions_are_refused():
+    with pytest.raises(CmtrainingError):
+        Exercise("no-such-scenario")
+    ex = play([])
+    with pytest.raises(CmtrainingError):
+        ex.act([{"kind": "statement", "strategy": "shout"}])
+
+
+def test_the_app_plays_turns_scores_and_saves_the_run(workspace):
+    entry = create_workbook("Iván", "cafe", lang="es")
+    app = build_app(open_session("05-crisis", workbook=entry.id, lang="es", graph_size=800,
+                                 prefill=True), debrief_runs=30)
+    assert load(entry.path).crisis_protocol.levels  # the facilitator's prefill
+    app.start.click()
+    assert "Minuto 0" in app.clock.value and "laura_ruzafa" in app.inbox.value
+    app.kind.value, app.strategy.value, app.text.value = "statement", "apology", APOLOGY["text"]
+    app.add.click()
+    assert "/100" in app.pending_view.value
+    for _ in range(3):
+        app.end_turn.click()
+    assert "turno 4" in app.clock.value and bytes(app.chart.value).startswith(b"\x89PNG")
+    app.finish.click()
+    assert "Puntuación" in app.score.value and "cm-aar" in app.debrief.value
+    run = load(entry.path).crisis_runs[-1]
+    assert run.scenario == "cafe-allergen-recall" and run.score is not None
+    assert run.turns[0].actions[0].reply_score is not None and run.outcome.negative_reach >= 0
