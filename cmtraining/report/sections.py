@@ -108,31 +108,27 @@ def response(wb, lang: str) -> dict:
 
 
 def crisis(wb, lang: str) -> dict:
+    from cmtraining.crisis.protocol import check_protocol, describe_trigger
+
     protocol = wb.crisis_protocol
     levels = []
     for level in protocol.levels:
         statement = level.holding_statement.get(lang) or next(iter(level.holding_statement.values()), "")
         levels.append({"level": level.level, "owner": level.owner,
-                       "triggers": [str(x) if not hasattr(x, "model_dump") else
-                                    _trigger_text(x, lang) for x in level.triggers],
+                       "triggers": [describe_trigger(x, lang) for x in level.triggers],
                        "statement": statement})
-    data = {"levels": levels, "contacts": [c.model_dump() for c in protocol.contacts]}
-    try:
-        from cmtraining.crisis.protocol import check_protocol
-
-        data["checks"] = _findings(check_protocol(protocol, lang=lang), lang) if levels else []
-    except (ImportError, TypeError):  # the protocol checker is optional for the report
-        data["checks"] = []
+    data = {"levels": levels, "contacts": [c.model_dump() for c in protocol.contacts],
+            "checks": _findings([f for f in check_protocol(
+                protocol, lang, org_language=wb.profile.language) if f.level != "ok"], lang)
+            if levels else []}
     if wb.crisis_runs:
         run = wb.crisis_runs[-1]
-        data["last_run"] = {k: v for k, v in run.model_dump(mode="json").items()
-                            if k in ("scenario", "started", "seed", "score", "notes", "outcome",
-                                     "components")}
+        data["last_run"] = {"scenario": run.scenario, "score": run.score,
+                            "components": [{"name": t(f"crisis.score.component.{c.name}", lang),
+                                            "weight": c.weight, "value": c.value}
+                                           for c in run.components],
+                            "outcome": run.outcome.model_dump() if run.outcome else None,
+                            "reference": run.reference.model_dump() if run.reference else None}
     if not levels and not wb.crisis_runs:
         data["empty"] = t("report.empty.crisis", lang)
     return data
-
-
-def _trigger_text(trigger, lang: str) -> str:
-    dumped = trigger.model_dump()
-    return ", ".join(f"{k}: {v}" for k, v in dumped.items() if v not in (None, "", [], {}))
