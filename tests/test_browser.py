@@ -282,3 +282,27 @@ def test_evaluation_dashboard_filters_and_conclusions_are_saved(server, page):
     assert wait_for(lambda: "YouTube needs a plan" in yaml.safe_load(
         path.read_text(encoding="utf-8"))["evaluation"]["conclusions"])
     page.screenshot(path=str(ARTIFACTS / "evaluation-en.png"), full_page=True)
+
+
+def test_crisis_exercise_three_turns_then_score_and_debrief(server, page):
+    run_cli("new", "--org", "cafe", "--trainee", "Sergio", env=server["env"])
+    path = server["workspace"] / "sergio.yaml"
+    page.goto(f"{server['base']}/voila/render/05-crisis.ipynb?workbook=sergio&graph_size=600")
+    page.locator("button.cm-start").wait_for(timeout=WAIT_MS)
+    page.locator("button.cm-start").click()
+    page.locator(".cm-clock").get_by_text("Minuto 0").wait_for(timeout=WAIT_MS)
+    assert "laura_ruzafa" in page.locator(".cm-crisis-inbox").inner_text()
+    page.locator(".cm-crisis-text textarea").fill(
+        "Lo sentimos mucho, Laura. Si compraste cruasanes el sábado, no los comas: "
+        "te devolvemos el dinero y revisamos qué falló.")
+    page.locator("button.cm-add-action").click()
+    page.locator(".cm-pending").get_by_text("/100").wait_for(timeout=WAIT_MS)
+    for turn in (2, 3, 4):
+        page.locator("button.cm-end-turn").click()
+        page.locator(".cm-clock").get_by_text(f"turno {turn}").wait_for(timeout=WAIT_MS)
+    page.locator("button.cm-finish").click()
+    page.locator(".cm-crisis-score").get_by_text("Puntuación").wait_for(timeout=WAIT_MS)
+    assert page.locator(".cm-debrief .cm-cf").count() >= 1
+    assert page.locator("a.cm-aar").get_attribute("href").startswith("data:text/html")
+    assert wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))["crisis_runs"])
+    page.screenshot(path=str(ARTIFACTS / "crisis-es.png"), full_page=True)

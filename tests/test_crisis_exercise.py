@@ -99,3 +99,9 @@ def test_the_app_plays_turns_scores_and_saves_the_run(workspace):
     run = load(entry.path).crisis_runs[-1]
     assert run.scenario == "cafe-allergen-recall" and run.score is not None
     assert run.turns[0].actions[0].reply_score is not None and run.outcome.negative_reach >= 0
+
+
+def test_a_statement_without_a_strategy_is_scored_not_a_crash():
+    untagged = {k: v for k, v in APOLOGY.items() if k != "strategy"}
+    debrief = play([[untagged], []]).finish(runs=20)
+    assert 0 <= debrief.score.total <= 100

@@ -179,7 +179,8 @@ class Exercise:
                     if shift_first is not None and not first_done:
                         minute = min(minute, shift_first)
                     first_done = True
-                    statements.append((strategy, a.get("channel")))
+                    if strategy:  # an untagged statement says nothing about consistency
+                        statements.append((strategy, a.get("channel")))
                 engine = {"minute": minute, "kind": kind}
                 if kind == "statement":
                     engine["strategy"] = FAMILY.get(strategy or "base", "base")
