@@ -302,7 +302,7 @@ def test_crisis_exercise_three_turns_then_score_and_debrief(server, page):
         page.locator(".cm-clock").get_by_text(f"turno {turn}").wait_for(timeout=WAIT_MS)
     page.locator("button.cm-finish").click()
     page.locator(".cm-crisis-score").get_by_text("Puntuación").wait_for(timeout=WAIT_MS)
-    assert page.locator(".cm-debrief .cm-cf").count() >= 1
+    page.locator(".cm-debrief .cm-cf").first.wait_for(timeout=WAIT_MS)
     assert page.locator("a.cm-aar").get_attribute("href").startswith("data:text/html")
     assert wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))["crisis_runs"])
     page.screenshot(path=str(ARTIFACTS / "crisis-es.png"), full_page=True)

@@ -293,10 +293,6 @@ class CrisisApp(StageApp):
         self.status.info(t("crisis_app.debriefing", self.lang))
         debrief = self.exercise.finish(**kwargs)
         data = sections(self.exercise, debrief, self.lang)
-        self.score.value = (f"<h3>{html.escape(t('crisis_app.aar.score', self.lang, score=round(debrief.score.total)))}</h3>"
-                            + findings_table(debrief.score.findings, self.lang,
-                                             label=lambda f: t(f"crisis.score.component.{f.code.split('.')[-1]}", self.lang)
-                                             if f.code.split(".")[-1] in ("timing", "fit", "consistency", "quality", "outcome") else ""))
         report = after_action_html(self.exercise, debrief, self.lang)
         href = "data:text/html;base64," + base64.b64encode(report.encode("utf-8")).decode("ascii")
         self.debrief.value = (
@@ -306,6 +302,11 @@ class CrisisApp(StageApp):
             + f"{html.escape(data['reason'])}</p>"
             + f"<a class='cm-aar' download='after-action-report.html' href='{href}'>"
             + f"{html.escape(t('crisis_app.download_aar', self.lang))}</a>")
+        # the score last: whoever waits for it finds the debrief already there
+        self.score.value = (f"<h3>{html.escape(t('crisis_app.aar.score', self.lang, score=round(debrief.score.total)))}</h3>"
+                            + findings_table(debrief.score.findings, self.lang,
+                                             label=lambda f: t(f"crisis.score.component.{f.code.split('.')[-1]}", self.lang)
+                                             if f.code.split(".")[-1] in ("timing", "fit", "consistency", "quality", "outcome") else ""))
         self.end_turn.disabled = self.finish.disabled = self.add.disabled = True
         if not self.session.preview:
             run = debrief.run
