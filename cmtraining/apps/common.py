@@ -154,3 +154,17 @@ class StageApp(widgets.VBox):
 
     def append_item(self, section: str, data: dict) -> bool:
         return self.apply(lambda wb: {**wb.model_dump(), section: [*wb.model_dump()[section], data]})
+
+
+def uploaded_file(change) -> tuple[str, bytes] | None:
+    """(name, bytes) of the file a `FileUpload` just received, or None.
+
+    ipywidgets 8 gives a tuple of dicts; older front-ends a dict by name.
+    """
+    files = change["new"]
+    if not files:
+        return None
+    item = files[0] if isinstance(files, (list, tuple)) else next(iter(files.values()))
+    name = item.get("name", "CSV") if isinstance(item, dict) else getattr(item, "name", "CSV")
+    content = item["content"] if isinstance(item, dict) else item.content
+    return name, bytes(content)

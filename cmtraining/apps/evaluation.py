@@ -14,7 +14,14 @@ import html
 import ipywidgets as widgets
 
 from cmtraining.apps.charts import baseline_png
-from cmtraining.apps.common import StageApp, Status, heading, labelled, stage_header
+from cmtraining.apps.common import (
+    StageApp,
+    Status,
+    heading,
+    labelled,
+    stage_header,
+    uploaded_file,
+)
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.listening import table_html
 from cmtraining.clock import today as clock_today
@@ -158,14 +165,12 @@ class EvaluationApp(StageApp):
     def _on_upload(self, change) -> None:
         from cmtraining.evaluation.metrics_csv import metrics_gaps, read_metrics_csv
 
-        files = change["new"]
-        if not files:
+        upload = uploaded_file(change)
+        if upload is None:
             return
-        item = files[0] if isinstance(files, (list, tuple)) else next(iter(files.values()))
-        name = item.get("name", "CSV") if isinstance(item, dict) else getattr(item, "name", "CSV")
-        content = item["content"] if isinstance(item, dict) else item.content
+        name, content = upload
         try:
-            rows = read_metrics_csv(bytes(content), source=name)
+            rows = read_metrics_csv(content, source=name)
         except CmtrainingError as exc:
             self.status.error(exc)
             return

@@ -13,7 +13,14 @@ import html
 
 import ipywidgets as widgets
 
-from cmtraining.apps.common import StageApp, Status, heading, labelled, stage_header
+from cmtraining.apps.common import (
+    StageApp,
+    Status,
+    heading,
+    labelled,
+    stage_header,
+    uploaded_file,
+)
 from cmtraining.apps.findings_view import findings_table
 from cmtraining.apps.listening_charts import share_png, volume_png
 from cmtraining.apps.rows import Column, RowsEditor
@@ -123,14 +130,12 @@ class ListeningApp(StageApp):
     def _on_upload(self, change) -> None:
         from cmtraining.listening.importer import read_mentions_csv
 
-        files = change["new"]
-        if not files:
+        upload = uploaded_file(change)
+        if upload is None:
             return
-        item = files[0] if isinstance(files, (list, tuple)) else next(iter(files.values()))
-        name = item.get("name", "CSV") if isinstance(item, dict) else getattr(item, "name", "CSV")
-        content = item["content"] if isinstance(item, dict) else item.content
+        name, content = upload
         try:
-            frame = read_mentions_csv(bytes(content), source=name,
+            frame = read_mentions_csv(content, source=name,
                                       brand=self.session.workbook.profile.name)
         except CmtrainingError as exc:
             self.status.error(exc)
