@@ -11,6 +11,7 @@ BENCHES = [
     ("post checker throughput", "post_checker"),
     ("sentiment backends on real messages", "sentiment"),
     ("reply checker throughput", "reply_checker"),
+    ("crisis engine: SIR against NDlib, ensembles, a million nodes", "crisis"),
     ("cmtraining run against the papermill floor", "journey"),
 ]
 
