@@ -11,6 +11,10 @@ basis: a source with its year when the literature gives the *direction*
 Rates are per 10 minutes of simulated time; the model converts them to its
 step length (`minutes_per_step`) as 1-(1-p)^(minutes/10).
 
+Also here, so that every number and the way it is applied read together:
+SCCT strategy fit, timeliness, the reputation index and `schedule`, which
+turns a scenario and a response into per-step probabilities.
+
 Sources (directions only unless stated):
   COOMBS_2007  Coombs, W. T. (2007). Protecting organization reputations during
                a crisis: the development and application of Situational Crisis
@@ -27,6 +31,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
+import numpy as np
 
 COOMBS_2007 = "Coombs 2007, Corporate Reputation Review 10(3)"
 DOMAIN = "DOMAIN.md (surveys and large-scale studies it summarises)"
@@ -187,13 +193,66 @@ def reputation_index(p: dict, prior: str, history: bool, outraged_share, aware_s
     - rep.aware*aware + rep.fit*(fit - 0.5) - rep.mix*mixed, clipped to 0..100.
     The harm of the spread dominates; fit moves it by at most rep.fit points.
     """
-    import numpy as np
-
     value = (p[f"rep.{prior}"] - p["rep.history"] * bool(history)
              - p["rep.outraged"] * (1 - np.exp(-np.asarray(outraged_share) / p["rep.outraged_scale"]))
              - p["rep.aware"] * np.asarray(aware_share)
              + p["rep.fit"] * (fit - 0.5) - p["rep.mix"] * bool(mixed))
     return np.clip(value, 0.0, 100.0)
+
+
+def schedule(scenario, response, steps: int, p: dict) -> dict:
+    """Per-step probabilities (index = step, 1..steps) and the conversation actions per step.
+
+    The actions only depend on the clock, never on the simulated state, so the
+    whole schedule is known before the first step (which is what makes the first
+    t steps independent of later turns).
+    """
+    mps = scenario.minutes_per_step
+    outrage0 = p["rate.outrage"] * p[f"cluster.{scenario.cluster}"] * p[f"prior.{scenario.reputation}"]
+    outrage0 *= p["history"] if scenario.history else 1.0
+    mixed, consistency = response.mixed, response.consistency
+    keep = p["consistency.floor"] + (1 - p["consistency.floor"]) * consistency
+    out = {k: np.zeros(steps + 1) for k in ("exposure", "outrage", "calm", "settle")}
+    convo = {}
+    first = response.first_response()
+    for s in range(1, steps + 1):
+        start = (s - 1) * mps
+        in_force = [a for a in response.actions if a.minute <= start]
+        o_mult, c_mult, e_mult, strength = 1.0, 1.0, 1.0, 0.0
+        for a in in_force:
+            w = timeliness(a.minute, p["timing.golden_hour"], p["timing.half_life"]) * keep
+            if a.kind == "hold":
+                o_mult = min(o_mult, 1 - (1 - p["hold.outrage"]) * w)
+            elif a.kind == "statement" and a.strategy == "deny" and scenario.cluster != "victim":
+                pass  # backfire applied below, whatever else was said
+            elif a.kind == "statement":
+                fit = strategy_fit(a.strategy, scenario.cluster, scenario.history,
+                                      scenario.reputation, p["fit.under"])
+                w *= fit * (p["mix.keep"] if mixed and a.strategy != "deny" else 1.0)
+                o_mult = min(o_mult, 1 - (1 - p[f"{a.strategy}.outrage"]) * w)
+                c_mult = max(c_mult, 1 + (p[f"{a.strategy}.calm"] - 1) * w)
+                strength = max(strength, w)
+        kinds = {(a.kind, a.strategy) for a in in_force}
+        if ("statement", "deny") in kinds and scenario.cluster != "victim":
+            o_mult *= p["deny.backfire"]
+        if mixed and ("statement", "deny") in kinds and kinds & {("statement", "diminish"),
+                                                                 ("statement", "rebuild")}:
+            o_mult *= p["mix.outrage"]
+        if first is not None and first <= start:
+            o_mult *= 1 - p["empathy.outrage"] * response.empathy
+        if any(a.kind == "compensation_public" for a in in_force):
+            e_mult *= p["compensation_public.exposure"]
+        if any(a.kind == "escalate" for a in in_force):
+            c_mult *= p["escalate.calm"]
+        out["exposure"][s] = per_step(p["rate.exposure"] * e_mult * scenario.virality, mps)
+        out["outrage"][s] = min(1.0, outrage0 * o_mult)
+        out["calm"][s] = per_step(p["rate.calm"] * c_mult, mps)
+        out["settle"][s] = per_step(p["rate.settle"] + p["statement.settle"] * strength, mps)
+        todo = [a for a in response.actions if a.kind in ("reply", "private") and a.count
+                and start - mps < a.minute <= start]
+        if todo:
+            convo[s] = todo
+    return {**out, "convo": convo}
 
 
 def table() -> list[dict]:

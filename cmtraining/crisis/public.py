@@ -186,56 +186,6 @@ class Response:
         return min(times) if times else None
 
 
-def schedule(scenario: ScenarioParams, response: Response, steps: int, p: dict) -> dict:
-    """Per-step probabilities (index = step, 1..steps) and the per-step conversation actions."""
-    mps = scenario.minutes_per_step
-    outrage0 = p["rate.outrage"] * p[f"cluster.{scenario.cluster}"] * p[f"prior.{scenario.reputation}"]
-    outrage0 *= p["history"] if scenario.history else 1.0
-    mixed, consistency = response.mixed, response.consistency
-    keep = p["consistency.floor"] + (1 - p["consistency.floor"]) * consistency
-    out = {k: np.zeros(steps + 1) for k in ("exposure", "outrage", "calm", "settle")}
-    convo = {}
-    first = response.first_response()
-    for s in range(1, steps + 1):
-        start = (s - 1) * mps
-        in_force = [a for a in response.actions if a.minute <= start]
-        o_mult, c_mult, e_mult, strength = 1.0, 1.0, 1.0, 0.0
-        for a in in_force:
-            w = fx.timeliness(a.minute, p["timing.golden_hour"], p["timing.half_life"]) * keep
-            if a.kind == "hold":
-                o_mult = min(o_mult, 1 - (1 - p["hold.outrage"]) * w)
-            elif a.kind == "statement" and a.strategy == "deny" and scenario.cluster != "victim":
-                pass  # backfire applied below, whatever else was said
-            elif a.kind == "statement":
-                fit = fx.strategy_fit(a.strategy, scenario.cluster, scenario.history,
-                                      scenario.reputation, p["fit.under"])
-                w *= fit * (p["mix.keep"] if mixed and a.strategy != "deny" else 1.0)
-                o_mult = min(o_mult, 1 - (1 - p[f"{a.strategy}.outrage"]) * w)
-                c_mult = max(c_mult, 1 + (p[f"{a.strategy}.calm"] - 1) * w)
-                strength = max(strength, w)
-        kinds = {(a.kind, a.strategy) for a in in_force}
-        if ("statement", "deny") in kinds and scenario.cluster != "victim":
-            o_mult *= p["deny.backfire"]
-        if mixed and ("statement", "deny") in kinds and kinds & {("statement", "diminish"),
-                                                                 ("statement", "rebuild")}:
-            o_mult *= p["mix.outrage"]
-        if first is not None and first <= start:
-            o_mult *= 1 - p["empathy.outrage"] * response.empathy
-        if any(a.kind == "compensation_public" for a in in_force):
-            e_mult *= p["compensation_public.exposure"]
-        if any(a.kind == "escalate" for a in in_force):
-            c_mult *= p["escalate.calm"]
-        out["exposure"][s] = fx.per_step(p["rate.exposure"] * e_mult * scenario.virality, mps)
-        out["outrage"][s] = min(1.0, outrage0 * o_mult)
-        out["calm"][s] = fx.per_step(p["rate.calm"] * c_mult, mps)
-        out["settle"][s] = fx.per_step(p["rate.settle"] + p["statement.settle"] * strength, mps)
-        todo = [a for a in response.actions if a.kind in ("reply", "private") and a.count
-                and start - mps < a.minute <= start]
-        if todo:
-            convo[s] = todo
-    return {**out, "convo": convo}
-
-
 def _converse(state, since, priority, u, acts, s, mps, p):
     """Replies and private moves of step s on one run: most-followed outraged sharers first."""
     for a in acts:
@@ -374,7 +324,7 @@ def simulate_crisis(graph, scenario=None, actions=(), *, steps: int, runs: int =
     _check_connected(adj)
     fixed, count = initial_rows(adj, scenario.initial)
     p = fx.parameters(scenario.effects)
-    sched = schedule(scenario, response, steps, p)
+    sched = fx.schedule(scenario, response, steps, p)
     children = seed_sequence(seed).spawn(runs)
     per = max(1, _CHUNK_STATES // adj.n)
     aware = int(round(scenario.aware * adj.n))
