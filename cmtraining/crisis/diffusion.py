@@ -81,7 +81,8 @@ def transmit(indptr, indices, nodes, runs, p, rng) -> tuple[np.ndarray, np.ndarr
         parts, reached = [], -1
         while reached < total - 1:
             size = int(expected + 6 * np.sqrt(expected) + 16)
-            gaps = np.cumsum(np.minimum(rng.geometric(p, size), total + 1)) + reached
+            # numpy's geometric overflows to negative numbers for p below ~1e-18: clip
+            gaps = np.cumsum(np.clip(rng.geometric(p, size), 1, total + 1)) + reached
             parts.append(gaps)
             reached = int(gaps[-1])
         pos = np.concatenate(parts)
