@@ -105,3 +105,25 @@ def test_a_statement_without_a_strategy_is_scored_not_a_crash():
     untagged = {k: v for k, v in APOLOGY.items() if k != "strategy"}
     debrief = play([[untagged], []]).finish(runs=20)
     assert 0 <= debrief.score.total <= 100
+
+
+def test_the_protocol_is_edited_and_its_gaps_explained(workspace):
+    entry = create_workbook("Ana", "ngo", lang="en")
+    app = build_app(open_session("05-crisis", workbook=entry.id, lang="en"))
+    assert "level" in app.protocol_checks.value.lower()  # an empty protocol has gaps
+    app.default_button.click()
+    protocol = load(entry.path).crisis_protocol
+    assert len(protocol.levels) == 4 and protocol.contacts and protocol.approval_chain
+    rows = [dict(r) for r in app.trigger_rows.rows]
+    rows.append({"level": 2.0, "kind": "volume_per_hour", "threshold": 40.0, "note": "weekend"})
+    assert app._save_triggers(rows)
+    level2 = load(entry.path).crisis_protocol.level(2)
+    assert any(tr.threshold == 40 and tr.note == "weekend" for tr in level2.triggers)
+    rows[-1]["threshold"] = 0.0  # a volume trigger needs a number in range: refused, explained
+    assert not app._save_triggers(rows)
+    assert "threshold" in app.status.value.lower() or "umbral" in app.status.value.lower()
+    app.dark_site.value = "Pinned post with the facts, switched on by the CM."
+    app.approval.value = "Director, Legal"
+    protocol = load(entry.path).crisis_protocol
+    assert protocol.dark_site_plan.startswith("Pinned post") and protocol.approval_chain == [
+        "Director", "Legal"]

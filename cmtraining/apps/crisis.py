@@ -17,13 +17,18 @@ from typing import get_args
 
 import ipywidgets as widgets
 
-from cmtraining.apps.common import StageApp, Status, heading, stage_header
+from cmtraining.apps.common import StageApp, Status, heading, labelled, stage_header
 from cmtraining.apps.findings_view import findings_list, findings_table
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
 from cmtraining.session import Session
-from cmtraining.workbook.sections_crisis import CrisisChannel, Strategy
+from cmtraining.workbook.sections_crisis import (
+    THRESHOLD_RANGE,
+    CrisisChannel,
+    Strategy,
+    TriggerKind,
+)
 
 ACTION_KINDS = ("statement", "pin_post", "update", "reply", "private_message", "escalate", "wait")
 TEXT_KINDS = ("statement", "pin_post", "update", "reply", "private_message")
@@ -44,7 +49,9 @@ class CrisisApp(StageApp):
                                              icon="magic", disabled=off)
         self.default_button.on_click(self._on_default)
         self.levels = widgets.VBox()
+        self.triggers = widgets.VBox()
         self.contacts = widgets.VBox()
+        self.plan = widgets.VBox()
         self._render_protocol_editors()
         # --- exercise
         self.start = widgets.Button(description=t("crisis_app.start", lang), icon="play",
@@ -64,10 +71,7 @@ class CrisisApp(StageApp):
                                      if s not in ("base", "deny", "diminish", "rebuild", "bolster")],
             value=None, description=t("crisis_app.strategy", lang),
             style={"description_width": "initial"})
-        self.channel = widgets.Dropdown(options=[(t(f"crisis_app.channel.{c}", lang)
-                                                  if c in ("website", "dark_site", "email",
-                                                           "press_release")
-                                                  else t(f"network.{c}", lang), c)
+        self.channel = widgets.Dropdown(options=[(self._channel_label(c), c)
                                                  for c in get_args(CrisisChannel)],
                                         description=t("crisis_app.channel_label", lang))
         self.text = widgets.Textarea(placeholder=t("crisis_app.text_placeholder", lang),
@@ -103,7 +107,8 @@ class CrisisApp(StageApp):
         children = stage_header(session, "crisis", "crisis_app.intro", "05-crisis")
         children += [
             heading("crisis_app.protocol_title", lang, "crisis_app.protocol_help"),
-            self.default_button, self.protocol_checks, self.levels, self.contacts,
+            self.default_button, self.protocol_checks, self.levels, self.triggers, self.contacts,
+            self.plan,
             heading("crisis_app.exercise_title", lang, "crisis_app.exercise_help"),
             widgets.HTML(intro), self.start, self.play, self.score, self.debrief, self.status,
         ]
@@ -150,6 +155,37 @@ class CrisisApp(StageApp):
             for c in protocol.contacts], lang, self._save_contacts, disabled=off)
         self.levels.children = [widgets.HTML(f"<h3>{html.escape(t('crisis_app.levels', lang))}</h3>"),
                                 self.level_rows]
+        triggers = [{"level": float(lv.level), "kind": tr.kind,
+                     "threshold": tr.threshold if tr.threshold is not None else 0.0,
+                     "note": tr.note} for lv in protocol.levels for tr in lv.triggers]
+        self.trigger_rows = RowsEditor([
+            Column("level", "crisis_app.col.level", kind="number", default=1.0, width="70px"),
+            Column("kind", "crisis_app.col.trigger", kind="choice", width="260px",
+                   options=tuple((t(f"crisis.trigger.{k}", lang), k) for k in get_args(TriggerKind)),
+                   default="media_enquiry"),
+            Column("threshold", "crisis_app.col.threshold", kind="number", default=0.0,
+                   width="110px"),
+            Column("note", "crisis_app.col.note", width="240px"),
+        ], triggers, lang, self._save_triggers, disabled=off)
+        self.triggers.children = [
+            widgets.HTML(f"<h3>{html.escape(t('crisis_app.triggers', lang))}</h3>"
+                         f"<span class='cm-muted'>{html.escape(t('crisis_app.triggers_help', lang))}</span>"),
+            self.trigger_rows]
+        self.approval = widgets.Text(value=", ".join(protocol.approval_chain),
+                                     continuous_update=False, disabled=off,
+                                     layout=widgets.Layout(width="100%"))
+        self.channels = widgets.SelectMultiple(
+            options=[(self._channel_label(c), c) for c in get_args(CrisisChannel)],
+            value=tuple(protocol.channels), rows=6, disabled=off)
+        self.dark_site = widgets.Textarea(value=protocol.dark_site_plan, continuous_update=False,
+                                          disabled=off,
+                                          layout=widgets.Layout(width="100%", height="4em"))
+        for w in (self.approval, self.channels, self.dark_site):
+            w.observe(lambda _: self._save_plan(), names="value")
+        self.plan.children = [
+            labelled(self.approval, t("crisis_app.approval", lang), t("crisis_app.approval_help", lang)),
+            labelled(self.channels, t("crisis_app.channels", lang)),
+            labelled(self.dark_site, t("crisis_app.dark_site", lang), t("crisis_app.dark_site_help", lang))]
         self.contacts.children = [widgets.HTML(f"<h3>{html.escape(t('crisis_app.contacts', lang))}</h3>"),
                                   self.contact_rows]
 
@@ -168,6 +204,37 @@ class CrisisApp(StageApp):
                                "holding_statement": {k: r[f"statement_{k}"] for k in ("es", "en")
                                                      if r.get(f"statement_{k}")}})
             data["crisis_protocol"]["levels"] = levels
+            return data
+        return self.apply(edit)
+
+    def _channel_label(self, channel: str) -> str:
+        if channel in ("website", "dark_site", "email", "press_release"):
+            return t(f"crisis_app.channel.{channel}", self.lang)
+        return t(f"network.{channel}", self.lang)
+
+    def _save_triggers(self, rows: list[dict]) -> bool:
+        by_level: dict[int, list[dict]] = {}
+        for r in rows:
+            kind = r.get("kind") or "other"
+            trigger = {"kind": kind, "note": r.get("note", "")}
+            if kind in THRESHOLD_RANGE:
+                trigger["threshold"] = r.get("threshold")
+            by_level.setdefault(int(r.get("level") or 1), []).append(trigger)
+
+        def edit(wb):
+            data = wb.model_dump()
+            for level in data["crisis_protocol"]["levels"]:
+                level["triggers"] = by_level.get(level["level"], [])
+            return data
+        return self.apply(edit)
+
+    def _save_plan(self) -> bool:
+        chain = [x.strip() for x in self.approval.value.split(",") if x.strip()]
+
+        def edit(wb):
+            data = wb.model_dump()
+            data["crisis_protocol"].update(approval_chain=chain, channels=list(self.channels.value),
+                                           dark_site_plan=self.dark_site.value)
             return data
         return self.apply(edit)
 
