@@ -13,6 +13,7 @@ BENCHES = [
     ("reply checker throughput", "reply_checker"),
     ("crisis engine: SIR against NDlib, ensembles, a million nodes", "crisis"),
     ("cmtraining run against the papermill floor", "journey"),
+    ("cohort grading: workers and sandbox overhead", "grading"),
 ]
 
 if __name__ == "__main__":

@@ -237,6 +237,7 @@ def build_cli(lang: str) -> click.Group:
               open_browser=open_browser)
 
     cli.add_command(sentiment_group(lang))
+    cli.add_command(__import__("cmtraining.cli_grade", fromlist=["grade_group"]).grade_group(lang))
     return cli
 
 

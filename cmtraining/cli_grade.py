@@ -1,0 +1,143 @@
+"""`cmtraining grade EXERCISE FOLDER`, `grade adjust`, `grade export`.
+
+`grade` is a group whose default command is the run, so the facilitator
+types `cmtraining grade objectives-smart entregas/` (an exercise named like a
+subcommand can still be graded with `grade run ...`). Every problem a
+facilitator can cause is a `CmtrainingError`: one message, exit status 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from cmtraining.i18n import LANGS, t
+
+
+class _DefaultGroup(click.Group):
+    """A group that runs `run` when the first argument is not a subcommand."""
+
+    def parse_args(self, ctx, args):
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+def summary_text(summary, lang: str, url: str, feedback_root: Path) -> str:
+    """The table printed at the end of a run."""
+    lines = [t("grading.cli.summary_title", lang, exercise=summary.exercise, total=summary.total,
+               graded=summary.graded, skipped=summary.skipped)]
+    if summary.mean is not None:
+        lines.append(t("grading.cli.mean", lang, mean=f"{summary.mean:.2f}",
+                       max=f"{summary.max_points:g}"))
+    else:
+        lines.append(t("grading.cli.no_mean", lang))
+    for key, counter in (("failed", summary.failed), ("rejected", summary.rejected)):
+        for reason, count in sorted(counter.items()):
+            lines.append(t(f"grading.cli.{key}", lang, reason=reason, count=count))
+    for name, key, params in summary.messages:
+        lines.append(t("grading.cli.file_message", lang, file=name, message=t(key, lang, **params)))
+    if summary.similar:
+        lines.append(t("grading.cli.similar_title", lang, threshold=f"{summary.threshold:.2f}"))
+        lines += [t("grading.cli.similar_pair", lang, a=a, b=b, score=f"{s:.2f}")
+                  for a, b, s in summary.similar]
+    if summary.sandbox:
+        missing = [k for k in ("network", "mounts", "pids", "capabilities_dropped")
+                   if not summary.sandbox.get(k)]
+        status = (t("grading.cli.sandbox_full", lang) if not missing
+                  else t("grading.cli.sandbox_partial", lang, missing=", ".join(missing)))
+        lines.append(t("grading.cli.sandbox", lang, status=status))
+    lines.append(t("grading.cli.feedback", lang, path=feedback_root / "feedback" / summary.exercise))
+    return "\n".join(lines)
+
+
+def grade_group(lang: str) -> click.Group:
+    """The `grade` command group, with help in `lang`."""
+    lang_option = click.option("--lang", type=click.Choice(LANGS), default=lang,
+                               show_default=True, help=t("cli.lang", lang))
+    db_option = click.option("--db", "db_url", default=None, metavar="URL",
+                             help=t("grading.cli.db", lang))
+
+    @click.group("grade", cls=_DefaultGroup, help=t("grading.cli.help", lang))
+    def group():
+        pass
+
+    @group.command("run", help=t("grading.cli.run_help", lang))
+    @click.argument("exercise")
+    @click.argument("folder", type=click.Path(path_type=Path))
+    @db_option
+    @click.option("--workers", type=click.IntRange(1, 256), default=None,
+                  help=t("grading.cli.workers", lang))
+    @click.option("--scheduler", default=None, metavar="ADDRESS",
+                  help=t("grading.cli.scheduler", lang))
+    @click.option("--force", is_flag=True, help=t("grading.cli.force", lang))
+    @lang_option
+    def run_cmd(exercise, folder, db_url, workers, scheduler, force, lang):
+        from cmtraining.grading.gradebook import default_url
+        from cmtraining.grading.grader import _root_of, grade
+
+        summary = grade(exercise, folder, db_url=db_url, workers=workers, scheduler=scheduler,
+                        lang=lang, force=force, progress=sys.stderr.isatty())
+        from cmtraining.grading.exercise import load_exercise
+
+        ex = load_exercise(exercise)
+        url = db_url or default_url(ex.folder)
+        click.echo(summary_text(summary, lang, url, _root_of(url, ex)))
+
+    @group.command("adjust", help=t("grading.cli.adjust_help", lang))
+    @click.argument("exercise")
+    @click.argument("trainee")
+    @click.argument("check")
+    @click.argument("points", type=float)
+    @click.option("--note", default="", help=t("grading.cli.note", lang))
+    @db_option
+    @lang_option
+    def adjust_cmd(exercise, trainee, check, points, note, db_url, lang):
+        from cmtraining.grading.exercise import load_exercise
+        from cmtraining.grading.gradebook import Gradebook, default_url
+        from cmtraining.grading.grader import GradingError, _write_feedback
+
+        ex = load_exercise(exercise)
+        if check not in {c.id for c in ex.checks}:
+            raise GradingError("grading.error.check_unknown", exercise=ex.id, check=check,
+                               allowed=", ".join(c.id for c in ex.checks))
+        url = db_url or default_url(ex.folder)
+        book = Gradebook(url)
+        rows = [r for r in book.current(ex.id) if r["trainee_id"] == trainee]
+        if not rows:
+            raise GradingError("grading.error.trainee_unknown", trainee=trainee, exercise=ex.id)
+        book.adjust(ex.id, trainee, check, points, note)
+        row = next(r for r in book.current(ex.id) if r["trainee_id"] == trainee)
+        path = _write_feedback(url, ex, row)
+        click.echo(t("grading.cli.adjusted", lang, trainee=trainee, check=check,
+                     points=f"{points:g}", path=path))
+
+    @group.command("export", help=t("grading.cli.export_help", lang))
+    @click.argument("exercise", required=False)
+    @db_option
+    @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                  metavar="FILE", help=t("grading.cli.out", lang))
+    @click.option("--force", is_flag=True, help=t("cli.new.force", lang))
+    @lang_option
+    def export_cmd(exercise, db_url, out, force, lang):
+        from cmtraining.grading.gradebook import Gradebook, default_url
+        from cmtraining.grading.grader import GradingError
+        from cmtraining.workbook.store import write_bytes_atomic
+
+        ex = None
+        if exercise:
+            from cmtraining.grading.exercise import load_exercise
+
+            ex = load_exercise(exercise)
+        if db_url is None and ex is None:
+            raise GradingError("grading.error.db_or_exercise")
+        if out.exists() and not force:
+            raise GradingError("grading.cli.exists", path=out)
+        book = Gradebook(db_url or default_url(ex.folder))
+        text = book.export_csv(ex.id if ex else None)
+        write_bytes_atomic(out, text.encode("utf-8"))
+        click.echo(t("grading.cli.exported", lang, count=text.count("\n") - 1, path=out))
+
+    return group
