@@ -238,6 +238,7 @@ def build_cli(lang: str) -> click.Group:
 
     cli.add_command(sentiment_group(lang))
     cli.add_command(__import__("cmtraining.cli_grade", fromlist=["grade_group"]).grade_group(lang))
+    cli.add_command(__import__("cmtraining.cli_release", fromlist=["release_command"]).release_command(lang))
     return cli
 
 

@@ -1,0 +1,47 @@
+"""`cmtraining release`: write the trainee versions of the authored exercises.
+
+    cmtraining release <exercise> | --all --out DIR [--lang es|en|both]
+
+Each released notebook has the solutions replaced by stubs and the hidden
+checks removed (see `cmtraining.grading.release`). Bad input (an unknown
+exercise, a broken exercise.yaml or master) is an `ExerciseError`, which the
+main command prints as one message with exit status 2.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from cmtraining.errors import CmtrainingError
+from cmtraining.i18n import t
+
+
+def release_command(lang: str) -> click.Command:
+    """The `release` command, with help in `lang`."""
+
+    @click.command("release", help=t("exercises.cli.help", lang))
+    @click.argument("exercise", required=False, metavar="EXERCISE")
+    @click.option("--all", "all_", is_flag=True, help=t("exercises.cli.all", lang))
+    @click.option("--out", required=True, metavar="DIR",
+                  type=click.Path(file_okay=False, path_type=Path), help=t("exercises.cli.out", lang))
+    @click.option("--lang", "which", type=click.Choice(["es", "en", "both"]), default="both",
+                  show_default=True, help=t("exercises.cli.lang", lang))
+    def release_cmd(exercise, all_, out, which):
+        from cmtraining.grading.exercise import list_exercises, load_exercise
+        from cmtraining.grading.release import release
+
+        if bool(exercise) == bool(all_):
+            raise CmtrainingError("exercises.cli.one_or_all", lang=lang)
+        ids = list_exercises() if all_ else (exercise,)
+        if not ids:
+            raise CmtrainingError("exercises.cli.none", lang=lang)
+        langs = ("es", "en") if which == "both" else (which,)
+        exercises = [load_exercise(i) for i in ids]  # every file checked before writing any
+        for ex in exercises:
+            for code in langs:
+                path = release(ex, code, out)
+                click.echo(t("exercises.cli.released", lang, id=ex.id, code=code, path=path))
+
+    return release_cmd
