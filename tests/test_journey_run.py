@@ -16,6 +16,7 @@ from .conftest import ROOT, run_cli
 
 pytestmark = pytest.mark.notebook
 AS_OF = "2026-11-23"
+RUNS = (("ngo", "es"), ("ngo", "en"), ("saas", "en"), ("saas", "es"))
 
 
 class Sections(HTMLParser):
@@ -56,10 +57,10 @@ def without_timestamp(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    """Two sample organizations, one per language (the slow part, shared by the tests)."""
+    """Two sample organizations in both languages (the slow part, shared by the tests)."""
     base = tmp_path_factory.mktemp("runs")
     out = {}
-    for org, lang in (("ngo", "es"), ("saas", "en")):
+    for org, lang in RUNS:
         folder = base / f"{org}-{lang}"
         done = run_cli("run", "--org", org, "--out", str(folder), "--lang", lang,
                        "--as-of", AS_OF, "--seed", "3", timeout=900)
@@ -68,7 +69,7 @@ def runs(tmp_path_factory):
     return out
 
 
-@pytest.mark.parametrize("org, lang", [("ngo", "es"), ("saas", "en")])
+@pytest.mark.parametrize("org, lang", RUNS)
 def test_run_executes_every_stage_and_builds_the_report(runs, org, lang):
     folder, done = runs[(org, lang)]
     log = yaml.safe_load((folder / "run.yaml").read_text(encoding="utf-8"))
