@@ -134,9 +134,8 @@ def run_journey(source: str, out: Path, *, lang: str = "es", seed: int = 1,
                                       prefill=prefill)
             target = out / "notebooks" / f"{stage.notebook}.ipynb"
             try:
-                pm.execute_notebook(str(notebooks_dir() / f"{stage.notebook}.ipynb"), str(target),
-                                    parameters=params, progress_bar=False, cwd=str(out),
-                                    request_save_on_cell_execute=False, km=kernel.manager)
+                _execute(pm, kernel, notebooks_dir() / f"{stage.notebook}.ipynb", target, params,
+                         out)
             except pm.PapermillExecutionError as exc:
                 log["stages"].append({"notebook": stage.notebook, "status": "failed",
                                       "cell": exc.exec_count,
@@ -155,6 +154,27 @@ def run_journey(source: str, out: Path, *, lang: str = "es", seed: int = 1,
     log["report"] = "report.html"
     _write_log(out, log)
     return result
+
+
+def _execute(pm, kernel, source: Path, target: Path, params: dict, out: Path) -> None:
+    """One stage in the shared kernel; if the kernel stops answering, once more in a fresh one.
+
+    Stages only fill what is empty, so running one again is safe. A cell
+    that fails is the notebook's error and is never retried.
+    """
+    for attempt in (1, 2):
+        try:
+            pm.execute_notebook(str(source), str(target), parameters=params, progress_bar=False,
+                                cwd=str(out), request_save_on_cell_execute=False,
+                                start_timeout=300, km=kernel.manager)
+            return
+        except pm.PapermillExecutionError:
+            raise
+        except (RuntimeError, TimeoutError) as exc:  # the kernel did not answer or died
+            if attempt == 2:
+                raise RunError("run.error.kernel", notebook=source.name, error=str(exc)[:300]) \
+                    from None
+            kernel.restart()
 
 
 def _warm_report_imports():
@@ -214,6 +234,7 @@ class SharedKernel:
         client.execute(code, silent=True, store_history=False)
 
     def reset(self) -> None:
+        """A clean namespace for the next notebook (a fresh kernel if this one won't answer)."""
         warm = getattr(self, "_warm_client", None)
         if warm is not None:
             warm.stop_channels()
@@ -221,10 +242,19 @@ class SharedKernel:
         client = self.manager.client()
         client.start_channels()
         try:
-            client.wait_for_ready(timeout=60)
-            client.execute_interactive("%reset -f", timeout=60, store_history=False)
+            client.wait_for_ready(timeout=120)
+            client.execute_interactive("%reset -f", timeout=120, store_history=False)
+        except (RuntimeError, TimeoutError):
+            self.restart()
         finally:
             client.stop_channels()
+
+    def restart(self) -> None:
+        warm = getattr(self, "_warm_client", None)
+        if warm is not None:
+            warm.stop_channels()
+            self._warm_client = None
+        self.manager.restart_kernel(now=True)
 
     def __exit__(self, *exc) -> None:
         warm = getattr(self, "_warm_client", None)

@@ -81,7 +81,8 @@ def cohort(tmp_path_factory):
     submission(subs, "os-exit", "import os\nos._exit(0)")
     submission(subs, "thief", "target = 42\nimport glob, os\nfound = []\n"
                f"for p in ['../../exercises/demo-exercise/checks.py', {str(exercise / 'checks.py')!r},"
-               " *glob.glob('/tmp/*/*/*/exercises/*/checks.py'), *glob.glob('/work/*/exercises/*/checks.py')]:\n"
+               f" *glob.glob({str(ROOT / 'exercises') + '/*/checks.py'!r}),"
+               " *glob.glob('/tmp/*/*/*/exercises/*/checks.py')]:\n"
                "    try:\n        found.append(open(p).read())\n    except OSError:\n        pass\n"
                "statement = ' '.join(found) or 'nothing found at all here'")
     submission(subs, "vandal", f"open({str(good)!r}, 'w').write('{{}}')\n"

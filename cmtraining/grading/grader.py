@@ -228,7 +228,7 @@ def _hidden(exercise, folder: Path, url: str) -> list[str]:
 
     needed = [PROJECT_ROOT.resolve(), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
     candidates = {exercise.folder, exercise.folder.parent, exercises_dir(), folder,
-                  _root_of(url, exercise)}
+                  _root_of(url, exercise), PROJECT_ROOT / "exercises"}
     return sorted(str(p) for p in (Path(c).resolve() for c in candidates)
                   if not any(n == p or n.is_relative_to(p) for n in needed))
 

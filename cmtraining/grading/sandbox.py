@@ -118,11 +118,20 @@ if cfg["isolate"]:
                     mount(point, point, None, BIND | REMOUNT | RDONLY)
                 except OSError:
                     pass
+            # the interpreter, the venv and the package may live under /tmp (a CI
+            # clone): keep them, read-only, across the fresh /tmp
+            kept = {k: os.open(k, os.O_RDONLY | os.O_DIRECTORY) for k in cfg.get("keep", [])
+                    if k.startswith(("/tmp/", "/dev/shm/")) and os.path.isdir(k)}
+            for point in ("/tmp", "/dev/shm"):
+                mount("tmpfs", point, "tmpfs", NOSUID | NODEV, "size=64m")
+            for point, kfd in sorted(kept.items()):
+                os.makedirs(point, exist_ok=True)
+                mount("/proc/self/fd/%d" % kfd, point, None, BIND)
+                mount(None, point, None, BIND | REMOUNT | RDONLY | NOSUID | NODEV)
+                os.close(kfd)
             for point in cfg["hide"]:
                 if os.path.isdir(point):
                     mount("tmpfs", point, "tmpfs", RDONLY | NOSUID | NODEV, "size=4k")
-            for point in ("/tmp", "/dev/shm"):
-                mount("tmpfs", point, "tmpfs", NOSUID | NODEV, "size=64m")
             os.mkdir("/tmp/work")
             mount("/proc/self/fd/%d" % fd, "/tmp/work", None, BIND)
             mount(None, "/tmp/work", None, BIND | REMOUNT | NOSUID | NODEV)
@@ -154,6 +163,14 @@ os.execve(sys.executable, argv, env)
 '''
 
 _KEEP_ENV = ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "CMTRAINING_TODAY", "CMTRAINING_DATASETS")
+
+
+def _keep_paths() -> list[str]:
+    """Folders the notebook's interpreter needs, even when they sit under /tmp."""
+    from cmtraining.paths import PROJECT_ROOT
+
+    paths = {os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, str(PROJECT_ROOT))}
+    return sorted(paths, key=len)
 
 
 def clean_env() -> dict[str, str]:
@@ -240,6 +257,7 @@ def run_notebook(nb: dict, answers: list[str], params: dict, *, timeout: float,
         (scratch / "in.ipynb").write_text(json.dumps(prepare_notebook(nb, answers)), "utf-8")
         cfg = {"memory_mb": int(memory_mb), "scratch": str(scratch), "isolate": can_isolate(),
                "hide": [str(Path(h).resolve()) for h in hide], "params": params,
+               "keep": _keep_paths(),
                "env": clean_env()}
         proc = subprocess.Popen([sys.executable, "-c", _BOOT, json.dumps(cfg)], cwd=scratch,
                                 env=clean_env(), stdin=subprocess.DEVNULL,
