@@ -157,24 +157,29 @@ def run_journey(source: str, out: Path, *, lang: str = "es", seed: int = 1,
 
 
 def _execute(pm, kernel, source: Path, target: Path, params: dict, out: Path) -> None:
-    """One stage in the shared kernel; if the kernel stops answering, once more in a fresh one.
+    """One stage in the shared kernel; if that kernel stops answering, in a fresh one.
 
-    Stages only fill what is empty, so running one again is safe. A cell
-    that fails is the notebook's error and is never retried.
+    Once the shared kernel has failed to answer, every later stage gets its
+    own kernel (papermill's default): slower, never stuck. A cell that fails
+    is the notebook's own error and is never retried.
     """
-    for attempt in (1, 2):
+    if not kernel.broken:
         try:
             pm.execute_notebook(str(source), str(target), parameters=params, progress_bar=False,
                                 cwd=str(out), request_save_on_cell_execute=False,
-                                start_timeout=300, km=kernel.manager)
+                                start_timeout=60, km=kernel.manager)
             return
         except pm.PapermillExecutionError:
             raise
-        except (RuntimeError, TimeoutError) as exc:  # the kernel did not answer or died
-            if attempt == 2:
-                raise RunError("run.error.kernel", notebook=source.name, error=str(exc)[:300]) \
-                    from None
-            kernel.restart()
+        except (RuntimeError, TimeoutError):  # the kernel did not answer or died
+            kernel.broken = True
+    try:
+        pm.execute_notebook(str(source), str(target), parameters=params, progress_bar=False,
+                            cwd=str(out), request_save_on_cell_execute=False, start_timeout=120)
+    except pm.PapermillExecutionError:
+        raise
+    except (RuntimeError, TimeoutError) as exc:
+        raise RunError("run.error.kernel", notebook=source.name, error=str(exc)[:300]) from None
 
 
 def _warm_report_imports():
@@ -220,6 +225,7 @@ class SharedKernel:
 
         self.manager = KernelManager(kernel_name=kernel_name)
         self.cwd = cwd
+        self.broken = False  # stopped answering once: later stages get their own kernels
 
     def __enter__(self) -> SharedKernel:
         if not self.manager.has_kernel:
@@ -234,27 +240,22 @@ class SharedKernel:
         client.execute(code, silent=True, store_history=False)
 
     def reset(self) -> None:
-        """A clean namespace for the next notebook (a fresh kernel if this one won't answer)."""
+        """A clean namespace for the next notebook (or, if it won't answer, no more sharing)."""
         warm = getattr(self, "_warm_client", None)
         if warm is not None:
             warm.stop_channels()
             self._warm_client = None
+        if self.broken:
+            return
         client = self.manager.client()
         client.start_channels()
         try:
-            client.wait_for_ready(timeout=120)
-            client.execute_interactive("%reset -f", timeout=120, store_history=False)
+            client.wait_for_ready(timeout=30)
+            client.execute_interactive("%reset -f", timeout=30, store_history=False)
         except (RuntimeError, TimeoutError):
-            self.restart()
+            self.broken = True
         finally:
             client.stop_channels()
-
-    def restart(self) -> None:
-        warm = getattr(self, "_warm_client", None)
-        if warm is not None:
-            warm.stop_channels()
-            self._warm_client = None
-        self.manager.restart_kernel(now=True)
 
     def __exit__(self, *exc) -> None:
         warm = getattr(self, "_warm_client", None)
