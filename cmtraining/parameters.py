@@ -119,6 +119,40 @@ MINUTES_PER_TURN = Param("minutes_per_turn", int, 0, "param.minutes_per_turn",
 INCIDENT = Param("incident", bool, True, "param.incident")
 
 
+GRADEBOOK_SUFFIXES = (".sqlite", ".sqlite3", ".db")
+
+
+def _check_gradebook(value: str, source: Source, lang: str) -> str:
+    """A SQLite file of grades; a SQLAlchemy URL only from papermill or the CLI.
+
+    A browser link may only name a file (a URL could carry a password or
+    point the server at another host).
+    """
+    if value == "":
+        return value
+    if "://" in value:
+        if source == "url":
+            raise ParameterError("error.gradebook_url", lang=lang)
+        return value
+    if not value.endswith(GRADEBOOK_SUFFIXES) or not Path(value).is_file():
+        raise ParameterError("error.gradebook_file", value=value,
+                             suffixes=", ".join(GRADEBOOK_SUFFIXES), lang=lang)
+    return value
+
+
+def _check_exercise_id(value: str, source: Source, lang: str) -> str:
+    import re
+
+    if value and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", value):
+        raise ParameterError("error.exercise_id", value=value, lang=lang)
+    return value
+
+
+GRADEBOOK = Param("db", str, "", "param.db", check=_check_gradebook)
+EXERCISE = Param("exercise", str, "", "param.exercise", check=_check_exercise_id)
+RISK = Param("risk", int, 50, "param.risk", check=_in_range(1, 100))
+
+
 @dataclass(frozen=True)
 class Contract:
     notebook: str
@@ -175,6 +209,8 @@ CONTRACTS: dict[str, Contract] = {
     "06-evaluation": Contract("06-evaluation", (WORKBOOK, ORG, LANG)),
     "04-response": Contract("04-response", (WORKBOOK, ORG, LANG, PREFILL, SEED, DAYS, INCIDENT)),
     "07-self-assessment": Contract("07-self-assessment", (WORKBOOK, ORG, LANG)),
+    # for facilitators: reads the gradebook, not a workbook
+    "90-gradebook": Contract("90-gradebook", (GRADEBOOK, EXERCISE, RISK, LANG)),
 }
 
 

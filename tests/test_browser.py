@@ -306,3 +306,43 @@ def test_crisis_exercise_three_turns_then_score_and_debrief(server, page):
     assert page.locator("a.cm-aar").get_attribute("href").startswith("data:text/html")
     assert wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))["crisis_runs"])
     page.screenshot(path=str(ARTIFACTS / "crisis-es.png"), full_page=True)
+
+
+def test_facilitator_reads_the_cohort_gradebook(server, page, tmp_path):
+    """From the landing page to the gradebook: overview, trainees at risk, one trainee's checks."""
+    from cmtraining.grading.exercise import load_exercise
+    from cmtraining.grading.gradebook import Gradebook
+
+    exercise = load_exercise(ROOT / "tests" / "fixtures" / "grading" / "demo-exercise")
+    db = tmp_path / "gradebook.sqlite"
+    book = Gradebook(f"sqlite:///{db}")
+    book.record_exercise(exercise)
+    for trainee, target, statement in (("ana", 4, 6), ("bea", 4, 3), ("carlos", 0, 1.2),
+                                       ("dani", 4, 4.8)):
+        book.record_attempt(exercise=exercise, trainee=trainee, sha256=trainee * 8,
+                            filename=f"{trainee}.ipynb", lang="en", status="graded", checks=[
+                                {"check_id": "target", "status": "ok", "fraction": target / 4,
+                                 "points": target, "max_points": 4,
+                                 "message": "well done" if target else "the target is 42"},
+                                {"check_id": "statement", "status": "ok", "fraction": statement / 6,
+                                 "points": statement, "max_points": 6, "message": "words"}])
+    book.record_attempt(exercise=exercise, trainee="eva", sha256="e" * 64, filename="eva.ipynb",
+                        lang="en", status="failed", reason="timeout")
+    page.goto(f"{server['base']}/voila/render/index.ipynb?lang=en")
+    page.locator("a.cm-gradebook-link").wait_for(timeout=WAIT_MS)
+    assert "90-gradebook.ipynb" in page.locator("a.cm-gradebook-link").get_attribute("href")
+    page.goto(f"{server['base']}/voila/render/90-gradebook.ipynb?lang=en&db={db}")
+    overview = page.locator(".cm-overview-table")
+    overview.wait_for(timeout=WAIT_MS)
+    assert "Test exercise" in overview.inner_text()
+    at_risk = page.locator(".cm-at-risk-table")
+    assert "carlos" in at_risk.inner_text() and "eva" in at_risk.inner_text()
+    assert "time limit exceeded" in at_risk.inner_text() and "ana" not in at_risk.inner_text()
+    page.locator(".cm-gradebook-app select").nth(1).select_option(label="carlos")
+    page.locator(".cm-detail-table").get_by_text("the target is 42").wait_for(timeout=WAIT_MS)
+    for chart in page.locator(".cm-gradebook-app img.widget-image").all():
+        assert wait_for(lambda c=chart: c.evaluate("img => img.complete && img.naturalWidth > 400"),
+                        timeout=60)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "gradebook-en.png"), full_page=True)
+    assert db.stat().st_size > 0

@@ -31,7 +31,7 @@ def outputs_text(path) -> str:
     return "\n".join(chunks)
 
 
-STAGES = sorted(s for s in CONTRACTS if s != "index")
+STAGES = sorted(s for s in CONTRACTS if s not in ("index", "90-gradebook"))  # stages of the journey
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])

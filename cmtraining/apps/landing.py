@@ -60,6 +60,9 @@ class LandingApp(widgets.VBox):
         super().__init__([
             self.top, create_box, pick_box, self.status, self.current_label,
             widgets.HTML(f"<h2>{html.escape(t('landing.journey', lang))}</h2>"), self.stages,
+            widgets.HTML(f"<h2>{html.escape(t('landing.facilitators', lang))}</h2>"
+                         f'<p><a class="cm-gradebook-link" href="{html.escape(link("90-gradebook", {"lang": lang}))}">'
+                         f"{html.escape(t('landing.gradebook', lang))}</a></p>"),
         ], layout=widgets.Layout(max_width="1000px"))
         self.add_class("cm-landing")
 

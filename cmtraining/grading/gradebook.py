@@ -34,6 +34,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     delete,
+    inspect,
     select,
 )
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
@@ -88,9 +89,26 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+GRADEBOOK_FILE = "gradebook.sqlite"
+
+
 def default_url(exercise_folder: Path) -> str:
     """SQLite file beside the exercises: `<exercises folder>/gradebook.sqlite`."""
-    return f"sqlite:///{(Path(exercise_folder).parent / 'gradebook.sqlite').resolve()}"
+    return f"sqlite:///{(Path(exercise_folder).parent / GRADEBOOK_FILE).resolve()}"
+
+
+def resolve_gradebook(db: str) -> tuple[str, bool]:
+    """(SQLAlchemy URL, whether it may hold grades) for a reader's `db` parameter.
+
+    "" is the gradebook of the project's exercises folder; a value with
+    "://" is a SQLAlchemy URL; anything else is the path of a SQLite file.
+    """
+    if "://" in db:
+        return db, True
+    from cmtraining.grading.exercise import exercises_dir
+
+    path = Path(db).resolve() if db else (exercises_dir() / GRADEBOOK_FILE).resolve()
+    return f"sqlite:///{path}", path.is_file()
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -104,17 +122,41 @@ def sqlite_path(url: str) -> Path | None:
 class Gradebook:
     """One database; every write is one transaction."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, *, read_only: bool = False):
+        """Open (and create the tables of) the gradebook at `url`.
+
+        `read_only` is for readers such as the gradebook notebook: a SQLite
+        file is opened in SQLite's read-only mode and nothing is created, so
+        pointing a reader at the wrong file can never alter it.
+        """
         self.url = url
         try:
             path = sqlite_path(url)
             if path is not None and not path.parent.is_dir():
                 raise GradebookError("grading.error.db", url=_safe(url), reason=f"{path.parent}?")
-            self.engine = create_engine(url)
-            metadata.create_all(self.engine)
+            if read_only and path is not None:
+                if not path.is_file():
+                    raise GradebookError("grading.error.db", url=_safe(url), reason=f"{path}?")
+                self.engine = create_engine("sqlite://", creator=_read_only_sqlite(path))
+            else:
+                self.engine = create_engine(url)
+            if read_only:
+                missing = set(metadata.tables) - set(inspect(self.engine).get_table_names())
+                if missing:
+                    raise GradebookError("grading.error.not_gradebook", url=_safe(url),
+                                         tables=", ".join(sorted(missing)))
+            else:
+                metadata.create_all(self.engine)
         except (ArgumentError, NoSuchModuleError, SQLAlchemyError, ImportError, ValueError) as exc:
             reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
             raise GradebookError("grading.error.db", url=_safe(url), reason=reason) from None
+
+    def titles(self) -> dict[str, dict]:
+        """{exercise id: {"es", "en", "version", "max_points"}} of each exercise's latest version."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(select(exercises).order_by(exercises.c.version)).mappings()
+            return {r["id"]: {"es": r["title_es"], "en": r["title_en"], "version": r["version"],
+                              "max_points": r["max_points"]} for r in rows}
 
     def record_exercise(self, exercise) -> None:
         with self.engine.begin() as conn:
@@ -229,6 +271,15 @@ class Gradebook:
                              r["max_points"], *(points.get(c, "") for c in check_ids),
                              r["graded_at"].isoformat(timespec="seconds")])
         return buf.getvalue()
+
+
+def _read_only_sqlite(path: Path):
+    """A connection factory opening `path` with SQLite's read-only URI mode."""
+    import sqlite3
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path))}?mode=ro"
+    return lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
 
 
 def _safe(url: str) -> str:
