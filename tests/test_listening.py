@@ -95,6 +95,14 @@ def test_import_reads_a_spreadsheet_export():
     assert frame["at"].iloc[1].day == 2 and (frame["brand"] == "Horno").all()
 
 
+def test_import_reads_excels_unicode_text_and_a_path(tmp_path):
+    """Excel's "Unicode text" is UTF-16 with a BOM, tab-separated: the same importer as metrics."""
+    path = tmp_path / "menciones.csv"
+    path.write_bytes("texto\tautor\n¡Qué buen café! ☕\t@eva\n".encode("utf-16"))
+    frame = read_mentions_csv(path)
+    assert list(frame["text"]) == ["¡Qué buen café! ☕"] and list(frame["author"]) == ["@eva"]
+
+
 @pytest.mark.parametrize("data, key", [
     (b"message_id,author\n1,@a\n", "listening.error.no_text"),
     ("text\nCaf\xe9 malo\n".encode("latin-1"), "listening.error.encoding"),

@@ -71,32 +71,11 @@ def _fold(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", plain)
 
 
-def _decode(raw: bytes, source: str) -> str:
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise MetricsFileError("evaluation.error.encoding", source=source, line=line) from None
-
-
 def _load(data: bytes | str | Path, source: str | None) -> tuple[str, str]:
-    """Text and the name to show. A str with a line break is CSV text, otherwise a path."""
-    if isinstance(data, bytes):
-        return _decode(data, source or "CSV"), source or "CSV"
-    if isinstance(data, str) and ("\n" in data or "\r" in data):
-        return data.lstrip("\ufeff"), source or "CSV"
-    path = Path(data)
-    name = source or path.name
-    try:
-        raw = path.read_bytes()
-    except OSError:
-        raise MetricsFileError("evaluation.error.unreadable", source=str(path)) from None
-    return _decode(raw, name), name
+    """Text and the name to show (see `cmtraining.csvinput.read_text`)."""
+    from cmtraining.csvinput import read_text
+
+    return read_text(data, source, MetricsFileError, "evaluation.error")
 
 
 def _delimiter(header_line: str) -> str:

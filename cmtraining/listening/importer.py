@@ -33,14 +33,6 @@ class MentionsFileError(CmtrainingError):
     key = "listening.error.file"
 
 
-def _decode(raw: bytes, source: str) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise MentionsFileError("listening.error.encoding", source=source, line=line) from None
-
-
 def _columns(header: list[str], source: str) -> dict[str, int]:
     folded = [h.strip().lower() for h in header]
     found = {}
@@ -60,18 +52,10 @@ def read_mentions_csv(data: bytes | str | Path, *, source: str | None = None,
     """The mentions of a CSV export as a DataFrame with the generator's columns."""
     import pandas as pd
 
+    from cmtraining.csvinput import read_text
     from cmtraining.listening.mentions import COLUMNS
 
-    if isinstance(data, (str, Path)):
-        path = Path(data)
-        source = source or path.name
-        try:
-            raw = path.read_bytes()
-        except OSError:
-            raise MentionsFileError("listening.error.unreadable", source=str(path)) from None
-    else:
-        raw, source = data, source or "CSV"
-    text = _decode(raw, source)
+    text, source = read_text(data, source, MentionsFileError, "listening.error")
     if not text.strip():
         raise MentionsFileError("listening.error.empty", source=source)
     try:
