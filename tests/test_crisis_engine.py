@@ -168,6 +168,16 @@ def _reach(graph, actions, steps=72, runs=60, scene=SCENE):
     return simulate_crisis(graph, scene, actions, steps=steps, runs=runs, seed=9)
 
 
+def test_a_denial_calms_a_rumour_but_backfires_on_a_real_victim_crisis(crowd):
+    """The score's rule in the simulated public: deny fits only an unfounded claim."""
+    rumour = {"cluster": "victim", "unfounded": True, "initial": 0.01}
+    flood = {"cluster": "victim", "initial": 0.01}
+    deny, base = [Action(30, "statement", "deny")], [Action(30, "statement", "base")]
+    reach = lambda scene, actions: _reach(crowd, actions, scene=scene).runs["negative_reach"].mean()  # noqa: E731
+    assert reach(rumour, deny) < reach(rumour, [])  # silence lets the rumour run
+    assert reach(flood, deny) > reach(flood, []) > reach(flood, base)  # denying a flood backfires
+
+
 def test_earlier_first_statement_means_less_negative_reach(crowd):
     early = _reach(crowd, [Action(20, "statement", "rebuild")])
     late = _reach(crowd, [Action(240, "statement", "rebuild")])
@@ -231,7 +241,8 @@ def test_strategy_fit_follows_scct():
     assert strategy_fit("diminish", "preventable", False, "good", under) == under
     assert strategy_fit("diminish", "accidental", False, "neutral", under) == 1
     assert strategy_fit("diminish", "accidental", True, "neutral", under) == under
-    assert strategy_fit("deny", "victim", False, "good", under) == 1
+    assert strategy_fit("deny", "victim", False, "good", under, unfounded=True) == 1
+    assert strategy_fit("deny", "victim", False, "good", under) == 0  # a real flood: never deny
     assert strategy_fit("deny", "accidental", False, "good", under) == 0
     assert strategy_fit("base", "victim", False, "good", under) == 1
 

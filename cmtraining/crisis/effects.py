@@ -82,9 +82,9 @@ EFFECTS: dict[str, Effect] = {
     "base.outrage": _e(0.85, 0, 1, "outrage multiplier of the base response alone (instructing and "
                        "adjusting information: what to do, sympathy, corrective action)", COOMBS_2007, 2007),
     "base.calm": _e(1.2, 1, 5, "calm multiplier of the base response alone", COOMBS_2007, 2007),
-    "deny.outrage": _e(0.85, 0, 5, "outrage multiplier of a denial that fits (victim crisis: rumour)",
+    "deny.outrage": _e(0.85, 0, 5, "outrage multiplier of a denial that fits (an unfounded claim: a rumour)",
                        COOMBS_2007, 2007),
-    "deny.backfire": _e(1.3, 1, 5, "outrage multiplier of a denial when the crisis is not a rumour",
+    "deny.backfire": _e(1.3, 1, 5, "outrage multiplier of a denial when the claim is founded",
                         COOMBS_2007, 2007),
     "diminish.outrage": _e(0.75, 0, 1, "outrage multiplier of diminish (excuse, justification)",
                            COOMBS_2007, 2007),
@@ -174,12 +174,15 @@ def recommended_level(cluster: str, history: bool, prior: str) -> int:
     return {"victim": 0, "accidental": 1, "preventable": 2}[cluster] + int(aggravated)
 
 
-def strategy_fit(strategy: str, cluster: str, history: bool, prior: str, under: float) -> float:
+def strategy_fit(strategy: str, cluster: str, history: bool, prior: str, under: float,
+                 unfounded: bool = False) -> float:
     """How well a posture fits the crisis, 0..1: 1 when at least as accommodative as
-    recommended, `under`^levels when short of it; deny fits only a victim crisis
-    (rumours, unfounded challenges) and bolster is only ever a supplement."""
+    recommended, `under`^levels when short of it; bolster is only ever a supplement.
+    Deny fits only when the claim is unfounded (a rumour, an unwarranted challenge):
+    the same rule the score applies (`scoring.recommended_strategies`), so the
+    simulated public and the grade never disagree about a denial."""
     if strategy == "deny":
-        return 1.0 if cluster == "victim" else 0.0
+        return 1.0 if unfounded else 0.0
     need = min(recommended_level(cluster, history, prior), 2)
     short = max(0, need - _LEVEL[strategy])
     return under ** short * (under if strategy == "bolster" else 1.0)
@@ -223,17 +226,17 @@ def schedule(scenario, response, steps: int, p: dict) -> dict:
             w = timeliness(a.minute, p["timing.golden_hour"], p["timing.half_life"]) * keep
             if a.kind == "hold":
                 o_mult = min(o_mult, 1 - (1 - p["hold.outrage"]) * w)
-            elif a.kind == "statement" and a.strategy == "deny" and scenario.cluster != "victim":
+            elif a.kind == "statement" and a.strategy == "deny" and not scenario.unfounded:
                 pass  # backfire applied below, whatever else was said
             elif a.kind == "statement":
                 fit = strategy_fit(a.strategy, scenario.cluster, scenario.history,
-                                      scenario.reputation, p["fit.under"])
+                                   scenario.reputation, p["fit.under"], scenario.unfounded)
                 w *= fit * (p["mix.keep"] if mixed and a.strategy != "deny" else 1.0)
                 o_mult = min(o_mult, 1 - (1 - p[f"{a.strategy}.outrage"]) * w)
                 c_mult = max(c_mult, 1 + (p[f"{a.strategy}.calm"] - 1) * w)
                 strength = max(strength, w)
         kinds = {(a.kind, a.strategy) for a in in_force}
-        if ("statement", "deny") in kinds and scenario.cluster != "victim":
+        if ("statement", "deny") in kinds and not scenario.unfounded:
             o_mult *= p["deny.backfire"]
         if mixed and ("statement", "deny") in kinds and kinds & {("statement", "diminish"),
                                                                  ("statement", "rebuild")}:

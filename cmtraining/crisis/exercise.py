@@ -85,7 +85,8 @@ class Exercise:
     def params(self) -> dict:
         o = self.scenario.outrage
         return {"cluster": self.scenario.cluster, "history": self.scenario.history,
-                "reputation": self.scenario.reputation, "initial": o.outraged,
+                "reputation": self.scenario.reputation, "unfounded": self.scenario.unfounded,
+                "initial": o.outraged,
                 "aware": max(0.0, o.aware - o.outraged),
                 "virality": min(10.0, o.virality * self.inject_virality()),
                 "minutes_per_step": MINUTES_PER_STEP}

@@ -79,6 +79,7 @@ class ScenarioParams:
     cluster: str = "accidental"
     history: bool = False
     reputation: str = "neutral"
+    unfounded: bool = False  # a rumour or unwarranted challenge: the one case deny fits
     initial: object = 0.005
     aware: float = 0.0
     virality: float = 1.0
@@ -342,7 +343,8 @@ def simulate_crisis(graph, scenario=None, actions=(), *, steps: int, runs: int =
         "new_negative": new_neg.T.reshape(-1), "negative_reach": reach.T.reshape(-1)})
     ever = new_neg.sum(0)
     fits = [fx.strategy_fit(a.strategy, scenario.cluster, scenario.history, scenario.reputation,
-                            p["fit.under"]) for a in response.actions if a.kind == "statement"]
+                            p["fit.under"], scenario.unfounded)
+            for a in response.actions if a.kind == "statement"]
     aware_share = (adj.n - counts[0, -1]) / adj.n
     rep = fx.reputation_index(p, scenario.reputation, scenario.history, ever / adj.n,
                               aware_share, max(fits, default=0.0), response.mixed)
