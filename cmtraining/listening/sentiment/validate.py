@@ -16,24 +16,27 @@ from cmtraining.listening.sentiment.errors import ModelFileError
 
 _KEYS = {"format", "version", "lang", "labels", "prior_features", "prior_weight", "trained_on",
          "word_vocab", "word_idf", "char_vocab", "char_idf", "coef", "intercept", "checksum"}
+_ENCODER_KEYS = {"encoder", "encoder_weight", "link"}  # from version 2 on
 
 
 def check_payload(payload: object, *, source: str, expected_checksum: Callable[[dict], str]) -> dict:
     """The constructor fields of a SentimentModel, or ModelFileError naming the problem."""
     import numpy as np
 
+    from cmtraining.listening.sentiment.embedding import ENCODERS
     from cmtraining.listening.sentiment.features import PRIOR_NAMES
-    from cmtraining.listening.sentiment.model import FORMAT, LABELS, VERSION
+    from cmtraining.listening.sentiment.model import FORMAT, LABELS, READABLE_VERSIONS, VERSION
 
     def bad(problem: str) -> ModelFileError:
         return ModelFileError("sentiment.error.model_invalid", path=source, problem=problem)
 
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise bad("format")
-    if payload.get("version") != VERSION:
+    version = payload.get("version")
+    if isinstance(version, bool) or version not in READABLE_VERSIONS:
         raise ModelFileError("sentiment.error.model_version", path=source,
-                             version=str(payload.get("version"))[:20], supported=VERSION)
-    missing = _KEYS - set(payload)
+                             version=str(version)[:20], supported=VERSION)
+    missing = (_KEYS | (_ENCODER_KEYS if version >= 2 else set())) - set(payload)
     if missing:
         raise bad(", ".join(sorted(missing)))
     if payload["checksum"] != expected_checksum(payload):
@@ -59,7 +62,18 @@ def check_payload(payload: object, *, source: str, expected_checksum: Callable[[
                 _finite(v) and v > 0 for v in idf):
             raise bad(f"{name}_idf")
         vocabs[name] = ({t: i for i, t in enumerate(terms)}, np.array(idf, dtype=float))
+    encoder = payload.get("encoder", "")
+    encoder_weight = payload.get("encoder_weight", 0.0)
+    if not isinstance(encoder, str) or (encoder and encoder not in ENCODERS):
+        raise bad("encoder")
+    if not _finite(encoder_weight):
+        raise bad("encoder_weight")
+    link = payload.get("link", "softmax")  # version 1 models were multinomial
+    if link not in ("ovr", "softmax"):
+        raise bad("link")
     width = len(vocabs["word"][0]) + len(vocabs["char"][0]) + len(PRIOR_NAMES)
+    if encoder:
+        width += ENCODERS[encoder][2]
     coef, intercept = payload["coef"], payload["intercept"]
     if (not isinstance(coef, list) or len(coef) != len(LABELS)
             or not all(isinstance(row, list) and len(row) == width and all(map(_finite, row))
@@ -73,6 +87,7 @@ def check_payload(payload: object, *, source: str, expected_checksum: Callable[[
         "char_vocab": vocabs["char"][0], "char_idf": vocabs["char"][1],
         "coef": np.array(coef, dtype=float), "intercept": np.array(intercept, dtype=float),
         "prior_weight": float(weight), "trained_on": trained_on,
+        "encoder": encoder, "encoder_weight": float(encoder_weight), "link": link,
     }
 
 
