@@ -125,6 +125,28 @@ def test_trainee_labels_adapt_the_sentiment_model(workspace):
     assert again.audit.accuracy is not None
 
 
+def test_an_adapted_model_that_does_not_beat_the_default_is_not_kept(workspace):
+    """Labels the lexicon already reads perfectly: a model trained on them cannot do better,
+    so the inbox keeps the default (and an older adapted model is dropped)."""
+    from cmtraining.listening import classify_sentiment
+    from cmtraining.listening.adapt import model_path
+    from cmtraining.listening.mentions import generate_mentions
+    from cmtraining.workbook import update
+
+    entry = create_workbook("Iker", "cafe", lang="es")
+    sample = generate_mentions("cafe")
+    sample = sample[(sample["lang"] == "es") & ~sample["is_competitor"]].head(60)
+    tones = classify_sentiment(list(sample["text"]), lang="es")
+    labels = [{"mention_id": r.id, "text": r.text, "sentiment": tone}
+              for r, tone in zip(sample.itertuples(), tones, strict=True)]
+    update(entry.path, lambda wb: {**wb.model_dump(), "mention_labels": labels})
+    model_path(entry.path).write_text("{}")  # an older adapted model
+    app = response(open_session("04-response", workbook=entry.id, lang="es"))
+    app.adapt.click()
+    assert "aún no mejora al léxico" in app.status.value and "100" in app.status.value
+    assert not model_path(entry.path).exists() and "léxico por defecto" in app.adapt_note.value
+
+
 def test_evaluation_app_dashboard_filters_import_and_conclusions(workspace):
     from cmtraining.apps.evaluation import build_app as evaluation
     from cmtraining.planning.prefill import prefill_objectives

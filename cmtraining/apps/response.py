@@ -216,7 +216,8 @@ class ResponseApp(StageApp):
             return
         self.model = load_adapted(self.session.path)
         self.adapt_note.value = self._model_note()
-        self.status.info(t("response.app.adapted", self.lang, labels=result.labels,
+        key = "response.app.adapted" if result.kept else "response.app.not_adapted"
+        self.status.info(t(key, self.lang, labels=result.labels,
                            before=_pct(result.agreement_before, self.lang),
                            after=_pct(result.agreement_after, self.lang)))
 

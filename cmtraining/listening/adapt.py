@@ -5,6 +5,11 @@ enough labels, the app trains a `SentimentModel` on them and saves it beside
 the workbook (`<workbook>.sentiment.json`, the package's safe JSON format).
 The listening audit and the triage then use it for messages in its
 language, and the default lexicon for the others.
+
+The adapted model is kept only when, on labels it did not see (5-fold
+cross-validation), it agrees with the trainees more often than the default
+does: with few labels a trained model can do worse than the lexicon
+(docs/sentiment.md), and adapting must never make the inbox read worse.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ class Adapted:
     labels: int
     agreement_before: float  # the default backend against the trainee's labels
     agreement_after: float  # the adapted model, cross-validated (5 folds): on messages it did not see
+    kept: bool = True  # False: the default agreed better, so no model was saved (an older one removed)
 
 
 def model_path(workbook_path: Path) -> Path:
@@ -74,12 +80,15 @@ def adapt(workbook, workbook_path: Path) -> Adapted:
         for i, label in zip(test, classify_sentiment([texts[i] for i in test], backend=part),
                             strict=True):
             after[i] = label
-    model = train_sentiment(texts, gold, lang)
+    before = _agreement(classify_sentiment(texts, lang=lang), gold)
     path = model_path(workbook_path)
-    model.save(path)
-    before = classify_sentiment(texts, lang=lang)
-    return Adapted(path=path, lang=lang, labels=len(chosen),
-                   agreement_before=_agreement(before, gold), agreement_after=_agreement(after, gold))
+    kept = _agreement(after, gold) > before  # a tie adds nothing: keep the simpler default
+    if kept:
+        train_sentiment(texts, gold, lang).save(path)
+    else:
+        path.unlink(missing_ok=True)
+    return Adapted(path=path, lang=lang, labels=len(chosen), agreement_before=before,
+                   agreement_after=_agreement(after, gold), kept=kept)
 
 
 def _agreement(predicted, gold) -> float:
