@@ -114,6 +114,18 @@ def weekly_hours(network_id: str, formats: list[str]) -> float:
     return net.posts_per_week.low * minutes / 60 * (1 + RESPONSE_SHARE)
 
 
+def _effort_score(need: float, have: float) -> float:
+    """1 while a network needs at most half the hours available, down to 0 when it needs them all.
+
+    Written without dividing by `have / 2`, which is 0.0 for the tiniest positive floats.
+    """
+    if need <= have / 2:
+        return 1.0
+    if have <= 0:
+        return 0.0
+    return max(0.0, min(1.0, 2 * (have - need) / have))
+
+
 def network_fit(network_id: str, persona: Persona, workbook: Workbook) -> NetworkFit:
     net = catalogue().networks[network_id]
     name = Key(f"network.{network_id}")
@@ -136,7 +148,7 @@ def network_fit(network_id: str, persona: Persona, workbook: Workbook) -> Networ
                          "all": KeyList("format", net.formats)})
     # effort
     need, have = weekly_hours(network_id, workbook.resources.formats), workbook.resources.hours_per_week
-    effort_score = 1.0 if need <= have / 2 else max(0.0, (have - need) / (have / 2)) if have else 0.0
+    effort_score = _effort_score(need, have)
     effort = Component("effort", effort_score, WEIGHTS["effort"], "fit.effort",
                        {"need": Number(round(need, 1)), "have": Number(have),
                         "low": Number(net.posts_per_week.low)})
