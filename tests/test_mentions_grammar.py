@@ -16,16 +16,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cmtraining.listening.mentions import (
-    Agreement,
-    agreement,
-    check_vocabulary,
-    generate_mentions,
-    inflect,
-    render,
-    split_tag,
-    templates,
-)
+from cmtraining.listening.grammar import Agreement, agreement, inflect, render, split_tag
+from cmtraining.listening.mentions import check_vocabulary, generate_mentions, templates
 from cmtraining.samples import list_organizations
 from cmtraining.samples.organizations import load_organization
 
