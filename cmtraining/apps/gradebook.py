@@ -131,16 +131,14 @@ class GradebookApp(widgets.VBox):
             rows, titles, risk=self.risk, lang=lang,
             exercises_root=path.parent if path is not None else None)}
         if not self.summaries:
-            if exists and not self.status.value:
-                self.status.info(t("grading.app.empty", lang, url=_safe(url)))
-            elif not exists:
+            if not self.status.value:  # no error to show: the gradebook is missing or empty
                 self.status.info(t("grading.app.empty", lang, url=_safe(url)))
             self.overview.value = self.download.value = ""
             self.details.layout.display = "none"
             return
         self.details.layout.display = None
         self.overview.value = self._overview_html()
-        data = base64.b64encode(self.book.export_csv().encode("utf-8")).decode("ascii")
+        data = base64.b64encode(self.book.export_csv(rows=rows).encode("utf-8")).decode("ascii")
         self.download.value = (f'<a class="cm-download" download="gradebook.csv" '
                                f'href="data:text/csv;charset=utf-8;base64,{data}">⬇ '
                                f'{html.escape(t("grading.app.download", lang))}</a>')

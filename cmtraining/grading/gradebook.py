@@ -256,9 +256,12 @@ class Gradebook:
         with self.engine.connect() as conn:
             return [dict(r) for r in conn.execute(query).mappings()]
 
-    def export_csv(self, exercise_id: str | None = None) -> str:
-        """One row per trainee and exercise: status, score, manual, total, each check."""
-        rows = self.current(exercise_id)
+    def export_csv(self, exercise_id: str | None = None, *, rows: list[dict] | None = None) -> str:
+        """One row per trainee and exercise: status, score, manual, total, each check.
+
+        `rows`: `current(exercise_id)` when the caller has already read it.
+        """
+        rows = self.current(exercise_id) if rows is None else rows
         check_ids = sorted({c["check_id"] for r in rows for c in r["checks"]})
         buf = io.StringIO()
         writer = csv.writer(buf)
