@@ -346,3 +346,10 @@ def test_facilitator_reads_the_cohort_gradebook(server, page, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "gradebook-en.png"), full_page=True)
     assert db.stat().st_size > 0
+    # in Spanish, a database URL in the link is refused before any cell runs
+    response = page.goto(f"{server['base']}/voila/render/90-gradebook.ipynb?db=postgresql://u:pw@h/g")
+    assert response.status == 400
+    page.get_by_text("solo puede ser un archivo .sqlite").wait_for(timeout=WAIT_MS)
+    page.goto(f"{server['base']}/voila/render/90-gradebook.ipynb?db={db}")
+    page.locator(".cm-overview-table").get_by_text("Ejercicio de prueba").wait_for(timeout=WAIT_MS)
+    assert "Participantes en riesgo" in page.locator(".cm-gradebook-app").inner_text()
