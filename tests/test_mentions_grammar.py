@@ -107,6 +107,51 @@ def test_every_thing_and_problem_agree_in_every_template(org, lang):
     assert checked > 50
 
 
+def positive_thing_templates(lang: str) -> list[str]:
+    return [t for spec in templates()["templates"].values() if spec["sentiment"] == "positive"
+            for t in spec[lang] if "{thing}" in t]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("org", ORGS)
+def test_praised_things_agree_in_every_praise_template(org, lang):
+    checked = 0
+    for topic in load_organization(org).listening.topics:
+        for thing in getattr(topic, lang).praised:
+            features = expected_agreement(thing, lang)
+            for template in positive_thing_templates(lang):
+                text = render(template, lang, thing=thing, **SLOTS)
+                want = expected_text(template, features).format(thing=split_tag(thing)[0], **SLOTS)
+                assert text.lower() == want.lower(), (template, thing)
+                checked += 1
+    assert checked > 10
+
+
+def _folded(text: str) -> str:
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFD", text.lower()) if not unicodedata.combining(c))
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_praise_never_names_what_only_gets_complaints(org):
+    """"Loved the printer" is not a message anyone writes: praise uses the praised list."""
+    unpraisable = {_folded(split_tag(thing)[0])
+                   for topic in load_organization(org).listening.topics for lang in LANGS
+                   for words in [getattr(topic, lang)] if words.praised
+                   for thing in set(words.thing) - set(words.praised)}
+    unpraisable -= {_folded(split_tag(t)[0]) for topic in load_organization(org).listening.topics
+                    for lang in LANGS for t in getattr(topic, lang).praised}
+    assert unpraisable, "the sample should have things that only get complaints"
+    frame = generate_mentions(org, days=60, seed=4)
+    praise = frame[frame["category"] == "praise"]["text"].map(_folded)
+    assert len(praise) > 30
+    for text in praise:
+        assert not any(thing in text for thing in unpraisable), text
+    complaints = frame[frame["category"] == "complaint"]["text"].map(_folded)
+    assert any(thing in text for text in complaints for thing in unpraisable)
+
+
 # Independent of the choices: what Spanish and English grammar demand of a predicate.
 ES_PREDICATE = re.compile(
     r"(?<!\w)(?:estaba|estaban|está|están|es|son|era|eran|salió|salieron|llegó|llegaron|"

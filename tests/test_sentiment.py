@@ -73,6 +73,10 @@ def test_empty_list():
     ("Genial... otra vez cancelado", "negative"),
     ("PÉSIMO SERVICIO!!!", "negative"),
     ("🙄", "negative"),
+    # an emoji is never under a negation; one elongated letter beside a real double
+    ("La biblioteca nunca falla 😍😍", "positive"),
+    ("Qué maaaravilla el taller de los sábados", "positive"),
+    ("Los talleres de los viernes merecen la pena", "positive"),
 ])
 def test_spanish_examples(text, label):
     assert classify_sentiment([text], lang="es") == [label]
@@ -87,6 +91,9 @@ def test_spanish_examples(text, label):
     ("great, another delay", "negative"),
     ("thanks for nothing", "negative"),
     ("The food was not good", "negative"),
+    ("Ten out of ten: the breakfast was spot on as always", "positive"),
+    ("Highly reeeecommend the pickup order", "positive"),
+    ("Never had a problem with them 😍", "positive"),
 ])
 def test_english_examples(text, label):
     assert classify_sentiment([text], lang="en") == [label]

@@ -51,6 +51,25 @@ def test_large_accounts_and_repeat_critics_raise_a_complaint():
     assert triage(**base, author_mentions_90d=6, author_positive_share=0.1).priority == "high"
 
 
+@pytest.mark.parametrize("text", [
+    "Defiendo a @horno: cuando algo ha fallado lo han arreglado rápido",
+    "Llevo años con ellos y nunca he tenido un problema; lo que se dice no es justo",
+    "Standing up for @horno: when something went wrong they fixed it fast",
+])
+def test_a_defence_is_praise_even_when_its_words_are_negative(text):
+    """Defenders are the prescribers of tomorrow: never queue them as complainers."""
+    decision = triage(text, sentiment="negative", routes=ROUTES)
+    assert decision.category == "praise" and decision.priority == "low"
+    assert "defiende" in decision.reasons[0].message("es")
+
+
+def test_an_unfair_charge_is_still_a_complaint():
+    """"No es justo" alone is as often a complaint as a defence."""
+    decision = triage("No es justo que me cobréis dos veces el encargo", sentiment="negative",
+                      routes=ROUTES)
+    assert decision.category == "complaint"
+
+
 def test_a_cross_question_is_still_a_question():
     assert triage("¿Por qué no abrís hoy?", sentiment="negative").category == "question"
 

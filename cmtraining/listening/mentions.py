@@ -31,7 +31,9 @@ Agreement: a complaint is a ``{thing}`` and a ``{problem}`` drawn
 independently; `cmtraining.listening.grammar` makes the words around the
 thing agree with it (the syntax of choices like ``[estaba|estaban]`` is
 documented there), and `check_vocabulary` lists every agreement problem
-of an organization's data.
+of an organization's data. Praise draws its thing from the topic's
+``praised`` list when it has one: people complain about invoices, they do
+not rave about them.
 """
 
 from __future__ import annotations
@@ -164,6 +166,8 @@ class _Inbox:
         template = self.pick(spec[lang])
         topic = self.pick(self.spec.topics)
         words = getattr(topic, lang)
+        # praise names what is worth praising; complaints, anything of the topic
+        things = words.praised if spec["sentiment"] == "positive" and words.praised else words.thing
         competitor = brand is not None
         story = ""
         if incident is not None:
@@ -173,7 +177,7 @@ class _Inbox:
                                          else self.brand)
         text = render(
             template, lang,
-            brand=name, thing=self.pick(words.thing), problem=self.pick(words.problem),
+            brand=name, thing=self.pick(things), problem=self.pick(words.problem),
             question=self.pick(words.question), suggestion=self.pick(words.suggestion),
             incident=story, link=self.pick(data["links"]))
         text = self.decorate(text[0].upper() + text[1:], lang, spec["sentiment"])
@@ -214,13 +218,19 @@ class _Inbox:
 def check_vocabulary(org_id: str) -> list[str]:
     """Every agreement problem of an organization's listening words and the templates.
 
-    Empty when each thing's gender and number is known, and every choice of
-    every template and problem resolves for every thing of its topic.
+    Empty when each thing's (and praised thing's) gender and number is known,
+    and every choice of every template and problem resolves for every thing of
+    its topic.
     """
     spec, issues = load_organization(org_id).listening, []
     for index, topic in enumerate(spec.topics):
         for lang in ("es", "en"):
             words, where = getattr(topic, lang), f"{org_id} topic {index + 1} ({lang})"
+            for thing in words.praised:  # praise templates agree with every form (checked below)
+                try:
+                    agreement(thing, lang)
+                except ValueError as error:
+                    issues.append(f"{where}: {error}")
             for thing in words.thing:
                 try:
                     agree = agreement(thing, lang)

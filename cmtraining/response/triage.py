@@ -202,6 +202,8 @@ def _category(found, has_link, sentiment, folded) -> tuple[str, Finding]:
     if found["suggestion"]:
         return "suggestion", _reason("category", "suggestion", cue=first("suggestion"))
     asks = "?" in folded or "¿" in folded
+    if _defends(found["defense"]):  # negative words about the critics, not the organization
+        return "praise", _reason("category", "defense", cue=first("defense"))
     if found["complaint"]:
         return "complaint", _reason("category", "complaint", cue=first("complaint"))
     if sentiment == "negative" and not asks:
@@ -214,6 +216,17 @@ def _category(found, has_link, sentiment, folded) -> tuple[str, Finding]:
     if sentiment == "positive" or found["praise"]:
         return "praise", _reason("category", "praise", cue=first("praise") or "+")
     return "other", _reason("category", "other")
+
+
+# Defence cues that are complaints as often as defences ("no es justo que me
+# cobren"): they count only next to another defence cue.
+_AMBIGUOUS_DEFENSE = frozenset({"no es justo", "lo que se dice", "isn't fair", "not fair"})
+
+
+def _defends(cues_found: list[str]) -> bool:
+    """Somebody standing up for the organization against its critics."""
+    distinct = {c.strip() for c in cues_found}
+    return bool(distinct - _AMBIGUOUS_DEFENSE) or len(distinct) >= 2
 
 
 @cache

@@ -53,6 +53,10 @@ class TopicWords(_Frozen):
     problem: list[str] = Field(min_length=1)
     question: list[str] = Field(min_length=1)
     suggestion: list[str] = Field(min_length=1)
+    # what people praise, when not every thing they complain about is worth
+    # praising ("the invoice went up 30%" is real; "loved the invoice" is not);
+    # empty: praise draws from `thing`
+    praised: list[str] = Field(default_factory=list)
 
 
 class Topic(_Frozen):

@@ -67,6 +67,11 @@ class Lexicon:
         value = self._lookup(token)
         if value == 0.0 and token != (single := _DOUBLE.sub(r"\1", token)):
             value = self._lookup(single)  # "buenoo" -> "bueno"
+            # one elongated letter next to a real double: "maaravilla", "reecommend"
+            for run in _DOUBLE.finditer(token) if value == 0.0 else ():
+                value = self._lookup(token[:run.start()] + token[run.start() + 1:])
+                if value:
+                    break
         if len(self._cache) < 200_000:
             self._cache[token] = value
         return value

@@ -89,7 +89,8 @@ def analyse(text: str, lex: Lexicon) -> Analysis:
             length, value = 1, (lex.valence(tok) if tok not in lex.negators else 0.0)
         if value:
             value = _modified(toks, i, value, lex)
-            if value != 0 and _negated(toks, i, lex):
+            # an emoji is never under a negation: "nunca falla 😍" is praise twice
+            if value != 0 and tok[0].isalpha() and _negated(toks, i, lex):
                 negations += 1
                 value *= -0.7 if value > 0 else -0.5
             if value > 0:
