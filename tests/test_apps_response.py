@@ -46,7 +46,8 @@ def test_listening_competitors_change_the_share_of_voice(workspace):
     assert set(app.audit.share_of_voice["brand"]) == {
         "Biblioteca Pública Municipal Sor Juana", "Biblioteca Vasconcelos"}
     app.own_findings.add_button.click()
-    assert load(entry.path).listening.findings[0].source.startswith("library")
+    assert load(entry.path).listening.findings[0].source.startswith(
+        "bandeja de ejemplo de Biblioteca Pública Municipal Sor Juana · semilla 1")
 
 
 def test_response_app_triages_checks_a_reply_and_saves_it(workspace):

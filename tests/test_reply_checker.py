@@ -120,6 +120,26 @@ def test_the_author_is_greeted_by_name_or_handle():
     assert "@markp" in by_code(missing)["reply.address"].message("es")
 
 
+def test_a_reply_in_the_other_language_is_checked_in_it_and_told_to_switch():
+    """A Spanish reply to an English complaint: its empathy counts, its words are not typos."""
+    message = "didn't expect this from @horno, the pastries were stale"
+    spanish = ("Hola, @grace, sentimos mucho lo de la bollería; no es lo que queremos. "
+               "Te escribimos hoy por privado para resolverlo.")
+    review = check_reply(spanish, message=message, lang="en", author="Grace Díaz (@grace)")
+    codes = {x.code: x for x in review.findings}
+    assert codes["reply.language"].level == "warning"
+    assert "inglés" in codes["reply.language"].message("es")
+    assert codes["reply.empathy"].ok and codes["reply.spelling"].ok and codes["reply.address"].ok
+    english = ("Hi @grace, we're so sorry the pastries were stale, that's not what we want. "
+               "We'll message you privately today to make it right.")
+    answer = check_reply(english, message=message, lang="en", author="Grace Díaz (@grace)")
+    assert "reply.language" not in {x.code for x in answer.findings}
+    assert answer.score > review.score > check_reply("ok", message=message, lang="en").score
+    # a name or a short "ok, gracias" does not count as a reply in the other language
+    assert "reply.language" not in {x.code for x in check_reply(
+        "Ok, gracias", message=message, lang="en").findings}
+
+
 def test_blaming_and_boilerplate_are_flagged():
     review = check_reply("Como ya dijimos, deberías haber leído las condiciones. Cálmate.",
                          message=COMPLAINT_ES)

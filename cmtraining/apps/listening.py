@@ -29,7 +29,7 @@ from cmtraining.i18n import t
 from cmtraining.listening.adapt import load_adapted
 from cmtraining.listening.alerts import thresholds
 from cmtraining.listening.audit import audit_mentions
-from cmtraining.listening.inbox import audit_change, brand_terms, inbox_for
+from cmtraining.listening.inbox import audit_change, brand_terms, competitors_in_use, inbox_for
 from cmtraining.session import Session
 
 SHOWN_MENTIONS = 40
@@ -39,6 +39,12 @@ def _pct(value, lang: str) -> str:
     from babel.numbers import format_percent
 
     return "—" if value is None else format_percent(value, format="#,##0.0 %", locale=lang)
+
+
+def _count(value, lang: str) -> str:
+    from babel.numbers import format_decimal
+
+    return format_decimal(int(value), locale=lang) if value == value else "—"
 
 
 def table_html(rows: list[list], head: list[str], css: str = "") -> str:
@@ -60,23 +66,29 @@ class ListeningApp(StageApp):
         self.status = Status(lang)
         self.frame, self.source = inbox_for(wb, seed=params.get("seed", 1),
                                             days=params.get("days", 28),
-                                            incident=params.get("incident", True))
+                                            incident=params.get("incident", True),
+                                            lang=session.lang)
         self.sample_source = (self.frame, self.source)
         self.upload = widgets.FileUpload(accept=".csv", multiple=False,
                                          description=t("listening.app.upload", lang))
         self.upload.observe(self._on_upload, names="value")
         self.use_sample = widgets.Button(description=t("listening.app.use_sample", lang),
-                                         icon="refresh")
+                                         icon="refresh", layout=widgets.Layout(width="auto"))
         self.use_sample.on_click(self._on_sample)
         self.source_line = widgets.HTML()
+        # empty: the sample inbox's own competitors, named in the placeholder
         self.competitors = widgets.Text(value=", ".join(wb.listening.competitors),
+                                        placeholder=t("listening.app.competitors_sample", lang,
+                                                      names=", ".join(competitors_in_use(wb))),
                                         continuous_update=False, disabled=off,
                                         layout=widgets.Layout(width="100%"))
         self.competitors.observe(self._on_competitors, names="value")
         self.sensitivity = widgets.FloatSlider(
             value=wb.listening.sensitivity, min=1.0, max=6.0, step=0.5, continuous_update=False,
             description=t("listening.app.sensitivity", lang),
-            style={"description_width": "initial"}, layout=widgets.Layout(width="420px"))
+            # the long label takes its width: the track needs room of its own
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="720px", max_width="100%"))
         self.sensitivity.observe(lambda _: self._recompute(), names="value")
         self.kpis = widgets.HTML()
         self.kpis.add_class("cm-listening-kpis")
@@ -159,7 +171,8 @@ class ListeningApp(StageApp):
             params = self.session.params
             self.sample_source = inbox_for(self.session.workbook, seed=params.get("seed", 1),
                                            days=params.get("days", 28),
-                                           incident=params.get("incident", True))
+                                           incident=params.get("incident", True),
+                                           lang=self.lang)
             self.frame, self.source = self.sample_source
             self._recompute()
 
@@ -204,7 +217,7 @@ class ListeningApp(StageApp):
                             f"<p><b>{html.escape(t('listening.app.hashtags', lang))}</b>: "
                             f"{html.escape(tags)}</p>")
         self.authors.value = table_html(
-            [[r.author, r.followers, r.mentions, r.positive, r.negative]
+            [[r.author, _count(r.followers, lang), r.mentions, r.positive, r.negative]
              for r in a.top_authors.itertuples()],
             [t(f"listening.app.col.{c}", lang) for c in
              ("author", "followers", "mentions", "positive", "negative")])

@@ -48,7 +48,7 @@ class ResponseApp(StageApp):
         params = session.params
         self.status = Status(lang)
         frame, self.source = inbox_for(wb, seed=params.get("seed", 1), days=params.get("days", 28),
-                                       incident=params.get("incident", True))
+                                       incident=params.get("incident", True), lang=session.lang)
         brand, handle = brand_terms(wb)
         self.model = load_adapted(session.path)
         self.audit = audit_mentions(frame, brand=brand, handle=handle, source=self.source,
@@ -251,7 +251,7 @@ class ResponseApp(StageApp):
                 self.reply.value, message=row["text"],
                 lang=row["lang"] if row["lang"] in ("es", "en") else self.lang,
                 network=row["network"] or "x", category=decision.category,
-                author=row["author_name"] or row["author"], received=row["at"].to_pydatetime(),
+                author=_author(row), received=row["at"].to_pydatetime(),
                 replied=row["at"].to_pydatetime() + timedelta(minutes=self.minutes.value),
                 playbook=wb.response_playbook, style=wb.content_plan.style,
                 crisis=decision.category == "crisis_signal")
@@ -315,3 +315,9 @@ class ResponseApp(StageApp):
 
 def build_app(session: Session) -> ResponseApp:
     return ResponseApp(session)
+
+
+def _author(row) -> str:
+    """"Grace Díaz (@gracediaz29)": greeting either the name or the handle counts."""
+    name, handle = row["author_name"] or "", row["author"] or ""
+    return f"{name} ({handle})" if name and handle else name or handle

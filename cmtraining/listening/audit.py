@@ -20,7 +20,7 @@ from functools import cache
 from cmtraining.evaluation.kpis import net_sentiment, share_of_voice
 from cmtraining.listening.alerts import DEFAULT_SENSITIVITY, Spike, detect_spikes
 from cmtraining.paths import datasets_dir
-from cmtraining.planning.findings import Finding, Number, Percent
+from cmtraining.planning.findings import Finding, Key, Number, Percent, Share
 
 _WORD = re.compile(r"[#@]?[^\W\d_][\w'’-]*", re.UNICODE)
 _URL = re.compile(r"https?://\S+")
@@ -227,8 +227,8 @@ def audit_findings(audit: Audit) -> list[Finding]:
         level = "ok" if leader["brand"] in (audit.mentions["brand"].iloc[0],) else "warning"
         out.append(Finding("listening.share_of_voice", level, "listening.rule.share_of_voice",
                            f"listening.msg.sov_{level}", value=audit.own_share,
-                           params={"share": Percent(audit.own_share), "leader": leader["brand"],
-                                   "leader_share": Percent(leader["share"])}))
+                           params={"share": Share(audit.own_share), "leader": leader["brand"],
+                                   "leader_share": Share(leader["share"])}))
     if audit.alerts:
         first = audit.alerts[0]
         out.append(Finding("listening.alerts", "error", "listening.rule.alerts",
@@ -245,7 +245,7 @@ def audit_findings(audit: Audit) -> list[Finding]:
         if worst["net_sentiment"] is not None and worst["net_sentiment"] < 0:
             out.append(Finding("listening.network", "warning", "listening.rule.network",
                                "listening.msg.network", value=worst["network"],
-                               params={"network": worst["network"],
+                               params={"network": Key(f"network.{worst['network']}"),
                                        "value": Percent(worst["net_sentiment"]),
                                        "negative": int(worst["negative"])}))
     if audit.top_terms:

@@ -20,16 +20,27 @@ def sample_of(workbook) -> str:
     return sample_for_kind(workbook.profile.kind)
 
 
-def inbox_for(workbook, *, seed: int = 1, days: int = 28, incident: bool = True):
+def inbox_for(workbook, *, seed: int = 1, days: int = 28, incident: bool = True,
+              lang: str = "es"):
     """The generated mentions for this workbook, and a line saying where they come from."""
+    from cmtraining.i18n import t
+
     org_id = sample_of(workbook)
     own = workbook.org_id == org_id
     competitors = workbook.listening.competitors or None
     frame = generate_mentions(org_id, days=days, seed=seed, incident=incident,
                               brand=None if own else workbook.profile.name,
                               competitors=competitors)
-    source = f"{org_id} · seed {seed} · {days} d" + (" · incident" if incident else "")
+    source = t("listening.inbox.sample", lang, name=workbook.profile.name, seed=seed, days=days)
+    if incident:
+        source += " · " + t("listening.inbox.incident", lang)
     return frame, source
+
+
+def competitors_in_use(workbook) -> list[str]:
+    """The competitors of the generated inbox: the workbook's, or else its sample's."""
+    return list(workbook.listening.competitors or
+                load_organization(sample_of(workbook)).listening.competitors)
 
 
 def brand_terms(workbook) -> tuple[str, str]:
@@ -60,8 +71,8 @@ def prefill_listening(wb, *, seed: int, days: int, incident: bool, lang: str) ->
 
     data = wb.model_dump()
     if not wb.listening.competitors:
-        data["listening"]["competitors"] = list(load_organization(sample_of(wb)).listening.competitors)
-    frame, source = inbox_for(wb, seed=seed, days=days, incident=incident)
+        data["listening"]["competitors"] = competitors_in_use(wb)
+    frame, source = inbox_for(wb, seed=seed, days=days, incident=incident, lang=lang)
     brand, handle = brand_terms(wb)
     audit = audit_mentions(frame, brand=brand, handle=handle, source=source,
                            sensitivity=wb.listening.sensitivity)

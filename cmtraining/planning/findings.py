@@ -43,6 +43,14 @@ class Percent(float):
         return text.replace(".", ",") if (lang or "es") == "es" else text.replace(" %", "%")
 
 
+class Share(float):
+    """A part of a whole (0 to 1) shown as an unsigned percentage: "50,3 %", never "+50,3 %"."""
+
+    def render(self, lang: str | None) -> str:
+        text = f"{self * 100:.1f} %"
+        return text.replace(".", ",") if (lang or "es") == "es" else text.replace(" %", "%")
+
+
 class Number(float):
     """A number shown with the reader's decimal separator (up to 4 decimals)."""
 

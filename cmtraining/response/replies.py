@@ -31,7 +31,7 @@ from typing import get_args
 
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import check_lang
-from cmtraining.planning.findings import Finding, worst_first
+from cmtraining.planning.findings import Finding, Key, worst_first
 from cmtraining.planning.posts import check_post
 from cmtraining.response import reply_checks as C
 from cmtraining.response import reply_rules as R
@@ -204,6 +204,36 @@ def check_reply(reply: str, *, message: str, lang: str = "es", network: str = "x
     if style is not None and not isinstance(style, StyleGuide):
         raise ReplyInputError("reply.error.style", value=type(style).__name__)
     key = style.model_dump_json() if style is not None else None
-    return _checker(check_lang(lang), key).check(
+    lang = check_lang(lang)
+    written = _written_in(reply, lang)
+    review = _checker(written, key).check(
         reply, message=message, network=network, category=category, author=author,
         received=received, replied=replied, playbook=playbook, crisis=crisis)
+    if written == lang:
+        return review
+    # checked in the language it is written in (its empathy, spelling...), and
+    # told to answer in the person's language: a personal touch it misses
+    components = dict(review.components)
+    components["personalization"] = components.get("personalization", 1.0) * 0.5
+    wrong = C.f("language", "warning", "language", written, message_lang=Key(f"reply.lang_name.{lang}"),
+                reply_lang=Key(f"reply.lang_name.{written}"))
+    return _score(components, [*review.findings, wrong])
+
+
+#: function words a reply needs in the other language, beyond those of the
+#: message's, to count as written in it (a name or "ok" must not flip it)
+LANGUAGE_MARGIN = 2
+
+
+def _written_in(reply: str, lang: str) -> str:
+    """The language of the reply: `lang` unless it is clearly the other one."""
+    from cmtraining.listening.sentiment.langdetect import function_words
+
+    if not isinstance(reply, str):
+        return lang
+    es, en = function_words(reply)
+    if lang == "es" and en >= es + LANGUAGE_MARGIN:
+        return "en"
+    if lang == "en" and es >= en + LANGUAGE_MARGIN:
+        return "es"
+    return lang

@@ -37,15 +37,21 @@ hours still why where yes hi hello guys nothing never nobody been being its it's
 _ES_MARKS = frozenset("ñáéíóú¿¡")
 
 
-def detect_lang(text: str, default: str = "es") -> str:
-    """"es" or "en" for one message; `default` when nothing tells them apart."""
+def function_words(text: str) -> tuple[int, int]:
+    """How many Spanish and how many English function words a text has."""
     es = en = 0
-    toks = tokens(text)
-    for token in toks:
+    for token in tokens(text):
         if token in _ES:
             es += 1
         if token in _EN:
             en += 1
+    return es, en
+
+
+def detect_lang(text: str, default: str = "es") -> str:
+    """"es" or "en" for one message; `default` when nothing tells them apart."""
+    es, en = function_words(text)
+    toks = tokens(text)
     if es != en:
         return "es" if es > en else "en"
     lowered = text[:500].lower()
