@@ -94,8 +94,25 @@ def test_response_app_playbook_and_prescribers_are_saved(workspace):
     assert buttons[0].disabled
 
 
+def test_an_empty_playbook_starts_from_the_example(workspace):
+    entry = create_workbook("Marta", "cafe", lang="es")
+    assert not load(entry.path).response_playbook.rules
+    app = response(open_session("04-response", workbook=entry.id, lang="es"))
+    assert app.playbook.start_example in app.playbook.children[0].children
+    app.playbook.start_example.click()
+    pb = load(entry.path).response_playbook
+    assert {r.category for r in pb.rules} >= {"complaint", "question", "crisis_signal"}
+    assert all(r.templates.get("es") and r.templates.get("en") for r in pb.rules)
+    assert pb.escalation and app.playbook.rules.rows  # the editor shows what was saved
+    assert app.playbook.start_example not in app.playbook.children
+    app.playbook.end.value = "19:30"  # and stays editable
+    assert load(entry.path).response_playbook.service_hours.end == "19:30"
+
+
 def test_response_preview_is_read_only():
     app = response(open_session("04-response", org="saas", lang="en"))
+    assert app.playbook.rules.rows and app.playbook.rules.disabled  # the example, to look at
+    assert "example playbook" in app.playbook.children[0].value
     assert app.save_reply.disabled and app.label_buttons.disabled
     app.reply.value = "Thanks Olivia, we are on it: check status.tallyfold.example for updates."
     app.check.click()

@@ -27,7 +27,7 @@ STYLE = """
 .cm-table td, .cm-table th { padding: .25em .6em; border-bottom: 1px solid #ddd; text-align: right; }
 .cm-table td:first-child, .cm-table th:first-child { text-align: left; }
 .cm-table td.cm-text, .cm-detail-table td:last-child, .cm-at-risk-table td:last-child { text-align: left; }
-.cm-mentions td:nth-child(4) { text-align: left; }
+.cm-mentions td:nth-child(4), .cm-prescribers td:nth-child(6) { text-align: left; }
 </style>
 """
 

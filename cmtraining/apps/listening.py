@@ -41,7 +41,8 @@ def _pct(value, lang: str) -> str:
     return "—" if value is None else format_percent(value, format="#,##0.0 %", locale=lang)
 
 
-def _count(value, lang: str) -> str:
+def count_text(value, lang: str) -> str:
+    """A whole number with the language's digit grouping: "116.222", "116,222"."""
     from babel.numbers import format_decimal
 
     return format_decimal(int(value), locale=lang) if value == value else "—"
@@ -217,7 +218,7 @@ class ListeningApp(StageApp):
                             f"<p><b>{html.escape(t('listening.app.hashtags', lang))}</b>: "
                             f"{html.escape(tags)}</p>")
         self.authors.value = table_html(
-            [[r.author, _count(r.followers, lang), r.mentions, r.positive, r.negative]
+            [[r.author, count_text(r.followers, lang), r.mentions, r.positive, r.negative]
              for r in a.top_authors.itertuples()],
             [t(f"listening.app.col.{c}", lang) for c in
              ("author", "followers", "mentions", "positive", "negative")])

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 
 from cmtraining.apps.common import StageApp, Status, heading, labelled, stage_header
 from cmtraining.apps.findings_view import findings_list, findings_table
-from cmtraining.apps.listening import table_html
+from cmtraining.apps.listening import count_text, table_html
 from cmtraining.apps.response_playbook import PlaybookEditor
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
@@ -37,7 +37,8 @@ def _pct(value, lang: str) -> str:
 
 
 def _num(value: float, lang: str, sign: bool = False) -> str:
-    text = f"{value:+.1f}" if sign else f"{value:.1f}"
+    value = round(value, 1) + 0.0  # no "-0,0": a rounded negative zero is zero
+    text = f"{value:+.1f}" if sign and value else f"{value:.1f}"
     return text.replace(".", ",") if lang == "es" else text
 
 
@@ -83,7 +84,7 @@ class ResponseApp(StageApp):
             value=None, disabled=off, style={"button_width": "110px"})
         self.label_buttons.observe(self._on_label, names="value")
         self.adapt = widgets.Button(description=t("response.app.adapt", lang), icon="magic",
-                                    disabled=off)
+                                    disabled=off, layout=widgets.Layout(width="auto"))
         self.adapt.add_class("cm-adapt")
         self.adapt.on_click(self._on_adapt)
         self.adapt_note = widgets.HTML(self._model_note())
@@ -286,7 +287,8 @@ class ResponseApp(StageApp):
         candidates = rank_prescribers(self.audit.mentions, limit=8)
         saved = {p.who for p in self.session.workbook.prescribers}
         head = table_html(
-            [[c.author, t(f"response.app.kind_{c.kind}", lang), c.followers, c.positive, c.defences,
+            [[c.author, t(f"response.app.kind_{c.kind}", lang), count_text(c.followers, lang), c.positive,
+              c.defences,
               " · ".join(f"{t(f'response.prescriber.{k}', lang)} {_num(v, lang, sign=True)}"
                          for k, v in c.components.items()),
               _num(c.score, lang)] for c in candidates],

@@ -28,9 +28,48 @@ def _rules_from(rows: list[dict]) -> list[dict]:
 
 
 class PlaybookEditor(widgets.VBox):
+    """Edits the workbook's playbook; an empty one can start from the example playbook.
+
+    A preview (a sample organization, nothing saved) shows the example
+    playbook read-only, so a trainee sees what a filled one looks like.
+    """
+
     def __init__(self, app, wb, lang: str, *, disabled: bool):
-        self.app, self.lang = app, lang
+        super().__init__()
+        self.app, self.lang, self.disabled = app, lang, disabled
+        self.add_class("cm-playbook")
+        self.start_example = widgets.Button(description=t("response.pb.use_example", lang),
+                                            icon="magic", disabled=disabled,
+                                            layout=widgets.Layout(width="auto"))
+        self.start_example.add_class("cm-playbook-example")
+        self.start_example.on_click(self._on_example)
+        self._build(wb)
+
+    def _on_example(self, _button) -> None:
+        from cmtraining.response.playbook import default_playbook
+
+        if self._edit_all(default_playbook(self.app.session.workbook)):
+            self._build(self.app.session.workbook)
+
+    def _edit_all(self, playbook: dict) -> bool:
+        def change(wb):
+            return {**wb.model_dump(), "response_playbook": playbook}
+        return self.app.apply(change)
+
+    def _build(self, wb) -> None:
+        from cmtraining.response.playbook import default_playbook
+        from cmtraining.workbook.sections_response import ResponsePlaybook
+
+        lang, disabled = self.lang, self.disabled
         pb = wb.response_playbook
+        intro = []
+        if not pb.rules:
+            if disabled:  # a preview: show the example, read-only
+                pb = ResponsePlaybook.model_validate(default_playbook(wb))
+                intro = [widgets.HTML(f"<p class='cm-muted'>{html.escape(t('response.pb.example_shown', lang))}</p>")]
+            else:
+                intro = [widgets.HBox([self.start_example, widgets.HTML(
+                    f"<span class='cm-muted'>{html.escape(t('response.pb.example_help', lang))}</span>")])]
         yes_no = ((t("response.yes", lang), True), (t("response.no", lang), False))
         self.rules = RowsEditor([
             Column("category", "response.pb.category", kind="choice", width="150px",
@@ -67,7 +106,8 @@ class PlaybookEditor(widgets.VBox):
             self._save_escalation, disabled=disabled)
         self.escalation.add_class("cm-escalation")
         self.rules.add_class("cm-playbook-rules")
-        super().__init__([
+        self.children = [
+            *intro,
             self.rules,
             widgets.HTML(f"<h3>{html.escape(t('response.pb.hours_title', lang))}</h3>"),
             widgets.HBox([labelled(self.days, t("response.pb.days", lang)),
@@ -77,7 +117,7 @@ class PlaybookEditor(widgets.VBox):
             labelled(self.after["en"], t("response.pb.after_en", lang)),
             widgets.HTML(f"<h3>{html.escape(t('response.pb.escalation_title', lang))}</h3>"),
             self.escalation,
-        ])
+        ]
 
     def _edit(self, key: str, value) -> bool:
         def change(wb):
