@@ -127,3 +127,13 @@ def test_the_protocol_is_edited_and_its_gaps_explained(workspace):
     protocol = load(entry.path).crisis_protocol
     assert protocol.dark_site_plan.startswith("Pinned post") and protocol.approval_chain == [
         "Director", "Legal"]
+
+
+def test_a_preview_shows_the_default_protocol_read_only():
+    """A sample organization's preview has nothing saved: it shows what a protocol looks like."""
+    app = build_app(open_session("05-crisis", org="cafe", lang="es"))
+    assert "protocolo por defecto" in app.example_note.value
+    assert app.default_button.layout.display == "none"
+    assert len(app.level_rows.rows) == 4 and app.level_rows.disabled
+    assert app.approval.value and app.approval.disabled
+    assert "cm-ok" in app.protocol_checks.value and "cm-error" not in app.protocol_checks.value

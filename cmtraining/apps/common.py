@@ -17,6 +17,8 @@ STYLE = """
 .cm-app h1 { font-size: 1.6em; margin: .2em 0; }
 .cm-app h2 { font-size: 1.2em; margin: .8em 0 .3em; }
 .cm-muted { color: #5f6368; }
+/* a button is as wide as its label (ipywidgets' fixed 148 px clips Spanish labels) */
+.jupyter-widgets.jupyter-button:not(.widget-toggle-button) { width: fit-content; min-width: 148px; }
 .cm-profile-app textarea { font-family: inherit; }
 .cm-banner { background: #fff4e5; border-left: 4px solid #f29900; padding: .5em .8em; }
 .cm-ok { color: #137333; }

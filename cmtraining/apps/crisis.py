@@ -48,6 +48,12 @@ class CrisisApp(StageApp):
         self.default_button = widgets.Button(description=t("crisis_app.default_protocol", lang),
                                              icon="magic", disabled=off)
         self.default_button.on_click(self._on_default)
+        # a preview has nothing to save: it shows the default protocol, to look at
+        example = off and not session.workbook.crisis_protocol.levels
+        self.example_note = widgets.HTML(
+            f"<p class='cm-muted'>{html.escape(t('crisis_app.example_shown', lang))}</p>" if example else "")
+        if example:
+            self.default_button.layout.display = "none"
         self.levels = widgets.VBox()
         self.triggers = widgets.VBox()
         self.contacts = widgets.VBox()
@@ -107,7 +113,8 @@ class CrisisApp(StageApp):
         children = stage_header(session, "crisis", "crisis_app.intro", "05-crisis")
         children += [
             heading("crisis_app.protocol_title", lang, "crisis_app.protocol_help"),
-            self.default_button, self.protocol_checks, self.levels, self.triggers, self.contacts,
+            self.default_button, self.example_note, self.protocol_checks, self.levels,
+            self.triggers, self.contacts,
             self.plan,
             heading("crisis_app.exercise_title", lang, "crisis_app.exercise_help"),
             widgets.HTML(intro), self.start, self.play, self.score, self.debrief, self.status,
@@ -121,14 +128,23 @@ class CrisisApp(StageApp):
     def refresh(self) -> None:
         from cmtraining.crisis.protocol import check_protocol
 
-        protocol = self.session.workbook.crisis_protocol
+        protocol = self._shown_protocol()
         self.protocol_checks.value = findings_list(
             [f for f in check_protocol(protocol, self.lang,
                                        org_language=self.session.workbook.profile.language)
              if f.level != "ok"] or check_protocol(protocol, self.lang)[:1], self.lang)
 
+    def _shown_protocol(self):
+        """The workbook's protocol; in an empty preview, the default one (never saved)."""
+        from cmtraining.crisis.protocol import default_protocol
+
+        wb = self.session.workbook
+        if self.session.preview and not wb.crisis_protocol.levels:
+            return default_protocol(wb, self.lang)
+        return wb.crisis_protocol
+
     def _render_protocol_editors(self) -> None:
-        lang, protocol, off = self.lang, self.session.workbook.crisis_protocol, self.session.preview
+        lang, protocol, off = self.lang, self._shown_protocol(), self.session.preview
         levels = [{"level": lv.level, "name": lv.name, "owner": lv.owner,
                    "monitor_minutes": lv.monitor_minutes or 0,
                    "statement_es": lv.holding_statement.get("es", ""),
