@@ -146,6 +146,9 @@ def run_journey(source: str, out: Path, *, lang: str = "es", seed: int = 1,
                                path=str(target)) from None
             kernel.reset()
             log["stages"].append({"notebook": stage.notebook, "status": "ok"})
+            if kernel.broken and "kernel_fallback" not in log:
+                # a run that got slower says why (run.yaml): from here, a kernel per stage
+                log["kernel_fallback"] = stage.notebook
             result.ran.append(stage.notebook)
             _write_log(out, log)
     warm.join()
@@ -163,6 +166,7 @@ def _execute(pm, kernel, source: Path, target: Path, params: dict, out: Path) ->
     own kernel (papermill's default): slower, never stuck. A cell that fails
     is the notebook's own error and is never retried.
     """
+    kernel.settle()
     if not kernel.broken:
         try:
             pm.execute_notebook(str(source), str(target), parameters=params, progress_bar=False,
@@ -221,9 +225,16 @@ class SharedKernel:
     """
 
     def __init__(self, *, cwd: Path, kernel_name: str = "python3"):
+        import tempfile
+
         from jupyter_client.manager import KernelManager
 
-        self.manager = KernelManager(kernel_name=kernel_name)
+        # Unix sockets in a private folder, not TCP ports on 127.0.0.1: no other
+        # user can connect, and ipykernel has nothing to warn about (it does
+        # warn, on the facilitator's terminal, for plain TCP)
+        self._sockets = tempfile.TemporaryDirectory(prefix="cm-kernel-")
+        self.manager = KernelManager(kernel_name=kernel_name, transport="ipc",
+                                     ip=str(Path(self._sockets.name) / "kernel"))
         self.cwd = cwd
         self.broken = False  # stopped answering once: later stages get their own kernels
 
@@ -233,18 +244,43 @@ class SharedKernel:
         return self
 
     def warm(self, modules) -> None:
-        """Ask the kernel to import `modules` now, without waiting for it."""
-        self._warm_client = client = self.manager.client()
-        client.start_channels()
+        """Have the kernel import `modules` now, in a thread, while this process prepares.
+
+        The thread waits for the kernel to be ready, sends the imports and
+        waits for their reply; `settle` joins it before the first notebook.
+        A request sent before the kernel answered `kernel_info`, or a second
+        client connecting while the imports still run, left ipykernel 7
+        deaf to papermill's client in 2 runs out of 3 (a 60 s stall, then
+        the fallback): one client at a time avoids both.
+        """
+        import threading
+
         code = f"for _m in {tuple(modules)!r}: __import__(_m)\ndel _m"
-        client.execute(code, silent=True, store_history=False)
+
+        def work():
+            client = self.manager.client()
+            client.start_channels()
+            try:
+                client.wait_for_ready(timeout=60)
+                client.execute_interactive(code, silent=True, store_history=False, timeout=120)
+            except (RuntimeError, TimeoutError):
+                self.broken = True
+            finally:
+                client.stop_channels()
+
+        self._warm_thread = threading.Thread(target=work, name="cm-warm-kernel", daemon=True)
+        self._warm_thread.start()
+
+    def settle(self) -> None:
+        """Wait for the warm-up (if any) to finish: one client talks to the kernel at a time."""
+        thread = getattr(self, "_warm_thread", None)
+        if thread is not None:
+            thread.join(timeout=180)
+            self._warm_thread = None
 
     def reset(self) -> None:
         """A clean namespace for the next notebook (or, if it won't answer, no more sharing)."""
-        warm = getattr(self, "_warm_client", None)
-        if warm is not None:
-            warm.stop_channels()
-            self._warm_client = None
+        self.settle()
         if self.broken:
             return
         client = self.manager.client()
@@ -258,10 +294,9 @@ class SharedKernel:
             client.stop_channels()
 
     def __exit__(self, *exc) -> None:
-        warm = getattr(self, "_warm_client", None)
-        if warm is not None:
-            warm.stop_channels()
+        self.settle()
         self.manager.shutdown_kernel(now=True)
+        self._sockets.cleanup()
 
 
 def write_report(workbook_path: Path, target: Path, *, lang: str, as_of: date,
