@@ -38,14 +38,11 @@ RATES = {"engagement_rate_reach", "amplification_rate", "conversation_rate",
 
 
 def _fmt(value, rate: bool, lang: str) -> str:
-    from babel.numbers import format_decimal, format_percent
+    from cmtraining.numbers import decimal, percent
 
-    if value is None or value != value:
-        return "—"
     if rate:  # small rates (amplification, conversation) need a second decimal
-        pattern = "#,##0.00 %" if 0 < abs(value) < 0.01 else "#,##0.0 %"
-        return format_percent(value, format=pattern, locale=lang)
-    return format_decimal(round(value, 1), format="#,##0.#", locale=lang)
+        return percent(value, lang, small=True)
+    return decimal(value, lang, trim=True)
 
 
 class EvaluationApp(StageApp):

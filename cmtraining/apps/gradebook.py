@@ -19,6 +19,7 @@ from cmtraining.apps.listening import table_html
 from cmtraining.errors import CmtrainingError
 from cmtraining.grading.cohort import ExerciseSummary, summarize
 from cmtraining.i18n import t
+from cmtraining.numbers import percent
 from cmtraining.parameters import resolve
 
 NOTEBOOK = "90-gradebook"
@@ -32,7 +33,7 @@ def _num(value: float | None) -> str:
 
 
 def _pct(share: float, lang: str) -> str:
-    return f"{100 * share:.0f} %" if lang == "es" else f"{100 * share:.0f}%"
+    return percent(share, lang, decimals=0)
 
 
 def _reason(key: str, lang: str) -> str:

@@ -29,7 +29,10 @@ def _png(fig) -> bytes:
 
 
 def _percent(value: float, lang: str) -> str:
-    return f"{value:.0f} %" if lang == "es" else f"{value:.0f}%"
+    """`value` in percent points (0-100), as the axes are."""
+    from cmtraining.numbers import percent
+
+    return percent(value / 100, lang, decimals=0)
 
 
 def distribution_png(shares: tuple[float, ...], risk: int, title: str, lang: str) -> bytes:

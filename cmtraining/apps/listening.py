@@ -30,22 +30,14 @@ from cmtraining.listening.adapt import load_adapted
 from cmtraining.listening.alerts import thresholds
 from cmtraining.listening.audit import audit_mentions
 from cmtraining.listening.inbox import audit_change, brand_terms, competitors_in_use, inbox_for
+from cmtraining.numbers import count, percent
 from cmtraining.session import Session
 
 SHOWN_MENTIONS = 40
 
 
 def _pct(value, lang: str) -> str:
-    from babel.numbers import format_percent
-
-    return "—" if value is None else format_percent(value, format="#,##0.0 %", locale=lang)
-
-
-def count_text(value, lang: str) -> str:
-    """A whole number with the language's digit grouping: "116.222", "116,222"."""
-    from babel.numbers import format_decimal
-
-    return format_decimal(int(value), locale=lang) if value == value else "—"
+    return percent(value, lang)
 
 
 def table_html(rows: list[list], head: list[str], css: str = "") -> str:
@@ -218,7 +210,7 @@ class ListeningApp(StageApp):
                             f"<p><b>{html.escape(t('listening.app.hashtags', lang))}</b>: "
                             f"{html.escape(tags)}</p>")
         self.authors.value = table_html(
-            [[r.author, count_text(r.followers, lang), r.mentions, r.positive, r.negative]
+            [[r.author, count(r.followers, lang), r.mentions, r.positive, r.negative]
              for r in a.top_authors.itertuples()],
             [t(f"listening.app.col.{c}", lang) for c in
              ("author", "followers", "mentions", "positive", "negative")])

@@ -12,6 +12,7 @@ from cmtraining.apps.charts import baseline_png
 from cmtraining.apps.common import StageApp, Status, labelled, stage_header
 from cmtraining.evaluation.baseline import CHART_METRICS, summary
 from cmtraining.i18n import choices, t
+from cmtraining.numbers import count, decimal, percent
 from cmtraining.session import Session
 from cmtraining.workbook.store import set_field
 from cmtraining.workspace import slugify
@@ -193,21 +194,15 @@ class ProfileApp(StageApp):
 
 
 def fmt_int(value: float, lang: str) -> str:
-    from babel.numbers import format_decimal
-
-    return format_decimal(round(value), locale=lang)
+    return count(value, lang)
 
 
 def fmt_num(value: float, lang: str) -> str:
-    from babel.numbers import format_decimal
-
-    return format_decimal(round(value, 1), format="#,##0.0", locale=lang)
+    return decimal(value, lang)
 
 
 def fmt_pct(value: float | None, lang: str) -> str:
-    from babel.numbers import format_percent
-
-    return "—" if value is None else format_percent(value, format="#,##0.0 %", locale=lang)
+    return percent(value, lang)
 
 
 def under_voila() -> bool:

@@ -16,7 +16,7 @@ import ipywidgets as widgets
 
 from cmtraining.apps.common import StageApp, Status, heading, labelled, stage_header
 from cmtraining.apps.findings_view import findings_list, findings_table
-from cmtraining.apps.listening import count_text, table_html
+from cmtraining.apps.listening import table_html
 from cmtraining.apps.response_playbook import PlaybookEditor
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
@@ -24,6 +24,7 @@ from cmtraining.listening.adapt import adapt, load_adapted
 from cmtraining.listening.audit import audit_mentions
 from cmtraining.listening.inbox import brand_terms, inbox_for
 from cmtraining.listening.prescribers import rank_prescribers
+from cmtraining.numbers import count, decimal, percent
 from cmtraining.response.triage import PRIORITIES, accuracy, routes_for, triage_mentions
 from cmtraining.session import Session
 
@@ -31,15 +32,11 @@ INBOX_SIZE = 60
 
 
 def _pct(value, lang: str) -> str:
-    from babel.numbers import format_percent
-
-    return "—" if value is None else format_percent(value, format="#,##0 %", locale=lang)
+    return percent(value, lang, decimals=0)
 
 
 def _num(value: float, lang: str, sign: bool = False) -> str:
-    value = round(value, 1) + 0.0  # no "-0,0": a rounded negative zero is zero
-    text = f"{value:+.1f}" if sign and value else f"{value:.1f}"
-    return text.replace(".", ",") if lang == "es" else text
+    return decimal(value, lang, sign=sign)
 
 
 class ResponseApp(StageApp):
@@ -287,7 +284,7 @@ class ResponseApp(StageApp):
         candidates = rank_prescribers(self.audit.mentions, limit=8)
         saved = {p.who for p in self.session.workbook.prescribers}
         head = table_html(
-            [[c.author, t(f"response.app.kind_{c.kind}", lang), count_text(c.followers, lang), c.positive,
+            [[c.author, t(f"response.app.kind_{c.kind}", lang), count(c.followers, lang), c.positive,
               c.defences,
               " · ".join(f"{t(f'response.prescriber.{k}', lang)} {_num(v, lang, sign=True)}"
                          for k, v in c.components.items()),

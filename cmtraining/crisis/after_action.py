@@ -65,9 +65,9 @@ def sections(exercise, debrief, lang: str) -> dict:
 
 
 def _pct(value: float, lang: str) -> str:
-    from babel.numbers import format_percent
+    from cmtraining.numbers import percent
 
-    return format_percent(value, format="+#,##0 %;-#,##0 %", locale=lang)
+    return percent(value, lang, decimals=0, sign=True)
 
 
 def _event_label(event: dict, lang: str) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cmtraining.i18n import t
+from cmtraining.numbers import percent
 
 Level = Literal["ok", "info", "warning", "error"]
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
@@ -39,16 +40,14 @@ class Percent(float):
     """A fraction shown as a signed percentage in the reader's number format."""
 
     def render(self, lang: str | None) -> str:
-        text = f"{self * 100:+.1f} %"
-        return text.replace(".", ",") if (lang or "es") == "es" else text.replace(" %", "%")
+        return percent(float(self), lang or "es", sign=True)
 
 
 class Share(float):
     """A part of a whole (0 to 1) shown as an unsigned percentage: "50,3 %", never "+50,3 %"."""
 
     def render(self, lang: str | None) -> str:
-        text = f"{self * 100:.1f} %"
-        return text.replace(".", ",") if (lang or "es") == "es" else text.replace(" %", "%")
+        return percent(float(self), lang or "es")
 
 
 class Number(float):

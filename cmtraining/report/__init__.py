@@ -67,9 +67,6 @@ def _number(value, lang: str, decimals: int = 0) -> str:
 
 
 def _percent(value, lang: str) -> str:
-    from babel.numbers import format_percent
+    from cmtraining.numbers import percent
 
-    if value is None or value != value:  # None or NaN
-        return "—"
-    pattern = "#,##0.00 %" if 0 < abs(value) < 0.01 else "#,##0.0 %"  # small rates
-    return format_percent(value, format=pattern, locale=lang)
+    return percent(value, lang, small=True)
