@@ -1,0 +1,43 @@
+"""Numbers as the reader writes them (cmtraining.numbers), used by every app and report."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cmtraining.numbers import NBSP, count, decimal, percent
+
+
+@pytest.mark.parametrize("value, kwargs, es, en", [
+    (0.125, {}, "12,5\u00a0%", "12.5%"),
+    (0.0058, {"small": True}, "0,58\u00a0%", "0.58%"),
+    (0.03, {"decimals": 0, "sign": True}, "+3\u00a0%", "+3%"),
+    (-0.2346, {"sign": True}, "-23,5\u00a0%", "-23.5%"),
+    (-0.0004, {"sign": True}, "0,0\u00a0%", "0.0%"),  # never "-0,0" nor "+0,0"
+    (None, {}, "—", "—"),
+    (float("nan"), {}, "—", "—"),
+])
+def test_percent(value, kwargs, es, en):
+    assert percent(value, "es", **kwargs) == es
+    assert percent(value, "en", **kwargs) == en
+
+
+def test_counts_and_decimals():
+    assert (count(116222, "es"), count(116222, "en")) == ("116.222", "116,222")
+    assert (decimal(1234.56, "es"), decimal(1234.56, "en")) == ("1.234,6", "1,234.6")
+    assert decimal(2.0, "es", trim=True) == "2" and decimal(-0.04, "en", sign=True) == "0.0"
+
+
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.sampled_from(["es", "en"]),
+       st.integers(0, 3), st.booleans())
+def test_a_percent_is_one_number_and_its_sign(value, lang, decimals, sign):
+    text = percent(value, lang, decimals=decimals, sign=sign)
+    number = text.removesuffix(NBSP + "%") if lang == "es" else text.removesuffix("%")
+    assert text.endswith("%") and " " not in text
+    assert re.fullmatch(r"[+-]?\d{1,3}([.,]\d{3})*([.,]\d+)?", number), text
+    assert not re.fullmatch(r"[+-]0([.,]0+)?", number), text  # no signed zero
+    plain = number.replace("." if lang == "es" else ",", "").replace(",", ".")
+    assert abs(float(plain) - round(value * 100, decimals)) <= 10 ** -decimals
