@@ -131,6 +131,23 @@ class StageApp(widgets.VBox):
     def refresh(self) -> None:
         """Redraw derived views after a successful save (default: nothing)."""
 
+    def read_upload(self, change, reader):
+        """(file name, `reader(content, source=name)`) of a `FileUpload` change, or None.
+
+        None when nothing was uploaded or the reader refused the file; the
+        refusal (the package's error, in the trainee's language) is on the
+        status line and nothing was saved.
+        """
+        upload = uploaded_file(change)
+        if upload is None:
+            return None
+        name, content = upload
+        try:
+            return name, reader(content, source=name)
+        except CmtrainingError as exc:
+            self.status.error(exc)
+            return None
+
     def apply(self, change) -> bool:
         try:
             wb = self.session.update(change)

@@ -20,12 +20,10 @@ from cmtraining.apps.common import (
     heading,
     labelled,
     stage_header,
-    uploaded_file,
 )
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.listening import table_html
 from cmtraining.clock import today as clock_today
-from cmtraining.errors import CmtrainingError
 from cmtraining.evaluation.baseline import CHART_METRICS
 from cmtraining.i18n import t
 from cmtraining.session import Session
@@ -162,15 +160,10 @@ class EvaluationApp(StageApp):
     def _on_upload(self, change) -> None:
         from cmtraining.evaluation.metrics_csv import metrics_gaps, read_metrics_csv
 
-        upload = uploaded_file(change)
-        if upload is None:
+        read = self.read_upload(change, read_metrics_csv)
+        if read is None:
             return
-        name, content = upload
-        try:
-            rows = read_metrics_csv(content, source=name)
-        except CmtrainingError as exc:
-            self.status.error(exc)
-            return
+        name, rows = read
         data = [r.model_dump() for r in rows]
         if self.apply(lambda wb: {**wb.model_dump(), "metrics": data}):
             self.gaps.value = findings_list(metrics_gaps(rows), self.lang)

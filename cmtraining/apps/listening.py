@@ -19,12 +19,10 @@ from cmtraining.apps.common import (
     heading,
     labelled,
     stage_header,
-    uploaded_file,
 )
 from cmtraining.apps.findings_view import findings_table
 from cmtraining.apps.listening_charts import share_png, volume_png
 from cmtraining.apps.rows import Column, RowsEditor
-from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
 from cmtraining.listening.adapt import load_adapted
 from cmtraining.listening.alerts import thresholds
@@ -135,16 +133,12 @@ class ListeningApp(StageApp):
     def _on_upload(self, change) -> None:
         from cmtraining.listening.importer import read_mentions_csv
 
-        upload = uploaded_file(change)
-        if upload is None:
+        brand = self.session.workbook.profile.name
+        read = self.read_upload(change, lambda content, source: read_mentions_csv(
+            content, source=source, brand=brand))
+        if read is None:
             return
-        name, content = upload
-        try:
-            frame = read_mentions_csv(content, source=name,
-                                      brand=self.session.workbook.profile.name)
-        except CmtrainingError as exc:
-            self.status.error(exc)
-            return
+        name, frame = read
         self.frame, self.source = frame, name
         self.status.info(t("listening.app.imported", self.lang, count=len(frame), source=name))
         self._recompute()
