@@ -60,6 +60,8 @@ def test_response_app_triages_checks_a_reply_and_saves_it(workspace):
     complaint = app.picker.value
     assert app.inbox.at[complaint, "triage_category"] == "complaint"
     assert "Clasificación: queja" in app.triage_box.value
+    if app.inbox.at[complaint, "lang"] == "en":  # the card says which language to answer in
+        assert "escrito en inglés: responde en inglés" in app.message.value
     app.reply.value = "Gracias por tu mensaje."
     app.check.click()
     weak = app.last_review.score

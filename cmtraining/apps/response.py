@@ -166,9 +166,12 @@ class ResponseApp(StageApp):
             self.triage_box.value = ""
             return
         meta = t("response.app.meta", lang, author=row["author"] or "—",
-                 followers=int(row["followers"] or 0),
+                 followers=count(row["followers"] or 0, lang),
                  network=t(f"network.{row['network']}", lang) if row["network"] else "—",
                  when=row["at"].strftime("%Y-%m-%d %H:%M"))
+        if row["lang"] in ("es", "en") and row["lang"] != lang:  # answer in the person's language
+            meta += " · " + t("response.app.written_in", lang,
+                              language=t(f"reply.lang_name.{row['lang']}", lang))
         self.message.value = (f"<blockquote style='border-left:4px solid #ccc;padding:.3em .8em'>"
                               f"<span class='cm-muted'>{html.escape(meta)}</span><br>"
                               f"{html.escape(row['text'])}</blockquote>")
