@@ -206,7 +206,7 @@ CONTRACTS: dict[str, Contract] = {
     "00-listening": Contract("00-listening", (WORKBOOK, ORG, LANG, PREFILL, SEED, DAYS, INCIDENT)),
     "05-crisis": Contract("05-crisis", (WORKBOOK, ORG, LANG, PREFILL, SCENARIO, SEED, GRAPH_SIZE,
                                         MINUTES_PER_TURN)),
-    "06-evaluation": Contract("06-evaluation", (WORKBOOK, ORG, LANG)),
+    "06-evaluation": Contract("06-evaluation", (WORKBOOK, ORG, LANG, PREFILL)),
     "04-response": Contract("04-response", (WORKBOOK, ORG, LANG, PREFILL, SEED, DAYS, INCIDENT)),
     "07-self-assessment": Contract("07-self-assessment", (WORKBOOK, ORG, LANG)),
     # for facilitators: reads the gradebook, not a workbook
@@ -231,4 +231,5 @@ def query_string(values: Mapping[str, Any]) -> str:
     """The URL query for a link to a notebook, skipping defaults."""
     from urllib.parse import urlencode
 
-    return urlencode({k: v for k, v in values.items() if v not in ("", None)})
+    return urlencode({k: (str(v).lower() if isinstance(v, bool) else v)
+                      for k, v in values.items() if v not in ("", None)})

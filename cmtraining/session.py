@@ -78,6 +78,17 @@ def _prefill(stem: str, values: dict):
         from cmtraining.response.playbook import prefill_response
 
         return prefill_response
+    if stem == "06-evaluation":  # what the evaluation reads, where it is still missing
+        from cmtraining.listening.inbox import prefill_listening
+        from cmtraining.response.playbook import prefill_response
+
+        def fill_evaluation(wb):
+            wb = Workbook.model_validate(prefill.prefill_objectives(wb, today=today))
+            if wb.listening.summary is None:
+                wb = Workbook.model_validate(prefill_listening(
+                    wb, seed=values.get("seed", 1), days=28, incident=True, lang=lang))
+            return prefill_response(wb)
+        return fill_evaluation
     if stem == "03-content-plan":
         from cmtraining.planning.content import next_monday
 

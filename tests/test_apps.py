@@ -70,6 +70,23 @@ def test_landing_creates_and_links_a_workbook(workspace):
     assert load(workspace / "marta-nunez.yaml").org_id == "cafe"
     assert "00-profile.ipynb?workbook=marta-nunez&amp;lang=es" in app.stages.value
     assert app.existing.value == "marta-nunez"
+    assert "prefill" not in app.stages.value  # a workbook opens as it is
+
+
+def test_landing_previews_open_as_worked_examples():
+    """Without a workbook the stages are previews: filled in (nothing saved) where they can be."""
+    from cmtraining.apps.evaluation import build_app as evaluation
+    from cmtraining.session import open_session
+
+    links = landing(lang="es").stages.value
+    assert "00-profile.ipynb?org=ngo&amp;lang=es\"" in links  # nothing to fill in
+    for stem in ("01-objectives", "04-response", "06-evaluation"):
+        assert f"{stem}.ipynb?org=ngo&amp;lang=es&amp;prefill=true" in links
+    session = open_session("06-evaluation", org="ngo", lang="es", prefill=True)
+    assert session.preview and session.workbook.objectives and session.workbook.listening.summary
+    app = evaluation(session)
+    assert "etapa 1" not in app.attainment.value  # the objectives are there to evaluate
+    assert not any("no hay objetivos" in row for row in [app.recommendations.value])
 
 
 def test_landing_blank_workbook_and_bad_name(workspace):

@@ -119,12 +119,22 @@ class LandingApp(widgets.VBox):
             name = html.escape(t(f"stage.{stage.key}", lang))
             label = f"{number}. {name}" if stage.key != "self_assessment" else name
             if stage.available():
-                href = html.escape(link(stage.notebook, params))
+                href = html.escape(link(stage.notebook, _stage_params(stage.notebook, params,
+                                                                      preview=not self.current)))
                 items.append(f'<li><a class="cm-stage" data-stage="{stage.notebook}" '
                              f'href="{href}">{label}</a></li>')
             else:
                 items.append(f"<li class='cm-muted'>{label} — {html.escape(t('landing.soon', lang))}</li>")
         self.stages.value = f"<ol class='cm-stages' style='list-style:none;padding-left:0'>{''.join(items)}</ol>"
+
+
+def _stage_params(notebook: str, params: dict, *, preview: bool) -> dict:
+    """A preview opens filled in, as a worked example (nothing is saved); a workbook as it is."""
+    from cmtraining.parameters import CONTRACTS
+
+    if preview and "prefill" in CONTRACTS[notebook].names():
+        return {**params, "prefill": True}
+    return params
 
 
 def build_app(*, workbook: str = "", org: str = "ngo", lang: str = "es") -> LandingApp:
