@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from cmtraining.i18n import t
-from cmtraining.numbers import percent
+from cmtraining.numbers import decimal, percent
 
 Level = Literal["ok", "info", "warning", "error"]
 LEVEL_ORDER = {"error": 0, "warning": 1, "info": 2, "ok": 3}
@@ -54,10 +54,7 @@ class Number(float):
     """A number shown with the reader's decimal separator (up to 4 decimals)."""
 
     def render(self, lang: str | None) -> str:
-        text = f"{self:,.4f}".rstrip("0").rstrip(".")
-        if (lang or "es") == "es":
-            text = text.replace(",", "\u2009").replace(".", ",")
-        return text
+        return decimal(float(self), lang or "es", decimals=4, trim=True)
 
 
 def _render(params: dict, lang: str | None) -> dict:
