@@ -82,6 +82,7 @@ def test_landing_previews_open_as_worked_examples():
     assert "00-profile.ipynb?org=ngo&amp;lang=es\"" in links  # nothing to fill in
     for stem in ("01-objectives", "04-response", "06-evaluation"):
         assert f"{stem}.ipynb?org=ngo&amp;lang=es&amp;prefill=true" in links
+    assert "03-content-plan.ipynb?org=ngo&amp;lang=es&amp;prefill=true&amp;weeks=4" in links
     session = open_session("06-evaluation", org="ngo", lang="es", prefill=True)
     assert session.preview and session.workbook.objectives and session.workbook.listening.summary
     app = evaluation(session)

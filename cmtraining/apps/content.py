@@ -63,8 +63,8 @@ class ContentApp(StageApp):
         capacity = plan.posts_per_week or default_capacity(wb)
         self.capacity = {n: widgets.BoundedIntText(value=capacity.get(n, 0), min=0, max=70,
                                                    description=t(f"network.{n}", lang),
-                                                   disabled=off, layout=widgets.Layout(width="260px"),
-                                                   style={"description_width": "140px"})
+                                                   disabled=off, layout=widgets.Layout(width="290px"),
+                                                   style={"description_width": "170px"})
                          for n in get_args(NetworkId)
                          if n in capacity or n in {r.network for r in wb.networks}}
         for w in self.capacity.values():

@@ -132,9 +132,14 @@ def _stage_params(notebook: str, params: dict, *, preview: bool) -> dict:
     """A preview opens filled in, as a worked example (nothing is saved); a workbook as it is."""
     from cmtraining.parameters import CONTRACTS
 
-    if preview and "prefill" in CONTRACTS[notebook].names():
-        return {**params, "prefill": True}
-    return params
+    names = CONTRACTS[notebook].names()
+    if not (preview and "prefill" in names):
+        return params
+    if "weeks" in names:  # a calendar to look at: the weeks a prepared course gets
+        from cmtraining.journey_run import CALENDAR_WEEKS
+
+        return {**params, "prefill": True, "weeks": CALENDAR_WEEKS}
+    return {**params, "prefill": True}
 
 
 def build_app(*, workbook: str = "", org: str = "ngo", lang: str = "es") -> LandingApp:
