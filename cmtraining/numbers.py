@@ -26,35 +26,45 @@ def _clean(value: float, decimals: int) -> float:
     return round(float(value), decimals) + 0.0  # a rounded -0.0 is written as 0
 
 
+def _signed(number: float, decimals: int, lang: str, *, sign: bool, trim: bool = False) -> str:
+    """Babel's grouping and separators for any finite float, with the sign written here.
+
+    Babel rounds with the ambient decimal context (28 digits): a huge value
+    (a 10^27 % growth typed by mistake) would raise, so the context gets the
+    digits the number needs.
+    """
+    import decimal as dec
+    import math
+
+    from babel.numbers import format_decimal
+
+    if not math.isfinite(number):
+        return ("-" if number < 0 else "+" if sign else "") + "∞"
+    with dec.localcontext() as context:
+        context.prec = max(28, len(f"{abs(number):.0f}") + decimals + 2)
+        text = format_decimal(abs(number), format=_digits(decimals, optional=trim), locale=lang)
+    return ("-" if number < 0 else "+" if sign and number > 0 else "") + text
+
+
 def percent(value: float | None, lang: str, *, decimals: int = 1, sign: bool = False,
             small: bool = False) -> str:
     """A fraction (0.125) as "12,5 %" / "12.5%". `small`: rates under 1 % get two decimals."""
-    from babel.numbers import format_decimal
-
     if _missing(value):
         return MISSING
     if small and 0 < abs(value) < 0.01:
         decimals = max(decimals, 2)
-    number = _clean(value * 100, decimals)
-    text = format_decimal(abs(number), format=_digits(decimals), locale=lang)
-    text = ("-" if number < 0 else "+" if sign and number > 0 else "") + text
+    text = _signed(_clean(value * 100, decimals), decimals, lang, sign=sign)
     return text + (NBSP + "%" if lang == "es" else "%")
 
 
 def count(value: float | None, lang: str) -> str:
     """A whole number with the language's grouping: "116.222" / "116,222"."""
-    from babel.numbers import format_decimal
-
-    return MISSING if _missing(value) else format_decimal(round(value), locale=lang)
+    return MISSING if _missing(value) else _signed(float(round(value)), 0, lang, sign=False)
 
 
 def decimal(value: float | None, lang: str, *, decimals: int = 1, sign: bool = False,
             trim: bool = False) -> str:
     """"2,5" / "2.5"; `trim` drops trailing zeros ("2" rather than "2,0")."""
-    from babel.numbers import format_decimal
-
     if _missing(value):
         return MISSING
-    number = _clean(value, decimals)
-    text = format_decimal(abs(number), format=_digits(decimals, optional=trim), locale=lang)
-    return ("-" if number < 0 else "+" if sign and number > 0 else "") + text
+    return _signed(_clean(value, decimals), decimals, lang, sign=sign, trim=trim)

@@ -25,13 +25,21 @@ def test_percent(value, kwargs, es, en):
     assert percent(value, "en", **kwargs) == en
 
 
+def test_huge_and_infinite_values_are_written_not_raised():
+    """Hypothesis found it: a 10^27 % growth (a typo in a target) broke Babel's rounding."""
+    assert percent(5.306208830637801e25, "en", sign=True).startswith("+5,306,208,830,637,80")
+    assert decimal(1e300, "es").endswith(",0") and count(1e20, "en") == "100,000,000,000,000,000,000"
+    assert percent(float("inf"), "es") == "∞\u00a0%" and decimal(float("-inf"), "en") == "-∞"
+
+
 def test_counts_and_decimals():
     assert (count(116222, "es"), count(116222, "en")) == ("116.222", "116,222")
     assert (decimal(1234.56, "es"), decimal(1234.56, "en")) == ("1.234,6", "1,234.6")
     assert decimal(2.0, "es", trim=True) == "2" and decimal(-0.04, "en", sign=True) == "0.0"
 
 
-@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False), st.sampled_from(["es", "en"]),
+@given(st.floats(min_value=-1e6, max_value=1e6, allow_nan=False) | st.floats(-1e300, 1e300),
+       st.sampled_from(["es", "en"]),
        st.integers(0, 3), st.booleans())
 def test_a_percent_is_one_number_and_its_sign(value, lang, decimals, sign):
     text = percent(value, lang, decimals=decimals, sign=sign)
