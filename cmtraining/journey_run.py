@@ -237,6 +237,7 @@ class SharedKernel:
                                      ip=str(Path(self._sockets.name) / "kernel"))
         self.cwd = cwd
         self.broken = False  # stopped answering once: later stages get their own kernels
+        self._warm_thread = None
 
     def __enter__(self) -> SharedKernel:
         if not self.manager.has_kernel:
@@ -273,9 +274,8 @@ class SharedKernel:
 
     def settle(self) -> None:
         """Wait for the warm-up (if any) to finish: one client talks to the kernel at a time."""
-        thread = getattr(self, "_warm_thread", None)
-        if thread is not None:
-            thread.join(timeout=180)
+        if self._warm_thread is not None:
+            self._warm_thread.join(timeout=180)
             self._warm_thread = None
 
     def reset(self) -> None:

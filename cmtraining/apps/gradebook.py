@@ -19,21 +19,15 @@ from cmtraining.apps.listening import table_html
 from cmtraining.errors import CmtrainingError
 from cmtraining.grading.cohort import ExerciseSummary, summarize
 from cmtraining.i18n import t
-from cmtraining.numbers import percent
+from cmtraining.numbers import decimal, percent
 from cmtraining.parameters import resolve
 
 NOTEBOOK = "90-gradebook"
 
 
-def _num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    value = round(float(value), 2)
-    return str(int(value)) if value == int(value) else f"{value:g}"
-
-
-def _pct(share: float, lang: str) -> str:
-    return percent(share, lang, decimals=0)
+def _points(value: float | None, lang: str) -> str:
+    """Points as the reader writes them, up to two decimals ("7,5", "10")."""
+    return decimal(value, lang, decimals=2, trim=True)
 
 
 def _reason(key: str, lang: str) -> str:
@@ -153,8 +147,8 @@ class GradebookApp(widgets.VBox):
         head = [t(f"grading.app.{k}", lang) for k in
                 ("exercise", "count", "graded", "mean", "median", "failed", "at_risk_count")]
         body = [[s.title(lang), s.count, s.graded,
-                 f"{_num(s.mean)} / {_num(s.max_points)}" if s.mean is not None else "—",
-                 _num(s.median), s.not_graded, len(s.at_risk)] for s in self.summaries.values()]
+                 f"{_points(s.mean, lang)} / {_points(s.max_points, lang)}" if s.mean is not None else "—",
+                 _points(s.median, lang), s.not_graded, len(s.at_risk)] for s in self.summaries.values()]
         return table_html(body, head, "cm-overview-table")
 
     # --- one exercise -------------------------------------------------------------
@@ -166,18 +160,18 @@ class GradebookApp(widgets.VBox):
         lang = self.lang
         reasons = "; ".join(f"{_reason(k, lang)}: {v}" for k, v in sorted(summary.reasons.items()))
         self.facts.value = (
-            f"<p>{html.escape(t('grading.app.facts', lang, count=summary.count, graded=summary.graded, version=summary.version, max=_num(summary.max_points)))}"
+            f"<p>{html.escape(t('grading.app.facts', lang, count=summary.count, graded=summary.graded, version=summary.version, max=_points(summary.max_points, lang)))}"
             + (f"<br><span class='cm-muted'>{html.escape(t('grading.app.failed', lang))}: "
                f"{html.escape(reasons)}</span>" if reasons else "") + "</p>")
         self.checks_table.value = table_html(
-            [[c.title, _num(c.max_points), _pct(c.mean_share, lang), c.zero]
+            [[c.title, _points(c.max_points, lang), percent(c.mean_share, lang, decimals=0), c.zero]
              for c in sorted(summary.checks, key=lambda c: c.mean_share)],
             [t("grading.app.check", lang), t("grading.app.points", lang),
              t("grading.app.share", lang), t("grading.app.zero", lang)], "cm-checks-table")
         if summary.at_risk:
             self.at_risk.value = table_html(
-                [[r.trainee, f"{_num(r.total)} / {_num(r.max_points)}",
-                  _pct(r.share, lang) if r.status == "graded" else "—", _reason(r.reason, lang)
+                [[r.trainee, f"{_points(r.total, lang)} / {_points(r.max_points, lang)}",
+                  percent(r.share, lang, decimals=0) if r.status == "graded" else "—", _reason(r.reason, lang)
                   if r.status != "graded" else t("grading.app.below", lang, share=self.risk)]
                  for r in summary.at_risk],
                 [t("grading.app.trainee", lang), t("grading.app.score", lang),
@@ -220,17 +214,17 @@ class GradebookApp(widgets.VBox):
         titles = {c.check_id: c.title for c in summary.checks}
         manual = {a["check_id"]: a for a in row["adjustments"]}
         lines = [f"<p><b>{html.escape(t('grading.app.score', lang))}:</b> "
-                 f"{_num(row['total'])} / {_num(row['max_points'])}"
+                 f"{_points(row['total'], lang)} / {_points(row['max_points'], lang)}"
                  + (f" · {html.escape(_reason(row['reason'] or row['status'], lang))}"
                     if row["status"] != "graded" else "")
                  + f" · <span class='cm-muted'>{html.escape(row['filename'] or '')}</span></p>"]
         body = []
         for check in row["checks"]:
             adj = manual.get(check["check_id"])
-            extra = (f" (+{_num(adj['points'])} {t('grading.feedback.manual', lang)}"
+            extra = (f" (+{_points(adj['points'], lang)} {t('grading.feedback.manual', lang)}"
                      f"{': ' + adj['note'] if adj['note'] else ''})") if adj else ""
             body.append([titles.get(check["check_id"], check["check_id"]),
-                         f"{_num(check['points'])} / {_num(check['max_points'])}",
+                         f"{_points(check['points'], lang)} / {_points(check['max_points'], lang)}",
                          (check["message"] or "") + extra])
         if body:
             lines.append(table_html(body, [t("grading.app.check", lang),

@@ -10,6 +10,7 @@ the trainee's own findings are edited as rows.
 from __future__ import annotations
 
 import html
+from functools import partial
 
 import ipywidgets as widgets
 
@@ -32,10 +33,6 @@ from cmtraining.numbers import count, percent
 from cmtraining.session import Session
 
 SHOWN_MENTIONS = 40
-
-
-def _pct(value, lang: str) -> str:
-    return percent(value, lang)
 
 
 def table_html(rows: list[list], head: list[str], css: str = "") -> str:
@@ -64,7 +61,7 @@ class ListeningApp(StageApp):
                                          description=t("listening.app.upload", lang))
         self.upload.observe(self._on_upload, names="value")
         self.use_sample = widgets.Button(description=t("listening.app.use_sample", lang),
-                                         icon="refresh", layout=widgets.Layout(width="auto"))
+                                         icon="refresh")
         self.use_sample.on_click(self._on_sample)
         self.source_line = widgets.HTML()
         # empty: the sample inbox's own competitors, named in the placeholder
@@ -133,9 +130,8 @@ class ListeningApp(StageApp):
     def _on_upload(self, change) -> None:
         from cmtraining.listening.importer import read_mentions_csv
 
-        brand = self.session.workbook.profile.name
-        read = self.read_upload(change, lambda content, source: read_mentions_csv(
-            content, source=source, brand=brand))
+        read = self.read_upload(change, partial(read_mentions_csv,
+                                                brand=self.session.workbook.profile.name))
         if read is None:
             return
         name, frame = read
@@ -178,11 +174,11 @@ class ListeningApp(StageApp):
                                   f"{html.escape(t('listening.app.source_now', lang, source=a.source, count=a.total))}"
                                   "</span>")
         accuracy = ("" if a.accuracy is None else
-                    " · " + html.escape(t("listening.app.accuracy", lang, value=_pct(a.accuracy, lang))))
+                    " · " + html.escape(t("listening.app.accuracy", lang, value=percent(a.accuracy, lang))))
         self.kpis.value = (
             f"<b>{a.total}</b> {html.escape(t('listening.app.mentions', lang))} · "
-            f"{html.escape(t('listening.app.net', lang))} <b>{_pct(a.net_sentiment, lang)}</b> · "
-            f"{html.escape(t('listening.app.sov', lang))} <b>{_pct(a.own_share, lang)}</b> · "
+            f"{html.escape(t('listening.app.net', lang))} <b>{percent(a.net_sentiment, lang)}</b> · "
+            f"{html.escape(t('listening.app.sov', lang))} <b>{percent(a.own_share, lang)}</b> · "
             f"{html.escape(t('listening.app.alerts', lang))} <b class='cm-alert-count'>{len(a.alerts)}</b>"
             f"<span class='cm-muted'>{accuracy}</span>")
         if self.defer_charts:
@@ -195,7 +191,7 @@ class ListeningApp(StageApp):
         self.findings.value = findings_table(a.findings(), lang)
         self.networks.value = table_html(
             [[t(f"network.{r.network}", lang) if r.network else "—", r.mentions, r.positive,
-              r.neutral, r.negative, _pct(r.net_sentiment, lang)] for r in a.by_network.itertuples()],
+              r.neutral, r.negative, percent(r.net_sentiment, lang)] for r in a.by_network.itertuples()],
             [t(f"listening.app.col.{c}", lang) for c in
              ("network", "mentions", "positive", "neutral", "negative", "net")])
         terms = ", ".join(f"{w} ({n})" for w, n in a.top_terms[:15]) or "—"

@@ -26,9 +26,9 @@ def findings_html(findings: list[Finding], lang: str) -> str:
 
 
 def _num(value: float, lang: str) -> str:
-    from babel.numbers import format_decimal
+    from cmtraining.numbers import decimal
 
-    return format_decimal(round(value, 4 if value < 10 else 0), locale=lang)
+    return decimal(value, lang, decimals=4 if value < 10 else 0, trim=True)
 
 
 class ObjectiveCard(widgets.VBox):

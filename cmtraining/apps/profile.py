@@ -187,22 +187,10 @@ class ProfileApp(StageApp):
                        for c in ("network", "followers", "growth", "posts", "err"))
         body = "".join(
             f"<tr><td>{html.escape(t(f'network.{s.network}', lang))}</td>"
-            f"<td>{fmt_int(s.followers, lang)}</td><td>{fmt_pct(s.growth, lang)}</td>"
-            f"<td>{fmt_num(s.posts_per_month, lang)}</td><td>{fmt_pct(s.engagement_rate_reach, lang)}</td></tr>"
+            f"<td>{count(s.followers, lang)}</td><td>{percent(s.growth, lang)}</td>"
+            f"<td>{decimal(s.posts_per_month, lang)}</td><td>{percent(s.engagement_rate_reach, lang)}</td></tr>"
             for s in rows)
         self.table.value = f"<table class='cm-table'><tr>{head}</tr>{body}</table>"
-
-
-def fmt_int(value: float, lang: str) -> str:
-    return count(value, lang)
-
-
-def fmt_num(value: float, lang: str) -> str:
-    return decimal(value, lang)
-
-
-def fmt_pct(value: float | None, lang: str) -> str:
-    return percent(value, lang)
 
 
 def under_voila() -> bool:

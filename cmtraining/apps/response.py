@@ -32,11 +32,7 @@ INBOX_SIZE = 60
 
 
 def _pct(value, lang: str) -> str:
-    return percent(value, lang, decimals=0)
-
-
-def _num(value: float, lang: str, sign: bool = False) -> str:
-    return decimal(value, lang, sign=sign)
+    return percent(value, lang, decimals=0)  # agreement figures: whole percents
 
 
 class ResponseApp(StageApp):
@@ -81,7 +77,7 @@ class ResponseApp(StageApp):
             value=None, disabled=off, style={"button_width": "110px"})
         self.label_buttons.observe(self._on_label, names="value")
         self.adapt = widgets.Button(description=t("response.app.adapt", lang), icon="magic",
-                                    disabled=off, layout=widgets.Layout(width="auto"))
+                                    disabled=off)
         self.adapt.add_class("cm-adapt")
         self.adapt.on_click(self._on_adapt)
         self.adapt_note = widgets.HTML(self._model_note())
@@ -289,9 +285,9 @@ class ResponseApp(StageApp):
         head = table_html(
             [[c.author, t(f"response.app.kind_{c.kind}", lang), count(c.followers, lang), c.positive,
               c.defences,
-              " · ".join(f"{t(f'response.prescriber.{k}', lang)} {_num(v, lang, sign=True)}"
+              " · ".join(f"{t(f'response.prescriber.{k}', lang)} {decimal(v, lang, sign=True)}"
                          for k, v in c.components.items()),
-              _num(c.score, lang)] for c in candidates],
+              decimal(c.score, lang)] for c in candidates],
             [t(f"response.app.pcol.{k}", lang) for k in
              ("author", "kind", "followers", "positive", "defences", "why", "score")], "cm-prescribers")
         buttons = []

@@ -39,8 +39,7 @@ class PlaybookEditor(widgets.VBox):
         self.app, self.lang, self.disabled = app, lang, disabled
         self.add_class("cm-playbook")
         self.start_example = widgets.Button(description=t("response.pb.use_example", lang),
-                                            icon="magic", disabled=disabled,
-                                            layout=widgets.Layout(width="auto"))
+                                            icon="magic", disabled=disabled)
         self.start_example.add_class("cm-playbook-example")
         self.start_example.on_click(self._on_example)
         self._build(wb)
@@ -48,13 +47,8 @@ class PlaybookEditor(widgets.VBox):
     def _on_example(self, _button) -> None:
         from cmtraining.response.playbook import default_playbook
 
-        if self._edit_all(default_playbook(self.app.session.workbook)):
+        if self.app.apply(lambda wb: {**wb.model_dump(), "response_playbook": default_playbook(wb)}):
             self._build(self.app.session.workbook)
-
-    def _edit_all(self, playbook: dict) -> bool:
-        def change(wb):
-            return {**wb.model_dump(), "response_playbook": playbook}
-        return self.app.apply(change)
 
     def _build(self, wb) -> None:
         from cmtraining.response.playbook import default_playbook

@@ -22,25 +22,26 @@ def _template():
     return env.get_template("feedback.html.j2")
 
 
-def _num(value) -> str:
-    value = round(float(value or 0), 2)
-    return str(int(value)) if value == int(value) else str(value)
+def _num(value, lang: str) -> str:
+    from cmtraining.numbers import decimal
+
+    return decimal(float(value or 0), lang, decimals=2, trim=True)
 
 
 def render(row: dict, exercise, lang: str) -> str:
     """The page for one gradebook row (see `Gradebook.current`)."""
     lang = lang if lang in ("es", "en") else "es"
     titles = {c.id: c.title.get(lang) for c in exercise.checks}
-    checks = [{"title": titles.get(c["check_id"], c["check_id"]), "points": _num(c["points"]),
-               "max": _num(c["max_points"]), "message": c["message"] or "",
+    checks = [{"title": titles.get(c["check_id"], c["check_id"]), "points": _num(c["points"], lang),
+               "max": _num(c["max_points"], lang), "message": c["message"] or "",
                "status": c["status"]} for c in row["checks"]]
-    adjustments = [{"title": titles.get(a["check_id"], a["check_id"]), "points": _num(a["points"]),
+    adjustments = [{"title": titles.get(a["check_id"], a["check_id"]), "points": _num(a["points"], lang),
                     "note": a["note"] or ""} for a in row["adjustments"]]
     reason = t(f"grading.reason.{row['reason']}", lang) if row["reason"] else ""
     return _template().render(
         lang=lang, t=lambda key, **kw: t(f"grading.feedback.{key}", lang, **kw),
         exercise=exercise.title.get(lang), trainee=row["trainee_id"],
-        total=_num(row["total"]), max=_num(row["max_points"]), status=row["status"],
+        total=_num(row["total"], lang), max=_num(row["max_points"], lang), status=row["status"],
         reason=reason, detail=row["detail"] or "", checks=checks, adjustments=adjustments)
 
 

@@ -56,14 +56,9 @@ def build_report(wb, *, lang: str = "es", as_of: date, ran: list[str] | None = N
 
 
 def _number(value, lang: str, decimals: int = 0) -> str:
-    from babel.numbers import format_decimal
+    from cmtraining.numbers import decimal
 
-    if value is None or value != value:
-        return "—"
-    if float(value).is_integer():
-        decimals = 0
-    pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return format_decimal(value, format=pattern, locale=lang)
+    return decimal(value, lang, decimals=decimals, trim=True)
 
 
 def _percent(value, lang: str) -> str:
