@@ -18,7 +18,10 @@ from cmtraining.planning.findings import Finding
 
 
 def check(wb, *, as_of: date | None = None) -> list[Finding]:
-    """Every coherence finding for `wb`, worst first (empty when the strategy holds together)."""
+    """Every coherence finding for `wb`, worst first (empty when the strategy holds together).
+
+    Codes read `coherence.<stage>.<rule>`, e.g. `coherence.objectives.goal_unmeasured`.
+    """
     return []
 
 
