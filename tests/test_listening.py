@@ -108,7 +108,7 @@ def test_import_reads_excels_unicode_text_and_a_path(tmp_path):
     ("text\nCaf\xe9 malo\n".encode("latin-1"), "listening.error.encoding"),
     (b"", "listening.error.empty"),
     (b"text,date\n", "listening.error.no_rows"),
-    (b"text,date\nhola,31/10/2026\n", "listening.error.bad_date"),
+    (b"text,date\nhola,31/10/2026\nadios,ayer\n", "importer.error.bad_date"),
     (b"text,network\nhola,myspace\n", "listening.error.bad_network"),
     (b"text,followers\nhola,-5\n", "listening.error.bad_followers"),
     (b"text,author\nhola,@a,extra\n", "listening.error.row_width"),

@@ -27,7 +27,7 @@ from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.i18n import t
 from cmtraining.listening.adapt import load_adapted
 from cmtraining.listening.alerts import thresholds
-from cmtraining.listening.audit import audit_mentions
+from cmtraining.listening.audit import audit_mentions, negative_counts
 from cmtraining.listening.inbox import audit_change, brand_terms, competitors_in_use, inbox_for
 from cmtraining.numbers import count, percent
 from cmtraining.session import Session
@@ -207,7 +207,7 @@ class ListeningApp(StageApp):
         self._render_mentions()
 
     def _draw_charts(self, a) -> None:
-        limits = thresholds([int(c) for c in a.daily["negative"]], sensitivity=a.sensitivity) \
+        limits = thresholds(negative_counts(a.daily), sensitivity=a.sensitivity) \
             if len(a.daily) else []
         self.volume.value = volume_png(a.daily, limits, a.alerts, self.lang)
         self.sov.value = share_png(a.share_of_voice, self.session.workbook.profile.name, self.lang)

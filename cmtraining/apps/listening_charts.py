@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from cmtraining.i18n import t
 
@@ -25,7 +26,8 @@ def _png(fig) -> bytes:
 
 
 def volume_png(daily, limits, alerts, lang: str) -> bytes:
-    """Stacked daily mentions by sentiment; the alert threshold on negatives; alert days marked."""
+    """Stacked daily mentions by sentiment; the alert threshold on negatives; alert days marked;
+    collection gaps (days without data) hatched in grey."""
     fig = _figure()
     ax = fig.add_subplot()
     if not len(daily):
@@ -39,6 +41,12 @@ def volume_png(daily, limits, alerts, lang: str) -> bytes:
         ax.bar(days, values, bottom=bottom, color=SENTIMENT_COLOURS[label], width=0.85,
                label=t(f"sentiment.label.{label}", lang))
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    gaps = [d for d, gap in zip(days, daily["missing"], strict=True) if gap] \
+        if "missing" in daily else []
+    for number, day in enumerate(gaps):  # a gap is missing data, not a quiet day
+        ax.axvspan(day - timedelta(hours=12), day + timedelta(hours=12), color="#DDDDDD",
+                   hatch="//", edgecolor="#999999", linewidth=0,
+                   label=t("importer.chart.gap", lang) if number == 0 else None)
     xs = [d for d, lim in zip(days, limits, strict=True) if lim]
     ys = [lim[1] for lim in limits if lim]
     if xs:

@@ -15,6 +15,13 @@ A day alerts when
 
 `sensitivity` is the trainee's dial: lower finds more (and falser) alarms,
 higher waits for a clearer signal. 3 is the customary robust-z cut-off.
+
+Gaps are not zeros. A day with no mention at all inside an import is a
+collection gap (the tool stopped, the export skipped it) when the import's
+usual volume makes an empty day implausible (`collection_gaps`); such a day
+is missing (None), not a quiet day: it is left out of the window, so that
+empty stretches neither lower the expected count nor inflate the spread and
+hide the spikes after them.
 """
 
 from __future__ import annotations
@@ -27,6 +34,10 @@ from statistics import median
 DEFAULT_SENSITIVITY = 3.0
 DEFAULT_WINDOW = 14
 MIN_COUNT = 3
+# An empty day is a collection gap when the import's median day has at least
+# this many mentions: for a Poisson count with mean 5, P(0) = e^-5 < 0.7 %,
+# so an empty day is far likelier a gap than a quiet day (cmtraining, 2026).
+GAP_MIN_VOLUME = 5
 
 
 @dataclass(frozen=True)
@@ -41,18 +52,32 @@ class Spike:
         return self.count / self.expected if self.expected else math.inf
 
 
-def thresholds(counts: list[int], *, sensitivity: float = DEFAULT_SENSITIVITY,
+def collection_gaps(totals: list[int]) -> list[bool]:
+    """Which days (all mentions, own and competitors') are gaps in the collection."""
+    observed = [c for c in totals if c]
+    if not observed or median(observed) < GAP_MIN_VOLUME:
+        return [False] * len(totals)
+    return [not c for c in totals]
+
+
+def thresholds(counts: list[int | None], *, sensitivity: float = DEFAULT_SENSITIVITY,
                window: int = DEFAULT_WINDOW) -> list[tuple[float, float] | None]:
-    """(expected, threshold) for each day; None while the window is still filling."""
+    """(expected, threshold) for each day; None while the window is still filling or on a gap.
+
+    A None count is a missing day: the window holds the `window` last observed days.
+    """
     if not sensitivity > 0:
         from cmtraining.errors import ParameterError
 
         raise ParameterError("error.param_range", name="sensitivity", value=sensitivity,
                              low=">0", high=10)
     out: list[tuple[float, float] | None] = []
-    for i in range(len(counts)):
-        past = counts[max(0, i - window):i]
-        if len(past) < min(3, window):
+    observed: list[int] = []
+    for count in counts:
+        past = observed[-window:]
+        if count is not None:
+            observed.append(count)
+        if count is None or len(past) < min(3, window):
             out.append(None)
             continue
         expected = median(past)
@@ -62,10 +87,10 @@ def thresholds(counts: list[int], *, sensitivity: float = DEFAULT_SENSITIVITY,
     return out
 
 
-def detect_spikes(days: list[date], counts: list[int], *,
+def detect_spikes(days: list[date], counts: list[int | None], *,
                   sensitivity: float = DEFAULT_SENSITIVITY, window: int = DEFAULT_WINDOW,
                   min_count: int = MIN_COUNT) -> list[Spike]:
-    """The days whose count breaks the threshold (see the module docstring)."""
+    """The days whose count breaks the threshold (see the module docstring); None: a gap."""
     spikes = []
     for day, count, limits in zip(days, counts, thresholds(counts, sensitivity=sensitivity,
                                                            window=window), strict=True):

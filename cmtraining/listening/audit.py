@@ -18,13 +18,21 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from cmtraining.evaluation.kpis import net_sentiment, share_of_voice
-from cmtraining.listening.alerts import DEFAULT_SENSITIVITY, Spike, detect_spikes
+from cmtraining.listening.alerts import (
+    DEFAULT_SENSITIVITY,
+    Spike,
+    collection_gaps,
+    detect_spikes,
+)
 from cmtraining.paths import datasets_dir
 from cmtraining.planning.findings import Finding, Key, Number, Percent, Share
 
 _WORD = re.compile(r"[#@]?[^\W\d_][\w'’-]*", re.UNICODE)
 _URL = re.compile(r"https?://\S+")
 LABELS = ("positive", "neutral", "negative")
+# English contractions whose first part is a function word (I'm, you're, we've,
+# I'll, I'd, don't/can't/isn't): never a topic. 's is stripped (it's, Iberia's).
+_CLITICS = frozenset({"m", "re", "ve", "ll", "d", "t"})
 
 
 @cache
@@ -88,6 +96,12 @@ class Audit:
             top_hashtags=[t for t, _ in self.top_hashtags[:10]], by_network=nets)
 
 
+def negative_counts(daily) -> list[int | None]:
+    """The daily negative counts for the spike detector, None on collection gaps."""
+    missing = daily["missing"] if "missing" in daily else [False] * len(daily)
+    return [None if gap else int(c) for c, gap in zip(daily["negative"], missing, strict=True)]
+
+
 def backend_for(backend, lang: str):
     """A trained model only for messages in its own language; the default for the others."""
     model_lang = getattr(backend, "lang", None)
@@ -121,14 +135,21 @@ def terms(texts, *, exclude=(), limit: int = 20) -> tuple[list, list]:
     spellings: dict[str, Counter] = {}  # folded word -> how people wrote it
     for text in texts:
         for token in _WORD.findall(_URL.sub(" ", str(text))):
-            folded = _fold(token).strip("'’-")
+            folded = _fold(token).replace("’", "'").strip("'-")
+            if "'" in folded and not folded.startswith("#"):
+                base, _, clitic = folded.partition("'")
+                if clitic in _CLITICS:  # i'm, you're, we've, i'll, i'd, don't: function words
+                    continue
+                folded = base if clitic == "s" else folded  # it's -> it, united's -> united
             if folded.startswith("#"):
                 tags[token.lower()] += 1
             elif folded.startswith("@") or len(folded) < 3 or folded in skip:
                 continue
             else:
                 words[folded] += 1
-                spellings.setdefault(folded, Counter())[token.lower().strip("'’-")] += 1
+                written = token.lower().replace("’", "'").strip("'-")
+                written = written.partition("'")[0] if written.endswith("'s") else written
+                spellings.setdefault(folded, Counter())[written] += 1
     # counted without accents (people often skip them), shown as most people wrote them
     shown = [(max(spellings[w].items(), key=lambda kv: (kv[1], kv[0]))[0], n)
              for w, n in words.most_common(limit)]
@@ -157,10 +178,13 @@ def audit_mentions(frame, *, brand: str = "", handle: str = "", backend=None,
         full = pd.date_range(min(day), max(day), freq="D").date
         daily = daily.reindex(full, fill_value=0).rename_axis("day").reset_index()
         daily["total"] = daily[list(LABELS)].sum(axis=1)
-        alerts = detect_spikes(list(daily["day"]), [int(c) for c in daily["negative"]],
+        # a gap is a day without any mention, competitors' included (see alerts)
+        every = pd.to_datetime(frame.loc[frame["at"].notna(), "at"]).dt.date.value_counts()
+        daily["missing"] = collection_gaps([int(every.get(d, 0)) for d in daily["day"]])
+        alerts = detect_spikes(list(daily["day"]), negative_counts(daily),
                                sensitivity=sensitivity)
     else:
-        daily = pd.DataFrame(columns=["day", *LABELS, "total"])
+        daily = pd.DataFrame(columns=["day", *LABELS, "total", "missing"])
         alerts = []
     sov = pd.DataFrame(columns=["brand", "mentions", "share"])
     own_share = None

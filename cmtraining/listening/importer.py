@@ -1,122 +1,252 @@
-"""Import of real mention exports (a CSV from a listening tool or a network).
+"""Import of real mention exports (a CSV or .xlsx from a listening tool or a network).
 
-Only a text column is required; date, author, network, followers and
-language are used when present. Column names are matched case-insensitively
-with a few common aliases (Spanish and English). The delimiter is sniffed
-(comma, semicolon or tab: spreadsheets in Spanish locales save with `;`).
-Every problem is the package's `MentionsFileError`, naming the row and
-what to fix; nothing is written anywhere.
+Two steps, so that the app and the CLI can show and change the mapping:
+`read_mentions_table` reads the file (see `cmtraining.csvinput`: RFC 4180
+quoting always honoured, the delimiter guessed from the header, UTF-8/16,
+Excel) and proposes which column holds what (`layouts.detect_mapping`);
+`import_mentions` turns the table into the audit's DataFrame with a mapping.
+`read_mentions_csv` does both with the detected mapping.
+
+Only a text column is required. Dates: see `listening.dates` (one format
+per column, offsets to the organization's time zone). Text: HTML entities
+decoded (`&amp;` -> `&`: X's API escapes them). A brand column splits own
+mentions from competitors' (share of voice); a human label column becomes
+the `sentiment` label the audit measures the classifier against. Every
+problem is the package's `MentionsFileError`, naming the line and what to
+fix; nothing is written anywhere.
 """
 
 from __future__ import annotations
 
-import csv
-import io
+import html
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from cmtraining.errors import CmtrainingError
+from cmtraining.listening.layouts import ColumnMapping, detect_mapping, fold, layouts_data
 
 MAX_ROWS = 200_000
-ALIASES = {
-    "text": ("text", "texto", "message", "mensaje", "content", "contenido", "mention", "mención"),
-    "at": ("date", "fecha", "at", "datetime", "created_at", "timestamp"),
-    "author": ("author", "autor", "autora", "user", "usuario", "handle", "username"),
-    "network": ("network", "red", "platform", "plataforma", "source", "fuente"),
-    "followers": ("followers", "seguidores", "followers_count"),
-    "lang": ("language", "lang", "idioma"),
-}
+PREVIEW_ROWS = 5
+_DIGITS = re.compile(r"^[0-9]{1,15}$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:([.,\u00a0\u202f ])[0-9]{3})(?:\1[0-9]{3}){0,4}$")
+_ZERO_DECIMAL = re.compile(r"^([0-9]{1,15})[.,]0+$")
 NETWORK_ALIASES = {"twitter": "x", "x": "x", "fb": "facebook", "ig": "instagram",
-                   "whatsapp": "whatsapp_channels"}
+                   "whatsapp": "whatsapp_channels", "canales de whatsapp": "whatsapp_channels"}
 
 
 class MentionsFileError(CmtrainingError):
     key = "listening.error.file"
 
 
-def _columns(header: list[str], source: str) -> dict[str, int]:
-    folded = [h.strip().lower() for h in header]
-    found = {}
-    for field, names in ALIASES.items():
-        for index, name in enumerate(folded):
-            if name in names:
-                found[field] = index
-                break
-    if "text" not in found:
-        raise MentionsFileError("listening.error.no_text", source=source,
-                                columns=", ".join(h for h in header if h) or "—")
-    return found
+@dataclass
+class MentionsTable:
+    """A read file and the proposed mapping (what the mapping step shows)."""
+
+    table: object  # cmtraining.csvinput.Table
+    mapping: ColumnMapping
+
+    @property
+    def header(self) -> list[str]:
+        return self.table.header
+
+    @property
+    def source(self) -> str:
+        return self.table.source
+
+    def preview(self, rows: int = PREVIEW_ROWS) -> list[list[str]]:
+        return self.table.rows[:rows]
 
 
-def read_mentions_csv(data: bytes | str | Path, *, source: str | None = None,
-                      brand: str = ""):
-    """The mentions of a CSV export as a DataFrame with the generator's columns."""
+@dataclass
+class MentionImport:
+    """The imported mentions, the mapping used, and notes for the trainee (catalogue key, params)."""
+
+    frame: object
+    mapping: ColumnMapping
+    notes: list[tuple[str, dict]] = field(default_factory=list)
+
+
+def read_mentions_table(data: bytes | str | Path, *, source: str | None = None) -> MentionsTable:
+    from cmtraining.csvinput import read_table
+
+    table = read_table(data, source=source, error=MentionsFileError, prefix="listening.error",
+                       max_rows=MAX_ROWS)
+    if not table.rows:
+        raise MentionsFileError("listening.error.no_rows", source=table.source)
+    return MentionsTable(table, detect_mapping(table.header))
+
+
+def read_mentions_csv(data: bytes | str | Path, *, source: str | None = None, brand: str = "",
+                      mapping: ColumnMapping | None = None, tz: str | None = None):
+    """The mentions of an export as a DataFrame with the generator's columns."""
+    read = read_mentions_table(data, source=source)
+    return import_mentions(read, mapping or read.mapping, brand=brand, tz=tz).frame
+
+
+def import_mentions(read: MentionsTable, mapping: ColumnMapping, *, brand: str = "",
+                    tz: str | None = None) -> MentionImport:
+    """`read`'s rows as the audit's DataFrame, with `mapping` (see the module docstring)."""
     import pandas as pd
 
-    from cmtraining.csvinput import read_text
     from cmtraining.listening.mentions import COLUMNS
 
-    text, source = read_text(data, source, MentionsFileError, "listening.error")
-    if not text.strip():
-        raise MentionsFileError("listening.error.empty", source=source)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        rows = list(csv.reader(io.StringIO(text), dialect))
-    except csv.Error as exc:
-        raise MentionsFileError("listening.error.malformed", source=source, detail=str(exc)) from None
-    header, body = rows[0], [r for r in rows[1:] if any(cell.strip() for cell in r)]
-    cols = _columns(header, source)
-    if not body:
+    table, source = read.table, read.source
+    index = {name: i for i, name in reversed(list(enumerate(table.header)))}
+    cols = {f: index[c] for f, c in mapping.columns.items() if c and c in index}
+    if "text" not in cols:
+        raise MentionsFileError("listening.error.no_text", source=source,
+                                columns=", ".join(h for h in table.header if h) or "—")
+    rows, lines = table.rows, table.lines
+    notes: list[tuple[str, dict]] = []
+    texts = [row[cols["text"]] for row in rows]
+    keep = [i for i, text in enumerate(texts) if text.strip()]
+    if len(keep) < len(rows):
+        notes.append(("importer.note.no_text", {"count": len(rows) - len(keep)}))
+        rows, lines = [rows[i] for i in keep], [lines[i] for i in keep]
+        texts = [texts[i] for i in keep]
+    if not rows:
         raise MentionsFileError("listening.error.no_rows", source=source)
-    if len(body) > MAX_ROWS:
-        raise MentionsFileError("listening.error.too_many", source=source, count=len(body),
-                                limit=MAX_ROWS)
-    records = []
-    for number, row in enumerate(body, start=2):
-        if len(row) != len(header):
-            raise MentionsFileError("listening.error.row_width", source=source, line=number,
-                                    got=len(row), expected=len(header))
-        records.append(_record(row, cols, source, number, brand))
-    frame = pd.DataFrame(records)
+
+    def column(name: str) -> list[str] | None:
+        return [row[cols[name]].strip() for row in rows] if name in cols else None
+
+    frame = pd.DataFrame({"text": [html.unescape(t) if "&" in t else t for t in texts]})
+    frame["at"] = _dates(column("at"), lines, source, tz) if "at" in cols else pd.NaT
+    frame["author"] = column("author") or ""
+    frame["author_name"] = column("author_name") or ""
+    frame["followers"] = _followers(column("followers"), lines, source) if "followers" in cols else 0
+    frame["network"] = _networks(column("network"), column("source"), mapping.network, lines,
+                                 source)
+    frame["lang"] = _langs(column("lang")) if "lang" in cols else None
+    if "brand" in cols:
+        frame["brand"], frame["is_competitor"], note = _brands(column("brand"), brand)
+        if note:
+            notes.append(note)
+    else:
+        frame["brand"], frame["is_competitor"] = brand, False
+    frame["sentiment"] = _labels(column("label"), lines, source) if "label" in cols else None
     frame.insert(0, "id", [f"m{i + 1:05d}" for i in range(len(frame))])
-    for column in COLUMNS:
-        if column not in frame:
-            frame[column] = None
-    return frame[list(COLUMNS)]
+    for name in COLUMNS:
+        if name not in frame:
+            frame[name] = None
+    return MentionImport(frame[list(COLUMNS)], mapping, notes)
 
 
-def _record(row: list[str], cols: dict[str, int], source: str, line: int, brand: str) -> dict:
-    from datetime import datetime
+def _dates(values: list[str], lines: list[int], source: str, tz: str | None):
+    from cmtraining.listening.dates import parse_dates
 
+    parsed, bad = parse_dates(values, tz=tz)
+    if bad is not None:
+        raise MentionsFileError("importer.error.bad_date", source=source, line=lines[bad],
+                                value=values[bad][:60])
+    return parsed.to_numpy()
+
+
+def count_text(text: str) -> int | None:
+    """A whole number as exports write it ("1200", "1.200", "1,200", "1200.0"); None otherwise.
+
+    ASCII digits only (no superscripts or other scripts), at most 15 of them.
+    """
+    if _DIGITS.match(text):
+        return int(text)
+    if _GROUPED.match(text):
+        return int(re.sub(r"[^0-9]", "", text))
+    zero = _ZERO_DECIMAL.match(text)
+    return int(zero.group(1)) if zero else None
+
+
+def _followers(values: list[str], lines: list[int], source: str) -> list[int]:
+    out = []
+    for value, line in zip(values, lines, strict=True):
+        if not value:
+            out.append(0)
+            continue
+        number = count_text(value)
+        if number is None:
+            raise MentionsFileError("listening.error.bad_followers", source=source, line=line,
+                                    value=value[:40])
+        out.append(number)
+    return out
+
+
+def _source_network(value: str) -> str:
+    """A page type or domain's network ("twitter.com", "Twitter" -> x); "" for news, blogs..."""
+    name = value.strip().lower()
+    name = re.sub(r"^(?:https?://)?(?:www\.|m\.)?", "", name).split("/")[0]
+    name = name.rsplit(".", 1)[0] if "." in name else name
+    return layouts_data()["source_networks"].get(name, "")
+
+
+def _networks(values, sources, default, lines, source) -> list[str]:
     from cmtraining.workbook.base import NetworkId
 
-    get = {field: row[index].strip() for field, index in cols.items()}
-    record = {"text": row[cols["text"]], "brand": brand, "is_competitor": False,
-              "author": get.get("author", ""), "author_name": "", "lang": None,
-              "followers": 0, "network": "", "at": None}
-    if get.get("at"):
-        try:
-            record["at"] = datetime.fromisoformat(get["at"].replace("Z", "+00:00")).replace(tzinfo=None)
-        except ValueError:
-            raise MentionsFileError("listening.error.bad_date", source=source, line=line,
-                                    value=get["at"]) from None
-    if get.get("followers"):
-        value = get["followers"].replace(".", "").replace(",", "").replace(" ", "")
-        if not value.isdigit():
-            raise MentionsFileError("listening.error.bad_followers", source=source, line=line,
-                                    value=get["followers"])
-        record["followers"] = int(value)
-    if get.get("network"):
-        name = get["network"].lower()
-        name = NETWORK_ALIASES.get(name, name)
-        allowed = NetworkId.__args__
-        if name not in allowed:
-            raise MentionsFileError("listening.error.bad_network", source=source, line=line,
-                                    value=get["network"], allowed=", ".join(allowed))
-        record["network"] = name
-    if get.get("lang"):
-        code = get["lang"].lower()[:2]
-        record["lang"] = code if code in ("es", "en") else None
-    return record
+    allowed = NetworkId.__args__
+    count = len(lines)
+    out = [default or ""] * count
+    if sources is not None:
+        cache: dict[str, str] = {}
+        out = [cache.setdefault(v, _source_network(v)) or (default or "") for v in sources]
+    if values is None:
+        return out
+    known: dict[str, str] = {}
+    for i, (value, line) in enumerate(zip(values, lines, strict=True)):
+        if not value:
+            continue
+        if value not in known:
+            name = value.lower()
+            name = NETWORK_ALIASES.get(name, name.replace(" ", "_"))
+            if name not in allowed:
+                name = _source_network(value)
+            if not name:
+                raise MentionsFileError("listening.error.bad_network", source=source, line=line,
+                                        value=value[:40], allowed=", ".join(allowed))
+            known[value] = name
+        out[i] = known[value]
+    return out
+
+
+def _langs(values: list[str]) -> list[str | None]:
+    return [code if (code := v.lower()[:2]) in ("es", "en") else None for v in values]
+
+
+def _brands(values: list[str], own: str) -> tuple[list[str], list[bool], tuple | None]:
+    """(brand per row, competitor per row, a note when the own brand was assumed)."""
+    from collections import Counter
+
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return [own] * len(values), [False] * len(values), None
+    own_fold = fold(own)
+    mine = [b for b in counts if own_fold and (fold(b) == own_fold or
+                                              (fold(b) and (fold(b) in own_fold
+                                                            or own_fold in fold(b))))]
+    note = None
+    if not mine:
+        mine = [counts.most_common(1)[0][0]]
+        note = ("importer.note.own_brand", {"brand": mine[0], "own": own or "—"})
+    ours = set(mine)
+    shown = own or mine[0]
+    brands = [shown if (not v or v in ours) else v for v in values]
+    return brands, [bool(v) and v not in ours for v in values], note
+
+
+def label_names() -> dict[str, str]:
+    """Every word exports use for a sentiment -> positive, neutral or negative."""
+    return {word: label for label, words in layouts_data()["labels"].items() for word in words}
+
+
+def _labels(values: list[str], lines: list[int], source: str) -> list[str | None]:
+    names = label_names()
+    out = []
+    for value, line in zip(values, lines, strict=True):
+        if not value:
+            out.append(None)
+            continue
+        label = names.get(value.lower())
+        if label is None:
+            raise MentionsFileError("importer.error.bad_label", source=source, line=line,
+                                    value=value[:40],
+                                    allowed="positive, neutral, negative")
+        out.append(label)
+    return out

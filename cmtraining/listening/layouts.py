@@ -1,0 +1,110 @@
+"""Which column of a mentions export holds what: layouts of common exports, as data.
+
+`datasets/export_layouts.yaml` lists, per layout (X API, the airline-tweets
+layout, Meta Business Suite, a social-listening tool, a Spanish sheet,
+cmtraining's own), the column names of each field with the source and year
+they were taken from. `detect_mapping` proposes the layout whose columns
+match a header best, filling fields it lacks from the others; the trainee
+(app) or facilitator (`--map field=column`) may change any column.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cache
+
+from cmtraining.paths import datasets_dir
+
+FIELDS = ("text", "at", "author", "author_name", "network", "source", "followers", "lang",
+          "brand", "label")
+# Fields whose columns the importer reads; `source` only feeds the network.
+REQUIRED = ("text",)
+
+
+@cache
+def layouts_data() -> dict:
+    import yaml
+
+    with open(datasets_dir() / "export_layouts.yaml", encoding="utf-8") as fh:
+        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def fold(name: str) -> str:
+    """A column name without case, accents, spaces or punctuation ("Red social" -> "redsocial")."""
+    plain = unicodedata.normalize("NFKD", str(name).lower())
+    return re.sub(r"[^a-z0-9]", "", "".join(c for c in plain if not unicodedata.combining(c)))
+
+
+@dataclass
+class ColumnMapping:
+    """field -> column name of the file (None: not in the file); the layout it came from."""
+
+    columns: dict[str, str | None] = field(default_factory=dict)
+    layout: str | None = None
+    network: str | None = None  # the network of every row when no column says it
+
+    def column(self, name: str) -> str | None:
+        return self.columns.get(name)
+
+    def with_changes(self, changes: dict[str, str | None]) -> ColumnMapping:
+        return ColumnMapping({**self.columns, **changes}, self.layout, self.network)
+
+
+def _match(layout: dict, folded: dict[str, str], taken: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, candidates in (layout.get("columns") or {}).items():
+        for candidate in candidates or ():
+            column = folded.get(fold(candidate))
+            if column is not None and column not in taken and column not in found.values():
+                found[name] = column
+                break
+    return found
+
+
+def detect_mapping(header: list[str]) -> ColumnMapping:
+    """The best layout's mapping for `header`, completed from the other layouts."""
+    folded: dict[str, str] = {}
+    for column in header:
+        folded.setdefault(fold(column), column)
+    layouts = layouts_data()["layouts"]
+    scored = []
+    for order, (layout_id, layout) in enumerate(layouts.items()):
+        found = _match(layout, folded, set())
+        if "text" in found:
+            scored.append((len(found), -order, layout_id, found))
+    if not scored:
+        return ColumnMapping(dict.fromkeys(FIELDS), None, None)
+    _, _, best, columns = max(scored)
+    for layout_id, layout in layouts.items():
+        if layout_id == best:
+            continue
+        for name, column in _match(layout, folded, set(columns.values())).items():
+            columns.setdefault(name, column)
+    return ColumnMapping({name: columns.get(name) for name in FIELDS}, best,
+                         layouts[best].get("network"))
+
+
+def layout_title(layout_id: str | None) -> str:
+    if not layout_id:
+        return ""
+    return layouts_data()["layouts"][layout_id]["title"]
+
+
+def parse_map_options(options: list[str] | tuple[str, ...], header: list[str],
+                      mapping: ColumnMapping, error: type) -> ColumnMapping:
+    """Apply `field=column` options (`field=` clears a field); unknown names are the package's error."""
+    changes: dict[str, str | None] = {}
+    by_fold = {fold(h): h for h in header}
+    for option in options:
+        name, sep, column = option.partition("=")
+        name = name.strip().lower()
+        if not sep or name not in FIELDS:
+            raise error("importer.error.bad_map", option=option, fields=", ".join(FIELDS))
+        column = column.strip()
+        if column and column not in header and fold(column) not in by_fold:
+            raise error("importer.error.map_column", option=option, column=column,
+                        columns=", ".join(header))
+        changes[name] = (column if column in header else by_fold[fold(column)]) if column else None
+    return mapping.with_changes(changes)
