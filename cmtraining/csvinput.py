@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +29,9 @@ from pathlib import Path
 MAX_BYTES = 50 * 1024 * 1024
 DELIMITERS = (",", ";", "\t", "|")
 _XLSX_MAGIC = b"PK\x03\x04"
+_DIGITS = re.compile(r"^[0-9]{1,15}$")
+_GROUPED = re.compile(r"^[0-9]{1,3}(?:([.,\u00a0\u202f ])[0-9]{3})(?:\1[0-9]{3}){0,4}$")
+_ZERO_DECIMAL = re.compile(r"^([0-9]{1,15})[.,]0+$")
 csv.field_size_limit(1 << 20)  # one cell up to 1 MB; a longer one is a malformed file
 
 
@@ -42,6 +46,20 @@ class Table:
     delimiter: str = ","
     kind: str = "csv"  # csv or xlsx
     notes: list = field(default_factory=list)
+
+
+def count_text(text: str) -> int | None:
+    """A whole number as exports write it ("1200", "1.200", "1,200", "1 200", "1200.0"), or None.
+
+    ASCII digits only (not "²" nor other scripts' digits, which `str.isdigit`
+    accepts), at most 15 of them: a count past 10^15 is a typing error.
+    """
+    if _DIGITS.match(text):
+        return int(text)
+    if _GROUPED.match(text):
+        return int(re.sub(r"[^0-9]", "", text))
+    zero = _ZERO_DECIMAL.match(text)
+    return int(zero.group(1)) if zero else None
 
 
 def decode(raw: bytes, source: str, error: type, prefix: str) -> str:

@@ -23,8 +23,6 @@ error (networks are often added or paused); `metrics_gaps` reports it.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from datetime import date
@@ -35,6 +33,9 @@ from cmtraining.planning.findings import Finding, Key
 from cmtraining.workbook.models import ChannelMonth
 
 MAX_ROWS = 10_000  # 9 networks x 90 years of months: more is not a metrics file
+MAX_BYTES = 5 * 1024 * 1024  # 10,000 rows of ~100 bytes, with room: checked before reading
+# Months before the first social network or far in the future are typing errors.
+FIRST_YEAR, LAST_YEAR = 1995, 2100
 FIELDS = ("network", "month", "followers", "posts", "reach", "impressions", "reactions",
           "comments", "shares", "link_clicks")
 ALIASES = {
@@ -53,10 +54,7 @@ ALIASES = {
 NETWORK_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "yt": "youtube",
                    "whatsapp": "whatsapp_channels", "canales de whatsapp": "whatsapp_channels",
                    "whatsapp channels": "whatsapp_channels"}
-_MONTH = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?$")
-_INT = re.compile(r"^\d+$")
-_GROUPED = re.compile(r"^\d{1,3}(?:([.,\u00a0\u202f ])\d{3})(?:\1\d{3})*$")
-_ZERO_DECIMAL = re.compile(r"^(\d+)[.,]0+$")
+_MONTH = re.compile(r"^([0-9]{4})[-/]([0-9]{1,2})(?:[-/]([0-9]{1,2}))?(?:[ T]00:00(?::00)?)?$")
 
 
 class MetricsFileError(CmtrainingError):
@@ -69,19 +67,6 @@ def _fold(name: str) -> str:
     plain = unicodedata.normalize("NFKD", name.strip().lower())
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     return re.sub(r"[\s\-]+", "_", plain)
-
-
-def _load(data: bytes | str | Path, source: str | None) -> tuple[str, str]:
-    """Text and the name to show (see `cmtraining.csvinput.read_text`)."""
-    from cmtraining.csvinput import read_text
-
-    return read_text(data, source, MetricsFileError, "evaluation.error")
-
-
-def _delimiter(header_line: str) -> str:
-    counts = {d: header_line.count(d) for d in (";", "\t", ",")}
-    best = max(counts, key=counts.get)
-    return best if counts[best] else ","
 
 
 def _columns(header: list[str], source: str) -> dict[str, int]:
@@ -103,38 +88,24 @@ def _columns(header: list[str], source: str) -> dict[str, int]:
 
 
 def read_metrics_csv(data: bytes | str | Path, *, source: str | None = None) -> list[ChannelMonth]:
-    """The rows of a metrics CSV as `ChannelMonth`s, in file order.
+    """The rows of a metrics CSV or .xlsx as `ChannelMonth`s, in file order.
 
     `data`: the file's bytes (an upload), a path, or CSV text (a str with a
     line break); `source`: the name to show in messages (default: the file's
-    name, or "CSV").
+    name, or "CSV"). Every failure is a `MetricsFileError`; the size is
+    checked before the file is read (`MAX_BYTES`).
     """
-    text, source = _load(data, source)
-    if not text.strip():
-        raise MetricsFileError("evaluation.error.empty", source=source)
-    lines = text.splitlines()
-    first = next(line for line in lines if line.strip())
-    try:
-        rows = list(csv.reader(io.StringIO(text), delimiter=_delimiter(first)))
-    except csv.Error as exc:
-        raise MetricsFileError("evaluation.error.malformed", source=source,
-                               detail=str(exc)) from None
-    numbered = [(n, r) for n, r in enumerate(rows, start=1) if any(c.strip() for c in r)]
-    (_, header), body = numbered[0], numbered[1:]
+    from cmtraining.csvinput import read_table
+
+    table = read_table(data, source=source, error=MetricsFileError, prefix="evaluation.error",
+                       max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
+    source, header = table.source, table.header
     cols = _columns(header, source)
-    if not body:
+    if not table.rows:
         raise MetricsFileError("evaluation.error.no_rows", source=source)
-    if len(body) > MAX_ROWS:
-        raise MetricsFileError("evaluation.error.too_many", source=source, count=len(body),
-                               limit=MAX_ROWS)
     out: list[ChannelMonth] = []
     seen: dict[tuple[str, date], int] = {}
-    for line, row in body:
-        if len(row) < len(header):
-            row = row + [""] * (len(header) - len(row))
-        elif len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-            raise MetricsFileError("evaluation.error.row_width", source=source, line=line,
-                                   got=len(row), expected=len(header))
+    for line, row in zip(table.lines, table.rows, strict=True):
         record = _record(row, cols, source, line)
         key = (record.network, record.month)
         if key in seen:
@@ -164,6 +135,8 @@ def _month(raw: str, source: str, line: int) -> date:
         if not match:
             raise ValueError
         year, month, day = match.groups()
+        if not FIRST_YEAR <= int(year) <= LAST_YEAR:
+            raise ValueError
         date(int(year), int(month), int(day or 1))  # the day, when given, must exist
         return date(int(year), int(month), 1)
     except ValueError:
@@ -185,12 +158,9 @@ def _count(raw: str, field: str, source: str, line: int) -> int:
 
 
 def _count_text(text: str) -> int | None:
-    if _INT.match(text):
-        return int(text)
-    if _GROUPED.match(text):
-        return int(re.sub(r"\D", "", text))
-    zero = _ZERO_DECIMAL.match(text)
-    return int(zero.group(1)) if zero else None
+    from cmtraining.csvinput import count_text
+
+    return count_text(text)
 
 
 def _record(row: list[str], cols: dict[str, int], source: str, line: int) -> ChannelMonth:

@@ -28,9 +28,6 @@ from cmtraining.listening.layouts import ColumnMapping, detect_mapping, fold, la
 
 MAX_ROWS = 200_000
 PREVIEW_ROWS = 5
-_DIGITS = re.compile(r"^[0-9]{1,15}$")
-_GROUPED = re.compile(r"^[0-9]{1,3}(?:([.,\u00a0\u202f ])[0-9]{3})(?:\1[0-9]{3}){0,4}$")
-_ZERO_DECIMAL = re.compile(r"^([0-9]{1,15})[.,]0+$")
 NETWORK_ALIASES = {"twitter": "x", "x": "x", "fb": "facebook", "ig": "instagram",
                    "whatsapp": "whatsapp_channels", "canales de whatsapp": "whatsapp_channels"}
 
@@ -143,20 +140,9 @@ def _dates(values: list[str], lines: list[int], source: str, tz: str | None):
     return parsed.to_numpy()
 
 
-def count_text(text: str) -> int | None:
-    """A whole number as exports write it ("1200", "1.200", "1,200", "1200.0"); None otherwise.
-
-    ASCII digits only (no superscripts or other scripts), at most 15 of them.
-    """
-    if _DIGITS.match(text):
-        return int(text)
-    if _GROUPED.match(text):
-        return int(re.sub(r"[^0-9]", "", text))
-    zero = _ZERO_DECIMAL.match(text)
-    return int(zero.group(1)) if zero else None
-
-
 def _followers(values: list[str], lines: list[int], source: str) -> list[int]:
+    from cmtraining.csvinput import count_text
+
     out = []
     for value, line in zip(values, lines, strict=True):
         if not value:
