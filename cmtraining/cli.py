@@ -237,6 +237,7 @@ def build_cli(lang: str) -> click.Group:
               open_browser=open_browser)
 
     cli.add_command(sentiment_group(lang))
+    cli.add_command(__import__("cmtraining.cli_listening", fromlist=["x"]).listening_group(lang))
     cli.add_command(__import__("cmtraining.cli_grade", fromlist=["grade_group"]).grade_group(lang))
     cli.add_command(__import__("cmtraining.cli_release", fromlist=["release_command"]).release_command(lang))
     return cli

@@ -1,9 +1,11 @@
 """`cmtraining sentiment train|eval`: adapt the sentiment engine to an organization and measure it.
 
-The CSV is read with the standard library (UTF-8, one text and one label
-column); every problem a facilitator can cause (a missing column, an unknown
-label, another encoding, an empty file) is a `LabeledDataError`, which the
-main command prints as one message with exit status 2. The model is written
+The file is read by the mentions importer (CSV with any quoting and
+delimiter, UTF-8 or UTF-16, or .xlsx; one text and one label column, found
+by name or by the export's layout); every problem a facilitator can cause
+(a missing column, an unknown label, an empty file) is the package's error,
+which the main command prints as one message with exit status 2. Evaluating
+an English-only method (TextBlob, VADER) on Spanish messages prints a warning. The model is written
 atomically, so a failure never leaves half a file. `--lang` names the
 messages' language and, as everywhere in cmtraining, the language of the
 output when it is es or en.
@@ -19,49 +21,59 @@ import click
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
 
-_LABEL_NAMES = {"positive": "positive", "neutral": "neutral", "negative": "negative",
-                "positivo": "positive", "neutro": "neutral", "negativo": "negative"}
+# English-only methods: their lexicons and rules know no Spanish
+ENGLISH_ONLY = ("textblob", "vader")
 
 
 def read_labeled_csv(path: Path, text_column: str, label_column: str | None):
-    """(texts, labels) from a UTF-8 CSV; labels is None when label_column is None."""
-    import csv
-    import io
+    """(texts, labels) from a CSV or .xlsx read by the mentions importer; labels None if unasked.
 
+    Same reader as the listening import (quoting, `;`, UTF-8/16, Excel). A
+    named column missing from the file falls back to the column the export
+    layout puts there (e.g. `airline_sentiment` for labels); otherwise the
+    error lists the columns.
+    """
+    from cmtraining.listening.importer import label_names, read_mentions_table
     from cmtraining.listening.sentiment.errors import LabeledDataError
 
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise LabeledDataError("sentiment.error.csv_unreadable", path=str(path),
-                               reason=exc.strerror or str(exc)) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise LabeledDataError("sentiment.error.csv_encoding", path=str(path)) from None
-    try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
-        columns = reader.fieldnames or []
-        for column in (text_column, label_column):
-            if column is not None and column not in columns:
-                raise LabeledDataError("sentiment.error.csv_column", path=str(path), column=column,
-                                       columns=", ".join(columns) or "—")
-        texts, labels = [], []
-        for row in reader:
-            texts.append(row.get(text_column) or "")
-            if label_column is not None:
-                value = (row.get(label_column) or "").strip().lower()
-                if value not in _LABEL_NAMES:
-                    raise LabeledDataError("sentiment.error.csv_label", path=str(path),
-                                           row=reader.line_num, value=value[:40],
-                                           allowed="positive, neutral, negative")
-                labels.append(_LABEL_NAMES[value])
-    except csv.Error as exc:
-        raise LabeledDataError("sentiment.error.csv_unreadable", path=str(path),
-                               reason=str(exc)) from None
+    read = read_mentions_table(path)
+    header, rows, lines = read.header, read.table.rows, read.table.lines
+
+    def pick(asked: str, field: str) -> int:
+        if asked in header:
+            return header.index(asked)
+        detected = read.mapping.column(field)
+        if detected is None:
+            raise LabeledDataError("sentiment.error.csv_column", path=str(path), column=asked,
+                                   columns=", ".join(header) or "—")
+        return header.index(detected)
+
+    text_at = pick(text_column, "text")
+    texts = [row[text_at] for row in rows]
+    if label_column is None:
+        if not texts:
+            raise LabeledDataError("sentiment.error.csv_empty", path=str(path))
+        return texts, None
+    label_at = pick(label_column, "label")
+    names = label_names()
+    labels = []
+    for row, line in zip(rows, lines, strict=True):
+        value = row[label_at].strip().lower()
+        if value not in names:
+            raise LabeledDataError("sentiment.error.csv_label", path=str(path), row=line,
+                                   value=value[:40], allowed="positive, neutral, negative")
+        labels.append(names[value])
     if not texts:
         raise LabeledDataError("sentiment.error.csv_empty", path=str(path))
-    return texts, (labels if label_column is not None else None)
+    return texts, labels
+
+
+def spanish_share(texts: list[str]) -> float:
+    """The share of messages the offline detector reads as Spanish."""
+    from cmtraining.listening.sentiment.langdetect import detect_lang
+
+    sample = texts[:2000]
+    return sum(detect_lang(text, default="en") == "es" for text in sample) / max(len(sample), 1)
 
 
 def sentiment_group(lang: str) -> click.Group:
@@ -118,6 +130,9 @@ def sentiment_group(lang: str) -> click.Group:
             raise SentimentError("sentiment.error.model_and_backend")
         method = SentimentModel.load(model_path) if model_path else backend
         texts, labels = read_labeled_csv(csv_path, text_column, label_column)
+        if backend in ENGLISH_ONLY and (msg_lang == "es" or (
+                msg_lang == "auto" and spanish_share(texts) >= 0.3)):
+            click.echo(t("importer.cli.english_only", lang, backend=backend), err=True)
         predicted = classify_sentiment(texts, lang=msg_lang, backend=method)
         name = str(model_path) if model_path else backend or "lexicon"
         click.echo(format_report(evaluate(labels, predicted), name, lang))

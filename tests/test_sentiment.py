@@ -333,7 +333,7 @@ def assert_clean_failure(result):
 def test_cli_bad_csv(tmp_path, case):
     path = tmp_path / "labeled.csv"
     if case == "missing_column":
-        write_csv(path, [("hola", "positive")], header=("mensaje", "label"))
+        write_csv(path, [("hola", "positive")], header=("id", "label"))
     elif case == "bad_label":
         write_csv(path, [("hola", "positive"), ("adiós", "meh")])
     elif case == "latin1":

@@ -19,8 +19,9 @@ from cmtraining.paths import datasets_dir
 
 FIELDS = ("text", "at", "author", "author_name", "network", "source", "followers", "lang",
           "brand", "label")
-# Fields whose columns the importer reads; `source` only feeds the network.
-REQUIRED = ("text",)
+# Other names a facilitator may type in `--map` (`date=tweet_created`).
+FIELD_ALIASES = {"date": "at", "fecha": "at", "texto": "text", "autor": "author",
+                 "red": "network", "marca": "brand", "etiqueta": "label", "sentiment": "label"}
 
 
 @cache
@@ -99,7 +100,7 @@ def parse_map_options(options: list[str] | tuple[str, ...], header: list[str],
     by_fold = {fold(h): h for h in header}
     for option in options:
         name, sep, column = option.partition("=")
-        name = name.strip().lower()
+        name = FIELD_ALIASES.get(name.strip().lower(), name.strip().lower())
         if not sep or name not in FIELDS:
             raise error("importer.error.bad_map", option=option, fields=", ".join(FIELDS))
         column = column.strip()
