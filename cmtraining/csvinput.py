@@ -48,6 +48,27 @@ class Table:
     notes: list = field(default_factory=list)
 
 
+def guarded(reader, error: type):
+    """`reader` for an upload handler: any failure that is not the package's error (a bug)
+    becomes `error("importer.error.unexpected")` for the trainee, logged in full for the
+    facilitator. The importers raise only the package's errors; this is the last guard."""
+    import functools
+    import logging
+
+    from cmtraining.errors import CmtrainingError
+
+    @functools.wraps(reader)
+    def read(content, *, source=None, **kwargs):
+        try:
+            return reader(content, source=source, **kwargs)
+        except CmtrainingError:
+            raise
+        except Exception:  # noqa: BLE001 - the trainee gets one message, the log the details
+            logging.getLogger("cmtraining.importer").exception("import of %s failed", source)
+            raise error("importer.error.unexpected", source=source or "—") from None
+    return read
+
+
 def count_text(text: str) -> int | None:
     """A whole number as exports write it ("1200", "1.200", "1,200", "1 200", "1200.0"), or None.
 

@@ -33,6 +33,7 @@ def test_listening_app_imports_a_csv_and_explains_a_bad_one(workspace):
     assert "bad.csv has no text column" in app.status.value
     good = "text,date\nLove the homework club,2026-10-01\nNobody answers my emails,2026-10-02\n"
     app._on_upload({"new": [{"name": "mine.csv", "content": good.encode()}]})
+    app.mapping_step.import_button.click()  # the mapping step comes before the import
     assert app.audit.total == 2 and "mine.csv" in app.source_line.value
     app.use_sample.click()
     assert app.audit.total > 100

@@ -52,7 +52,7 @@ class EvaluationApp(StageApp):
         self.defer_chart = under_voila() if defer_chart is None else defer_chart
         lang, wb, off = self.lang, session.workbook, session.preview
         self.status = Status(lang)
-        self.upload = widgets.FileUpload(accept=".csv", multiple=False,
+        self.upload = widgets.FileUpload(accept=".csv,.tsv,.txt,.xlsx", multiple=False,
                                          description=t("evaluation.app.upload", lang),
                                          disabled=off)
         self.upload.observe(self._on_upload, names="value")
@@ -158,9 +158,14 @@ class EvaluationApp(StageApp):
         self.chart.value = baseline_png(rows, metric, self.lang)
 
     def _on_upload(self, change) -> None:
-        from cmtraining.evaluation.metrics_csv import metrics_gaps, read_metrics_csv
+        from cmtraining.csvinput import guarded
+        from cmtraining.evaluation.metrics_csv import (
+            MetricsFileError,
+            metrics_gaps,
+            read_metrics_csv,
+        )
 
-        read = self.read_upload(change, read_metrics_csv)
+        read = self.read_upload(change, guarded(read_metrics_csv, MetricsFileError))
         if read is None:
             return
         name, rows = read

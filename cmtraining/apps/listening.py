@@ -10,7 +10,6 @@ the trainee's own findings are edited as rows.
 from __future__ import annotations
 
 import html
-from functools import partial
 
 import ipywidgets as widgets
 
@@ -23,6 +22,7 @@ from cmtraining.apps.common import (
 )
 from cmtraining.apps.findings_view import findings_table
 from cmtraining.apps.listening_charts import share_png, volume_png
+from cmtraining.apps.listening_mapping import MappingStep
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.i18n import t
 from cmtraining.listening.adapt import load_adapted
@@ -57,13 +57,14 @@ class ListeningApp(StageApp):
                                             incident=params.get("incident", True),
                                             lang=session.lang)
         self.sample_source = (self.frame, self.source)
-        self.upload = widgets.FileUpload(accept=".csv", multiple=False,
+        self.upload = widgets.FileUpload(accept=".csv,.tsv,.txt,.xlsx", multiple=False,
                                          description=t("listening.app.upload", lang))
         self.upload.observe(self._on_upload, names="value")
         self.use_sample = widgets.Button(description=t("listening.app.use_sample", lang),
                                          icon="refresh")
         self.use_sample.on_click(self._on_sample)
         self.source_line = widgets.HTML()
+        self.mapping_step = MappingStep(lang, self._on_import, self._on_cancel_import)
         # empty: the sample inbox's own competitors, named in the placeholder
         self.competitors = widgets.Text(value=", ".join(wb.listening.competitors),
                                         placeholder=t("listening.app.competitors_sample", lang,
@@ -109,7 +110,7 @@ class ListeningApp(StageApp):
         children = stage_header(session, "listening", "listening.app.intro", "00-listening")
         children += [
             heading("listening.app.source_title", lang, "listening.app.source_help"),
-            widgets.HBox([self.use_sample, self.upload]), self.source_line,
+            widgets.HBox([self.use_sample, self.upload]), self.mapping_step, self.source_line,
             labelled(self.competitors, t("listening.app.competitors", lang),
                      t("listening.app.competitors_help", lang)),
             heading("listening.app.summary_title", lang), self.kpis,
@@ -128,16 +129,43 @@ class ListeningApp(StageApp):
     # --- source -------------------------------------------------------------------
 
     def _on_upload(self, change) -> None:
-        from cmtraining.listening.importer import read_mentions_csv
+        """Read the file and show the mapping step; the import waits for "Import"."""
+        from cmtraining.csvinput import guarded
+        from cmtraining.listening.importer import MentionsFileError, read_mentions_table
 
-        read = self.read_upload(change, partial(read_mentions_csv,
-                                                brand=self.session.workbook.profile.name))
+        read = self.read_upload(change, guarded(read_mentions_table, MentionsFileError))
         if read is None:
             return
-        name, frame = read
-        self.frame, self.source = frame, name
-        self.status.info(t("listening.app.imported", self.lang, count=len(frame), source=name))
+        table = read[1]
+        self.mapping_step.show(table)
+        if table.mapping.column("text") is None:  # say so now; the trainee may pick it
+            from cmtraining.listening.importer import MentionsFileError
+
+            self.status.error(MentionsFileError(
+                "listening.error.no_text", source=table.source,
+                columns=", ".join(h for h in table.header if h) or "—"))
+
+    def _on_import(self, mapping) -> None:
+        from cmtraining.errors import CmtrainingError
+        from cmtraining.listening.dates import org_time_zone
+        from cmtraining.listening.importer import import_mentions
+
+        read, wb = self.mapping_step.read, self.session.workbook
+        try:
+            result = import_mentions(read, mapping, brand=wb.profile.name,
+                                     tz=org_time_zone(wb.profile.country))
+        except CmtrainingError as exc:
+            self.status.error(exc)
+            return
+        self.mapping_step.hide()
+        self.frame, self.source = result.frame, read.source
+        notes = " ".join(t(key, self.lang, **params) for key, params in result.notes)
+        self.status.info(t("importer.app.imported_notes", self.lang, count=len(result.frame),
+                           source=read.source, notes=notes).strip())
         self._recompute()
+
+    def _on_cancel_import(self) -> None:
+        self.mapping_step.hide()
 
     def _on_sample(self, _button) -> None:
         self.frame, self.source = self.sample_source
@@ -218,7 +246,7 @@ class ListeningApp(StageApp):
             frame = frame[frame["predicted"] == self.filter.value]
         frame = frame.tail(SHOWN_MENTIONS).iloc[::-1]
         lang = self.lang
-        rows = [[(r.at.strftime("%Y-%m-%d %H:%M") if hasattr(r.at, "strftime") else "—"),
+        rows = [[(r.at.strftime("%Y-%m-%d %H:%M") if _has_time(r.at) else "—"),
                  t(f"network.{r.network}", lang) if r.network else "—", r.author or "—",
                  r.text, t(f"sentiment.label.{r.predicted}", lang)] for r in frame.itertuples()]
         self.mentions.value = table_html(rows, [t(f"listening.app.col.{c}", lang) for c in
@@ -239,6 +267,12 @@ class ListeningApp(StageApp):
             data["listening"]["findings"] = findings
             return data
         return self.apply(edit)
+
+
+def _has_time(value) -> bool:
+    import pandas as pd
+
+    return hasattr(value, "strftime") and not pd.isna(value)
 
 
 def build_app(session: Session, *, defer_charts: bool | None = None) -> ListeningApp:
