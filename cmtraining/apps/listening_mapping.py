@@ -60,11 +60,14 @@ class MappingStep(widgets.VBox):
         self.title.value = (f"<p class='cm-mapping-title'>"
                             f"{html.escape(t('importer.app.detected', lang, source=read.source, layout=layout, count=len(read.table.rows)))}"
                             "</p>")
-        head = "".join(f"<th>{html.escape(h)}</th>" for h in read.header)
-        rows = "".join("<tr>" + "".join(f"<td>{html.escape(c[:80])}</td>" for c in row) + "</tr>"
+        cell = ("style='white-space:nowrap;max-width:22em;overflow:hidden;"
+                "text-overflow:ellipsis;font-size:.85em;padding:2px 8px'")
+        head = "".join(f"<th {cell}>{html.escape(h)}</th>" for h in read.header)
+        rows = "".join("<tr>" + "".join(f"<td {cell} title='{html.escape(c[:300])}'>"
+                                        f"{html.escape(c[:80])}</td>" for c in row) + "</tr>"
                        for row in read.preview())
-        self.preview.value = (f"<div style='overflow-x:auto'><table class='cm-table'>"
-                              f"<tr>{head}</tr>{rows}</table></div>")
+        self.preview.value = (f"<div style='overflow-x:auto;max-width:100%'>"
+                              f"<table class='cm-table'><tr>{head}</tr>{rows}</table></div>")
         self.layout.display = ""
 
     def hide(self) -> None:
