@@ -138,17 +138,13 @@ def _audiences(wb) -> list[Finding]:
     return out
 
 
-def post_minutes(network: str, fmt: str) -> float:
-    """Minutes one post of `fmt` takes on `network`, answering included (stage 2's figures)."""
-    from cmtraining.planning.audiences import MINUTES_PER_POST, RESPONSE_SHARE
+def post_minutes(network: str, formats: list[str]) -> float:
+    """Minutes one post takes on `network`, answering included: the figure stage 2 plans
+    hours with (`audiences.weekly_hours` over the low end of the posting range)."""
+    from cmtraining.networks import catalogue
+    from cmtraining.planning.audiences import weekly_hours
 
-    minutes = MINUTES_PER_POST.get(fmt)
-    if minutes is None:
-        from cmtraining.networks import catalogue
-
-        formats = catalogue().networks[network].formats
-        minutes = sum(MINUTES_PER_POST[f] for f in formats) / len(formats)
-    return minutes * (1 + RESPONSE_SHARE)
+    return weekly_hours(network, formats) * 60 / catalogue().networks[network].posts_per_week.low
 
 
 def _content(wb) -> list[Finding]:
@@ -171,7 +167,7 @@ def _content(wb) -> list[Finding]:
     minutes: Counter = Counter()
     for e in calendar:
         if e.network in planned:
-            minutes[e.network] += post_minutes(e.network, e.format)
+            minutes[e.network] += post_minutes(e.network, wb.resources.formats)
     total_minutes = sum(minutes.values())
     if not total_hours or not total_minutes:
         return out
