@@ -282,3 +282,27 @@ def test_incidents_partition_the_alert_days(offsets):
     assert sorted(d for g in groups for d in g) == sorted(set(days))
     for a, b in zip(groups, groups[1:], strict=False):
         assert (b[0] - a[-1]).days > 2
+
+
+# --- the stage apps show their stage's findings --------------------------------------
+
+
+def test_stage_apps_show_their_coherence_findings_and_redraw_on_save(workspace):
+    from cmtraining.apps.audiences import build_app as audiences
+    from cmtraining.apps.objectives import build_app as objectives
+    from cmtraining.session import open_session
+    from cmtraining.workbook import update
+    from cmtraining.workspace import create_workbook
+
+    entry = create_workbook("Ana", "ngo", lang="en")
+    update(entry.path, lambda wb: {**wb.model_dump(), "objectives": [
+        objective("ig", "followers", "instagram", "volunteers").model_dump()]})
+    app = objectives(open_session("01-objectives", workbook=entry.id, lang="en"), today=TODAY)
+    panel = next(c for c in app.children if "cm-coherence" in c._dom_classes)
+    assert "coherence.objectives.goal_unmeasured" in panel.value and "Leads" in panel.value
+    assert app.set_item("objectives", 0, objective("ig", "leads", "instagram", "volunteers",
+                                                   9, 11).model_dump(mode="json"))
+    assert "goal_unmeasured" not in panel.value and "goal_without_objective" in panel.value
+    nets = audiences(open_session("02-audiences-networks", workbook=entry.id, lang="en"))
+    box = next(c for c in nets.children if "cm-coherence" in c._dom_classes)
+    assert box.value == ""  # no networks chosen yet: nothing to contradict

@@ -8,6 +8,7 @@ from typing import get_args
 
 import ipywidgets as widgets
 
+from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import StageApp, Status, heading, stage_header
 from cmtraining.apps.findings_view import findings_table
 from cmtraining.apps.rows import Column, RowsEditor
@@ -161,6 +162,7 @@ class ObjectivesApp(StageApp):
         ], [a.model_dump() for a in wb.advocates], lang,
             lambda rows: self._save_section("advocates", rows), disabled=session.preview)
         children = stage_header(session, "objectives", "objectives.intro", "01-objectives")
+        children.append(coherence_panel(self, "objectives"))  # issue 15: coherence
         children += [
             heading("objectives.list_title", lang),
             self.cards, self.add_button, self.status,

@@ -251,15 +251,23 @@ def _crisis(wb, as_of: date | None) -> list[Finding]:
     return out
 
 
+#: the rule groups, each with the stages its findings belong to
+GROUPS = (
+    (("objectives",), lambda wb, as_of: _objectives(wb)),
+    (("audiences",), lambda wb, as_of: _audiences(wb)),
+    (("content",), lambda wb, as_of: _content(wb)),
+    (("evaluation",), lambda wb, as_of: _evaluation(wb, as_of)),
+    (("listening", "crisis"), lambda wb, as_of: _crisis(wb, as_of)),
+)
+
+
 def check(wb, *, as_of: date | None = None) -> list[Finding]:
     """Every coherence finding for `wb`, worst first (empty when the strategy holds together).
 
     Codes read `coherence.<stage>.<rule>`, e.g. `coherence.objectives.goal_unmeasured`.
     Info findings (the open incident and its level) describe, they do not warn.
     """
-    found = (_objectives(wb) + _audiences(wb) + _content(wb) + _evaluation(wb, as_of)
-             + _crisis(wb, as_of))
-    return worst_first(found)
+    return worst_first([f for _, rules in GROUPS for f in rules(wb, as_of)])
 
 
 def warnings(wb, *, as_of: date | None = None) -> list[Finding]:
@@ -269,5 +277,6 @@ def warnings(wb, *, as_of: date | None = None) -> list[Finding]:
 
 def for_stage(wb, stage: str, *, as_of: date | None = None) -> list[Finding]:
     """The findings that arise in one stage (`objectives`, `audiences`, `content`,
-    `listening`, `crisis`, `evaluation`), for that stage's app."""
-    return [f for f in check(wb, as_of=as_of) if f.code.split(".")[1:2] == [stage]]
+    `listening`, `crisis`, `evaluation`), for that stage's app (only its rules run)."""
+    found = [f for stages, rules in GROUPS if stage in stages for f in rules(wb, as_of)]
+    return worst_first([f for f in found if f.code.split(".")[1:2] == [stage]])
