@@ -306,3 +306,17 @@ def test_stage_apps_show_their_coherence_findings_and_redraw_on_save(workspace):
     nets = audiences(open_session("02-audiences-networks", workbook=entry.id, lang="en"))
     box = next(c for c in nets.children if "cm-coherence" in c._dom_classes)
     assert box.value == ""  # no networks chosen yet: nothing to contradict
+
+
+def test_objectives_app_opens_on_a_prefilled_workbook_with_goal_actions(workspace):
+    from cmtraining.apps.objectives import build_app as objectives
+    from cmtraining.planning.prefill import prefill_objectives
+    from cmtraining.session import open_session
+    from cmtraining.workbook import update
+    from cmtraining.workspace import create_workbook
+
+    entry = create_workbook("Ana", "saas", lang="en")
+    update(entry.path, lambda wb: prefill_objectives(wb, today=TODAY))
+    app = objectives(open_session("01-objectives", workbook=entry.id, lang="en"), today=TODAY)
+    metrics = [card.metric.value for card in app.cards.children]
+    assert "leads" in metrics and "conversions" in metrics

@@ -17,7 +17,7 @@ from cmtraining.i18n import t
 from cmtraining.planning.findings import Finding
 from cmtraining.planning.smart import check_smart, history, suggest_target
 from cmtraining.session import Session
-from cmtraining.workbook.models import KpiId, NetworkId, Objective
+from cmtraining.workbook.models import NetworkId, Objective, ObjectiveMetric
 from cmtraining.workspace import slugify
 
 
@@ -41,7 +41,8 @@ class ObjectiveCard(widgets.VBox):
         off = app.session.preview
         wide = widgets.Layout(width="260px")
         self.metric = widgets.Dropdown(
-            options=[(t(f"kpi.{k}", lang), k) for k in get_args(KpiId)], value=objective.metric,
+            options=[(t(f"kpi.{k}", lang), k) for k in get_args(ObjectiveMetric)],
+            value=objective.metric,
             description=t("objectives.metric", lang), layout=wide, disabled=off)
         nets = [(t("objectives.any_network", lang), None)] + [
             (t(f"network.{n}", lang), n) for n in get_args(NetworkId)]
