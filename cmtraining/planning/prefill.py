@@ -11,11 +11,11 @@ from never contradict themselves.
 One plan (`plan`) drives the stages, so that objectives (stage 1, filled
 before the audiences exist) and networks (stage 2) agree:
 
-- **networks**: for each persona (the workbook's, else its kind's
-  templates), the best-fitting network it is on, preferring networks the
-  organization already has an audience on; then the network each goal's
-  measure needs. Networks no goal needs are dropped first when their
-  minimum hours do not fit the team's capacity.
+- **networks**: the network each goal's measure needs, then for each
+  persona (the workbook's, else its kind's templates) the best-fitting
+  network it is on (one a goal needs when it can, else one the organization
+  already has an audience on). Networks no goal needs are dropped first
+  when their minimum hours do not fit the team's capacity.
 - **capacity**: the team's hours a week as given in stage 2, or, while
   still the default, the hours its history shows it spends (its posts a
   week on each network at the stage 2 engine's minutes per post).
@@ -49,6 +49,9 @@ KIND_ROLES = {"lead": ("sales", "recruitment"), "conversion": ("sales", "recruit
               "reputation": ("customer_care",), "awareness": ("announcements", "community")}
 DEADLINE_DAYS = 182  # half a year: long enough to see a trend, short enough to steer
 HOURS_STEP = 0.5  # hours are planned to the half hour
+# Assumption (cmtraining, 2026): a measure needs about 10 a month for a half-year target
+# to be more than noise (Poisson noise of 10 is ~30 %, of 2 is ~70 %).
+MIN_MONTHLY = 10
 
 
 @dataclass
@@ -114,7 +117,15 @@ def _measure(wb: Workbook, kind: str | None, chosen: list[str], used: set) -> tu
         metric = spec["prefer"]
         pairs = [(metric, n) for n in nets if history(wb.metrics, metric, n)
                  and (metric, n) not in used]
+    # a measure that moves by ones and twos cannot show progress: prefer a real volume
+    sizable = [(m, n) for m, n in pairs if n is None or _usual(wb, m, n) >= MIN_MONTHLY]
+    pairs = sizable or pairs
     return max(pairs, key=rank) if pairs else None
+
+
+def _usual(wb: Workbook, metric: str, net: str) -> float:
+    values = history(wb.metrics, metric, net)[-3:]
+    return sum(values) / len(values) if values else 0.0
 
 
 def _personas(wb: Workbook, lang: str):
@@ -131,23 +142,27 @@ def plan(wb: Workbook, *, lang: str = "es") -> Plan:
                                        update={"hours_per_week": capacity})})
     have = {r.network for r in wb.metrics}
     fits = {(f.network, f.persona): f.score for f in fit_table(filled)}
-    networks: dict[str, list[str]] = {}
-    for persona in filled.audiences:
-        options = [n for n in persona.networks if n in have] or list(persona.networks)
-        if not options:
-            continue
-        best = max(options, key=lambda n: (fits.get((n, persona.id), 0), _followers(wb, n)))
-        networks.setdefault(best, []).append(persona.id)
+    options = {p.id: [n for n in p.networks if n in have] or list(p.networks)
+               for p in filled.audiences}
+    candidates = list(dict.fromkeys(n for nets in options.values() for n in nets))
     measures: dict[str, tuple[str, str | None]] = {}
     used: set = set()
     for goal in wb.profile.goals:
-        pair = _measure(wb, goal_kind(goal.text), list(networks), used)
-        if pair is None:
+        pair = _measure(wb, goal_kind(goal.text), candidates, used)
+        if pair is not None:
+            measures[goal.id] = pair
+            used.add(pair)
+    goal_nets = list(dict.fromkeys(net for _, net in measures.values() if net))
+    networks: dict[str, list[str]] = {net: [] for net in goal_nets}
+    for persona in filled.audiences:
+        mine = [n for n in options[persona.id] if n in goal_nets] or options[persona.id]
+        if not mine:
             continue
-        measures[goal.id] = pair
-        used.add(pair)
-        if pair[1] is not None:
-            networks.setdefault(pair[1], [])
+        best = max(mine, key=lambda n: (fits.get((n, persona.id), 0), _followers(wb, n)))
+        networks.setdefault(best, []).append(persona.id)
+    for net, pids in networks.items():  # a goal's network serves the personas found there
+        if not pids:
+            pids.extend(p.id for p in filled.audiences if net in p.networks)
     needed = {net for _, net in measures.values() if net}
     need = {net: weekly_hours(net, wb.resources.formats) for net in networks}
     spare = sorted((n for n in networks if n not in needed), key=lambda n: _followers(wb, n))
