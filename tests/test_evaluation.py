@@ -378,7 +378,11 @@ def test_rules_fire_on_their_triggers():
     recs = recommend(wb, today=TODAY)
     codes = {r.code for r in recs}
     assert {"negative_sentiment", "alerts_no_protocol", "slow_playbook", "low_clicks",
-            "objective_missed", "effort_no_return", "posting_low"} <= codes
+            "objective_missed", "effort_no_return", "reconsider_network"} <= codes
+    # Facebook posts too little *and* gets little back: "move effort away", not "post more"
+    assert [r.code for r in recs if r.network == "facebook"].count("posting_low") == 0
+    assert {r.network for r in recs if r.code == "reconsider_network"} == {"linkedin",
+                                                                            "whatsapp_channels"}
     slow = next(r for r in recs if r.code == "slow_playbook")
     assert "48" in slow.finding.message("en") and "complaint" in slow.finding.message("en")
     clicks = [r for r in recs if r.code == "low_clicks"]

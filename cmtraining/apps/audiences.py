@@ -7,6 +7,7 @@ from typing import get_args
 
 import ipywidgets as widgets
 
+from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import StageApp, Status, heading, stage_header
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
@@ -129,6 +130,7 @@ class AudiencesApp(StageApp):
 
         super().__init__([
             *stage_header(session, "audiences", "audiences.intro", "02-audiences-networks"),
+            coherence_panel(self, "audiences"),  # issue 15: coherence
             h2("audiences.resources_title"), self.hours,
             widgets.HTML(f"<b>{html.escape(t('audiences.formats', lang))}</b>"),
             widgets.GridBox(list(self.formats.values()),

@@ -9,6 +9,7 @@ from typing import get_args
 
 import ipywidgets as widgets
 
+from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import StageApp, Status, heading, stage_header
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
@@ -109,6 +110,7 @@ class ContentApp(StageApp):
 
         super().__init__([
             *stage_header(session, "content", "content.intro", "03-content-plan"),
+            coherence_panel(self, "content"),  # issue 15: coherence
             h2("content.pillars_title", "content.pillars_help"), self.pillars, self.mix,
             self.status,
             h2("content.style_title"), label("content.voice"), self.voice,

@@ -17,6 +17,7 @@ from typing import get_args
 
 import ipywidgets as widgets
 
+from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import StageApp, Status, heading, labelled, stage_header
 from cmtraining.apps.findings_view import findings_list, findings_table
 from cmtraining.apps.rows import Column, RowsEditor
@@ -111,6 +112,7 @@ class CrisisApp(StageApp):
                  f"{html.escape(scenario.get('cluster', ''))}</p>"
                  f"<p>{html.escape(scenario.get('summary', ''))}</p>")
         children = stage_header(session, "crisis", "crisis_app.intro", "05-crisis")
+        children.append(coherence_panel(self, "crisis"))  # issue 15: coherence
         children += [
             heading("crisis_app.protocol_title", lang, "crisis_app.protocol_help"),
             self.default_button, self.example_note, self.protocol_checks, self.levels,

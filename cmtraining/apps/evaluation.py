@@ -14,6 +14,7 @@ import html
 import ipywidgets as widgets
 
 from cmtraining.apps.charts import baseline_png
+from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import (
     StageApp,
     Status,
@@ -86,6 +87,7 @@ class EvaluationApp(StageApp):
         self.report_link = widgets.HTML()
 
         children = stage_header(session, "evaluation", "evaluation.app.intro", "06-evaluation")
+        children.append(coherence_panel(self, "evaluation"))  # issue 15: coherence
         children += [
             heading("evaluation.app.dashboard_title", lang, "evaluation.app.dashboard_help"),
             widgets.HBox([self.upload]), self.gaps,

@@ -13,6 +13,7 @@ import html
 
 import ipywidgets as widgets
 
+from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import (
     StageApp,
     Status,
@@ -108,6 +109,7 @@ class ListeningApp(StageApp):
             lang, self._save_findings, disabled=off)
 
         children = stage_header(session, "listening", "listening.app.intro", "00-listening")
+        children.append(coherence_panel(self, "listening"))  # issue 15: coherence
         children += [
             heading("listening.app.source_title", lang, "listening.app.source_help"),
             widgets.HBox([self.use_sample, self.upload]), self.mapping_step, self.source_line,

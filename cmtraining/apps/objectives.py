@@ -8,6 +8,7 @@ from typing import get_args
 
 import ipywidgets as widgets
 
+from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import StageApp, Status, heading, stage_header
 from cmtraining.apps.findings_view import findings_table
 from cmtraining.apps.rows import Column, RowsEditor
@@ -16,7 +17,7 @@ from cmtraining.i18n import t
 from cmtraining.planning.findings import Finding
 from cmtraining.planning.smart import check_smart, history, suggest_target
 from cmtraining.session import Session
-from cmtraining.workbook.models import KpiId, NetworkId, Objective
+from cmtraining.workbook.models import NetworkId, Objective, ObjectiveMetric
 from cmtraining.workspace import slugify
 
 
@@ -40,7 +41,8 @@ class ObjectiveCard(widgets.VBox):
         off = app.session.preview
         wide = widgets.Layout(width="260px")
         self.metric = widgets.Dropdown(
-            options=[(t(f"kpi.{k}", lang), k) for k in get_args(KpiId)], value=objective.metric,
+            options=[(t(f"kpi.{k}", lang), k) for k in get_args(ObjectiveMetric)],
+            value=objective.metric,
             description=t("objectives.metric", lang), layout=wide, disabled=off)
         nets = [(t("objectives.any_network", lang), None)] + [
             (t(f"network.{n}", lang), n) for n in get_args(NetworkId)]
@@ -161,6 +163,7 @@ class ObjectivesApp(StageApp):
         ], [a.model_dump() for a in wb.advocates], lang,
             lambda rows: self._save_section("advocates", rows), disabled=session.preview)
         children = stage_header(session, "objectives", "objectives.intro", "01-objectives")
+        children.append(coherence_panel(self, "objectives"))  # issue 15: coherence
         children += [
             heading("objectives.list_title", lang),
             self.cards, self.add_button, self.status,

@@ -22,7 +22,7 @@ CHART_METRICS = ("followers", "reach", "impressions", "engagements", "engagement
 MONTHLY_METRICS = ("followers", "posts", "reach", "impressions", "link_clicks", "engagements",
                    "engagement_rate_reach", "engagement_rate_followers",
                    "engagement_rate_impressions", "amplification_rate", "applause_rate",
-                   "conversation_rate")
+                   "conversation_rate", "leads", "conversions")
 
 
 def value(row: ChannelMonth, metric: str) -> float | None:

@@ -102,3 +102,22 @@ def click_through_rate(link_clicks: float, impressions: float) -> float | None:
     """Link clicks / impressions (Hootsuite, "Social media metrics", 2024:
     click-through rate, how often a view became a visit)."""
     return _ratio(link_clicks, impressions)
+
+
+# Goal actions: what an organization's goals count (volunteers, donors, demo requests,
+# orders, hires...). Social networks do not report them; web analytics (UTM-tagged
+# links) and the networks' own lead forms do, per network and month.
+#: leads: people who raised their hand (a demo request, a volunteer sign-up, an enquiry
+#: or pre-order by message) attributed to the network (Google Analytics 4, recommended
+#: event `generate_lead`, 2024; Meta lead ads and LinkedIn Lead Gen Forms report the same)
+LEADS = "leads"
+#: conversions: completed goal actions (a donation, a membership, an order, a job
+#: application, a registration) attributed to the network (Google Analytics 4, "key
+#: events", formerly "conversions", 2024)
+CONVERSIONS = "conversions"
+
+
+def conversion_rate(conversions: float, link_clicks: float) -> float | None:
+    """Conversions / link clicks: how often a visit from the network ended in the goal action
+    (Google Analytics 4, "key event rate", 2024, with link clicks standing in for sessions)."""
+    return _ratio(conversions, link_clicks)

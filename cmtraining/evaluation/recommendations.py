@@ -13,6 +13,13 @@ networks, people following two networks counted twice) times a severity in
 are; a large audience slightly off can outrank a tiny one far off, which is
 the intent: fix first what most people see. Missing data gives explicit
 "no data" recommendations with impact 0 (ranked last), never a silent zero.
+
+Coherent with the plan (issue 15): a network the plan (stage 2) dropped gets
+one "reconsider it" recommendation, never advice on how to post there; two
+pieces of advice never pull one network both ways (fewer posts that do not
+engage is the answer, not more of them: `effort_no_return` wins over
+`posting_low`); and a figure within `TRIVIAL_GAP` of its reference is not a
+recommendation (0.0629 % against a 0.063 % median is noise).
 """
 
 from __future__ import annotations
@@ -43,6 +50,12 @@ NEGATIVE_FULL = 0.2
 NO_PLAYBOOK_SEVERITY = 0.25
 STALE_MONTHS = 2  # data older than two full months no longer describes the present
 FOLLOWUP = ("at_risk", "off_track", "missed")
+# Assumption (cmtraining, 2026): a figure less than 5 % (relative) from its reference is
+# within month-to-month noise (the samples' monthly engagement rates move by ~20 %).
+TRIVIAL_GAP = 0.05
+# Assumption (cmtraining, 2026): the followers of a dropped network are a tenth of a
+# full-size problem: they still see the old account, but the plan chose to reach them elsewhere.
+DROPPED_SEVERITY = 0.1
 
 
 @dataclass(frozen=True)
@@ -51,17 +64,19 @@ class Recommendation:
     finding: Finding
     impact: float
     network: str | None = None
+    #: how far the figure is from its reference, relative to it (None: not a gap rule)
+    gap: float | None = None
 
 
 def _rec(code: str, level: str, value, impact: float, network: str | None = None,
-         **params) -> Recommendation:
+         gap: float | None = None, **params) -> Recommendation:
     if network is not None:
         params["network"] = Key(f"network.{network}")
     finding = Finding(code=f"evaluation.rec.{code}", level=level,
                       rule_key=f"evaluation.rec.{code}.rule",
                       message_key=f"evaluation.rec.{code}.msg", value=value, params=params)
     return Recommendation(code=code, finding=finding, impact=round(float(impact), 1),
-                          network=network)
+                          network=network, gap=gap)
 
 
 def _month_index(month: date) -> int:
@@ -103,6 +118,7 @@ def _network_rules(net: str, row: dict, share: dict, roles: dict) -> list[Recomm
     rate, median = row[f"engagement_rate_{basis}"], cat.engagement_rate.value
     if rate == rate and rate < median:
         out.append(_rec("low_engagement", "warning", rate, audience * (1 - rate / median), net,
+                        1 - rate / median,
                         rate=Share(rate), median=Share(median), kpi=Key(f"kpi.engagement_rate_{basis}"),
                         source=_Source(cat.engagement_rate.source), months=row["months"]))
     reach_rate = row["reach"] / row["months"] / row["followers"] if row["followers"] else 0
@@ -110,33 +126,44 @@ def _network_rules(net: str, row: dict, share: dict, roles: dict) -> list[Recomm
     if (net not in NO_COMMENTS and reach_rate >= cat.organic_reach_rate.value
             and talk is not None and talk < CONVERSATION_SHARE):
         out.append(_rec("low_conversation", "warning", talk,
-                        audience * (1 - talk / CONVERSATION_SHARE), net, share=Share(talk),
+                        audience * (1 - talk / CONVERSATION_SHARE), net,
+                        1 - talk / CONVERSATION_SHARE, share=Share(talk),
                         reference=Share(CONVERSATION_SHARE), reach=Share(reach_rate),
                         reach_median=Share(cat.organic_reach_rate.value)))
     low, high, ppw = cat.posts_per_week.low, cat.posts_per_week.high, row["posts_per_week"]
     if ppw < low or ppw > high:
         severity = (low - ppw) / low if ppw < low else min(1.0, (ppw - high) / high)
         code = "posting_low" if ppw < low else "posting_high"
-        out.append(_rec(code, "warning", ppw, audience * severity, net,
+        out.append(_rec(code, "warning", ppw, audience * severity, net, severity,
                         posts=Number(round(ppw, 1)), low=Number(low), high=Number(high)))
     growth = row["audience_growth_rate"]
     if growth == growth and growth < 0:
         out.append(_rec("declining_followers", "warning", growth,
-                        audience * min(1.0, -growth / DECLINE_FULL), net,
+                        audience * min(1.0, -growth / DECLINE_FULL), net, -growth / DECLINE_FULL,
                         growth=Share(-growth), start=Number(row["followers_start"]),
                         end=Number(audience), months=row["months"]))
     posts_share, eng_share = share[net]
     if len(share) > 1 and posts_share >= EFFORT_SHARE and eng_share < posts_share / 2:
         out.append(_rec("effort_no_return", "warning", eng_share,
-                        audience * (1 - eng_share / posts_share), net,
+                        audience * (1 - eng_share / posts_share), net, 1 - eng_share / posts_share,
                         posts_share=Share(posts_share), eng_share=Share(eng_share)))
     ctr = row["click_through_rate"]
     role = roles.get(net)
     if role in ("sales", "announcements") and ctr == ctr and ctr < LOW_CTR:
         out.append(_rec("low_clicks", "warning", ctr, audience * (1 - ctr / LOW_CTR), net,
+                        1 - ctr / LOW_CTR,
                         ctr=Share(ctr), reference=Share(LOW_CTR),
                         role=Key(f"role.{role}")))
-    return out
+    codes = {r.code for r in out}
+    if "effort_no_return" in codes:  # more of what does not engage is not the answer
+        out = [r for r in out if r.code != "posting_low"]
+    return [r for r in out if r.gap is None or r.gap >= TRIVIAL_GAP]
+
+
+def _dropped_rule(net: str, row: dict) -> Recommendation:
+    """A network with history that the plan dropped: reconsider it, or send its people on."""
+    return _rec("reconsider_network", "info", row["followers"],
+                row["followers"] * DROPPED_SEVERITY, net, followers=Number(row["followers"]))
 
 
 def _objective_rules(wb: Workbook, today: date, followers: dict) -> list[Recommendation]:
@@ -185,7 +212,10 @@ def _playbook_rules(wb: Workbook, total: float) -> list[Recommendation]:
     if not slow:
         return []
     category, hours, norm = max(slow, key=lambda s: 1 - s[2] / s[1])
-    return [_rec("slow_playbook", "warning", hours, total * (1 - norm / hours),
+    if 1 - norm / hours < TRIVIAL_GAP:
+        return []
+    return [_rec("slow_playbook", "warning", hours, total * (1 - norm / hours), None,
+                 1 - norm / hours,
                  category=Key(f"triage.category.{category}"), hours=Number(hours), norm=Number(norm),
                  others=len(slow) - 1)]
 
@@ -209,7 +239,10 @@ def recommend(workbook: Workbook, *, today: date) -> list[Recommendation]:
                        row["engagements"] / engs if engs else 0.0) for net, row in recent.items()}
         roles = {r.network: r.role for r in wb.networks}
         for net, row in recent.items():
-            recs.extend(_network_rules(net, row, share, roles))
+            if roles and net not in roles:
+                recs.append(_dropped_rule(net, row))
+            else:
+                recs.extend(_network_rules(net, row, share, roles))
         last = max(row["last_month"] for row in recent.values())
         if _month_index(today) - _month_index(last) > STALE_MONTHS:
             recs.append(_rec("stale_metrics", "info", f"{last:%Y-%m}", 0, last=f"{last:%Y-%m}"))

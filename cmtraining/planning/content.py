@@ -54,16 +54,25 @@ def pillar_id(name: str, taken: set[str]) -> str:
 def default_capacity(workbook: Workbook) -> dict[str, int]:
     """Posts a week per network: the chosen networks (stage 2), else those with history.
 
-    Starts from the organization's own average over its history, kept within
-    the catalogue's sourced posting range for the network.
+    A network given hours in stage 2 gets the posts those hours pay for (at
+    the stage 2 engine's time per post, `audiences.weekly_hours`), so that the
+    calendar follows the hours; otherwise the organization's own average over
+    its history. Either way kept within the catalogue's sourced posting range.
     """
+    from cmtraining.planning.audiences import weekly_hours
+
     networks = [r.network for r in workbook.networks] or sorted({r.network for r in workbook.metrics})
+    hours = {r.network: r.hours_per_week for r in workbook.networks}
     out = {}
     for net in dict.fromkeys(networks):
-        rows = [r for r in workbook.metrics if r.network == net]
-        usual = sum(r.posts for r in rows) / len(rows) / (52 / 12) if rows else 0
         band = catalogue().networks[net].posts_per_week
-        out[net] = int(min(max(round(usual), math.ceil(band.low)), math.ceil(band.high)))
+        if hours.get(net, 0) > 0:
+            per_post = weekly_hours(net, workbook.resources.formats) / band.low
+            usual = math.floor(hours[net] / per_post + 1e-9)
+        else:
+            rows = [r for r in workbook.metrics if r.network == net]
+            usual = round(sum(r.posts for r in rows) / len(rows) / (52 / 12)) if rows else 0
+        out[net] = int(min(max(usual, math.ceil(band.low)), math.ceil(band.high)))
     return out
 
 

@@ -35,6 +35,12 @@ RATES = frozenset({"engagement_rate_reach", "engagement_rate_followers",
                    "engagement_rate_impressions", "amplification_rate", "applause_rate",
                    "conversation_rate", "share_of_voice", "net_sentiment", "response_rate",
                    "audience_growth_rate"})
+#: monthly flows (not stocks like followers): one month is noisy, so a baseline is
+#: compared with the mean of the last three months
+FLOWS = frozenset({"leads", "conversions", "reach", "impressions", "link_clicks"})
+# Assumption (cmtraining, 2026): net sentiment (-1 to +1) rarely moves more than 5
+# points a month without a crisis or a campaign behind it.
+SENTIMENT_POINTS = 0.05
 MIN_HISTORY = 6  # months of history needed to trust the organization's own band
 STRETCH = 1.5  # targets up to 1.5x the best usual month are "ambitious", beyond: not achievable
 MAX_MONTHS = 24  # beyond two years, an objective is a vision: split it into milestones
@@ -178,15 +184,23 @@ def _measurable(o: Objective, wb: Workbook) -> Finding:
         return _f("measurable", "error", "measurable", key, o.target,
                   baseline=Number(o.baseline), target=Number(o.target))
     values = history(wb.metrics, o.metric, o.network)
-    if values and values[-1] and abs(o.baseline / values[-1] - 1) > BASELINE_DRIFT:
+    last = sum(values[-3:]) / len(values[-3:]) if values and o.metric in FLOWS else (
+        values[-1] if values else None)
+    if last and abs(o.baseline / last - 1) > BASELINE_DRIFT:
         return _f("measurable", "warning", "measurable", "measurable_drift", o.baseline,
-                  baseline=Number(o.baseline), last=Number(values[-1]))
+                  baseline=Number(o.baseline), last=Number(round(last, 1)))
     return _f("measurable", "ok", "measurable", "measurable_ok", o.target,
               baseline=Number(o.baseline), target=Number(o.target))
 
 
 def _achievable(o: Objective, wb: Workbook, today: date) -> Finding:
     months = months_between(today, o.deadline)
+    if o.metric == "net_sentiment" and months > 0:
+        points = (o.target - o.baseline) / months
+        params = {"points": Number(round(points * 100, 1)), "max": Number(SENTIMENT_POINTS * 100)}
+        if points > SENTIMENT_POINTS:
+            return _f("achievable", "warning", "achievable", "sentiment_fast", o.target, **params)
+        return _f("achievable", "ok", "achievable", "sentiment_ok", o.target, **params)
     change = implied_monthly_change(o.baseline, o.target, months)
     if change is None:
         return _f("achievable", "warning", "achievable", "achievable_unknown", o.baseline,

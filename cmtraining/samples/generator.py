@@ -16,7 +16,11 @@ The model, per network and month m (all draws from one
 - engagements: ``posts * F * engagement_per_follower`` (catalogue median,
   converted to the follower basis) times season and log-normal noise, split
   into reactions, comments and shares by `ENGAGEMENT_SPLIT`;
-- link clicks: impressions times `CLICK_THROUGH` (per network).
+- link clicks: impressions times `CLICK_THROUGH` (per network);
+- goal actions (leads, conversions), only on the networks whose seed tracks them:
+  ``Poisson(per_month * season * (1 + g) ** m)``, from a second generator
+  (seeded by the organization's seed and 1) so that adding them left every
+  other column as it was.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import numpy as np
 from cmtraining.networks import network
 from cmtraining.samples.organizations import (
     CSV_COLUMNS,
+    GOAL_FIELDS,
     Organization,
     list_organizations,
     load_organization,
@@ -73,12 +78,13 @@ def generate_metrics(org: Organization) -> list[dict]:
     spec = org.generator
     rng = np.random.default_rng(spec.seed)
     months = _months(spec.start, spec.months)
+    goals_rng = np.random.default_rng([spec.seed, 1])
     rows: list[dict] = []
     for net_id, seed in spec.networks.items():
         net = network(net_id)
         followers = float(seed.followers)
         g = seed.monthly_growth
-        for month in months:
+        for index, month in enumerate(months):
             season = spec.seasonality[month.month - 1]
             followers = max(0.0, followers * (1 + g + rng.normal(0, 0.4 * abs(g) + 0.003)))
             posts = int(rng.poisson(seed.posts_per_month * season))
@@ -102,6 +108,10 @@ def generate_metrics(org: Organization) -> list[dict]:
                 "shares": round(engagements * share),
                 "link_clicks": round(impressions * CLICK_THROUGH[net_id] * rng.lognormal(0, 0.2)),
             })
+            for name in GOAL_FIELDS:
+                per_month = getattr(seed, f"{name}_per_month")
+                rows[-1][name] = ("" if per_month is None else
+                                  int(goals_rng.poisson(per_month * season * (1 + g) ** index)))
     return rows
 
 

@@ -23,7 +23,9 @@ from cmtraining.yamlio import read_yaml
 
 METRIC_FIELDS = ("followers", "posts", "reach", "impressions", "reactions", "comments",
                  "shares", "link_clicks")
-CSV_COLUMNS = ("network", "month", *METRIC_FIELDS)
+#: goal actions a network may track (an empty cell: not tracked there)
+GOAL_FIELDS = ("leads", "conversions")
+CSV_COLUMNS = ("network", "month", *METRIC_FIELDS, *GOAL_FIELDS)
 
 
 class NetworkSeed(BaseModel):
@@ -31,6 +33,9 @@ class NetworkSeed(BaseModel):
     followers: Annotated[int, Field(ge=0)]
     monthly_growth: Annotated[float, Field(ge=-0.5, le=1)]
     posts_per_month: Annotated[float, Field(ge=0)]
+    #: goal actions tracked on this network (web analytics, lead forms), per month
+    leads_per_month: Annotated[float, Field(ge=0)] | None = None
+    conversions_per_month: Annotated[float, Field(ge=0)] | None = None
 
 
 class GeneratorSpec(BaseModel):
@@ -134,6 +139,7 @@ def read_metrics_csv(path: Path) -> list[ChannelMonth]:
     out = []
     for row in rows:
         data = {k: int(row[k]) for k in METRIC_FIELDS}
+        data.update({k: int(row[k]) for k in GOAL_FIELDS if (row.get(k) or "").strip()})
         data["network"] = row["network"]
         data["month"] = date.fromisoformat(row["month"] + "-01")
         out.append(data)

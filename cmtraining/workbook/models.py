@@ -10,7 +10,7 @@ raw pydantic errors.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import Field, NonNegativeInt, model_validator
 
@@ -104,6 +104,10 @@ class ChannelMonth(Model):
     comments: NonNegativeInt
     shares: NonNegativeInt
     link_clicks: NonNegativeInt
+    # goal actions attributed to the network by web analytics or lead forms (None: not tracked);
+    # definitions and sources in cmtraining.evaluation.kpis
+    leads: NonNegativeInt | None = None
+    conversions: NonNegativeInt | None = None
 
     @model_validator(mode="after")
     def _consistent(self):
@@ -115,16 +119,30 @@ class ChannelMonth(Model):
         return self
 
 
+#: what an objective can measure: the KPIs, plus the goal actions people take (leads: a
+#: raised hand such as a demo request or a volunteer sign-up; conversions: a completed
+#: action such as a donation, an order or an application; see evaluation.kpis)
+ObjectiveMetric = Literal[get_args(KpiId) + ("leads", "conversions")]
+
+
 class Objective(Model):
     id: Slug
-    metric: KpiId
+    metric: ObjectiveMetric
     network: NetworkId | None = None
     audience: ShortText = ""
-    baseline: Annotated[float, Field(ge=0)]
-    target: Annotated[float, Field(ge=0)]
+    # >= 0, except net sentiment, which runs from -1 to +1 (a negative start is common)
+    baseline: Annotated[float, Field(ge=-1)]
+    target: Annotated[float, Field(ge=-1)]
     deadline: date
     goal_id: Slug | None = None
     owner: ShortText = ""
+
+    @model_validator(mode="after")
+    def _signed_only_for_sentiment(self):
+        for name in ("baseline", "target"):
+            if getattr(self, name) < 0 and self.metric != "net_sentiment":
+                fail("objective_negative", name, value=getattr(self, name))
+        return self
 
 
 class Informant(Model):
