@@ -21,7 +21,7 @@ from datetime import date, timedelta
 
 from cmtraining.i18n import t
 from cmtraining.numbers import count, decimal
-from cmtraining.report.inputs import ReportInputs, incident_open, metric_value
+from cmtraining.report.inputs import ReportInputs, incident_open, metric_value, objective_name
 
 WINDOW_DAYS = 90
 REVIEW_EVERY_DAYS = 30  # the monthly review of the KPI dashboard (stage 6)
@@ -195,18 +195,18 @@ def _objectives(wb, lang, inputs, start, end) -> list[Action]:
     out = []
     for o in wb.objectives:
         owner = o.owner or cm
-        where = t(f"network.{o.network}", lang) if o.network else (o.audience or "—")
+        name = objective_name(o, lang)
+        target = metric_value(o.metric, o.target, lang)
         a = found.get(o.id)
         if a is not None and a.status in ("off_track", "at_risk"):
             out.append(Action(start, min(end, o.deadline, start + timedelta(
-                days=OBJECTIVE_RESCUE_DAYS)), t("board.action.rescue", lang, objective=o.id,
-                                                 metric=t(f"kpi.{o.metric}", lang), where=where),
+                days=OBJECTIVE_RESCUE_DAYS)), t("board.action.rescue", lang, name=name,
+                                                 target=target, deadline=o.deadline.isoformat()),
                 owner, "—", t("stage.evaluation", lang), "objective"))
         if start <= o.deadline <= end:
-            out.append(Action(start, o.deadline, t(
-                "board.action.deadline", lang, objective=o.id, metric=t(f"kpi.{o.metric}", lang),
-                where=where, target=metric_value(o.metric, o.target, lang)), owner, "—", stage,
-                "objective"))
+            out.append(Action(start, o.deadline, t("board.action.deadline", lang, name=name,
+                                                   target=target), owner, "—", stage,
+                              "objective"))
     return out
 
 

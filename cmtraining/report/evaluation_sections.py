@@ -47,6 +47,7 @@ def attainment(wb, lang: str, as_of: date, found=None) -> dict:
     from cmtraining.evaluation.attainment import attainment_all
     from cmtraining.numbers import percent
     from cmtraining.report.inputs import metric_value
+    from cmtraining.report.summary import status_note
 
     if not wb.objectives:
         return {"empty": t("report.empty.objectives", lang)}
@@ -56,8 +57,8 @@ def attainment(wb, lang: str, as_of: date, found=None) -> dict:
         rule = finding.rule(lang)
         where = t(f"network.{a.network}", lang) if a.network else "—"
         note = ""
-        if a.status == "on_track" and a.progress is not None and a.progress <= 0:
-            note = t("board.trend_only", lang)
+        if status_note(a, lang):
+            note = status_note(a, lang)
         elif a.progress is not None and a.projected_progress is not None and (
                 a.projected_progress < 0):
             note = t("board.progress_backwards", lang, progress=percent(a.progress, lang),

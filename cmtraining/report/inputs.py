@@ -63,3 +63,12 @@ def metric_value(metric: str, value: float | None, lang: str) -> str:
 
 def incident_open(inputs: ReportInputs) -> bool:
     return inputs.crisis is not None and bool(getattr(inputs.crisis, "open", False))
+
+
+def objective_name(objective, lang: str) -> str:
+    """An objective as a reader names it ("Followers on Instagram"), not by its id."""
+    from cmtraining.i18n import t
+
+    where = t(f"network.{objective.network}", lang) if objective.network else (
+        objective.audience or "—")
+    return t("board.objective_name", lang, metric=t(f"kpi.{objective.metric}", lang), where=where)

@@ -19,7 +19,7 @@ from babel.lists import format_list
 
 from cmtraining.i18n import t
 from cmtraining.numbers import count, percent
-from cmtraining.report.inputs import ReportInputs, incident_open, metric_value
+from cmtraining.report.inputs import ReportInputs, incident_open, metric_value, objective_name
 
 #: order of urgency of the kinds of priority (see the module docstring)
 PRIORITY_ORDER = ("incident", "coherence", "objective", "protocol", "recommendation", "stage")
@@ -43,6 +43,7 @@ class SuccessLine:
     text: str  # "Followers on Instagram: from 1,200 to 1,500 by 2027-05-01 (today 1,310)."
     status: str  # attainment status
     status_label: str
+    note: str = ""  # the reason a bare status would hide (on track with no progress yet)
 
 
 @dataclass(frozen=True)
@@ -118,9 +119,10 @@ def objectives_sentence(wb, lang: str, inputs: ReportInputs) -> str:
     return t("board.summary.objectives", lang, n=len(wb.objectives), parts=_names(parts, lang))
 
 
-def _objective_priority(a, lang: str) -> Priority:
-    return Priority("objective", t("board.priority.objective", lang, objective=a.objective_id),
-                    a.finding.message(lang))
+def _objective_priority(wb, a, lang: str) -> Priority:
+    objective = next(o for o in wb.objectives if o.id == a.objective_id)
+    return Priority("objective", t("board.priority.objective", lang,
+                                   name=objective_name(objective, lang)), a.finding.message(lang))
 
 
 def priorities(wb, lang: str, inputs: ReportInputs, limit: int = 3) -> list[Priority]:
@@ -138,7 +140,8 @@ def priorities(wb, lang: str, inputs: ReportInputs, limit: int = 3) -> list[Prio
                                                                      lang), f.message(lang)))
     troubled = sorted((a for a in inputs.attainments if a.status in OBJECTIVE_TROUBLE),
                       key=lambda a: OBJECTIVE_TROUBLE.index(a.status))
-    candidates["objective"] = [_objective_priority(a, lang) for a in troubled]
+    candidates["objective"] = [_objective_priority(wb, a, lang) for a in troubled
+                                  if any(o.id == a.objective_id for o in wb.objectives)]
     for f in inputs.protocol_gaps:
         candidates["protocol"].append(Priority("protocol", t("board.priority.protocol", lang),
                                                f.message(lang)))
@@ -185,8 +188,16 @@ def success(wb, lang: str, inputs: ReportInputs) -> list[SuccessLine]:
             baseline=metric_value(o.metric, o.baseline, lang),
             target=metric_value(o.metric, o.target, lang), deadline=o.deadline.isoformat(),
             current=metric_value(o.metric, current, lang)), status,
-            t(f"evaluation.status.{status}", lang)))
+            t(f"evaluation.status.{status}", lang),
+            t("board.trend_note", lang) if status_note(a, lang) else ""))
     return lines
+
+
+def status_note(a, lang: str) -> str:
+    """Why "on track" at 0 % progress: the status rests on the trend alone."""
+    if a is not None and a.status == "on_track" and a.progress is not None and a.progress <= 0:
+        return t("board.trend_only", lang)
+    return ""
 
 
 def executive_summary(wb, lang: str, inputs: ReportInputs) -> ExecutiveSummary:
