@@ -293,7 +293,7 @@ def test_report_says_there_is_no_incident_when_the_status_says_so(fakes, lang):
     fakes()
     html = build_report(prefilled("cafe", lang), lang=lang, as_of=AS_OF)
     text = sections(html).text
-    assert t("board.crisis.none", lang, date=AS_OF.isoformat()) in text["crisis"]
+    assert t("board.risk.no_incident", lang, date=AS_OF.isoformat()) in text["crisis"]
     assert t("board.risk.coherent", lang) in text["risks"]
 
 
@@ -350,3 +350,21 @@ def test_on_track_at_zero_progress_shows_its_reason_wherever_the_status_shows(fa
     for objective in started:
         row = re.search(rf'<tr data-objective="{objective}">(.*?)</tr>', html, re.S).group(1)
         assert t("board.trend_only", lang) in row
+
+
+def test_no_open_incident_still_names_the_last_spike_of_the_listening_audit():
+    from cmtraining.workbook.models import SpikeAlert
+
+    wb = prefilled("ngo", "en")
+    alerts = [SpikeAlert(day=date(2026, 10, d), negative=20, expected=3, threshold=9)
+              for d in (30, 31)]
+    wb = wb.model_copy(update={"listening": wb.listening.model_copy(update={"alerts": alerts})})
+    text = risks(wb, "en", ReportInputs(as_of=AS_OF)).incident_none
+    assert "2026-11-23" in text and "2026-10-31" in text
+
+
+@pytest.mark.parametrize("lang, blank", [("es", "[nombre]"), ("en", "[name]")])
+def test_reply_templates_show_named_blanks_not_code(fakes, lang, blank):
+    fakes()
+    text = sections(build_report(prefilled("ngo", lang), lang=lang, as_of=AS_OF)).text
+    assert blank in text["response"] and "{name}" not in text["response"]

@@ -49,6 +49,15 @@ def incident_risk(wb, lang: str, inputs: ReportInputs) -> Risk | None:
                 + incident_detail(wb, lang, inputs) + owner)
 
 
+def no_incident(wb, lang: str, inputs: ReportInputs) -> str:
+    """No open incident, with the last spike day when the listening audit had one."""
+    days = [a.day for a in wb.listening.alerts if a.day <= inputs.as_of]
+    if days:
+        return t("board.risk.no_incident_since", lang, date=inputs.as_of.isoformat(),
+                 last=max(days).isoformat())
+    return t("board.risk.no_incident", lang, date=inputs.as_of.isoformat())
+
+
 def risks(wb, lang: str, inputs: ReportInputs) -> Risks:
     """The three groups of risks (see the module docstring)."""
     incident = incident_risk(wb, lang, inputs)
@@ -59,8 +68,7 @@ def risks(wb, lang: str, inputs: ReportInputs) -> Risks:
     coherence = [_risk(f, lang) for f in inputs.coherence if f.level != "ok"]
     return Risks(
         incident=incident,
-        incident_none=None if incident else t("board.risk.no_incident", lang,
-                                              date=inputs.as_of.isoformat()),
+        incident_none=None if incident else no_incident(wb, lang, inputs),
         protocol=protocol, protocol_none=None if protocol else t("board.risk.protocol_ok", lang),
         coherence=coherence,
         coherence_none=None if coherence else t("board.risk.coherent", lang))

@@ -69,6 +69,24 @@ def reader_idea(idea: str, lang: str) -> tuple[str, bool]:
     return idea, False
 
 
+SLOT = re.compile(r"\{(\w+)\}")
+
+
+def template_parts(text: str, lang: str) -> list[tuple[str, bool]]:
+    """A reply template as (text, is_slot) pieces: "{name}" reads as a named blank, "[nombre]",
+    in the reader's language, rather than as code."""
+    from cmtraining.i18n import catalogue
+
+    parts, at = [], 0
+    for match in SLOT.finditer(text):
+        parts.append((text[at:match.start()], False))
+        key = f"board.slot.{match.group(1)}"
+        parts.append((t(key, lang) if key in catalogue(lang) else match.group(1), True))
+        at = match.end()
+    parts.append((text[at:], False))
+    return [p for p in parts if p[0]]
+
+
 def listening(wb, lang: str) -> dict:
     s = wb.listening.summary
     data = {"competitors": wb.listening.competitors,
@@ -147,7 +165,8 @@ def response(wb, lang: str) -> dict:
     hours = pb.service_hours
     data = {"rules": [{"category": t(f"triage.category.{r.category}", lang),
                        "department": r.department, "max_hours": r.max_hours,
-                       "template": r.templates.get(lang) or next(iter(r.templates.values()), ""),
+                       "template": template_parts(
+                           r.templates.get(lang) or next(iter(r.templates.values()), ""), lang),
                        "escalate": r.escalate} for r in pb.rules],
             "hours": {"days": ", ".join(t(f"response.weekday.{d}", lang) for d in hours.days),
                       "start": hours.start, "end": hours.end},
@@ -195,11 +214,12 @@ def current_crisis(wb, lang: str, inputs) -> dict:
     """The open incident's level and what the protocol says to do (crisis.status.current)."""
     from cmtraining.report.action_plan import protocol_level
     from cmtraining.report.inputs import incident_open
+    from cmtraining.report.risks import no_incident
 
     title = t("board.crisis.current", lang, date=inputs.as_of.isoformat())
     if not incident_open(inputs):
         return {"title": title, "open": False,
-                "text": t("board.crisis.none", lang, date=inputs.as_of.isoformat())}
+                "text": no_incident(wb, lang, inputs)}
     status = inputs.crisis
     level = getattr(status, "level", None)
     found = protocol_level(wb, level)
