@@ -349,7 +349,7 @@ def test_on_track_at_zero_progress_shows_its_reason_wherever_the_status_shows(fa
     html = build_report(wb, lang=lang, as_of=AS_OF)
     for objective in started:
         row = re.search(rf'<tr data-objective="{objective}">(.*?)</tr>', html, re.S).group(1)
-        assert t("board.trend_only", lang) in row
+        assert t("board.trend_note", lang) in row
 
 
 def test_no_open_incident_still_names_the_last_spike_of_the_listening_audit():

@@ -189,14 +189,14 @@ def success(wb, lang: str, inputs: ReportInputs) -> list[SuccessLine]:
             target=metric_value(o.metric, o.target, lang), deadline=o.deadline.isoformat(),
             current=metric_value(o.metric, current, lang)), status,
             t(f"evaluation.status.{status}", lang),
-            t("board.trend_note", lang) if status_note(a, lang) else ""))
+            status_note(a, lang)))
     return lines
 
 
 def status_note(a, lang: str) -> str:
     """Why "on track" at 0 % progress: the status rests on the trend alone."""
     if a is not None and a.status == "on_track" and a.progress is not None and a.progress <= 0:
-        return t("board.trend_only", lang)
+        return t("board.trend_note", lang)
     return ""
 
 
