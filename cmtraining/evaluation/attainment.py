@@ -40,6 +40,7 @@ from datetime import date
 from typing import Literal
 
 from cmtraining.evaluation.baseline import MONTHLY_METRICS, series
+from cmtraining.numbers import percent
 from cmtraining.planning.findings import Finding, Key, Number
 from cmtraining.planning.smart import DECREASING, RATES, months_between
 from cmtraining.workbook.models import ChannelMonth, Objective, Workbook
@@ -64,13 +65,12 @@ BOUNDS = {"net_sentiment": (-1.0, 1.0), "share_of_voice": (0.0, 1.0),
 class Share(float):
     """A level given as a fraction, shown as a percentage (unsigned) in the reader's format.
 
-    Small rates keep three significant digits (0.0567 %), so that a rate and
-    its benchmark never print alike when they differ."""
+    Written by `cmtraining.numbers.percent` like every other percentage in the
+    apps and the report (one decimal; two under 1 %), so a figure never reads
+    "-18,92 %" in one place and "-18,9 %" in another."""
 
     def render(self, lang: str | None) -> str:
-        pct = self * 100
-        text = f"{pct:.3g}" if abs(pct) < 1 else f"{pct:.2f}".rstrip("0").rstrip(".")
-        return f"{text.replace('.', ',')} %" if (lang or "es") == "es" else f"{text}%"
+        return percent(float(self), lang or "es", small=True)
 
 
 def shown(metric: str, x: float | None):
@@ -188,6 +188,21 @@ def _where(o: Objective):
     return o.audience or "—"
 
 
+def message_key(status: Status, progress_now: float, projected_progress: float) -> str:
+    """The finding's message, with the reason a bare status would hide.
+
+    "On track" with no progress yet (the objective was just set at today's
+    value) says the status rests on the trend alone; "off track" with a
+    projection going the wrong way says so, rather than "only -113.9 % of
+    the way".
+    """
+    if status == "on_track" and progress_now <= 0:
+        return "board.attainment.on_track_not_started"
+    if status == "off_track" and projected_progress < 0:
+        return "board.attainment.off_track_backwards"
+    return f"evaluation.msg.attainment_{status}"
+
+
 def attainment(objective: Objective, workbook: Workbook, *, today: date) -> Attainment:
     """Current value, progress, projection and status of one objective (see module docstring)."""
     o = objective
@@ -222,8 +237,7 @@ def attainment(objective: Objective, workbook: Workbook, *, today: date) -> Atta
               "n": n}
     finding = Finding(code="evaluation.attainment", level=LEVEL[status],
                       rule_key="evaluation.rule.attainment",
-                      message_key=f"evaluation.msg.attainment_{status}", value=current,
-                      params=params)
+                      message_key=message_key(status, now, ahead), value=current, params=params)
     return Attainment(**common, current=current, current_month=month, progress=now,
                       projected=projected, projected_progress=ahead, method=method, months=n,
                       status=status, finding=finding)

@@ -1,7 +1,9 @@
 """The strategy report: one self-contained HTML document built from a Workbook.
 
 `build_report(workbook, lang=..., as_of=...)` assembles each section's data
-(`sections.py`, `evaluation_sections.py`), draws the charts as inline PNG
+(`sections.py`, `evaluation_sections.py`; the board's first pages from
+`summary.py`, `action_plan.py` and `risks.py`, over the evidence `inputs.py`
+gathers once), draws the charts as inline PNG
 (no files, no network: the report opens anywhere and can be mailed), and
 renders `template.html.j2` with Jinja2 (autoescaped). The same workbook and
 date always give the same document, apart from the "generated" timestamp.
@@ -13,7 +15,9 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-SECTIONS = ("profile", "listening", "objectives", "audiences", "content", "response", "crisis",
+#: the board's pages first: what to decide, what to do, what could go wrong
+BOARD_SECTIONS = ("summary", "action_plan", "risks")
+SECTIONS = (*BOARD_SECTIONS, "profile", "listening", "objectives", "audiences", "content", "response", "crisis",
             "kpis", "attainment", "recommendations", "self_assessment")
 
 
@@ -32,27 +36,46 @@ def build_report(wb, *, lang: str = "es", as_of: date, ran: list[str] | None = N
     from cmtraining.i18n import check_lang, t
     from cmtraining.report import evaluation_sections as ev
     from cmtraining.report import sections as s
+    from cmtraining.report.action_plan import action_plan
+    from cmtraining.report.inputs import gather
+    from cmtraining.report.risks import risks
+    from cmtraining.report.summary import executive_summary
 
     lang = check_lang(lang)
+    inputs = gather(wb, as_of=as_of, lang=lang)
     data = {
+        "summary": executive_summary(wb, lang, inputs),
+        "action_plan": action_plan(wb, lang, inputs),
+        "risks": risks(wb, lang, inputs),
         "profile": s.profile(wb, lang),
         "listening": s.listening(wb, lang),
         "objectives": s.objectives(wb, lang, as_of),
         "audiences": s.audiences(wb, lang),
         "content": s.content(wb, lang),
         "response": s.response(wb, lang),
-        "crisis": s.crisis(wb, lang),
+        "crisis": s.crisis(wb, lang, inputs),
         "kpis": ev.kpis(wb, lang),
-        "attainment": ev.attainment(wb, lang, as_of),
-        "recommendations": ev.recommendations(wb, lang, as_of),
+        "attainment": ev.attainment(wb, lang, as_of, inputs.attainments),
+        "recommendations": ev.recommendations(wb, lang, as_of, inputs.recommendations),
         "self_assessment": ev.self_assessment(wb, lang),
     }
     template = _environment().get_template("template.html.j2")
     return template.render(
         lang=lang, t=lambda key, **kw: t(key, lang, **kw), data=data, sections=SECTIONS,
-        as_of=as_of.isoformat(), ran=ran or [], skipped=skipped or [],
+        section_title=lambda name: t(("board.section." if name in BOARD_SECTIONS
+                                      else "report.section.") + name, lang),
+        as_of=as_of.isoformat(), skipped=_stage_names(skipped or [], lang),
         generated=(generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M %Z"),
         number=lambda v, d=0: _number(v, lang, d), percent=lambda v: _percent(v, lang))
+
+
+def _stage_names(stems: list[str], lang: str) -> list[str]:
+    """Notebook stems ("05-crisis") as the reader knows the stages ("Crisis")."""
+    from cmtraining.i18n import t
+    from cmtraining.journey import STAGES
+
+    keys = {stage.notebook: stage.key for stage in STAGES}
+    return [t(f"stage.{keys[s]}", lang) if s in keys else s for s in stems]
 
 
 def _number(value, lang: str, decimals: int = 0) -> str:

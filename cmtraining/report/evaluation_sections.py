@@ -40,26 +40,46 @@ def kpis(wb, lang: str) -> dict:
                 wb.metrics, m, lang))} for m in ("followers", "engagement_rate_reach")]}
 
 
-def attainment(wb, lang: str, as_of: date) -> dict:
+def attainment(wb, lang: str, as_of: date, found=None) -> dict:
+    """Each objective's status with its reason; the rule once, under the table.
+
+    `found`: the attainments already computed (the report computes them once)."""
     from cmtraining.evaluation.attainment import attainment_all
+    from cmtraining.numbers import percent
+    from cmtraining.report.inputs import metric_value
+    from cmtraining.report.summary import status_note
 
     if not wb.objectives:
         return {"empty": t("report.empty.objectives", lang)}
-    rows = []
-    for a in attainment_all(wb, today=as_of):
+    rows, rule = [], ""
+    for a in found if found is not None else attainment_all(wb, today=as_of):
         finding = a.finding
+        rule = finding.rule(lang)
+        where = t(f"network.{a.network}", lang) if a.network else "—"
+        note = ""
+        if status_note(a, lang):
+            note = status_note(a, lang)
+        elif a.progress is not None and a.projected_progress is not None and (
+                a.projected_progress < 0):
+            note = t("board.progress_backwards", lang, progress=percent(a.progress, lang),
+                     projected=metric_value(a.metric, a.projected, lang))
+        elif a.progress is not None and a.projected_progress is not None:
+            note = t("board.progress", lang, progress=percent(a.progress, lang),
+                     projected=metric_value(a.metric, a.projected, lang),
+                     projected_progress=percent(a.projected_progress, lang))
         rows.append({"id": a.objective_id, "status": a.status,
-                     "status_label": t(f"evaluation.status.{a.status}", lang),
+                     "name": t("board.objective_name", lang, metric=t(f"kpi.{a.metric}", lang),
+                               where=where),
+                     "status_label": t(f"evaluation.status.{a.status}", lang), "note": note,
                      "current": a.current, "target": a.target, "projected": a.projected,
-                     "progress": a.progress, "message": finding.message(lang),
-                     "rule": finding.rule(lang)})
-    return {"rows": rows}
+                     "progress": a.progress, "message": finding.message(lang)})
+    return {"rows": rows, "rule": rule}
 
 
-def recommendations(wb, lang: str, as_of: date) -> dict:
+def recommendations(wb, lang: str, as_of: date, found=None) -> dict:
     from cmtraining.evaluation.recommendations import recommend
 
-    items = recommend(wb, today=as_of)
+    items = found if found is not None else recommend(wb, today=as_of)
     if not items:
         return {"empty": t("report.empty.recommendations", lang)}
     return {"rows": [{"rank": i + 1, "code": r.code, "level": r.finding.level,

@@ -7,9 +7,11 @@ with `empty` (a message key), never with a silent zero.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from cmtraining.i18n import t
+from cmtraining.report.inputs import metric_value
 
 
 def _findings(findings, lang: str) -> list[dict]:
@@ -21,7 +23,68 @@ def profile(wb, lang: str) -> dict:
     p = wb.profile
     return {"name": p.name, "kind": t(f"kind.{p.kind}", lang), "sector": p.sector,
             "size": t(f"size.{p.size}", lang), "country": p.country, "language": p.language,
+            "where": t("board.country", lang, country=_territory(p.country, lang),
+                       language=_language(p.language, lang)),
             "mission": p.mission, "goals": [g.text for g in p.goals]}
+
+
+def _territory(code: str, lang: str) -> str:
+    from babel import Locale
+
+    return Locale.parse(lang).territories.get(code.upper(), code)
+
+
+def _language(code: str, lang: str) -> str:
+    from babel import Locale
+
+    return Locale.parse(lang).languages.get(code.lower(), code)
+
+
+def template_regex(key: str, lang: str) -> re.Pattern:
+    """A catalogue template as a regex, its fields as named groups (to recognise text it made)."""
+    import string
+
+    out = ""
+    for literal, name, _, _ in string.Formatter().parse(t(key, lang)):
+        out += re.escape(literal) + (f"(?P<{name}>.+?)" if name else "")
+    return re.compile(out)
+
+
+def reader_source(source: str, lang: str) -> str:
+    """Where the mentions came from, as a reader names it: a generated sample inbox is
+    "sample messages generated for training", never its seed and day count."""
+    if any(template_regex("listening.inbox.sample", x).match(source or "") for x in ("es", "en")):
+        return t("board.listening.sample_source", lang)
+    return source
+
+
+def reader_idea(idea: str, lang: str) -> tuple[str, bool]:
+    """A calendar idea without the generator's "write the idea here" placeholder.
+
+    Returns the text to show and whether the idea is still to be written."""
+    for other in ("es", "en"):
+        match = template_regex("calendar.idea", other).fullmatch(idea or "")
+        if match:
+            return t("board.calendar.idea_todo", lang, **match.groupdict()), True
+    return idea, False
+
+
+SLOT = re.compile(r"\{(\w+)\}")
+
+
+def template_parts(text: str, lang: str) -> list[tuple[str, bool]]:
+    """A reply template as (text, is_slot) pieces: "{name}" reads as a named blank, "[nombre]",
+    in the reader's language, rather than as code."""
+    from cmtraining.i18n import catalogue
+
+    parts, at = [], 0
+    for match in SLOT.finditer(text):
+        parts.append((text[at:match.start()], False))
+        key = f"board.slot.{match.group(1)}"
+        parts.append((t(key, lang) if key in catalogue(lang) else match.group(1), True))
+        at = match.end()
+    parts.append((text[at:], False))
+    return [p for p in parts if p[0]]
 
 
 def listening(wb, lang: str) -> dict:
@@ -32,7 +95,7 @@ def listening(wb, lang: str) -> dict:
             "sensitivity": wb.listening.sensitivity}
     if s is None:
         return {**data, "empty": t("report.empty.listening", lang)}
-    return {**data, "summary": s.model_dump()}
+    return {**data, "summary": {**s.model_dump(), "source": reader_source(s.source, lang)}}
 
 
 def objectives(wb, lang: str, as_of: date) -> dict:
@@ -40,10 +103,17 @@ def objectives(wb, lang: str, as_of: date) -> dict:
 
     rows = []
     for o in wb.objectives:
+        smart = check_smart(o, wb, today=as_of)
+        passed = [f for f in smart if f.level == "ok"]
         rows.append({"id": o.id, "metric": t(f"kpi.{o.metric}", lang),
-                     "network": t(f"network.{o.network}", lang) if o.network else "—",
-                     "baseline": o.baseline, "target": o.target, "deadline": o.deadline.isoformat(),
-                     "owner": o.owner, "smart": _findings(check_smart(o, wb, today=as_of), lang)})
+                     "network": t(f"network.{o.network}", lang) if o.network else (o.audience
+                                                                                   or "—"),
+                     "baseline": metric_value(o.metric, o.baseline, lang),
+                     "target": metric_value(o.metric, o.target, lang),
+                     "deadline": o.deadline.isoformat(), "owner": o.owner,
+                     "smart": _findings([f for f in smart if f.level != "ok"], lang),
+                     "smart_ok": t("board.smart_ok", lang, n=len(passed))
+                     if passed and len(passed) == len(smart) else ""})
     return {"rows": rows, "informants": [i.model_dump() for i in wb.informants],
             "advocates": [a.model_dump() for a in wb.advocates],
             **({} if rows else {"empty": t("report.empty.objectives", lang)})}
@@ -80,7 +150,9 @@ def content(wb, lang: str, weeks: int = 2) -> dict:
             "calendar": [{"day": e.day.isoformat(), "time": e.time,
                           "network": t(f"network.{e.network}", lang),
                           "pillar": names.get(e.pillar, e.pillar), "format": e.format,
-                          "idea": e.idea, "note": e.note} for e in entries],
+                          "idea": reader_idea(e.idea, lang)[0],
+                          "to_write": reader_idea(e.idea, lang)[1], "note": e.note}
+                         for e in entries],
             "calendar_total": len(plan.calendar),
             "mix": _findings(check_mix(plan), lang) if plan.pillars else []}
     if not plan.pillars and not plan.calendar:
@@ -93,7 +165,8 @@ def response(wb, lang: str) -> dict:
     hours = pb.service_hours
     data = {"rules": [{"category": t(f"triage.category.{r.category}", lang),
                        "department": r.department, "max_hours": r.max_hours,
-                       "template": r.templates.get(lang) or next(iter(r.templates.values()), ""),
+                       "template": template_parts(
+                           r.templates.get(lang) or next(iter(r.templates.values()), ""), lang),
                        "escalate": r.escalate} for r in pb.rules],
             "hours": {"days": ", ".join(t(f"response.weekday.{d}", lang) for d in hours.days),
                       "start": hours.start, "end": hours.end},
@@ -102,12 +175,13 @@ def response(wb, lang: str) -> dict:
             "replies": len(wb.replies),
             "reply_mean": (sum(r.score for r in wb.replies) / len(wb.replies)) if wb.replies else None,
             "labels": len(wb.mention_labels)}
+    data["practised"] = bool(wb.replies or wb.mention_labels)
     if not pb.rules:
         data["empty"] = t("report.empty.response", lang)
     return data
 
 
-def crisis(wb, lang: str) -> dict:
+def crisis(wb, lang: str, inputs=None) -> dict:
     from cmtraining.crisis.protocol import check_protocol, describe_trigger
 
     protocol = wb.crisis_protocol
@@ -129,6 +203,36 @@ def crisis(wb, lang: str) -> dict:
                                            for c in run.components],
                             "outcome": run.outcome.model_dump() if run.outcome else None,
                             "reference": run.reference.model_dump() if run.reference else None}
+    if inputs is not None:
+        data["current"] = current_crisis(wb, lang, inputs)
     if not levels and not wb.crisis_runs:
         data["empty"] = t("report.empty.crisis", lang)
     return data
+
+
+def current_crisis(wb, lang: str, inputs) -> dict:
+    """The open incident's level and what the protocol says to do (crisis.status.current)."""
+    from cmtraining.report.action_plan import protocol_level
+    from cmtraining.report.inputs import incident_open
+    from cmtraining.report.risks import no_incident
+
+    title = t("board.crisis.current", lang, date=inputs.as_of.isoformat())
+    if not incident_open(inputs):
+        return {"title": title, "open": False,
+                "text": no_incident(wb, lang, inputs)}
+    status = inputs.crisis
+    level = getattr(status, "level", None)
+    found = protocol_level(wb, level)
+    days = sorted(getattr(status, "alert_days", None) or [])
+    statement = ""
+    if found is not None:
+        statement = found.holding_statement.get(lang) or next(
+            iter(found.holding_statement.values()), "")
+    return {"title": title, "open": True,
+            "text": (t("board.crisis.open", lang, level=level) if level is not None
+                     else t("board.incident.no_level", lang)),
+            "days": t("board.crisis.days", lang, days=", ".join(d.isoformat() for d in days))
+            if days else "",
+            "actions": [a for a in (getattr(status, "actions", None) or []) if a],
+            "owner": found.owner if found is not None else "",
+            "statement": statement}
