@@ -9,9 +9,9 @@ through this module, which applies what the OWASP "CSV Injection" page
 
 * a text cell starting with one of ``= + - @ \\t \\r`` is prefixed with a
   single quote, so the spreadsheet shows it as text;
-* every cell is wrapped in double quotes and inner quotes are doubled
-  (``csv.QUOTE_ALL``), so a comma or semicolon inside a cell can never start
-  a new cell in a spreadsheet that splits on the other separator.
+* every text cell is wrapped in double quotes and inner quotes are doubled
+  (``csv.QUOTE_NONNUMERIC``), so a comma or semicolon inside a cell can never
+  start a new cell in a spreadsheet that splits on the other separator.
 
 Numbers (``int``, ``float``) are written as numbers: a negative number is
 data, not a formula. A program that reads our CSV back can undo the prefix
@@ -51,11 +51,11 @@ def restore(text: str) -> str:
 
 
 class SafeWriter:
-    """A `csv.writer` whose rows pass through `neutralise`, every cell quoted."""
+    """A `csv.writer` whose rows pass through `neutralise`, every text cell quoted."""
 
     def __init__(self, buffer, *, lineterminator: str = "\r\n", delimiter: str = ","):
-        self._writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator=lineterminator,
-                                  delimiter=delimiter)
+        self._writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC,
+                                  lineterminator=lineterminator, delimiter=delimiter)
         self._header = csv.writer(buffer, lineterminator=lineterminator, delimiter=delimiter)
 
     def writeheader(self, names: Iterable[str]) -> None:

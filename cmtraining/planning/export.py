@@ -16,6 +16,7 @@ octets with CRLF by icalendar. The CSV goes through `cmtraining.csvout`.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 
 from cmtraining.csvout import to_csv
@@ -50,6 +51,22 @@ def _ordered(entries: list[CalendarEntry]) -> list[CalendarEntry]:
                                           e.uid))
 
 
+#: characters RFC 5545 (3.3.11, TEXT) does not allow in a value: controls other than tab
+#: (line breaks are escaped as \n by icalendar, CR LF and CR as one)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def ics_text(value: str) -> str:
+    """`value` as an iCalendar TEXT can hold it: one kind of line break, no controls."""
+    return _CONTROLS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _unescape(value: str) -> str:
+    """RFC 5545 TEXT unescaped: \\\\ \\; \\, and \\n (or \\N) as the characters they stand for."""
+    return re.sub(r"\\([\\;,nN])",
+                  lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
 def _with_uids(entries: list[CalendarEntry], org_name: str) -> list[CalendarEntry]:
     """The entries, those without a stored UID given one (copies: the caller's stay as
     they are; a workbook's entries always have one)."""
@@ -79,7 +96,7 @@ def calendar_to_ics(entries: list[CalendarEntry], *, org_name: str, lang: str = 
     cal.add("prodid", PRODID.format(lang=lang.upper()))
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", vText(t("calendar.ics.name", lang, org=org_name)),
+    cal.add("x-wr-calname", vText(ics_text(t("calendar.ics.name", lang, org=org_name))),
             parameters={"VALUE": "TEXT"})
     cal.add("x-wr-timezone", vText(tz), parameters={"VALUE": "TEXT"})
     for entry in _ordered(_with_uids(entries, org_name)):
@@ -98,11 +115,11 @@ def calendar_to_ics(entries: list[CalendarEntry], *, org_name: str, lang: str = 
         event.add("sequence", entry.sequence)
         event.add("dtstart", start)
         event.add("dtend", start + DURATION)
-        event.add("summary", f"{network} · {names.get(entry.pillar, entry.pillar)}")
-        event.add("description", "\n".join(description))
+        event.add("summary", ics_text(f"{network} · {names.get(entry.pillar, entry.pillar)}"))
+        event.add("description", ics_text("\n".join(description)))
         event.add("categories", [network])
         for name in X_FIELDS:  # TEXT values, escaped as RFC 5545 3.3.11 says
-            event.add(f"x-cmtraining-{name}", vText(getattr(entry, name)),
+            event.add(f"x-cmtraining-{name}", vText(ics_text(getattr(entry, name))),
                       parameters={"VALUE": "TEXT"})
         cal.add_component(event)
     if entries:  # a VTIMEZONE covering just the calendar's years (smaller file)
@@ -132,7 +149,7 @@ def ics_to_entries(data: bytes) -> list[dict]:
             if value is None:
                 return ""
             if name.startswith("x-") and not isinstance(value, vText):
-                return str(vText.from_ical(str(value)))  # written without VALUE=TEXT
+                return _unescape(str(value))  # written without VALUE=TEXT
             return str(value)
 
         out.append({
