@@ -142,7 +142,9 @@ def build_cli(lang: str) -> click.Group:
         if out.exists() and not force:
             raise CmtrainingError("cli.new.exists", path=out, lang=lang)
         frame = generate_mentions(org_id, seed=seed, days=days, incident=incident)
-        write_bytes_atomic(out, frame.to_csv(index=False).encode("utf-8"))
+        from cmtraining.csvout import frame_to_csv
+
+        write_bytes_atomic(out, frame_to_csv(frame, lineterminator="\n").encode("utf-8"))
         click.echo(t("cli.export.mentions_done", lang, path=out, count=len(frame)))
 
     @export_group.command("labels", help=t("cli.export.labels_help", lang))
@@ -152,9 +154,7 @@ def build_cli(lang: str) -> click.Group:
     @click.option("--force", is_flag=True, help=t("cli.new.force", lang))
     @lang_option
     def export_labels_cmd(workbook, out, force, lang):
-        import csv
-        import io
-
+        from cmtraining.csvout import to_csv
         from cmtraining.workbook.store import load, write_bytes_atomic
 
         wb = load(workbook, lang=lang)
@@ -162,11 +162,8 @@ def build_cli(lang: str) -> click.Group:
             raise CmtrainingError("cli.export.no_labels", path=workbook, lang=lang)
         if out.exists() and not force:
             raise CmtrainingError("cli.new.exists", path=out, lang=lang)
-        buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(["text", "label"])
-        writer.writerows([m.text, m.sentiment] for m in wb.mention_labels)
-        write_bytes_atomic(out, buf.getvalue().encode("utf-8"))
+        text = to_csv(["text", "label"], ([m.text, m.sentiment] for m in wb.mention_labels))
+        write_bytes_atomic(out, text.encode("utf-8"))
         click.echo(t("cli.export.labels_done", lang, path=out, count=len(wb.mention_labels)))
 
     @export_group.command("report", help=t("cli.export.report_help", lang))

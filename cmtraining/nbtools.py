@@ -1,9 +1,11 @@
 """Writing the stage notebooks from their declarations (a developer tool).
 
-`python -m cmtraining.nbtools` rewrites every stage notebook's parameters
-cell from `cmtraining.parameters`, and creates missing stage notebooks from
-`STAGE_CELLS`, with outputs stripped. Notebooks stay thin: parameters, a
-hidden note, then calls into the package.
+`python -m cmtraining.nbtools` rewrites every notebook's parameters cell
+from `cmtraining.parameters`, puts the contract's check cell right after it
+(`CHECK_CELL`: under papermill the injected values land between the two),
+and creates missing stage notebooks from `STAGE_CELLS`, with outputs
+stripped. Notebooks stay thin: a hidden note, parameters, the check, then
+calls into the package.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import sys
 
 import nbformat
 
-from cmtraining.parameters import CONTRACTS
+from cmtraining.parameters import CHECK_CELL, CONTRACTS
 from cmtraining.paths import notebooks_dir
 
 STAGE_CELLS: dict[str, list[str]] = {
@@ -62,18 +64,39 @@ STAGE_CELLS: dict[str, list[str]] = {
 }
 
 
+def check_cell_source(stem: str) -> str:
+    return CHECK_CELL.format(stem=stem)
+
+
+def sync_cells(nb, stem: str) -> bool:
+    """Make `nb`'s parameters cell and the check cell after it match the contract."""
+    contract = CONTRACTS[stem]
+    changed = False
+    index = next(i for i, cell in enumerate(nb.cells)
+                 if "parameters" in cell.metadata.get("tags", []))
+    if nb.cells[index].source != contract.cell_source():
+        nb.cells[index].source = contract.cell_source()
+        changed = True
+    following = nb.cells[index + 1] if index + 1 < len(nb.cells) else None
+    if following is None or following.source != check_cell_source(stem):
+        if following is not None and "check_notebook(" in following.source:
+            following.source = check_cell_source(stem)
+        else:
+            nb.cells.insert(index + 1, nbformat.v4.new_code_cell(check_cell_source(stem)))
+        changed = True
+    return changed
+
+
 def sync_parameters() -> None:
-    """Rewrite the parameters cell of every existing notebook from its contract."""
-    for stem, contract in CONTRACTS.items():
+    """Rewrite the parameters and check cells of every existing notebook from its contract."""
+    for stem in CONTRACTS:
         path = notebooks_dir() / f"{stem}.ipynb"
         if not path.exists():
             continue
         nb = nbformat.read(path, as_version=4)
-        for cell in nb.cells:
-            if "parameters" in cell.metadata.get("tags", []) and cell.source != contract.cell_source():
-                cell.source = contract.cell_source()
-                nbformat.write(nb, path)
-                print(f"parameters of {stem} updated")
+        if sync_cells(nb, stem):
+            nbformat.write(nb, path)
+            print(f"parameters of {stem} updated")
 
 
 def write_notebook(stem: str, cells: list[str], note: str) -> None:
@@ -81,6 +104,7 @@ def write_notebook(stem: str, cells: list[str], note: str) -> None:
     params = nbformat.v4.new_code_cell(CONTRACTS[stem].cell_source())
     params.metadata["tags"] = ["parameters"]
     nb.cells = [nbformat.v4.new_markdown_cell(note), params,
+                nbformat.v4.new_code_cell(check_cell_source(stem)),
                 *(nbformat.v4.new_code_cell(c) for c in cells)]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nb.metadata["language_info"] = {"name": "python"}

@@ -7,12 +7,19 @@ them, fills defaults and refuses anything the declaration does not allow
 clear `ParameterError`, before any cell of the notebook runs.
 
 Each notebook's tagged `parameters` cell is generated from its contract
-(`cell_source`), and a test checks they match.
+(`cell_source`), and a test checks they match. The cell after it
+(`CHECK_CELL`) calls `check_notebook`, which also sees the names papermill
+injected (`papermill -p colour red` only gets a warning from papermill
+itself), so an unknown or bad parameter stops the notebook before any cell
+does work, whichever way it was run.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import ast
+import difflib
+import re
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +30,11 @@ from cmtraining.i18n import LANGS, check_lang, t
 Source = Literal["url", "papermill", "cli"]
 #: query arguments that belong to Voila itself, not to the notebook
 VOILA_RESERVED = frozenset({"template", "theme", "token", "voila-template"})
+#: an integer as a person writes it: ASCII digits and an optional sign (no "１２",
+#: "1_0", " 12" or 5,000 digits, which Python's int() would take or choke on)
+INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+#: the first line of the cell papermill (and Voila's prelaunch hook) injects
+INJECTED_MARKER = "# Parameters"
 
 
 @dataclass(frozen=True)
@@ -34,7 +46,8 @@ class Param:
     default: Any
     help_key: str
     choices: Callable[[], tuple] | None = None
-    check: Callable[[Any, Source, str], Any] | None = field(default=None, compare=False)
+    #: check(value, source, lang, name) -> value, or a ParameterError naming `name`
+    check: Callable[[Any, Source, str, str], Any] | None = field(default=None, compare=False)
 
     def help(self, lang: str | None = None) -> str:
         return t(self.help_key, lang)
@@ -47,12 +60,19 @@ class Param:
                 raise ParameterError("error.param_type", name=self.name, value=raw,
                                      type=self.type.__name__, lang=lang)
             value = lowered in {"true", "1", "yes"}
-        elif self.type in (int, float) and isinstance(raw, str):
+        elif self.type is int and isinstance(raw, str):
+            if not INTEGER.fullmatch(raw):
+                raise ParameterError("contract.integer", name=self.name, value=raw[:40],
+                                     lang=lang)
+            value = int(raw)
+        elif self.type is float and isinstance(raw, str):
             try:
-                value = self.type(raw)
+                value = float(raw) if raw.isascii() and "_" not in raw else None
             except ValueError:
-                raise ParameterError("error.param_type", name=self.name, value=raw,
-                                     type=self.type.__name__, lang=lang) from None
+                value = None
+            if value is None:
+                raise ParameterError("error.param_type", name=self.name, value=raw[:40],
+                                     type=self.type.__name__, lang=lang)
         if not isinstance(value, self.type) or (self.type is int and isinstance(value, bool)):
             raise ParameterError("error.param_type", name=self.name, value=repr(raw),
                                  type=self.type.__name__, lang=lang)
@@ -62,7 +82,7 @@ class Param:
                 raise ParameterError("error.param_choice", name=self.name, value=value,
                                      allowed=", ".join(map(str, allowed)), lang=lang)
         if self.check is not None:
-            value = self.check(value, source, lang)
+            value = self.check(value, source, lang, self.name)
         return value
 
 
@@ -72,7 +92,7 @@ def _orgs() -> tuple[str, ...]:
     return list_organizations()
 
 
-def _check_workbook(value: str, source: Source, lang: str) -> str:
+def _check_workbook(value: str, source: Source, lang: str, name: str) -> str:
     """An id in the workspace; papermill and the CLI may also give a path."""
     from cmtraining.workspace import is_workbook_id, path_for
 
@@ -89,10 +109,13 @@ def _check_workbook(value: str, source: Source, lang: str) -> str:
     raise ParameterError("error.workbook_id", value=value, lang=lang)
 
 
-def _in_range(low: int, high: int):
-    def check(value: int, source: Source, lang: str) -> int:
-        if not low <= value <= high:
-            raise ParameterError("error.param_range", value=value, low=low, high=high, lang=lang)
+def _in_range(low: int, high: int, *, zero: bool = False):
+    """A check that `low <= value <= high` (or 0, with `zero`), naming the parameter."""
+    def check(value: int, source: Source, lang: str, name: str) -> int:
+        if not (low <= value <= high or (zero and value == 0)):
+            shown_low = f"0, {low}" if zero else low
+            raise ParameterError("error.param_range", name=name, value=value, low=shown_low,
+                                 high=high, lang=lang)
         return value
     return check
 
@@ -115,14 +138,14 @@ def _scenarios() -> tuple[str, ...]:
 SCENARIO = Param("scenario", str, "", "param.scenario", choices=_scenarios)
 GRAPH_SIZE = Param("graph_size", int, 3000, "param.graph_size", check=_in_range(200, 200_000))
 MINUTES_PER_TURN = Param("minutes_per_turn", int, 0, "param.minutes_per_turn",
-                         check=lambda v, s, lang: v if v == 0 else _in_range(5, 120)(v, s, lang))
+                         check=_in_range(5, 120, zero=True))
 INCIDENT = Param("incident", bool, True, "param.incident")
 
 
 GRADEBOOK_SUFFIXES = (".sqlite", ".sqlite3", ".db")
 
 
-def _check_gradebook(value: str, source: Source, lang: str) -> str:
+def _check_gradebook(value: str, source: Source, lang: str, name: str) -> str:
     """A SQLite file of grades; a SQLAlchemy URL only from papermill or the CLI.
 
     A browser link may only name a file (a URL could carry a password or
@@ -140,9 +163,7 @@ def _check_gradebook(value: str, source: Source, lang: str) -> str:
     return value
 
 
-def _check_exercise_id(value: str, source: Source, lang: str) -> str:
-    import re
-
+def _check_exercise_id(value: str, source: Source, lang: str, name: str) -> str:
     if value and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", value):
         raise ParameterError("error.exercise_id", value=value, lang=lang)
     return value
@@ -172,18 +193,28 @@ class Contract:
         # messages in the requested language when it is a valid one
         lang = raw.get("lang") if raw.get("lang") in LANGS else None
         lang = check_lang(lang)
-        unknown = sorted(set(raw) - set(self.names()))
-        if unknown:
-            raise ParameterError("error.param_unknown", name=", ".join(unknown),
-                                 notebook=self.notebook, allowed=", ".join(self.names()),
-                                 lang=lang)
+        self.refuse_unknown(raw, lang)
         values = self.defaults()
         for param in self.params:
             if param.name in raw:
                 values[param.name] = param.coerce(raw[param.name], source, lang)
             elif param.check is not None:
-                values[param.name] = param.check(param.default, source, lang)
+                values[param.name] = param.check(param.default, source, lang, param.name)
         return values
+
+    def refuse_unknown(self, names, lang: str | None = None) -> None:
+        """`ParameterError` for names the contract does not declare, with the closest one."""
+        unknown = sorted(set(names) - set(self.names()))
+        if not unknown:
+            return
+        allowed = ", ".join(self.names())
+        name = ", ".join(map(str, unknown))
+        closest = difflib.get_close_matches(str(unknown[0]), self.names(), n=1, cutoff=0.6)
+        if len(unknown) == 1 and closest:
+            raise ParameterError("contract.unknown_closest", name=name, closest=closest[0],
+                                 notebook=self.notebook, allowed=allowed, lang=lang)
+        raise ParameterError("error.param_unknown", name=name, notebook=self.notebook,
+                             allowed=allowed, lang=lang)
 
     def cell_source(self) -> str:
         """The notebook's `parameters` cell: `name: type = default  # help`.
@@ -225,6 +256,54 @@ def contract(notebook: str) -> Contract:
 
 def resolve(notebook: str, raw: Mapping[str, Any], source: Source = "papermill") -> dict[str, Any]:
     return contract(notebook).resolve(raw, source)
+
+
+#: the cell after each notebook's parameters cell (`{stem}`: the notebook)
+CHECK_CELL = ("from cmtraining.parameters import check_notebook\n\n"
+              'check_notebook("{stem}", globals())')
+
+
+def injected_names(namespace: Mapping[str, Any]) -> list[str]:
+    """The names the cell run just before assigned, if papermill injected that cell.
+
+    papermill writes its values as a cell of plain assignments headed
+    `# Parameters` after the notebook's own parameters cell; IPython keeps
+    every cell's source in `In`, the last entry being the cell now running.
+    Anything else (a notebook run by hand, a plain Python namespace) has no
+    injected names.
+    """
+    history = namespace.get("In")
+    if not isinstance(history, list) or len(history) < 2 or not isinstance(history[-2], str):
+        return []
+    source = history[-2]
+    if source.split("\n", 1)[0].strip() != INJECTED_MARKER:
+        return []
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else (
+            [node.target] if isinstance(node, ast.AnnAssign) else [])
+        names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return names
+
+
+def check_notebook(notebook: str, namespace: MutableMapping[str, Any]) -> dict[str, Any]:
+    """Check a running notebook's parameters: unknown injected names, types, ranges.
+
+    Called by the cell right after the parameters cell (`CHECK_CELL`), before
+    any cell does work. The notebook's variables are replaced by their typed
+    values (`"28"` from a command line becomes `28`); the values are returned.
+    """
+    declared = contract(notebook)
+    raw = {name: namespace[name] for name in declared.names() if name in namespace}
+    lang = raw.get("lang") if raw.get("lang") in LANGS else None
+    declared.refuse_unknown([*injected_names(namespace), *raw], check_lang(lang))
+    values = declared.resolve(raw, source="papermill")
+    namespace.update(values)
+    return values
 
 
 def query_string(values: Mapping[str, Any]) -> str:

@@ -160,4 +160,4 @@ def test_export_mentions_and_labels_for_sentiment_training(tmp_path, workspace):
     out = tmp_path / "labels.csv"
     assert run_cli("export", "labels", str(wb), "--out", str(out)).returncode == 0
     assert out.read_text(encoding="utf-8").splitlines()[0] == "text,label"
-    assert "\"Fatal, \"\"nunca\"\" más\",negative" in out.read_text(encoding="utf-8")
+    assert "\"Fatal, \"\"nunca\"\" más\",\"negative\"" in out.read_text(encoding="utf-8")

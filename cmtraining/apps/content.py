@@ -176,7 +176,8 @@ class ContentApp(StageApp):
         try:
             entries = generate_calendar(wb.content_plan, start=self.start.value,
                                         weeks=self.weeks.value, country=wb.profile.country,
-                                        seed=self.seed.value, lang=self.lang)
+                                        seed=self.seed.value, lang=self.lang,
+                                        kind=wb.profile.kind)
         except CmtrainingError as exc:
             self.status.error(exc)
             return
@@ -186,7 +187,6 @@ class ContentApp(StageApp):
 
     def _render_calendar(self) -> None:
         from cmtraining.planning.calendar import check_calendar
-        from cmtraining.planning.export import calendar_to_csv, calendar_to_ics
 
         lang, wb = self.lang, self.session.workbook
         entries = wb.content_plan.calendar
@@ -225,6 +225,15 @@ class ContentApp(StageApp):
         self.calendar.children = rows
         self.calendar_checks.value = findings_list(
             check_calendar(entries, wb.content_plan, country=wb.profile.country, lang=lang), lang)
+        self._render_downloads()
+
+    def _render_downloads(self) -> None:
+        """The .ics and .csv links, written from the calendar as it is now."""
+        from cmtraining.planning.export import calendar_to_csv, calendar_to_ics
+
+        lang, wb = self.lang, self.session.workbook
+        entries = wb.content_plan.calendar
+        names = {p.id: p.name for p in wb.content_plan.pillars}
         ics = calendar_to_ics(entries, org_name=wb.profile.name, lang=lang, pillar_names=names)
         csv_text = calendar_to_csv(entries, lang=lang, pillar_names=names)
         stem = f"calendario-{self.session.workbook_id or self.session.org}"
@@ -238,10 +247,14 @@ class ContentApp(StageApp):
     def _edit_entry(self, index: int, field: str, value) -> None:
         def change(wb):
             dumped = wb.model_dump()
-            dumped["content_plan"]["calendar"][index][field] = value
+            entry = dumped["content_plan"]["calendar"][index]
+            if entry[field] != value:  # a changed post: calendar apps take the new version
+                entry[field] = value
+                entry["sequence"] += 1
             return dumped
         if self.apply(change):
             self._render_calendar_checks()
+            self._render_downloads()
 
     def _render_calendar_checks(self) -> None:
         from cmtraining.planning.calendar import check_calendar

@@ -15,7 +15,6 @@ Why these keys:
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from datetime import UTC, datetime
@@ -261,11 +260,13 @@ class Gradebook:
 
         `rows`: `current(exercise_id)` when the caller has already read it.
         """
+        from cmtraining import csvout
+
         rows = self.current(exercise_id) if rows is None else rows
         check_ids = sorted({c["check_id"] for r in rows for c in r["checks"]})
         buf = io.StringIO()
-        writer = csv.writer(buf)
-        writer.writerow(["exercise", "version", "trainee", "status", "reason", "score", "manual",
+        writer = csvout.writer(buf)
+        writer.writeheader(["exercise", "version", "trainee", "status", "reason", "score", "manual",
                          "total", "max_points", *check_ids, "graded_at"])
         for r in rows:
             points = {c["check_id"]: c["points"] for c in r["checks"]}

@@ -9,7 +9,8 @@ capacity per network) into dated posts:
   the capacity between the partial weeks in proportion to their days, so the
   total is still capacity x weeks and no ISO week goes over the cap.
 * **When.** Days are the network's best days first (see
-  `datasets/posting_windows.yaml`, every window sourced), then other weekdays,
+  `datasets/posting_windows.yaml`, every window sourced, some per kind of
+  organization: a café's are around the weekend), then other weekdays,
   then weekends, spread out within the week, one post a day per network while
   there are free days. Public holidays of the organization's country (the
   `holidays` package) are never used; each one is written in the `note` of the
@@ -45,7 +46,7 @@ from cmtraining.i18n import check_lang, t
 from cmtraining.networks import Source, catalogue
 from cmtraining.paths import datasets_dir
 from cmtraining.planning.findings import Finding, Key, Number, worst_first
-from cmtraining.workbook.models import CalendarEntry, ContentPlan, NetworkId
+from cmtraining.workbook.models import CalendarEntry, ContentPlan, NetworkId, OrgKind
 from cmtraining.workbook.validation import validate_model
 from cmtraining.yamlio import read_yaml
 
@@ -111,9 +112,31 @@ class NetworkWindows(_Strict):
         return sorted({slot for window in self.windows for slot in window.slots()})
 
 
+class KindWindow(_Strict):
+    windows: list[Window] = Field(min_length=1)
+
+
+class KindWindows(_Strict):
+    """The windows that change for one kind of organization (a café posts at weekends)."""
+
+    source: str
+    networks: dict[NetworkId, KindWindow] = Field(min_length=1)
+
+
 class PostingWindows(_Strict):
     sources: dict[str, Source]
     networks: dict[str, NetworkWindows]
+    kinds: dict[OrgKind, KindWindows] = Field(default_factory=dict)
+
+    def for_kind(self, kind: str | None) -> dict[str, NetworkWindows]:
+        """Each network's windows for an organization of `kind` (the general ones if None)."""
+        special = self.kinds.get(kind) if kind else None
+        if special is None:
+            return dict(self.networks)
+        out = dict(self.networks)
+        for net, windows in special.networks.items():
+            out[net] = NetworkWindows(source=special.source, windows=windows.windows)
+        return out
 
     @field_validator("networks")
     @classmethod
@@ -129,6 +152,9 @@ class PostingWindows(_Strict):
         for nid, net in self.networks.items():
             if net.source not in self.sources:
                 raise ValueError(f"{nid}: source '{net.source}' is not declared under sources")
+        for kind, special in self.kinds.items():
+            if special.source not in self.sources:
+                raise ValueError(f"kinds.{kind}: source '{special.source}' is not declared")
         return self
 
 
@@ -336,8 +362,13 @@ def _holiday_notes(days: list[date], holidays: dict[date, str], lang: str) -> di
 
 
 def generate_calendar(plan: ContentPlan, *, start: date, weeks: int, country: str, seed: int,
-                      subdiv: str | None = None, lang: str = "es") -> list[CalendarEntry]:
-    """Dated posts for `weeks` weeks from `start` (see the module docstring for the rules)."""
+                      subdiv: str | None = None, lang: str = "es",
+                      kind: str | None = None) -> list[CalendarEntry]:
+    """Dated posts for `weeks` weeks from `start` (see the module docstring for the rules).
+
+    `kind` is the organization's kind (`Profile.kind`): its posting windows
+    replace the general ones where the dataset has them (a café at weekends).
+    """
     import numpy as np
 
     lang = check_lang(lang)
@@ -356,7 +387,7 @@ def generate_calendar(plan: ContentPlan, *, start: date, weeks: int, country: st
     end = start + timedelta(days=7 * weeks)
     holidays = holidays_between(country, start, end, subdiv=subdiv, lang=lang)
     rng = np.random.default_rng(seed)
-    windows = posting_windows().networks
+    windows = posting_windows().for_kind(kind)
 
     slots: list[tuple[date, int, str]] = []  # day, minute of the day, network
     cycles: dict[str, tuple[str, ...]] = {}  # network -> seeded order of its formats

@@ -227,6 +227,49 @@ class CalendarEntry(Model):
     format: ShortText = ""
     idea: LongText = ""
     note: ShortText = ""  # e.g. the holiday that day
+    #: the post's event UID in exported calendars (RFC 5545): given once, kept when the
+    #: post moves, so a calendar app updates the event instead of adding a new one;
+    #: empty until the workbook gives it one (see `assign_calendar_uids`)
+    uid: Annotated[str, Field(max_length=255, pattern=r"^[!-~]*$")] = ""
+    #: RFC 5545 SEQUENCE: how many times the post changed since it was first written
+    sequence: Annotated[int, Field(ge=0, le=1_000_000)] = 0
+
+
+def _legacy_uid(org_name: str, entry: CalendarEntry, repeat: int) -> str:
+    """The UID exports gave a post before UIDs were stored (organization and slot)."""
+    import hashlib
+
+    key = f"{org_name}|{entry.day.isoformat()}|{entry.time}|{entry.network}|{repeat}"
+    return f"{hashlib.sha256(key.encode('utf-8')).hexdigest()[:32]}@cmtraining"
+
+
+def assign_calendar_uids(entries: list[CalendarEntry], org_name: str) -> None:
+    """Give each entry without a UID one that no other entry has.
+
+    The first UID of a post is the one older versions wrote to .ics files
+    (organization, day, time, network and a counter for a repeated slot), so
+    re-exporting a calendar made before UIDs were stored updates the events a
+    calendar app already has instead of duplicating them. From then on the
+    UID is stored and never recomputed.
+    """
+    used = {e.uid for e in entries if e.uid}
+    repeats: dict[tuple, int] = {}
+    order = sorted(range(len(entries)), key=lambda i: (
+        entries[i].day, entries[i].time, entries[i].network, entries[i].pillar,
+        entries[i].format, entries[i].idea))
+    for index in order:
+        entry = entries[index]
+        slot = (entry.day, entry.time, entry.network)
+        repeat = repeats.get(slot, 0)
+        repeats[slot] = repeat + 1
+        if entry.uid:
+            continue
+        uid = _legacy_uid(org_name, entry, repeat)
+        while uid in used:
+            repeat += 1
+            uid = _legacy_uid(org_name, entry, repeat)
+        used.add(uid)
+        entry.uid = uid
 
 
 Register = Literal["formal", "neutral", "informal"]
@@ -312,4 +355,11 @@ class Workbook(Model):
         for index, entry in enumerate(self.content_plan.calendar):
             if entry.pillar not in pillars:
                 fail("unknown_pillar", f"content_plan.calendar[{index}].pillar", value=entry.pillar)
+        uids: set[str] = set()
+        for index, entry in enumerate(self.content_plan.calendar):
+            if entry.uid in uids:
+                fail("duplicate", f"content_plan.calendar[{index}].uid", value=entry.uid)
+            if entry.uid:
+                uids.add(entry.uid)
+        assign_calendar_uids(self.content_plan.calendar, self.profile.name)
         return self
