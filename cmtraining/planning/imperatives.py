@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cmtraining.planning.post_rules import WORD, fold
+from cmtraining.planning.post_rules import fold
 
 # Pronouns that attach to an affirmative imperative ("devuélvelos") or stand
 # between "no" and a negative one ("no los consumáis").
@@ -190,8 +190,22 @@ def _clause_start(words: list[str], i: int) -> bool:
 
 def clause_words(sentence: str) -> list[str]:
     """Folded words of a sentence with its commas kept as "," (clause boundaries)."""
-    return ["," if w in ",;:" else fold(w).replace("’", "'")
-            for w in re.findall(r"\w+(?:['’]\w+)*|[,;:]", sentence)]
+    return ["," if w in ",;:" else fold(w).replace("’", "'") for w in _tokens(sentence)]
+
+
+def _tokens(sentence: str) -> list[str]:
+    return re.findall(r"\w+(?:[-'’]\w+)*|[,;:]", sentence)
+
+
+def as_written(sentence: str, hit: str) -> str:
+    """A hit found in folded words, as the sentence writes it ("no los consumáis")."""
+    raw = _tokens(sentence)
+    folded = clause_words(sentence)
+    words = hit.split()
+    for i in range(len(folded) - len(words) + 1):
+        if folded[i:i + len(words)] == words:
+            return " ".join(raw[i:i + len(words)])
+    return hit
 
 
 # --- English -------------------------------------------------------------------------------
@@ -214,7 +228,7 @@ def find_english(sentences: Iterable[list[str]], verbs: frozenset[str]) -> list[
                     continue  # "we do not know yet" is not an order
                 step = 2 if word == "do" else 1
                 nxt = words[i + step:i + step + 1]
-                if nxt and nxt[0] != "," and WORD.fullmatch(nxt[0]):
+                if nxt and nxt[0][:1].isalnum():
                     hits.append(" ".join(words[i:i + step + 1]))
             elif word == "stop" and i + 1 < len(words) and words[i + 1].endswith("ing") \
                     and prev not in _EN_SUBJECTS:
