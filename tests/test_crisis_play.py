@@ -215,3 +215,59 @@ def test_earlier_actions_stay_on_the_timeline():
     assert kinds.count("action:statement") == 1 and kinds.count("action:reply") == 1
     minutes = [e["minute"] for e in ex.timeline()]
     assert minutes == sorted(minutes)
+
+
+# --- the app wires it: choose the post, publish a statement, a timeline that grows -------
+
+def test_the_app_replies_to_the_chosen_post_and_keeps_the_timeline(workspace):
+    from cmtraining.apps.crisis import build_app
+    from cmtraining.session import open_session
+    from cmtraining.workspace import create_workbook
+
+    entry = create_workbook("Iván", "cafe", lang="es")
+    app = build_app(open_session("05-crisis", workbook=entry.id, lang="es", graph_size=400,
+                                 prefill=True), debrief_runs=10)
+    app.start.click()
+    assert app.reply_to.layout.display == "none"  # a statement answers nobody
+    app.kind.value, app.strategy.value, app.text.value = "statement", "apology", RECALL_ES
+    app.add.click()
+    assert "Revisado como comunicado público" in app.pending_view.value
+    assert "No nombras" not in app.pending_view.value
+    app.end_turn.click()
+    app.end_turn.click()  # minute 30: @marc_ruzafa has asked
+    assert app.reply_to.layout.display == "none"
+    app.kind.value = "reply"
+    assert app.reply_to.layout.display is None and app.strategy.layout.display == "none"
+    marc = next(v for label, v in app.reply_to.options if label.startswith("@marc_ruzafa"))
+    app.reply_to.value = marc
+    app.text.value = "@marc_ruzafa eran del sábado: no los consumáis y os devolvemos el dinero."
+    app.add.click()
+    assert "Revisado como respuesta a @marc_ruzafa" in app.pending_view.value
+    assert "laura_ruzafa" not in app.pending_view.value
+    assert "Faltan la hora" not in app.pending_view.value
+    app.end_turn.click()
+    feed = app.inbox.value
+    assert "no los consumáis si" in feed  # the turn-1 statement is still there
+    assert "a @marc_ruzafa" in feed
+    assert feed.count("¿de qué día eran esos cruasanes?") == 1  # each post once
+
+
+@pytest.mark.parametrize(("lang", "grouped"), [("es", "1.200"), ("en", "1,200")])
+def test_the_live_chart_spans_the_exercise_and_writes_numbers_in_the_readers_language(
+        lang, grouped):
+    import pandas as pd
+
+    from cmtraining.apps.crisis_charts import live_figure
+
+    ex = _play(lang=lang)
+    first = live_figure(ex.live(), lang, ex.duration)
+    ax = first.axes[0]
+    assert ax.get_xlim() == (0, ex.duration)  # not one bar from -2 to +2 minutes
+    assert ax.get_legend() is None and first.legends  # the legend sits outside the plot
+    big = pd.DataFrame({"run": 0, "minute": [0, 5, 10], "new_negative": [10, 40, 90],
+                        "outraged": [300, 1200, 2500], "calmed": [0, 10, 30],
+                        "negative_reach": [1000, 5000, 12000]})
+    fig = live_figure(big, lang, 240)
+    fig.canvas.draw()
+    labels = [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
+    assert grouped in labels
