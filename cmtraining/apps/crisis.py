@@ -81,6 +81,13 @@ class CrisisApp(StageApp):
         self.channel = widgets.Dropdown(options=[(self._channel_label(c), c)
                                                  for c in get_args(CrisisChannel)],
                                         description=t("crisis_app.channel_label", lang))
+        # the post a reply or private message answers (issue 21.1): its author and text are checked
+        self.reply_to = widgets.Dropdown(options=[], description=t("crisis_play.reply_to", lang),
+                                         style={"description_width": "initial"},
+                                         layout=widgets.Layout(width="100%"),
+                                         tooltip=t("crisis_play.reply_to_help", lang))
+        self.reply_to.add_class("cm-reply-to")
+        self.kind.observe(lambda _: self._show_kind_fields(), names="value")
         self.text = widgets.Textarea(placeholder=t("crisis_app.text_placeholder", lang),
                                      layout=widgets.Layout(width="100%", height="5em"))
         self.text.add_class("cm-crisis-text")
@@ -103,7 +110,7 @@ class CrisisApp(StageApp):
         self.pending: list[dict] = []
         self.play = widgets.VBox([
             self.clock, self.inbox, self.chart,
-            widgets.HBox([self.kind, self.strategy]), self.channel, self.text,
+            widgets.HBox([self.kind, self.strategy]), self.reply_to, self.channel, self.text,
             widgets.HBox([self.add, self.end_turn, self.finish]), self.pending_view])
         self.play.layout.display = "none"
 
@@ -307,36 +314,78 @@ class CrisisApp(StageApp):
         self._render_turn()
 
     def _render_turn(self) -> None:
+        """The clock, the timeline so far (it only grows), the chart and the form."""
         ex, lang = self.exercise, self.lang
         self.clock.value = (f"<h3>{html.escape(t('crisis_app.clock', lang, minute=ex.minute, end=ex.duration, turn=len(ex.turns) + 1))}</h3>")
-        items = []
-        for item in ex.incoming():
-            who = (t(f"crisis.inject.{item['type']}", lang) if item["kind"] == "inject"
-                   else item.get("author", ""))
-            style = "border-left:4px solid #D55E00" if item["kind"] != "message" else \
-                "border-left:4px solid #ccc"
-            items.append(f"<blockquote class='cm-item cm-{item['kind']}' style='{style};padding:.2em .7em'>"
-                         f"<span class='cm-muted'>{html.escape(str(who))} · {item['minute']} min</span><br>"
-                         f"{html.escape(item['text'])}</blockquote>")
-        self.inbox.value = "".join(items)
+        fresh = {item["id"] for item in ex.incoming()}
+        rows = []
+        for event in ex.timeline():
+            rows.append(self._event_html(event, new=event.get("id") in fresh))
+        self.inbox.value = (f"<b>{html.escape(t('crisis_play.feed_title', lang))}</b>"
+                            + "".join(rows))
+        self.reply_to.options = [(self._post_label(p), p["id"]) for p in reversed(ex.posts())]
+        self._show_kind_fields()
         from cmtraining.apps.crisis_charts import live_png
 
-        self.chart.value = live_png(ex.live(), lang)
+        self.chart.value = live_png(ex.live(), lang, ex.duration)
         self._render_pending()
         if ex.done:
             self.end_turn.disabled = True
+
+    def _post_label(self, post: dict) -> str:
+        text = post["text"] if len(post["text"]) <= 70 else post["text"][:69] + "…"
+        return f"{post['author']} · {post['minute']} min · {text}"
+
+    def _event_html(self, event: dict, *, new: bool) -> str:
+        lang, kind = self.lang, event["kind"]
+        if kind.startswith("action:"):
+            who = t("crisis_play.you", lang) + " · " + t(f"crisis_app.action.{kind[7:]}", lang)
+            if event.get("strategy"):
+                who += " (" + t(f"crisis.strategy.{event['strategy']}", lang) + ")"
+            if event.get("reply_to"):
+                who += " " + t("crisis_play.to", lang, author=event["reply_to"])
+            if event.get("score") is not None:
+                who += f" · {round(event['score'])}/100"
+            style, css = "border-left:4px solid #0072B2;margin-left:2em", "cm-action"
+        else:
+            who = (t(f"crisis.inject.{kind}", lang) if kind not in ("opening", "message")
+                   else event.get("author") or "")
+            style = "border-left:4px solid #D55E00" if kind not in ("message",) else \
+                "border-left:4px solid #ccc"
+            css = f"cm-item cm-{'inject' if kind not in ('opening', 'message') else kind}"
+        css += " cm-new" if new else ""
+        weight = "font-weight:600;" if new else ""
+        return (f"<blockquote class='{css}' style='{style};padding:.2em .7em;{weight}'>"
+                f"<span class='cm-muted'>{html.escape(str(who))} · {event['minute']} min</span><br>"
+                f"{html.escape(event.get('text') or '')}</blockquote>")
+
+    def _show_kind_fields(self) -> None:
+        """A strategy for statements, the post answered for replies and private messages."""
+        kind = self.kind.value
+        self.strategy.layout.display = None if kind in ("statement", "pin_post", "update") \
+            else "none"
+        self.reply_to.layout.display = None if kind in ("reply", "private_message") else "none"
 
     def _add_action(self) -> None:
         kind = self.kind.value
         action = {"kind": kind, "channel": self.channel.value, "lang": self.lang}
         if kind in ("statement", "pin_post", "update") and self.strategy.value:
             action["strategy"] = self.strategy.value
+        if kind in ("reply", "private_message"):
+            action["reply_to"] = self.reply_to.value
         if kind in TEXT_KINDS:
             action["text"] = self.text.value.strip()
             if not action["text"]:
                 self.status.info(t("crisis_app.text_needed", self.lang))
                 return
-            review = self.exercise.check_text(action["text"], kind=kind, channel=self.channel.value)
+            try:
+                review = self.exercise.check_text(action["text"], kind=kind,
+                                                  channel=self.channel.value,
+                                                  reply_to=action.get("reply_to"),
+                                                  strategy=action.get("strategy"))
+            except CmtrainingError as exc:
+                self.status.error(exc)
+                return
             action["_review"] = review
         self.pending.append(action)
         self.text.value = ""
@@ -344,6 +393,7 @@ class CrisisApp(StageApp):
 
     def _render_pending(self) -> None:
         lang = self.lang
+        authors = {p["id"]: p["author"] for p in self.exercise.posts()} if self.exercise else {}
         parts = []
         for a in self.pending:
             line = html.escape(t(f"crisis_app.action.{a['kind']}", lang))
@@ -351,7 +401,12 @@ class CrisisApp(StageApp):
                 line += " · " + html.escape(t(f"crisis.strategy.{a['strategy']}", lang))
             if a.get("text"):
                 review = a["_review"]
+                checked = (t("crisis_play.checked_as_reply", lang,
+                             author=authors.get(a.get("reply_to") or "opening", ""))
+                           if a.get("kind") in ("reply", "private_message")
+                           else t("crisis_play.checked_as_statement", lang))
                 line += (f"<br><i>{html.escape(a['text'])}</i><br><b>{review.score:.0f}/100</b>"
+                         f" <span class='cm-muted'>{html.escape(checked)}</span>"
                          + findings_list([f for f in review.findings if f.level != "ok"][:4], lang))
             parts.append(f"<li>{line}</li>")
         self.pending_view.value = (f"<b>{html.escape(t('crisis_app.pending', lang))}</b><ol>{''.join(parts)}</ol>"

@@ -79,9 +79,13 @@ def _event_label(event: dict, lang: str) -> str:
         strategy = event.get("strategy")
         if strategy:
             label += " (" + t(f"crisis.strategy.{strategy}", lang) + ")"
+        if event.get("reply_to"):
+            label += " " + t("crisis_play.to", lang, author=event["reply_to"])
         return label
     if kind == "opening":
-        return t("crisis_app.opening", lang)
+        return t("crisis_app.opening", lang) + (f" · {event['author']}" if event.get("author") else "")
+    if kind == "message":
+        return event.get("author") or ""
     return t(f"crisis.inject.{kind}", lang)
 
 

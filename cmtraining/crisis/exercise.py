@@ -22,6 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from cmtraining.errors import CmtrainingError
 from cmtraining.workbook.sections_crisis import FAMILY, STATEMENT_ACTIONS
 
 ENGINE_KIND = {"statement": "statement", "pin_post": "statement", "update": "statement",
@@ -49,6 +50,12 @@ class Debrief:
     run: dict  # a `CrisisRun` for the workbook
 
 
+class ExerciseInputError(CmtrainingError):
+    """An action the exercise cannot take (a reply to a post that is not there)."""
+
+    key = "crisis_play.no_post"
+
+
 class Exercise:
     def __init__(self, scenario_id: str, *, lang: str = "es", seed: int = 1,
                  graph_size: int = 3000, minutes_per_turn: int | None = None,
@@ -63,6 +70,7 @@ class Exercise:
         self.turns: list[Turn] = []
         self.started = datetime.now().astimezone()
         self._graph = None
+        self._arrivals: list[dict] | None = None
 
     # --- the world ------------------------------------------------------------------
 
@@ -108,34 +116,84 @@ class Exercise:
     def text(self, bilingual) -> str:
         return bilingual.get(self.lang, org=self.org_name) if hasattr(bilingual, "get") else str(bilingual)
 
-    def incoming(self) -> list[dict]:
-        """What reaches the inbox in the current turn: injects due and the phase's messages."""
-        end = self.minute + self.minutes_per_turn
-        items = [{"kind": "inject", "minute": i.minute, "type": i.kind, "text": self.text(i.text)}
-                 for i in self.scenario.injects if self.minute <= i.minute < end]
-        if self.minute == 0:
+    def arrivals(self) -> list[dict]:
+        """Everything that reaches the inbox over the whole exercise, each item once.
+
+        The opening post at minute 0, the injects at their minutes, and each
+        phase's messages spread evenly over the phase (rounded to the
+        simulation's 5-minute step), so no post comes back in a later turn.
+        """
+        if self._arrivals is None:
             o = self.scenario.opening
-            items.insert(0, {"kind": "opening", "minute": 0, "author": o.author,
-                             "followers": o.followers, "text": self.text(o.text)})
-        phase = [p for p in self.scenario.phases if p.from_minute <= self.minute][-1]
-        turn = self.minute // self.minutes_per_turn
-        messages = phase.messages
-        for k in range(min(3, len(messages))):
-            m = messages[(turn * 3 + k) % len(messages)]
-            items.append({"kind": "message", "minute": self.minute, "author": m.author,
-                          "sentiment": m.sentiment, "text": self.text(m.text)})
-        return items
+            items = [{"id": "opening", "kind": "opening", "minute": 0, "author": o.author,
+                      "followers": o.followers, "sentiment": "negative",
+                      "text": self.text(o.text)}]
+            items += [{"id": f"inject-{n}", "kind": "inject", "minute": i.minute, "type": i.kind,
+                       "text": self.text(i.text)}
+                      for n, i in enumerate(self.scenario.injects) if i.minute <= self.duration]
+            phases = self.scenario.phases
+            for p, phase in enumerate(phases):
+                end = phases[p + 1].from_minute if p + 1 < len(phases) else self.duration
+                end = min(end, self.duration)
+                span = max(end - phase.from_minute, MINUTES_PER_STEP)
+                for k, m in enumerate(phase.messages):
+                    minute = phase.from_minute + span * (k + 1) / (len(phase.messages) + 1)
+                    minute = min(end, max(phase.from_minute + MINUTES_PER_STEP,
+                                          MINUTES_PER_STEP * round(minute / MINUTES_PER_STEP)))
+                    items.append({"id": f"{phase.id}-{k}", "kind": "message", "minute": minute,
+                                  "author": m.author, "sentiment": m.sentiment,
+                                  "text": self.text(m.text)})
+            order = {"opening": 0, "inject": 1, "message": 2}
+            self._arrivals = sorted(items, key=lambda i: (i["minute"], order[i["kind"]]))
+        return self._arrivals
+
+    def incoming(self) -> list[dict]:
+        """What arrived since the previous turn, up to the current minute (never later)."""
+        since = self.turns[-1].minute if self.turns else -1
+        return [i for i in self.arrivals() if since < i["minute"] <= self.minute]
+
+    def posts(self) -> list[dict]:
+        """The posts a reply can answer: the opening and the messages arrived so far."""
+        return [i for i in self.arrivals() if i["kind"] in ("opening", "message")
+                and i["minute"] <= self.minute]
+
+    def post(self, post_id: str | None) -> dict:
+        """One post by id (the opening when None); unknown or not yet arrived is an error."""
+        post_id = post_id or "opening"
+        for item in self.posts():
+            if item["id"] == post_id:
+                return item
+        raise ExerciseInputError("crisis_play.no_post", post=str(post_id))
 
     # --- turns ------------------------------------------------------------------------
 
-    def check_text(self, text: str, *, kind: str, channel: str | None = None):
-        """The reply checker in crisis mode, against the opening post."""
+    def check_text(self, text: str, *, kind: str, channel: str | None = None,
+                   reply_to: str | None = None, strategy: str | None = None):
+        """Review a text: a statement by the statement checker, a reply against its post.
+
+        Statements, pinned posts and updates speak to everyone
+        (`crisis.statements`); replies and private messages answer the post
+        `reply_to` (the opening when None): its author, its text, and the
+        minutes from its arrival to now on the crisis clock.
+        """
+        from datetime import timedelta
+
+        from cmtraining.crisis.statements import NOT_A_FEED, check_statement
         from cmtraining.response import check_reply
 
+        if kind in STATEMENT_ACTIONS:
+            network = channel if channel in _networks() else \
+                None if channel in NOT_A_FEED else self.scenario.network
+            return check_statement(text, scenario=self.scenario, lang=self.lang,
+                                   network=network, strategy=strategy)
+        post = self.post(reply_to)
         network = channel if channel in _networks() else self.scenario.network
-        return check_reply(text, message=self.text(self.scenario.opening.text), lang=self.lang,
-                           network=network, category="crisis_signal",
-                           author=self.scenario.opening.author, crisis=True)
+        category = {"negative": "crisis_signal", "positive": "praise"}.get(
+            post.get("sentiment"), "question" if "?" in post["text"] else "crisis_signal")
+        return check_reply(text, message=post["text"], lang=self.lang, network=network,
+                           category=category, author=post.get("author"), crisis=True,
+                           received=self.started + timedelta(minutes=post["minute"]),
+                           replied=self.started + timedelta(minutes=self.minute))
 
     def act(self, actions: list[dict]) -> None:
         """Record this turn's actions (texts checked) and move the clock one turn."""
@@ -145,9 +203,14 @@ class Exercise:
         recorded = []
         for action in actions:
             action = {k: v for k, v in action.items() if v not in (None, "")}
+            reply_to = action.pop("reply_to", None)
+            if action["kind"] in ("reply", "private_message"):
+                post = self.post(reply_to)
+                action["_reply_to"], action["_reply_author"] = post["id"], post.get("author")
             if action.get("text") and action["kind"] in ENGINE_KIND and action["kind"] != "escalate":
                 review = self.check_text(action["text"], kind=action["kind"],
-                                         channel=action.get("channel"))
+                                         channel=action.get("channel"), reply_to=reply_to,
+                                         strategy=action.get("strategy"))
                 action["reply_score"] = review.score
                 action["_empathy"] = review.components.get("empathy")
             validate_model(CrisisAction, {k: v for k, v in action.items() if not k.startswith("_")},
@@ -269,15 +332,21 @@ class Exercise:
             for t in self.turns]
 
     def timeline(self) -> list[dict]:
-        events = [{"minute": 0, "kind": "opening", "text": self.text(self.scenario.opening.text)}]
-        events += [{"minute": i.minute, "kind": i.kind, "text": self.text(i.text)}
-                   for i in self.scenario.injects if i.minute <= self.minute]
+        """Everything so far in time order: it only grows from turn to turn.
+
+        At the same minute, what arrived comes before what the trainee did
+        (they acted after reading it).
+        """
+        events = [{"minute": i["minute"], "kind": i.get("type", i["kind"]),
+                   "author": i.get("author"), "id": i["id"], "text": i["text"]}
+                  for i in self.arrivals() if i["minute"] <= self.minute]
         for turn in self.turns:
             for a in turn.actions:
                 events.append({"minute": turn.minute, "kind": "action:" + a["kind"],
                                "strategy": a.get("strategy"), "text": a.get("text", ""),
-                               "score": a.get("reply_score")})
-        return sorted(events, key=lambda e: (e["minute"], not e["kind"].startswith("action")))
+                               "score": a.get("reply_score"), "channel": a.get("channel"),
+                               "reply_to": a.get("_reply_author")})
+        return sorted(events, key=lambda e: (e["minute"], e["kind"].startswith("action")))
 
 
 def _networks() -> tuple[str, ...]:

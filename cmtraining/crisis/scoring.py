@@ -270,6 +270,15 @@ class RunScore:
         return {"components": rows, "score": self.total}
 
 
+def _instructs(text: str, lang: str | None) -> bool:
+    """Does a published text give safety instructions (in its language, or either)?"""
+    from cmtraining.response.instructions import instructions
+
+    if not text:
+        return False
+    return any(instructions(text, code) for code in ((lang,) if lang else ("es", "en")))
+
+
 def score_run(scenario, turns, outcome=None, reference=None) -> RunScore:
     """Score a played run. `turns`: `CrisisTurn`s (or their dicts), in time order.
 
@@ -282,9 +291,12 @@ def score_run(scenario, turns, outcome=None, reference=None) -> RunScore:
                  None)
     public = [a for t in turns for a in t.actions if a.kind in STATEMENT_ACTIONS + ("reply",)]
     statements = [(a.strategy, a.channel) for a in public if a.strategy]
+    # a public text that tells people how to stay safe is instructing
+    # information, whatever strategy it was tagged with (issue 21.3)
+    instructing = ["instructing"] if any(_instructs(a.text, a.lang) for a in public) else []
     parts = {
         "timing": timing(first, scenario),
-        "fit": strategy_fit([s for s, _ in statements], scenario),
+        "fit": strategy_fit([s for s, _ in statements] + instructing, scenario),
         "consistency": consistency(statements),
         "quality": quality([a.reply_score for t in turns for a in t.actions
                             if a.reply_score is not None]),

@@ -176,7 +176,17 @@ def _stems(stem: str):
 _VOWELS = frozenset("aeiouáéíóú")
 
 
+# Irregular future and conditional stems (haremos, tendría, podrán).
+_FUTURE_STEMS = {"har": "hacer", "dir": "decir", "tendr": "tener", "pondr": "poner",
+                 "saldr": "salir", "vendr": "venir", "podr": "poder", "sabr": "saber",
+                 "querr": "querer", "habr": "haber", "cabr": "caber", "valdr": "valer"}
+
+
 def _verbal(form: str):
+    for suffix in _FUTURE:
+        base = _FUTURE_STEMS.get(fold(form[: -len(suffix)])) if form.endswith(suffix) else None
+        if base:
+            yield base
     for suffix, ending in _VERBAL:
         if form.endswith(suffix) and len(form) > len(suffix) + 1:
             for stem in _stems(fold(form[: -len(suffix)])):
@@ -247,8 +257,10 @@ def word_lists() -> dict:
             "lexicon": frozenset(str(w).lower() for w in data["lexicon"][lang]),
             # every listed word as written (accents kept): the speller accepts them
             "raw": frozenset(w.lower() for key in ("lexicon", "cta", "sensitive", "register")
-                             for w in _strings(data[key], lang) for w in WORD.findall(w)),
+                             for w in _strings(data[key], lang) for w in WORD.findall(w)
+                             if ":" not in w),
             "cta": Terms.of([*data["cta"][lang]["words"], *data["cta"][lang]["phrases"]]),
+            "cta_verbs": tuple(str(v) for v in data["cta"][lang].get("verbs", ())),
             "politics": Terms.of(data["sensitive"][lang]["politics"]),
             "religion": Terms.of(data["sensitive"][lang]["religion"]),
             "informal": Terms.of(data["register"]["informal"][lang]),
@@ -281,6 +293,12 @@ class Speller:
             key = fold(word)
             if key != word and (key not in self.by_fold or count > self.freq[self.by_fold[key]]):
                 self.by_fold[key] = word
+        for word in self.extra:  # lexicon words with accents the dictionary lacks ("aquí")
+            key = fold(word)
+            if key != word:
+                self.by_fold.setdefault(key, word)
+        self.stemmer = stemmer(lang)
+        self._folded_sorted: list[tuple[str, str]] | None = None  # for the stem look-up, built on demand
         self.known = lru_cache(maxsize=200_000)(self._known)
         self.suggest = lru_cache(maxsize=20_000)(self._suggest)
 
@@ -290,14 +308,42 @@ class Speller:
     def _known(self, word: str) -> bool:
         if self._in_dict(word):
             return True
-        if self.lang == "es":
-            return any(self._in_dict(b) for b in spanish_bases(word))
-        if word.endswith("s") and len(word) > 3 and word[:-1] in self.extra:
-            return True  # plurals of lexicon words ("webinars")
-        return any(b in self.freq for b in british_bases(word))
+        if self.lang == "es" and any(self._in_dict(b) for b in spanish_bases(word)):
+            return True
+        if self.lang == "en":
+            if word.endswith("s") and len(word) > 3 and word[:-1] in self.extra:
+                return True  # plurals of lexicon words ("webinars")
+            if any(b in self.freq for b in british_bases(word)):
+                return True
+        return self._shares_stem(word)
+
+    def _shares_stem(self, word: str) -> bool:
+        """An inflected form of a dictionary word: same Snowball stem ("etiquetados",
+        "etiqueta"). Not for a word whose accented spelling exists ("aqui" is a
+        slip for "aquí"), and only for stems of 4 letters or more (short stems
+        would accept typos)."""
+        if fold(word) == word and self.by_fold.get(word, word) != word:
+            return False
+        stem = self.stemmer.stemWord(word)
+        if len(stem) < 4 or len(stem) + 4 < len(word):
+            return False
+        import bisect
+
+        if self._folded_sorted is None:  # (folded, as written): accents guide the stemmer
+            self._folded_sorted = sorted({(fold(w), w) for w in (*self.freq, *self.extra)
+                                          if len(w) >= 4})
+        words = self._folded_sorted
+        at = bisect.bisect_left(words, (stem, ""))
+        for folded, written in words[at:at + 40]:
+            if not folded.startswith(stem):
+                break
+            if written != word and self.stemmer.stemWord(written) == stem:
+                return True
+        return False
 
     def _suggest(self, word: str) -> tuple[str, ...]:
-        """Up to 3 corrections: the accented form, then known words 1 edit away.
+        """Up to 3 corrections: the accented form alone when it exists ("aqui" ->
+        "aquí": the slip is the accent), else known words 1 edit away.
 
         Two edits away (pyspellchecker's default) costs about half a second per
         long word, too slow for a live form; one edit catches most slips.
@@ -305,7 +351,7 @@ class Speller:
         out = []
         accented = self.by_fold.get(fold(word))
         if accented and accented != word:
-            out.append(accented)
+            return (accented,)
         if len(word) <= 24:
             edits = [w for w in self.spell.edit_distance_1(word) if w != word]
             # listed words first (cheap); the suffix rules only when none is listed
@@ -313,6 +359,20 @@ class Speller:
             near.sort(key=lambda w: (-self.freq.get(w, 0), w))
             out += [w for w in near if w not in out]
         return tuple(out[: self.MAX_SUGGESTIONS])
+
+
+@cache
+def stemmer(lang: str):
+    """The Snowball stemmer of a language (snowballstemmer, pure Python)."""
+    import snowballstemmer
+
+    return snowballstemmer.stemmer({"es": "spanish", "en": "english"}[lang])
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str, lang: str) -> str:
+    """The Snowball stem of a folded word: "baratos", "barata" -> "barat"."""
+    return stemmer(lang).stemWord(word)
 
 
 @cache

@@ -176,6 +176,10 @@ class PostChecker:
         self.words_use = frozenset(w for item in (style.words_use if style else ())
                                    for w in R.words_of(item))
         self.words_avoid = R.Terms.of(style.words_avoid if style else ())
+        # inflected forms count too ("barato" bans "baratos", "barata"): compared by stem
+        self.avoid_stems = {R.stem(w, self.lang): w for w in self.words_avoid.words}
+        self.avoid_phrase_stems = {" ".join(R.stem(w, self.lang) for w in p.split()): p
+                                   for p in self.words_avoid.phrases}
 
     # --- entry point -------------------------------------------------------------
 
@@ -290,6 +294,12 @@ class PostChecker:
 
     def _cta(self, post) -> Finding:
         hits = self.lists["cta"].find(post.folded, post.joined)
+        if self.lang == "es" and self.lists["cta_verbs"]:
+            from cmtraining.planning.imperatives import clause_words, find_spanish, spanish_forms
+
+            forms = spanish_forms(self.lists["cta_verbs"])
+            sentences = [clause_words(s) for s in re.split(r"[.!?¡¿…\n]+", post.text)]
+            hits += [h for h in find_spanish(sentences, forms) if h not in hits]
         if hits:
             return _f("cta", "ok", "cta_ok", hits, found=_listing(hits[:3]))
         if "?" in post.text:
@@ -308,6 +318,12 @@ class PostChecker:
 
     def _words_avoid(self, post) -> Finding:
         hits = self.words_avoid.find(post.folded, post.joined)
+        stems = [R.stem(w, self.lang) for w in post.folded]
+        hits += [w for w, st in zip(post.folded, stems, strict=True)
+                 if st in self.avoid_stems and w not in hits]
+        joined = f" {' '.join(stems)} "
+        hits += [p for key, p in self.avoid_phrase_stems.items()
+                 if f" {key} " in joined and p not in hits]
         if hits:
             return _f("words_avoid", "warning", "words_avoid", hits, words=_listing(hits), count=len(hits))
         return _f("words_avoid", "ok", "words_avoid_ok", None)

@@ -134,7 +134,7 @@ class ReplyChecker:
         style = [reused[k] for k in ("words_avoid", "register", "emoji") if k in reused]
         add("style", (style, sum(1.0 if x.ok else 0.3 for x in style) / len(style)))
         if crisis:
-            add("crisis", C.crisis(text, msg, category, self.cues))
+            add("crisis", C.crisis(text, msg, category, self.cues, self.lang))
         return _score(components, findings)
 
     # --- the reused post-checker findings ----------------------------------------------

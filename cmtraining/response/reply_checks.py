@@ -296,15 +296,31 @@ def brevity(reply: R.Text, lang: str) -> Checked:
 # --- 10. Crisis (SCCT, Coombs 2007) ---------------------------------------------------------
 
 
-def crisis(reply: R.Text, message: R.Text, category: str, cues: dict) -> Checked:
-    """Safety information first, an apology when responsible, never deny + rebuild."""
+def crisis(reply: R.Text, message: R.Text, category: str, cues: dict,
+           lang: str | None = None) -> Checked:
+    """Safety information first, an apology when responsible, never deny + rebuild.
+
+    Safety information is an instruction in any imperative form ("no los
+    consumáis", "do not eat", `response.instructions`) or a safety cue.
+    """
     out: list[Finding] = []
     parts: list[float] = []
     topic = message.find(cues["safety_topic"])
     if topic:
-        first = [w for words, joined, _ in reply.sentence_words()[:2]
-                 for w in cues["safety_info"].find(words, joined)]
-        anywhere = reply.find(cues["safety_info"])
+        if lang is not None:
+            from cmtraining.response.instructions import instructions
+
+            found = instructions(reply.text, lang)
+            first = [i.words for i in found if i.sentence < 2]
+            anywhere = [i.words for i in found]
+        else:
+            first, anywhere = [], []
+        # the cue list's words too ("retiramos el lote"), as before
+        first += [w for words, joined, _ in reply.sentence_words()[:2]
+                  for w in cues["safety_info"].find(words, joined)
+                  if not any(R.fold(w) in R.fold(x) for x in first)]
+        anywhere += [w for w in reply.find(cues["safety_info"])
+                     if not any(R.fold(w) in R.fold(x) for x in anywhere)]
         if first:
             out.append(f("crisis_safety", "ok", "crisis_safety_first", first, found=listing(first)))
             parts.append(1.0)

@@ -44,6 +44,7 @@ class Rules:
     stopwords: dict  # lang -> frozenset of folded words (stopwords and filler)
     sources: dict  # id -> {title, publisher, year, note}
     vocabulary: dict  # lang -> every word of the cue lists as written (correct spelling)
+    instruction_verbs: dict  # lang -> the safety verbs of `instructions` (response/instructions.py)
 
 
 @cache
@@ -64,7 +65,9 @@ def rules() -> Rules:
         error_cap=float(data["error_cap"]), brief_words=dict(data["brevity"]["words"]),
         brief_sentences=int(data["brevity"]["sentences"]),
         spelling_penalty=float(data["spelling_penalty"]), cues=cues, stopwords=stop,
-        sources=dict(data["sources"]), vocabulary=vocabulary)
+        sources=dict(data["sources"]), vocabulary=vocabulary,
+        instruction_verbs={lang: tuple(str(v) for v in verbs)
+                           for lang, verbs in data.get("instructions", {}).items()})
 
 
 def source_label(source_id: str) -> str:
