@@ -44,11 +44,9 @@ def summary_text(summary, lang: str, url: str, feedback_root: Path) -> str:
         lines += [t("grading.cli.similar_pair", lang, a=a, b=b, score=f"{s:.2f}")
                   for a, b, s in summary.similar]
     if summary.sandbox:
-        missing = [k for k in ("network", "mounts", "pids", "capabilities_dropped")
-                   if not summary.sandbox.get(k)]
-        status = (t("grading.cli.sandbox_full", lang) if not missing
-                  else t("grading.cli.sandbox_partial", lang, missing=", ".join(missing)))
-        lines.append(t("grading.cli.sandbox", lang, status=status))
+        from cmtraining.grading.sandbox import sandbox_status
+
+        lines.append(t("grading.cli.sandbox", lang, status=sandbox_status(summary.sandbox, lang)))
     lines.append(t("grading.cli.feedback", lang, path=feedback_root / "feedback" / summary.exercise))
     return "\n".join(lines)
 

@@ -73,6 +73,7 @@ class Exercise(_Strict):
     answers: list[Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]] = Field(min_length=1)
     timeout_seconds: Annotated[float, Field(gt=0, le=3600)] = 120
     memory_mb: Annotated[int, Field(ge=64, le=65536)] = 1024
+    disk_mb: Annotated[int, Field(ge=8, le=4096)] = 64  # the sandbox's scratch folder (tmpfs)
     checks: list[CheckSpec] = Field(min_length=1)
     _folder: Path = PrivateAttr(default=Path("."))
 

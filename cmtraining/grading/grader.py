@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 import unicodedata
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -77,13 +78,39 @@ def _lang_of(nb: dict, default: str) -> str:
     return default
 
 
-def inspect(path: Path, exercise, default_lang: str) -> tuple[str, dict | str]:
+MAX_SUBMISSION_BYTES = 32 << 20  # a notebook with outputs and charts is a few MB
+MAX_NOTEBOOK_DEPTH = 100  # nbformat nests ~10 levels; deeper cannot be pickled safely
+
+
+def read_submission(path: Path) -> bytes | str:
+    """The file's bytes, or a rejection reason: too large, not a regular file, unreadable.
+
+    Opened without following a FIFO into a hang (O_NONBLOCK) and never read
+    past the cap, so a 200 MB file costs the grader nothing."""
+    from cmtraining.grading.safeio import Refused, read_regular
+
+    try:
+        return read_regular(path.resolve(), MAX_SUBMISSION_BYTES, timeout=30)
+    except Refused as exc:
+        return "too_large" if exc.reason == "too_large" else "malformed"
+    except OSError:
+        return "malformed"
+
+
+def inspect(path: Path, exercise, default_lang: str, data: bytes | None = None
+            ) -> tuple[str, dict | str]:
     """('ok', notebook) or ('rejected', reason key) for one submission file."""
+    from cmtraining.grading.safeio import Refused, loads_bounded
+
     if path.suffix.lower() != ".ipynb":
         return "rejected", "not_notebook"
+    if data is None:
+        data = read_submission(path)
+        if isinstance(data, str):
+            return "rejected", data
     try:
-        nb = json.loads(path.read_bytes().decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+        nb = loads_bounded(data.decode("utf-8"), MAX_NOTEBOOK_DEPTH)
+    except (UnicodeDecodeError, Refused):
         return "rejected", "malformed"
     if not isinstance(nb, dict) or not isinstance(nb.get("cells"), list) or any(
             not isinstance(c, dict) for c in nb["cells"]):
@@ -91,7 +118,8 @@ def inspect(path: Path, exercise, default_lang: str) -> tuple[str, dict | str]:
     meta = (nb.get("metadata") or {}).get("cmtraining") or {}
     if isinstance(meta, dict) and meta.get("exercise") not in (None, exercise.id):
         return "rejected", "other_exercise"
-    if not any("parameters" in (c.get("metadata") or {}).get("tags", []) for c in nb["cells"]):
+    if not any("parameters" in ((c.get("metadata") or {}).get("tags") or [])
+               for c in nb["cells"]):
         return "rejected", "no_parameters"
     nb["_lang"] = _lang_of(nb, default_lang)
     return "ok", nb
@@ -101,7 +129,7 @@ def execute_job(job: dict) -> dict:
     """Runs on a worker: one submission in its sandbox; returns plain data (picklable)."""
     result = sandbox.run_notebook(job["nb"], job["answers"], {"lang": job["lang"]},
                                   timeout=job["timeout"], memory_mb=job["memory_mb"],
-                                  hide=job["hide"])
+                                  disk_mb=job.get("disk_mb", sandbox.DISK_MB))
     return asdict(result)
 
 
@@ -185,14 +213,17 @@ def grade(exercise_arg, folder, *, db_url: str | None = None, workers: int | Non
         by_id.setdefault(trainee_id(path.stem), []).append(path)
     summary.total = len(files)
     done = book.graded(exercise.id, exercise.version)
-    hide = _hidden(exercise, folder, url)
     jobs = []
     for trainee, paths in sorted(by_id.items()):
         for path in paths:
-            data = path.read_bytes()
-            sha = hashlib.sha256(data).hexdigest()
-            status, nb = ("rejected", "duplicate") if len(paths) > 1 else \
-                inspect(path, exercise, lang)
+            data = read_submission(path)
+            if isinstance(data, str):  # the reason; the sha of what could be read: none
+                sha = hashlib.sha256(f"{data}:{path.name}".encode()).hexdigest()
+                status, nb = "rejected", data
+            else:
+                sha = hashlib.sha256(data).hexdigest()
+                status, nb = ("rejected", "duplicate") if len(paths) > 1 else \
+                    inspect(path, exercise, lang, data)
             if status == "rejected":
                 summary.rejected[nb] += 1
                 summary.messages.append((path.name, f"grading.reason.{nb}", {}))
@@ -206,7 +237,7 @@ def grade(exercise_arg, folder, *, db_url: str | None = None, workers: int | Non
             jobs.append({"trainee": trainee, "sha256": sha, "filename": path.name,
                          "lang": nb.pop("_lang"), "nb": nb, "answers": list(exercise.answers),
                          "timeout": exercise.timeout_seconds, "memory_mb": exercise.memory_mb,
-                         "hide": hide})
+                         "disk_mb": exercise.disk_mb})
     if jobs:
         _run(jobs, exercise, book, summary, workers=workers, scheduler=scheduler,
              progress=progress, on_result=on_result)
@@ -216,21 +247,6 @@ def grade(exercise_arg, folder, *, db_url: str | None = None, workers: int | Non
             summary.scores.append(row["total"])
         _write_feedback(url, exercise, row)
     return summary
-
-
-def _hidden(exercise, folder: Path, url: str) -> list[str]:
-    """Folders the trainee's code must not see: every exercise (answer keys), the
-    submissions, the gradebook; never one holding the package or the interpreter."""
-    import sys
-
-    from cmtraining.grading.exercise import exercises_dir
-    from cmtraining.paths import PROJECT_ROOT
-
-    needed = [PROJECT_ROOT.resolve(), Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve()]
-    candidates = {exercise.folder, exercise.folder.parent, exercises_dir(), folder,
-                  _root_of(url, exercise), PROJECT_ROOT / "exercises"}
-    return sorted(str(p) for p in (Path(c).resolve() for c in candidates)
-                  if not any(n == p or n.is_relative_to(p) for n in needed))
 
 
 def _root_of(url: str, exercise) -> Path:
@@ -245,6 +261,20 @@ def _write_feedback(url: str, exercise, row: dict) -> Path:
     from cmtraining.grading.feedback import write_page
 
     return write_page(_root_of(url, exercise), row, exercise)
+
+
+def _die_with_grader(grader: int) -> None:
+    """Pool worker initializer: SIGKILL when the grader dies (even by SIGKILL); its
+    sandboxes follow (each boot process dies with its worker, see boot.py)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != grader:
+        os._exit(1)
 
 
 def _executor(workers: int | None, scheduler: str | None):
@@ -263,8 +293,32 @@ def _executor(workers: int | None, scheduler: str | None):
     from concurrent.futures import ProcessPoolExecutor
 
     count = max(1, workers or os.cpu_count() or 1)
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"))
-    return pool.submit, lambda: pool.shutdown(wait=False, cancel_futures=True), count
+    init = {"initializer": _die_with_grader, "initargs": (os.getpid(),)} \
+        if sys.platform.startswith("linux") else {}
+    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), **init)
+
+    def close():
+        """Cancel what has not started and end the workers, so an interrupt (Ctrl-C)
+        also ends the sandbox each worker started (it dies with its worker)."""
+        processes = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.kill()
+        for process in processes:
+            process.join(10)
+
+    return pool.submit, close, count
+
+
+def _guarded(job, fn) -> tuple[dict, dict]:
+    """(job, result) where anything going wrong for this one submission is its failed attempt."""
+    try:
+        return job, fn(job)
+    except Exception as exc:  # noqa: BLE001 - one submission never stops the cohort
+        return job, {"status": "failed", "reason": "sandbox_error",
+                     "detail": type(exc).__name__, "answers": {}, "cell_errors": [],
+                     "sandbox": {}, "seconds": 0.0}
 
 
 def _run(jobs, exercise, book, summary, *, workers, scheduler, progress, on_result) -> None:
@@ -275,18 +329,23 @@ def _run(jobs, exercise, book, summary, *, workers, scheduler, progress, on_resu
     check_context().set_forkserver_preload(preload)
     submit, close, threads = _executor(workers, scheduler)
 
+    def execute(job):
+        return submit(execute_job, {k: v for k, v in job.items() if k != "trainee"}).result()
+
     def one(job):
-        result = submit(execute_job, {k: v for k, v in job.items() if k != "trainee"}).result()
+        job, result = _guarded(job, execute)
         if result["status"] == "ok":
-            result["checks"] = run_checks(exercise, result["answers"], job["lang"])
-        else:
+            try:
+                result["checks"] = run_checks(exercise, result["answers"], job["lang"])
+            except Exception as exc:  # noqa: BLE001 - e.g. answers a pipe cannot carry
+                result.update(status="failed", reason="sandbox_error", answers={},
+                              detail=type(exc).__name__)
+        if result["status"] != "ok":
             result["checks"] = _failed_checks(exercise, result["reason"], job["lang"])
         return job, result
 
     bar = None
     if progress:
-        import sys
-
         from tqdm import tqdm
 
         bar = tqdm(total=len(jobs), unit=t("grading.unit", "en"), file=sys.stderr,
@@ -310,11 +369,25 @@ def _run(jobs, exercise, book, summary, *, workers, scheduler, progress, on_resu
             bar.close()
 
 
+def error_note(error: dict, lang: str) -> str:
+    """One cell error as the trainee reads it: cell, line, type, a short sanitised excerpt."""
+    from cmtraining.grading.safeio import excerpt
+    from cmtraining.i18n import t
+
+    line = error.get("line")
+    key = "grading.sandbox.cell_error" if isinstance(line, int) else \
+        "grading.sandbox.cell_error_noline"
+    cell = error.get("cell") if isinstance(error.get("cell"), int) else 0
+    return t(key, lang, cell=cell, line=line, type=excerpt(error.get("type") or "Error", 60),
+             excerpt=excerpt(error.get("excerpt") or "", 60))
+
+
 def _record(book, exercise, summary, job, result) -> None:
     status = "graded" if result["status"] == "ok" else "failed"
     detail = result.get("detail") or ""
-    if result.get("cell_errors"):
-        detail = "; ".join(result["cell_errors"][:5])[:1000]
+    errors = [e for e in result.get("cell_errors") or [] if isinstance(e, dict)]
+    if errors:
+        detail = "; ".join(error_note(e, job["lang"]) for e in errors[:5])
     if status == "failed":
         summary.failed[result["reason"]] += 1
         summary.messages.append((job["filename"], f"grading.reason.{result['reason']}", {}))
@@ -323,7 +396,7 @@ def _record(book, exercise, summary, job, result) -> None:
     summary.sandbox = summary.sandbox or result.get("sandbox") or {}
     book.record_attempt(exercise=exercise, trainee=job["trainee"], sha256=job["sha256"],
                         filename=job["filename"], lang=job["lang"], status=status,
-                        reason=result.get("reason") or "", detail=detail,
+                        reason=result.get("reason") or "", detail=detail[:1000],
                         seconds=result.get("seconds", 0.0), checks=result["checks"],
                         answers=result.get("answers") if status == "graded" else None)
 
