@@ -40,12 +40,17 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, int | float | Decimal):
         return value
     text = str(value)
-    return PREFIX + text if text.startswith(FORMULA_TRIGGERS) else text
+    return PREFIX + text if _needs_prefix(text) else text
+
+
+def _needs_prefix(text: str) -> bool:
+    # quotes already in front of a trigger get one more, so `restore` always undoes exactly one
+    return text.lstrip(PREFIX).startswith(FORMULA_TRIGGERS)
 
 
 def restore(text: str) -> str:
     """The text `neutralise` was given (for programs reading our CSV back)."""
-    if text.startswith(PREFIX) and text[1:].startswith(FORMULA_TRIGGERS):
+    if text.startswith(PREFIX) and _needs_prefix(text):
         return text[1:]
     return text
 
