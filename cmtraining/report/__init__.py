@@ -32,7 +32,11 @@ def _environment():
 
 def build_report(wb, *, lang: str = "es", as_of: date, ran: list[str] | None = None,
                  skipped: list[str] | None = None, generated: datetime | None = None) -> str:
-    """The report's HTML (see the module docstring)."""
+    """The report's HTML (see the module docstring).
+
+    `ran` is accepted for the callers' run log and not shown: a reader has no use for
+    notebook names. `skipped` stages are named as the reader knows them ("not done yet").
+    """
     from cmtraining.i18n import check_lang, t
     from cmtraining.report import evaluation_sections as ev
     from cmtraining.report import sections as s
