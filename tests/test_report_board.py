@@ -368,3 +368,14 @@ def test_reply_templates_show_named_blanks_not_code(fakes, lang, blank):
     fakes()
     text = sections(build_report(prefilled("ngo", lang), lang=lang, as_of=AS_OF)).text
     assert blank in text["response"] and "{name}" not in text["response"]
+
+
+@pytest.mark.parametrize("lang, one", [("es", "1 publicación por semana"), ("en", "1 post a week")])
+def test_one_post_a_week_is_singular(lang, one):
+    wb = prefilled("library", lang)
+    net = wb.networks[0].network
+    plan = wb.content_plan.model_copy(update={"posts_per_week": {net: 1}})
+    wb = wb.model_copy(update={"content_plan": plan})
+    actions = [a for a in action_plan(wb, lang, ReportInputs(as_of=AS_OF)).actions
+               if a.kind == "network"]
+    assert one in actions[0].what

@@ -142,7 +142,9 @@ def _networks(wb, lang, start, end) -> list[Action]:
         name = t(f"network.{r.network}", lang)
         n = posts.get(r.network)
         what = t("board.action.network", lang, network=name, role=t(f"role.{r.role}", lang))
-        if n:
+        if n == 1:
+            what += t("board.action.network_posts_one", lang)
+        elif n:
             what += t("board.action.network_posts", lang, posts=count(n, lang))
         out.append(Action(start, end, what, cm, _hours(r.hours_per_week, lang),
                           t("stage.audiences", lang), "network"))
