@@ -379,3 +379,35 @@ def test_one_post_a_week_is_singular(lang, one):
     actions = [a for a in action_plan(wb, lang, ReportInputs(as_of=AS_OF)).actions
                if a.kind == "network"]
     assert one in actions[0].what
+
+
+_PREPARED: dict = {}
+
+
+def prepared(org: str, lang: str) -> Workbook:
+    if (org, lang) not in _PREPARED:
+        _PREPARED[(org, lang)] = prefilled(org, lang)
+    return _PREPARED[(org, lang)]
+
+
+@given(as_of=st.dates(min_value=date(2024, 1, 1), max_value=date(2029, 12, 31)),
+       org=st.sampled_from(("ngo", "cafe", "library", "saas")), lang=st.sampled_from(LANGS),
+       incident=st.booleans())
+def test_any_date_gives_a_plan_inside_its_window_and_a_three_sentence_situation(
+        as_of, org, lang, incident):
+    from cmtraining.evaluation.attainment import attainment_all
+
+    wb = prepared(org, lang)
+    inputs = ReportInputs(as_of=as_of, attainments=attainment_all(wb, today=as_of),
+                          crisis=open_incident(wb, lang) if incident else None)
+    plan = action_plan(wb, lang, inputs)
+    for a in plan.actions:
+        assert as_of <= a.start <= a.due <= plan.end and a.owner.strip() and a.what.strip()
+    rest = [a for a in plan.actions if a.kind != "incident"]
+    assert [a.due for a in rest] == sorted(a.due for a in rest)
+    assert (plan.actions[0].kind == "incident") == incident
+    summary = executive_summary(wb, lang, inputs)
+    assert len(summary.situation) == 3 and len(summary.priorities) <= 3
+    if incident or any(a.status != "on_track" for a in inputs.attainments):
+        assert summary.priorities
+    assert len({(p.kind, p.detail) for p in summary.priorities}) == len(summary.priorities)

@@ -161,7 +161,7 @@ def _calendar(wb, lang, start, end) -> list[Action]:
             "board.action.calendar", lang, posts=count(len(inside), lang),
             first=inside[0].isoformat(), last=inside[-1].isoformat()), cm, "—", stage, "calendar")]
         if inside[-1] < end - timedelta(days=7):
-            out.append(Action(inside[-1] - timedelta(days=7), inside[-1], t(
+            out.append(Action(max(start, inside[-1] - timedelta(days=7)), inside[-1], t(
                 "board.action.calendar_next", lang, last=inside[-1].isoformat()), cm, "—", stage,
                 "calendar"))
         return out

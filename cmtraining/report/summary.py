@@ -5,9 +5,10 @@ from the workbook's own figures (written by `cmtraining.numbers`), a
 missing stage says which stage fills it, and the priorities are chosen by a
 fixed order of urgency: an open incident first, then what makes the plan
 contradict itself (coherence), objectives heading the wrong way, gaps of the
-crisis protocol, and the evaluation's top recommendation. At most one
-priority of each kind is taken before a second of any kind, so three
-priorities are three different things to do.
+crisis protocol, the evaluation's top recommendation, objectives nothing
+measures yet, and stages not done. At most one priority of each kind is
+taken before a second of any kind, so three priorities are three different
+things to do.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from cmtraining.numbers import count, percent
 from cmtraining.report.inputs import ReportInputs, incident_open, metric_value, objective_name
 
 #: order of urgency of the kinds of priority (see the module docstring)
-PRIORITY_ORDER = ("incident", "coherence", "objective", "protocol", "recommendation", "stage")
+PRIORITY_ORDER = ("incident", "coherence", "objective", "protocol", "recommendation", "measure",
+                  "stage")
 #: attainment statuses that make an objective a priority, worst first
 OBJECTIVE_TROUBLE = ("missed", "off_track", "at_risk")
 STATUS_ORDER = ("on_track", "achieved", "at_risk", "off_track", "missed", "no_data")
@@ -152,6 +154,12 @@ def priorities(wb, lang: str, inputs: ReportInputs, limit: int = 3) -> list[Prio
                      else t("board.priority.recommendation", lang))
             candidates["recommendation"].append(Priority("recommendation", title,
                                                          r.finding.message(lang)))
+    for a in inputs.attainments:
+        objective = next((o for o in wb.objectives if o.id == a.objective_id), None)
+        if a.status == "no_data" and objective is not None:
+            candidates["measure"].append(Priority("measure", t(
+                "board.priority.measure", lang, name=objective_name(objective, lang)),
+                a.finding.message(lang)))
     for stage in missing_stages(wb):
         candidates["stage"].append(Priority("stage", t("board.priority.stage", lang,
                                                        stage=t(f"stage.{stage}", lang)),
