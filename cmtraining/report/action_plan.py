@@ -87,7 +87,7 @@ def incident_detail(wb, lang: str, inputs: ReportInputs) -> str:
     """What the protocol says to do about the open incident, in one sentence."""
     status = inputs.crisis
     level = getattr(status, "level", None)
-    actions = [a for a in (getattr(status, "actions", None) or []) if a]
+    actions = [a.strip().rstrip(".") for a in (getattr(status, "actions", None) or []) if a]
     if level is None:
         return t("board.incident.no_level", lang)
     return t("board.incident.level", lang, level=level,
