@@ -241,7 +241,7 @@ def test_the_open_incident_is_the_first_action_owned_by_its_level():
     assert first.kind == "incident" and first.due == AS_OF
     assert first.owner == wb.crisis_protocol.level(2).owner
     assert "Nivel 2" in first.what and "30 minutes" in first.what
-    assert ".." not in first.what  # the holding statement's own full stop is not doubled
+    assert ".." not in first.what and ".;" not in first.what  # no doubled full stops
 
 
 def test_protocol_gaps_are_an_action_within_two_weeks():
