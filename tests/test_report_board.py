@@ -412,3 +412,16 @@ def test_any_date_gives_a_plan_inside_its_window_and_a_three_sentence_situation(
     if incident or any(a.status != "on_track" for a in inputs.attainments):
         assert summary.priorities
     assert len({(p.kind, p.detail) for p in summary.priorities}) == len(summary.priorities)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_objective_priority_reads_as_a_pace_not_as_an_id(fakes, lang):
+    fakes()
+    wb = prefilled("saas", lang)
+    chosen = [p for p in executive_summary(wb, lang, gather(wb, as_of=AS_OF, lang=lang)).priorities
+              if p.kind == "objective"]
+    assert chosen
+    for p in chosen:
+        assert "-followers" not in p.title + p.detail
+        assert not re.search(r"-\d+[.,]\d\s?%", p.detail), p.detail
+        assert "2027-05-24" in p.detail

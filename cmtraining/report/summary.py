@@ -122,9 +122,25 @@ def objectives_sentence(wb, lang: str, inputs: ReportInputs) -> str:
 
 
 def _objective_priority(wb, a, lang: str) -> Priority:
+    """An objective in trouble, in a board's words: where it is, where the pace leads."""
+    from cmtraining.numbers import percent
+
     objective = next(o for o in wb.objectives if o.id == a.objective_id)
+    values = {"current": metric_value(a.metric, a.current, lang),
+              "projected": metric_value(a.metric, a.projected, lang),
+              "target": metric_value(a.metric, a.target, lang),
+              "deadline": a.deadline.isoformat()}
+    if a.status == "missed":
+        detail = t("board.objective_detail.missed", lang, **values)
+    elif a.projected_progress is not None and a.projected_progress < 0:
+        detail = t("board.objective_detail.backwards", lang, **values)
+    else:
+        detail = t("board.objective_detail.ahead", lang, **values,
+                   share=percent(a.projected_progress, lang))
+    if a.status in ("at_risk", "off_track"):
+        detail += t(f"board.objective_detail.{a.status}", lang)
     return Priority("objective", t("board.priority.objective", lang,
-                                   name=objective_name(objective, lang)), a.finding.message(lang))
+                                   name=objective_name(objective, lang)), detail)
 
 
 def priorities(wb, lang: str, inputs: ReportInputs, limit: int = 3) -> list[Priority]:
