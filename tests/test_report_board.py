@@ -425,3 +425,14 @@ def test_an_objective_priority_reads_as_a_pace_not_as_an_id(fakes, lang):
         assert "-followers" not in p.title + p.detail
         assert not re.search(r"-\d+[.,]\d\s?%", p.detail), p.detail
         assert "2027-05-24" in p.detail
+
+
+def test_priorities_do_not_repeat_an_objective_as_a_recommendation(fakes):
+    fakes()
+    wb = prefilled("saas", "en")
+    inputs = gather(wb, as_of=AS_OF, lang="en")
+    assert any(r.code.startswith("objective_") for r in inputs.recommendations)
+    chosen = priorities(wb, "en", inputs, limit=10)
+    objectives = [p for p in chosen if p.kind == "objective"]
+    assert objectives and all("x-followers" not in p.detail for p in chosen)
+    assert t("board.priority.rec.negative_sentiment", "en") in [p.title for p in chosen]

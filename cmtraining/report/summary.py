@@ -28,6 +28,8 @@ PRIORITY_ORDER = ("incident", "coherence", "objective", "protocol", "recommendat
 #: attainment statuses that make an objective a priority, worst first
 OBJECTIVE_TROUBLE = ("missed", "off_track", "at_risk")
 STATUS_ORDER = ("on_track", "achieved", "at_risk", "off_track", "missed", "no_data")
+#: recommendations with a title of their own among the priorities
+TITLED = frozenset({"negative_sentiment", "alerts_no_protocol", "no_playbook", "slow_playbook"})
 EMPTY_KEY = {"evaluation": "report.empty.kpis"}  # a stage whose report section has another name
 QUARTER = 3  # months of follower change quoted in the first sentence
 
@@ -164,9 +166,11 @@ def priorities(wb, lang: str, inputs: ReportInputs, limit: int = 3) -> list[Prio
         candidates["protocol"].append(Priority("protocol", t("board.priority.protocol", lang),
                                                f.message(lang)))
     for r in inputs.recommendations:
-        if r.finding.level in ("error", "warning"):
-            title = (t("board.priority.recommendation_network", lang,
-                       network=t(f"network.{r.network}", lang)) if r.network
+        # an objective's recommendation repeats the objective's own priority
+        if r.finding.level in ("error", "warning") and not r.code.startswith("objective_"):
+            title = (t(f"board.priority.rec.{r.code}", lang) if r.code in TITLED
+                     else t("board.priority.recommendation_network", lang,
+                            network=t(f"network.{r.network}", lang)) if r.network
                      else t("board.priority.recommendation", lang))
             candidates["recommendation"].append(Priority("recommendation", title,
                                                          r.finding.message(lang)))
