@@ -436,3 +436,9 @@ def test_priorities_do_not_repeat_an_objective_as_a_recommendation(fakes):
     objectives = [p for p in chosen if p.kind == "objective"]
     assert objectives and all("x-followers" not in p.detail for p in chosen)
     assert t("board.priority.rec.negative_sentiment", "en") in [p.title for p in chosen]
+
+
+def test_pillar_shares_are_written_like_every_other_percentage(fakes):
+    fakes()
+    text = sections(build_report(prefilled("ngo", "en"), lang="en", as_of=AS_OF)).text
+    assert re.search(r"\d%", text["content"]) and not re.search(r"\d %", text["content"])
