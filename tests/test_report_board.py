@@ -241,6 +241,7 @@ def test_the_open_incident_is_the_first_action_owned_by_its_level():
     assert first.kind == "incident" and first.due == AS_OF
     assert first.owner == wb.crisis_protocol.level(2).owner
     assert "Nivel 2" in first.what and "30 minutes" in first.what
+    assert ".." not in first.what and ".;" not in first.what  # no doubled full stops
 
 
 def test_protocol_gaps_are_an_action_within_two_weeks():
@@ -368,3 +369,76 @@ def test_reply_templates_show_named_blanks_not_code(fakes, lang, blank):
     fakes()
     text = sections(build_report(prefilled("ngo", lang), lang=lang, as_of=AS_OF)).text
     assert blank in text["response"] and "{name}" not in text["response"]
+
+
+@pytest.mark.parametrize("lang, one", [("es", "1 publicación por semana"), ("en", "1 post a week")])
+def test_one_post_a_week_is_singular(lang, one):
+    wb = prefilled("library", lang)
+    net = wb.networks[0].network
+    plan = wb.content_plan.model_copy(update={"posts_per_week": {net: 1}})
+    wb = wb.model_copy(update={"content_plan": plan})
+    actions = [a for a in action_plan(wb, lang, ReportInputs(as_of=AS_OF)).actions
+               if a.kind == "network"]
+    assert one in actions[0].what
+
+
+_PREPARED: dict = {}
+
+
+def prepared(org: str, lang: str) -> Workbook:
+    if (org, lang) not in _PREPARED:
+        _PREPARED[(org, lang)] = prefilled(org, lang)
+    return _PREPARED[(org, lang)]
+
+
+@given(as_of=st.dates(min_value=date(2024, 1, 1), max_value=date(2029, 12, 31)),
+       org=st.sampled_from(("ngo", "cafe", "library", "saas")), lang=st.sampled_from(LANGS),
+       incident=st.booleans())
+def test_any_date_gives_a_plan_inside_its_window_and_a_three_sentence_situation(
+        as_of, org, lang, incident):
+    from cmtraining.evaluation.attainment import attainment_all
+
+    wb = prepared(org, lang)
+    inputs = ReportInputs(as_of=as_of, attainments=attainment_all(wb, today=as_of),
+                          crisis=open_incident(wb, lang) if incident else None)
+    plan = action_plan(wb, lang, inputs)
+    for a in plan.actions:
+        assert as_of <= a.start <= a.due <= plan.end and a.owner.strip() and a.what.strip()
+    rest = [a for a in plan.actions if a.kind != "incident"]
+    assert [a.due for a in rest] == sorted(a.due for a in rest)
+    assert (plan.actions[0].kind == "incident") == incident
+    summary = executive_summary(wb, lang, inputs)
+    assert len(summary.situation) == 3 and len(summary.priorities) <= 3
+    if incident or any(a.status != "on_track" for a in inputs.attainments):
+        assert summary.priorities
+    assert len({(p.kind, p.detail) for p in summary.priorities}) == len(summary.priorities)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_objective_priority_reads_as_a_pace_not_as_an_id(fakes, lang):
+    fakes()
+    wb = prefilled("saas", lang)
+    chosen = [p for p in executive_summary(wb, lang, gather(wb, as_of=AS_OF, lang=lang)).priorities
+              if p.kind == "objective"]
+    assert chosen
+    for p in chosen:
+        assert "-followers" not in p.title + p.detail
+        assert not re.search(r"-\d+[.,]\d\s?%", p.detail), p.detail
+        assert "2027-05-24" in p.detail
+
+
+def test_priorities_do_not_repeat_an_objective_as_a_recommendation(fakes):
+    fakes()
+    wb = prefilled("saas", "en")
+    inputs = gather(wb, as_of=AS_OF, lang="en")
+    assert any(r.code.startswith("objective_") for r in inputs.recommendations)
+    chosen = priorities(wb, "en", inputs, limit=10)
+    objectives = [p for p in chosen if p.kind == "objective"]
+    assert objectives and all("x-followers" not in p.detail for p in chosen)
+    assert t("board.priority.rec.negative_sentiment", "en") in [p.title for p in chosen]
+
+
+def test_pillar_shares_are_written_like_every_other_percentage(fakes):
+    fakes()
+    text = sections(build_report(prefilled("ngo", "en"), lang="en", as_of=AS_OF)).text
+    assert re.search(r"\d%", text["content"]) and not re.search(r"\d %", text["content"])

@@ -32,7 +32,11 @@ def _environment():
 
 def build_report(wb, *, lang: str = "es", as_of: date, ran: list[str] | None = None,
                  skipped: list[str] | None = None, generated: datetime | None = None) -> str:
-    """The report's HTML (see the module docstring)."""
+    """The report's HTML (see the module docstring).
+
+    `ran` is accepted for the callers' run log and not shown: a reader has no use for
+    notebook names. `skipped` stages are named as the reader knows them ("not done yet").
+    """
     from cmtraining.i18n import check_lang, t
     from cmtraining.report import evaluation_sections as ev
     from cmtraining.report import sections as s
@@ -66,7 +70,7 @@ def build_report(wb, *, lang: str = "es", as_of: date, ran: list[str] | None = N
                                       else "report.section.") + name, lang),
         as_of=as_of.isoformat(), skipped=_stage_names(skipped or [], lang),
         generated=(generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M %Z"),
-        number=lambda v, d=0: _number(v, lang, d), percent=lambda v: _percent(v, lang))
+        number=lambda v, d=0: _number(v, lang, d), percent=lambda v, d=1: _percent(v, lang, d))
 
 
 def _stage_names(stems: list[str], lang: str) -> list[str]:
@@ -84,7 +88,7 @@ def _number(value, lang: str, decimals: int = 0) -> str:
     return decimal(value, lang, decimals=decimals, trim=True)
 
 
-def _percent(value, lang: str) -> str:
+def _percent(value, lang: str, decimals: int = 1) -> str:
     from cmtraining.numbers import percent
 
-    return percent(value, lang, small=True)
+    return percent(value, lang, decimals=decimals, small=True)

@@ -87,7 +87,7 @@ def incident_detail(wb, lang: str, inputs: ReportInputs) -> str:
     """What the protocol says to do about the open incident, in one sentence."""
     status = inputs.crisis
     level = getattr(status, "level", None)
-    actions = [a for a in (getattr(status, "actions", None) or []) if a]
+    actions = [a.strip().rstrip(".") for a in (getattr(status, "actions", None) or []) if a]
     if level is None:
         return t("board.incident.no_level", lang)
     return t("board.incident.level", lang, level=level,
@@ -142,7 +142,9 @@ def _networks(wb, lang, start, end) -> list[Action]:
         name = t(f"network.{r.network}", lang)
         n = posts.get(r.network)
         what = t("board.action.network", lang, network=name, role=t(f"role.{r.role}", lang))
-        if n:
+        if n == 1:
+            what += t("board.action.network_posts_one", lang)
+        elif n:
             what += t("board.action.network_posts", lang, posts=count(n, lang))
         out.append(Action(start, end, what, cm, _hours(r.hours_per_week, lang),
                           t("stage.audiences", lang), "network"))
@@ -159,7 +161,7 @@ def _calendar(wb, lang, start, end) -> list[Action]:
             "board.action.calendar", lang, posts=count(len(inside), lang),
             first=inside[0].isoformat(), last=inside[-1].isoformat()), cm, "—", stage, "calendar")]
         if inside[-1] < end - timedelta(days=7):
-            out.append(Action(inside[-1] - timedelta(days=7), inside[-1], t(
+            out.append(Action(max(start, inside[-1] - timedelta(days=7)), inside[-1], t(
                 "board.action.calendar_next", lang, last=inside[-1].isoformat()), cm, "—", stage,
                 "calendar"))
         return out

@@ -5,9 +5,10 @@ from the workbook's own figures (written by `cmtraining.numbers`), a
 missing stage says which stage fills it, and the priorities are chosen by a
 fixed order of urgency: an open incident first, then what makes the plan
 contradict itself (coherence), objectives heading the wrong way, gaps of the
-crisis protocol, and the evaluation's top recommendation. At most one
-priority of each kind is taken before a second of any kind, so three
-priorities are three different things to do.
+crisis protocol, the evaluation's top recommendation, objectives nothing
+measures yet, and stages not done. At most one priority of each kind is
+taken before a second of any kind, so three priorities are three different
+things to do.
 """
 
 from __future__ import annotations
@@ -22,10 +23,13 @@ from cmtraining.numbers import count, percent
 from cmtraining.report.inputs import ReportInputs, incident_open, metric_value, objective_name
 
 #: order of urgency of the kinds of priority (see the module docstring)
-PRIORITY_ORDER = ("incident", "coherence", "objective", "protocol", "recommendation", "stage")
+PRIORITY_ORDER = ("incident", "coherence", "objective", "protocol", "recommendation", "measure",
+                  "stage")
 #: attainment statuses that make an objective a priority, worst first
 OBJECTIVE_TROUBLE = ("missed", "off_track", "at_risk")
 STATUS_ORDER = ("on_track", "achieved", "at_risk", "off_track", "missed", "no_data")
+#: recommendations with a title of their own among the priorities
+TITLED = frozenset({"negative_sentiment", "alerts_no_protocol", "no_playbook", "slow_playbook"})
 EMPTY_KEY = {"evaluation": "report.empty.kpis"}  # a stage whose report section has another name
 QUARTER = 3  # months of follower change quoted in the first sentence
 
@@ -120,9 +124,25 @@ def objectives_sentence(wb, lang: str, inputs: ReportInputs) -> str:
 
 
 def _objective_priority(wb, a, lang: str) -> Priority:
+    """An objective in trouble, in a board's words: where it is, where the pace leads."""
+    from cmtraining.numbers import percent
+
     objective = next(o for o in wb.objectives if o.id == a.objective_id)
+    values = {"current": metric_value(a.metric, a.current, lang),
+              "projected": metric_value(a.metric, a.projected, lang),
+              "target": metric_value(a.metric, a.target, lang),
+              "deadline": a.deadline.isoformat()}
+    if a.status == "missed":
+        detail = t("board.objective_detail.missed", lang, **values)
+    elif a.projected_progress is not None and a.projected_progress < 0:
+        detail = t("board.objective_detail.backwards", lang, **values)
+    else:
+        detail = t("board.objective_detail.ahead", lang, **values,
+                   share=percent(a.projected_progress, lang))
+    if a.status in ("at_risk", "off_track"):
+        detail += t(f"board.objective_detail.{a.status}", lang)
     return Priority("objective", t("board.priority.objective", lang,
-                                   name=objective_name(objective, lang)), a.finding.message(lang))
+                                   name=objective_name(objective, lang)), detail)
 
 
 def priorities(wb, lang: str, inputs: ReportInputs, limit: int = 3) -> list[Priority]:
@@ -146,12 +166,20 @@ def priorities(wb, lang: str, inputs: ReportInputs, limit: int = 3) -> list[Prio
         candidates["protocol"].append(Priority("protocol", t("board.priority.protocol", lang),
                                                f.message(lang)))
     for r in inputs.recommendations:
-        if r.finding.level in ("error", "warning"):
-            title = (t("board.priority.recommendation_network", lang,
-                       network=t(f"network.{r.network}", lang)) if r.network
+        # an objective's recommendation repeats the objective's own priority
+        if r.finding.level in ("error", "warning") and not r.code.startswith("objective_"):
+            title = (t(f"board.priority.rec.{r.code}", lang) if r.code in TITLED
+                     else t("board.priority.recommendation_network", lang,
+                            network=t(f"network.{r.network}", lang)) if r.network
                      else t("board.priority.recommendation", lang))
             candidates["recommendation"].append(Priority("recommendation", title,
                                                          r.finding.message(lang)))
+    for a in inputs.attainments:
+        objective = next((o for o in wb.objectives if o.id == a.objective_id), None)
+        if a.status == "no_data" and objective is not None:
+            candidates["measure"].append(Priority("measure", t(
+                "board.priority.measure", lang, name=objective_name(objective, lang)),
+                a.finding.message(lang)))
     for stage in missing_stages(wb):
         candidates["stage"].append(Priority("stage", t("board.priority.stage", lang,
                                                        stage=t(f"stage.{stage}", lang)),
