@@ -320,3 +320,21 @@ def test_objectives_app_opens_on_a_prefilled_workbook_with_goal_actions(workspac
     app = objectives(open_session("01-objectives", workbook=entry.id, lang="en"), today=TODAY)
     metrics = [card.metric.value for card in app.cards.children]
     assert "leads" in metrics and "conversions" in metrics
+
+
+def test_listening_and_crisis_apps_show_the_open_incident(tmp_path, monkeypatch):
+    from cmtraining.apps.crisis import build_app as crisis
+    from cmtraining.apps.listening import build_app as listening
+    from cmtraining.session import open_session
+
+    prefilled("ngo", "en", tmp_path, monkeypatch)
+    path = str(tmp_path / "ngo-en.yaml")
+
+    def panel(app):
+        return next(c for c in app.children if "cm-coherence" in c._dom_classes).value
+
+    heard = panel(listening(open_session("00-listening", workbook=path, lang="en"),
+                            defer_charts=True))
+    assert "coherence.listening.open_incident" in heard and "2026-10-27" in heard
+    protocol = panel(crisis(open_session("05-crisis", workbook=path, lang="en"), debrief_runs=2))
+    assert "coherence.crisis.current_level" in protocol and "Owner: Community manager" in protocol
