@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cmtraining.crisis.protocol import default_protocol
@@ -135,6 +135,7 @@ def test_objective_on_a_dropped_network_or_without_hours_is_flagged():
     assert "LinkedIn" in found["coherence.audiences.no_hours"].message("es")
 
 
+@settings(deadline=None)
 @given(st.lists(st.floats(0, 20).map(lambda h: round(h * 2) / 2), min_size=1, max_size=4),
        st.floats(0, 40).map(lambda h: round(h * 2) / 2))
 def test_hours_add_up_to_capacity(hours, capacity):
@@ -143,7 +144,7 @@ def test_hours_add_up_to_capacity(hours, capacity):
                        for n, h in zip(nets, hours, strict=True)])
     wb = wb.model_copy(update={"resources": wb.resources.model_copy(
         update={"hours_per_week": capacity})})
-    found = set(codes(wb))
+    found = {f.code for f in for_stage(wb, "audiences")}
     assert ("coherence.audiences.hours_over" in found) == (sum(hours) > capacity)
     spare = capacity - sum(hours)
     assert ("coherence.audiences.hours_under" in found) == (spare > max(0.5, 0.1 * capacity))
@@ -338,3 +339,23 @@ def test_listening_and_crisis_apps_show_the_open_incident(tmp_path, monkeypatch)
     assert "coherence.listening.open_incident" in heard and "2026-10-27" in heard
     protocol = panel(crisis(open_session("05-crisis", workbook=path, lang="en"), debrief_runs=2))
     assert "coherence.crisis.current_level" in protocol and "Owner: Community manager" in protocol
+
+
+METRICS = ["followers", "reach", "leads", "conversions", "link_clicks", "net_sentiment"]
+
+
+@settings(deadline=None)  # the first example loads the goal kinds
+@given(st.lists(st.tuples(st.sampled_from(["volunteers", "donors", "awareness"]),
+                          st.sampled_from(METRICS)), max_size=6))
+def test_a_goal_is_flagged_exactly_when_no_objective_can_measure_it(pairs):
+    from cmtraining.planning.coherence import metrics_for
+
+    objectives = [objective(f"o{i}", metric, None, goal, 1, 2)
+                  for i, (goal, metric) in enumerate(pairs)]
+    found = for_stage(ngo(objectives=objectives), "objectives")
+    for goal in sample_workbook("ngo").profile.goals:
+        mine = [m for g, m in pairs if g == goal.id]
+        unmeasured = any(f.value == goal.id for f in found if f.code.endswith("goal_unmeasured"))
+        missing = any(f.value == goal.id for f in found if f.code.endswith("goal_without_objective"))
+        assert missing == (not mine)
+        assert unmeasured == (bool(mine) and not set(mine) & set(metrics_for(goal_kind(goal.text))))
