@@ -359,3 +359,15 @@ def test_a_goal_is_flagged_exactly_when_no_objective_can_measure_it(pairs):
         missing = any(f.value == goal.id for f in found if f.code.endswith("goal_without_objective"))
         assert missing == (not mine)
         assert unmeasured == (bool(mine) and not set(mine) & set(metrics_for(goal_kind(goal.text))))
+
+
+def test_an_incident_no_trigger_recognises_is_handled_at_the_lowest_level_and_said_so():
+    wb = with_alerts(ngo(), LIVE, negative=12)
+    summary = wb.listening.summary.model_copy(update={"net_sentiment": -0.05})
+    wb = wb.model_copy(update={"listening": wb.listening.model_copy(update={"summary": summary})})
+    wb = wb.model_copy(update={"crisis_protocol": default_protocol(wb, "es")})
+    status = current(wb, as_of=TODAY, lang="es")
+    assert status.number == 1 and not status.by_trigger
+    [finding] = for_stage(wb, "crisis", as_of=TODAY)
+    assert finding.level == "info" and finding.message_key.endswith("current_level_default")
+    assert "Revisa los disparadores" in finding.message("es")
