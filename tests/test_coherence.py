@@ -371,3 +371,13 @@ def test_an_incident_no_trigger_recognises_is_handled_at_the_lowest_level_and_sa
     [finding] = for_stage(wb, "crisis", as_of=TODAY)
     assert finding.level == "info" and finding.message_key.endswith("current_level_default")
     assert "Revisa los disparadores" in finding.message("es")
+
+
+def test_only_net_sentiment_objectives_may_start_below_zero():
+    from cmtraining.workbook.validation import WorkbookValidationError, validate_model
+
+    sentiment = objective("tone", "net_sentiment", None, "awareness", -0.19, 0.0)
+    assert sentiment.baseline == -0.19
+    with pytest.raises(WorkbookValidationError) as caught:
+        validate_model(Objective, {**sentiment.model_dump(), "metric": "followers"})
+    assert "-0.19" in str(caught.value) and "net sentiment" in caught.value.message("en")
