@@ -381,3 +381,25 @@ def test_only_net_sentiment_objectives_may_start_below_zero():
     with pytest.raises(WorkbookValidationError) as caught:
         validate_model(Objective, {**sentiment.model_dump(), "metric": "followers"})
     assert "-0.19" in str(caught.value) and "net sentiment" in caught.value.message("en")
+
+
+def test_smart_reads_flows_and_net_sentiment_as_such():
+    from cmtraining.planning.smart import check_smart, history
+
+    wb = sample_workbook("saas")
+    leads = history(wb.metrics, "leads", "linkedin")
+    usual = round(sum(leads[-3:]) / 3)
+
+    def finding(letter, o):
+        return next(f for f in check_smart(o, wb, today=TODAY) if f.code == f"smart.{letter}")
+
+    for start in (leads[-1], usual):  # the last month or the usual month: both fine
+        assert finding("measurable", objective("l", "leads", "linkedin", "pipeline", start,
+                                               start + 10)).level == "ok"
+    far = objective("l", "leads", "linkedin", "pipeline", 5, 10)
+    assert finding("measurable", far).message_key == "smart.msg.measurable_drift"
+    calm = objective("s", "net_sentiment", None, "pipeline", -0.2, 0.0)
+    assert finding("achievable", calm).message_key == "smart.msg.sentiment_ok"
+    rush = objective("s", "net_sentiment", None, "pipeline", -0.2, 0.6)
+    assert finding("achievable", rush).level == "warning"
+    assert "5" in finding("achievable", rush).message("en")
