@@ -403,3 +403,15 @@ def test_smart_reads_flows_and_net_sentiment_as_such():
     rush = objective("s", "net_sentiment", None, "pipeline", -0.2, 0.6)
     assert finding("achievable", rush).level == "warning"
     assert "5" in finding("achievable", rush).message("en")
+
+
+def test_prefilled_networks_keep_the_networks_objectives_already_use():
+    from cmtraining.planning.prefill import prefill_audiences, prefill_objectives
+
+    wb = ngo(objectives=[objective("x", "followers", "x", "awareness")])
+    wb = Workbook.model_validate(prefill_objectives(wb, today=TODAY))  # kept: not empty
+    assert [o.id for o in wb.objectives] == ["x"]
+    wb = Workbook.model_validate(prefill_audiences(wb, lang="en"))
+    hours = {r.network: r.hours_per_week for r in wb.networks}
+    assert hours["x"] > 0 and sum(hours.values()) == pytest.approx(wb.resources.hours_per_week)
+    assert not [c for c in codes(wb) if "network_" in c or "hours" in c]
