@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cmtraining.crisis.protocol import default_protocol
@@ -135,6 +135,7 @@ def test_objective_on_a_dropped_network_or_without_hours_is_flagged():
     assert "LinkedIn" in found["coherence.audiences.no_hours"].message("es")
 
 
+@settings(deadline=None)
 @given(st.lists(st.floats(0, 20).map(lambda h: round(h * 2) / 2), min_size=1, max_size=4),
        st.floats(0, 40).map(lambda h: round(h * 2) / 2))
 def test_hours_add_up_to_capacity(hours, capacity):
@@ -143,7 +144,7 @@ def test_hours_add_up_to_capacity(hours, capacity):
                        for n, h in zip(nets, hours, strict=True)])
     wb = wb.model_copy(update={"resources": wb.resources.model_copy(
         update={"hours_per_week": capacity})})
-    found = set(codes(wb))
+    found = {f.code for f in for_stage(wb, "audiences")}
     assert ("coherence.audiences.hours_over" in found) == (sum(hours) > capacity)
     spare = capacity - sum(hours)
     assert ("coherence.audiences.hours_under" in found) == (spare > max(0.5, 0.1 * capacity))
@@ -320,3 +321,97 @@ def test_objectives_app_opens_on_a_prefilled_workbook_with_goal_actions(workspac
     app = objectives(open_session("01-objectives", workbook=entry.id, lang="en"), today=TODAY)
     metrics = [card.metric.value for card in app.cards.children]
     assert "leads" in metrics and "conversions" in metrics
+
+
+def test_listening_and_crisis_apps_show_the_open_incident(tmp_path, monkeypatch):
+    from cmtraining.apps.crisis import build_app as crisis
+    from cmtraining.apps.listening import build_app as listening
+    from cmtraining.session import open_session
+
+    prefilled("ngo", "en", tmp_path, monkeypatch)
+    path = str(tmp_path / "ngo-en.yaml")
+
+    def panel(app):
+        return next(c for c in app.children if "cm-coherence" in c._dom_classes).value
+
+    heard = panel(listening(open_session("00-listening", workbook=path, lang="en"),
+                            defer_charts=True))
+    assert "coherence.listening.open_incident" in heard and "2026-10-27" in heard
+    protocol = panel(crisis(open_session("05-crisis", workbook=path, lang="en"), debrief_runs=2))
+    assert "coherence.crisis.current_level" in protocol and "Owner: Community manager" in protocol
+
+
+METRICS = ["followers", "reach", "leads", "conversions", "link_clicks", "net_sentiment"]
+
+
+@settings(deadline=None)  # the first example loads the goal kinds
+@given(st.lists(st.tuples(st.sampled_from(["volunteers", "donors", "awareness"]),
+                          st.sampled_from(METRICS)), max_size=6))
+def test_a_goal_is_flagged_exactly_when_no_objective_can_measure_it(pairs):
+    from cmtraining.planning.coherence import metrics_for
+
+    objectives = [objective(f"o{i}", metric, None, goal, 1, 2)
+                  for i, (goal, metric) in enumerate(pairs)]
+    found = for_stage(ngo(objectives=objectives), "objectives")
+    for goal in sample_workbook("ngo").profile.goals:
+        mine = [m for g, m in pairs if g == goal.id]
+        unmeasured = any(f.value == goal.id for f in found if f.code.endswith("goal_unmeasured"))
+        missing = any(f.value == goal.id for f in found if f.code.endswith("goal_without_objective"))
+        assert missing == (not mine)
+        assert unmeasured == (bool(mine) and not set(mine) & set(metrics_for(goal_kind(goal.text))))
+
+
+def test_an_incident_no_trigger_recognises_is_handled_at_the_lowest_level_and_said_so():
+    wb = with_alerts(ngo(), LIVE, negative=12)
+    summary = wb.listening.summary.model_copy(update={"net_sentiment": -0.05})
+    wb = wb.model_copy(update={"listening": wb.listening.model_copy(update={"summary": summary})})
+    wb = wb.model_copy(update={"crisis_protocol": default_protocol(wb, "es")})
+    status = current(wb, as_of=TODAY, lang="es")
+    assert status.number == 1 and not status.by_trigger
+    [finding] = for_stage(wb, "crisis", as_of=TODAY)
+    assert finding.level == "info" and finding.message_key.endswith("current_level_default")
+    assert "Revisa los disparadores" in finding.message("es")
+
+
+def test_only_net_sentiment_objectives_may_start_below_zero():
+    from cmtraining.workbook.validation import WorkbookValidationError, validate_model
+
+    sentiment = objective("tone", "net_sentiment", None, "awareness", -0.19, 0.0)
+    assert sentiment.baseline == -0.19
+    with pytest.raises(WorkbookValidationError) as caught:
+        validate_model(Objective, {**sentiment.model_dump(), "metric": "followers"})
+    assert "-0.19" in str(caught.value) and "net sentiment" in caught.value.message("en")
+
+
+def test_smart_reads_flows_and_net_sentiment_as_such():
+    from cmtraining.planning.smart import check_smart, history
+
+    wb = sample_workbook("saas")
+    leads = history(wb.metrics, "leads", "linkedin")
+    usual = round(sum(leads[-3:]) / 3)
+
+    def finding(letter, o):
+        return next(f for f in check_smart(o, wb, today=TODAY) if f.code == f"smart.{letter}")
+
+    for start in (leads[-1], usual):  # the last month or the usual month: both fine
+        assert finding("measurable", objective("l", "leads", "linkedin", "pipeline", start,
+                                               start + 10)).level == "ok"
+    far = objective("l", "leads", "linkedin", "pipeline", 5, 10)
+    assert finding("measurable", far).message_key == "smart.msg.measurable_drift"
+    calm = objective("s", "net_sentiment", None, "pipeline", -0.2, 0.0)
+    assert finding("achievable", calm).message_key == "smart.msg.sentiment_ok"
+    rush = objective("s", "net_sentiment", None, "pipeline", -0.2, 0.6)
+    assert finding("achievable", rush).level == "warning"
+    assert "5" in finding("achievable", rush).message("en")
+
+
+def test_prefilled_networks_keep_the_networks_objectives_already_use():
+    from cmtraining.planning.prefill import prefill_audiences, prefill_objectives
+
+    wb = ngo(objectives=[objective("x", "followers", "x", "awareness")])
+    wb = Workbook.model_validate(prefill_objectives(wb, today=TODAY))  # kept: not empty
+    assert [o.id for o in wb.objectives] == ["x"]
+    wb = Workbook.model_validate(prefill_audiences(wb, lang="en"))
+    hours = {r.network: r.hours_per_week for r in wb.networks}
+    assert hours["x"] > 0 and sum(hours.values()) == pytest.approx(wb.resources.hours_per_week)
+    assert not [c for c in codes(wb) if "network_" in c or "hours" in c]

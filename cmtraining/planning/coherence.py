@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from functools import cache
 
@@ -245,9 +246,12 @@ def _crisis(wb, as_of: date | None) -> list[Finding]:
     elif not status.owner:
         out.append(_f("crisis", "no_owner", "error", status.number, level=status.level))
     else:
-        out.append(_f("crisis", "current_level", "info", status.number, level=status.level,
-                      owner=status.owner, actions=" · ".join(status.actions) or "—",
-                      days=days, first=first, last=last))
+        finding = _f("crisis", "current_level", "info", status.number, level=status.level,
+                     owner=status.owner, actions=" · ".join(status.actions) or "—",
+                     days=days, first=first, last=last, peak=status.peak_negative)
+        if not status.by_trigger:  # no trigger met: the lowest level, and say so
+            finding = replace(finding, message_key="coherence.msg.crisis.current_level_default")
+        out.append(finding)
     return out
 
 

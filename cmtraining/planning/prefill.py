@@ -214,7 +214,8 @@ def _target(draft: Objective, wb: Workbook, today: date) -> float | None:
 
         values = history(wb.metrics, draft.metric, draft.network)
         growth = min(max(flow_trend(values), FLOW_GROWTH[0]), FLOW_GROWTH[1])
-        usual = sum(values[-3:]) / len(values[-3:])
+        # from the better of the last month and the usual month (a dip is not the bar)
+        usual = max(values[-1], sum(values[-3:]) / len(values[-3:]))
         grown = usual * (1 + growth) ** months_between(today, draft.deadline)
         return max(round(grown), math.floor(draft.baseline) + 1)
     s = suggest_target(draft, wb.metrics, today)
@@ -242,9 +243,7 @@ def prefill_objectives(wb: Workbook, *, today: date, lang: str | None = None) ->
                                                                        lang)
         else:
             values = history(wb.metrics, metric, net)
-            # a flow starts from its usual month now (three-month mean), a stock from today's
-            usual = round(sum(values[-3:]) / len(values[-3:])) if metric in FLOWS else values[-1]
-            baseline, audience = usual, ""
+            baseline, audience = values[-1], ""  # where it stands today: progress starts at 0
         draft = Objective(id=f"{goal_id}-{metric}".replace("_", "-")[:64], metric=metric,
                           network=net, audience=audience, baseline=baseline,
                           target=baseline + 1 if metric != "net_sentiment" else 1,

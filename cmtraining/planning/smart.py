@@ -35,8 +35,8 @@ RATES = frozenset({"engagement_rate_reach", "engagement_rate_followers",
                    "engagement_rate_impressions", "amplification_rate", "applause_rate",
                    "conversation_rate", "share_of_voice", "net_sentiment", "response_rate",
                    "audience_growth_rate"})
-#: monthly flows (not stocks like followers): one month is noisy, so a baseline is
-#: compared with the mean of the last three months
+#: monthly flows (not stocks like followers): one month is noisy, so a baseline may
+#: be the last month or the mean of the last three
 FLOWS = frozenset({"leads", "conversions", "reach", "impressions", "link_clicks"})
 # Assumption (cmtraining, 2026): net sentiment (-1 to +1) rarely moves more than 5
 # points a month without a crisis or a campaign behind it.
@@ -184,9 +184,10 @@ def _measurable(o: Objective, wb: Workbook) -> Finding:
         return _f("measurable", "error", "measurable", key, o.target,
                   baseline=Number(o.baseline), target=Number(o.target))
     values = history(wb.metrics, o.metric, o.network)
-    last = sum(values[-3:]) / len(values[-3:]) if values and o.metric in FLOWS else (
-        values[-1] if values else None)
-    if last and abs(o.baseline / last - 1) > BASELINE_DRIFT:
+    last = values[-1] if values else None
+    # a flow's month is noisy: its three-month mean is as good a starting point
+    usual = sum(values[-3:]) / len(values[-3:]) if values and o.metric in FLOWS else last
+    if last and usual and min(abs(o.baseline / last - 1), abs(o.baseline / usual - 1)) > BASELINE_DRIFT:
         return _f("measurable", "warning", "measurable", "measurable_drift", o.baseline,
                   baseline=Number(o.baseline), last=Number(round(last, 1)))
     return _f("measurable", "ok", "measurable", "measurable_ok", o.target,
