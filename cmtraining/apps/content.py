@@ -233,7 +233,7 @@ class ContentApp(StageApp):
         entries = wb.content_plan.calendar
         names = {p.id: p.name for p in wb.content_plan.pillars}
         ics = calendar_to_ics(entries, org_name=wb.profile.name, lang=lang, pillar_names=names)
-        csv_text = calendar_to_csv(entries, lang=lang, pillar_names=names)
+        csv_text = calendar_to_csv(entries, lang=lang, pillar_names=names, bom=True)
         stem = f"calendario-{self.session.workbook_id or self.session.org}"
         self.downloads.value = (
             f"<a download='{stem}.ics' class='cm-download-ics' href='data:text/calendar;base64,"
