@@ -309,3 +309,24 @@ def test_editing_a_post_in_the_content_app_raises_its_sequence(workspace):
     ics = base64.b64decode(app.downloads.value.split("base64,")[1].split("'")[0])
     (event,) = [ev for ev in read_with_vobject(ics) if ev["uid"] == first.uid]
     assert event["sequence"] == 2 and event["idea"] == "Roscón, nata; y trufa\ncon reserva"
+
+
+def test_a_regenerated_calendar_supersedes_the_events_of_the_old_one(workspace):
+    """A post in a slot an earlier post had keeps its UID with a higher SEQUENCE."""
+    from cmtraining.apps.content import build_app
+    from cmtraining.session import open_session
+    from cmtraining.workspace import create_workbook
+
+    made = create_workbook("Ana", "ngo", lang="es")
+    app = build_app(open_session("03-content-plan", workbook=made.id, lang="es"),
+                    today=date(2026, 11, 23))
+    app.pillars.add_button.click()
+    row = app.pillars.children[1].children
+    row[0].value, row[1].value = "Impacto", 100
+    app.weeks.value = 2
+    app.generate.click()
+    first = {e.uid: e for e in load(made.path).content_plan.calendar}
+    app.generate.click()  # same seed, same slots
+    second = load(made.path).content_plan.calendar
+    assert {e.uid for e in second} == set(first)
+    assert all(e.sequence == first[e.uid].sequence + 1 for e in second)
