@@ -255,9 +255,10 @@ def test_cli_exports_a_calendar_whose_idea_has_a_newline(tmp_path):
     raw = (tmp_path / "c.csv").read_bytes()
     assert raw.startswith("\ufeff".encode())  # Excel reads the accents as UTF-8
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert rows[0] == ["Fecha", "Hora", "Red", "Pilar", "Formato", "Idea", "Nota"]
-    assert rows[1][5] == NASTY.strip()  # a multi-line cell stays one cell
-    assert rows[2][5].startswith("'=HYPERLINK(")  # shown as text, never run
+    assert rows[0] == ["Fecha", "Día", "Hora", "Red", "Pilar", "Formato", "Idea", "Nota"]
+    assert rows[1][:2] == ["2027-02-03", "miércoles"]
+    assert rows[1][6] == NASTY.strip()  # a multi-line cell stays one cell
+    assert rows[2][6].startswith("'=HYPERLINK(")  # shown as text, never run
 
 
 def test_csv_export_reads_back_with_pandas():
@@ -267,7 +268,9 @@ def test_csv_export_reads_back_with_pandas():
                                                               idea="-2 kilos de pan")]
     frame = pd.read_csv(io.StringIO(calendar_to_csv(entries, lang="en", bom=True)), dtype=str,
                         keep_default_na=False)
-    assert list(frame.columns) == ["Date", "Time", "Network", "Pillar", "Format", "Idea", "Note"]
+    assert list(frame.columns) == ["Date", "Weekday", "Time", "Network", "Pillar", "Format",
+                                   "Idea", "Note"]
+    assert frame["Weekday"].tolist() == ["Wednesday", "Thursday"]
     assert frame["Idea"].tolist() == [NASTY.strip(), "'-2 kilos de pan"]
     assert frame["Note"].tolist() == ["a,b;c", ""]
     assert frame["Date"].tolist() == ["2027-02-03", "2027-02-04"]

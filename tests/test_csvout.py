@@ -73,8 +73,8 @@ def test_calendar_csv_neutralises_ideas_and_notes():
                for payload in PAYLOADS[:4]]
     rows = cells(calendar_to_csv(entries, lang="en", pillar_names={"p0": "+Pillar"}))
     assert not any(dangerous(cell) for row in rows for cell in row)
-    assert sorted(restore(r[5]) for r in rows[1:]) == sorted(p.strip() for p in PAYLOADS[:4])
-    assert {r[3] for r in rows[1:]} == {"'+Pillar"}
+    assert sorted(restore(r[6]) for r in rows[1:]) == sorted(p.strip() for p in PAYLOADS[:4])
+    assert {r[4] for r in rows[1:]} == {"'+Pillar"}
 
 
 def test_gradebook_csv_neutralises_trainee_ids_and_reasons():
