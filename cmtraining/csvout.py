@@ -40,12 +40,18 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, int | float | Decimal):
         return value
     text = str(value)
-    return PREFIX + text if text.startswith(FORMULA_TRIGGERS) else text
+    # a text that already starts with quotes before a trigger gets one more, so that
+    # `restore` gives back exactly what was written ("'=x" -> "''=x" -> "'=x")
+    return PREFIX + text if text.lstrip(PREFIX).startswith(FORMULA_TRIGGERS) else text
 
 
 def restore(text: str) -> str:
-    """The text `neutralise` was given (for programs reading our CSV back)."""
-    if text.startswith(PREFIX) and text[1:].startswith(FORMULA_TRIGGERS):
+    """The text `neutralise` was given (for programs reading our CSV back).
+
+    An importer that reads files we wrote applies it to every text cell: an
+    author "@ana" exported as "'@ana" comes back as "@ana".
+    """
+    if text.startswith(PREFIX) and text.lstrip(PREFIX).startswith(FORMULA_TRIGGERS):
         return text[1:]
     return text
 
