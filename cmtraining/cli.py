@@ -120,7 +120,8 @@ def build_cli(lang: str) -> click.Group:
         names = {p.id: p.name for p in wb.content_plan.pillars}
         entries = wb.content_plan.calendar
         data = (calendar_to_ics(entries, org_name=wb.profile.name, lang=lang, pillar_names=names)
-                if fmt == "ics" else calendar_to_csv(entries, lang=lang, pillar_names=names).encode())
+                if fmt == "ics" else calendar_to_csv(entries, lang=lang, pillar_names=names,
+                                                   bom=True).encode())
         write_bytes_atomic(out, data)
         click.echo(t("cli.export.done", lang, path=out, count=len(wb.content_plan.calendar)))
 

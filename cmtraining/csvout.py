@@ -40,17 +40,18 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, int | float | Decimal):
         return value
     text = str(value)
-    return PREFIX + text if _needs_prefix(text) else text
-
-
-def _needs_prefix(text: str) -> bool:
-    # quotes already in front of a trigger get one more, so `restore` always undoes exactly one
-    return text.lstrip(PREFIX).startswith(FORMULA_TRIGGERS)
+    # a text that already starts with quotes before a trigger gets one more, so that
+    # `restore` gives back exactly what was written ("'=x" -> "''=x" -> "'=x")
+    return PREFIX + text if text.lstrip(PREFIX).startswith(FORMULA_TRIGGERS) else text
 
 
 def restore(text: str) -> str:
-    """The text `neutralise` was given (for programs reading our CSV back)."""
-    if text.startswith(PREFIX) and _needs_prefix(text):
+    """The text `neutralise` was given (for programs reading our CSV back).
+
+    An importer that reads files we wrote applies it to every text cell: an
+    author "@ana" exported as "'@ana" comes back as "@ana".
+    """
+    if text.startswith(PREFIX) and text.lstrip(PREFIX).startswith(FORMULA_TRIGGERS):
         return text[1:]
     return text
 

@@ -434,24 +434,26 @@ def test_ics_refuses_an_unknown_timezone(twelve_weeks):
 
 
 @pytest.mark.parametrize(("lang", "header"), [
-    ("es", ["Fecha", "Hora", "Red", "Pilar", "Formato", "Idea", "Nota"]),
-    ("en", ["Date", "Time", "Network", "Pillar", "Format", "Idea", "Note"]),
+    ("es", ["Fecha", "Día", "Hora", "Red", "Pilar", "Formato", "Idea", "Nota"]),
+    ("en", ["Date", "Weekday", "Time", "Network", "Pillar", "Format", "Idea", "Note"]),
 ])
 def test_csv_has_a_translated_header_and_a_row_per_post(twelve_weeks, lang, header):
     text = calendar_to_csv(twelve_weeks, lang=lang)
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0] == header
     assert len(rows) == len(twelve_weeks) + 1
-    assert {r[2] for r in rows[1:]} == {t(f"network.{n}", lang) for n in ("facebook", "instagram",
+    assert {r[3] for r in rows[1:]} == {t(f"network.{n}", lang) for n in ("facebook", "instagram",
                                                                          "linkedin")}
-    assert rows[1:] == sorted(rows[1:], key=lambda r: (r[0], r[1]))
+    assert rows[1:] == sorted(rows[1:], key=lambda r: (r[0], r[2]))
+    weekday = {"es": "lunes", "en": "Monday"}[lang]  # START is a Monday
+    assert all(r[1] == weekday for r in rows[1:] if r[0] == START.isoformat())
     assert calendar_to_csv(list(reversed(twelve_weeks)), lang=lang) == text
 
 
 def test_csv_quotes_commas_in_ideas():
     e = CalendarEntry(day=date(2026, 2, 3), network="x", pillar="p0", idea='Hola, "mundo"')
     rows = list(csv.reader(io.StringIO(calendar_to_csv([e], lang="en"))))
-    assert rows[1][5] == 'Hola, "mundo"'
+    assert rows[1][6] == 'Hola, "mundo"'
 
 
 # --- Data and package hygiene -------------------------------------------------------

@@ -78,16 +78,17 @@ def test_x_properties_are_escaped_text_so_vobject_keeps_the_whole_idea():
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(idea=text, note=text.map(lambda s: s[:200]), org=text.filter(bool),
-       pillar=text.filter(bool))
-def test_property_any_text_survives_both_parsers(idea, note, org, pillar):
-    e = entry(idea=idea, note=note)
+@given(idea=text, note=text.map(lambda s: s[:200]), fmt=text.map(lambda s: s[:200]),
+       org=text.filter(bool), pillar=text.filter(bool))
+def test_property_any_text_survives_both_parsers(idea, note, fmt, org, pillar):
+    e = entry(idea=idea, note=note, format=fmt)
     data = calendar_to_ics([e], org_name=org, stamp=STAMP, pillar_names={"p0": pillar})
     for line in physical_lines(data):
         assert len(line) <= 75
         line.decode("utf-8")  # folding never splits a character
     for ev in (ics_to_entries(data)[0], read_with_vobject(data)[0]):
-        assert (ev["idea"], ev["note"]) == (ics_text(e.idea), ics_text(e.note))
+        assert (ev["idea"], ev["note"], ev["format"]) == tuple(
+            ics_text(v) for v in (e.idea, e.note, e.format))
         assert ev["summary"] == ics_text(f"Instagram · {pillar}")
 
 
@@ -251,11 +252,13 @@ def test_cli_exports_a_calendar_whose_idea_has_a_newline(tmp_path):
     assert NASTY.strip() in ideas
     done = run_cli("export", "calendar", str(wb_path), "--out", str(tmp_path / "c.csv"))
     assert done.returncode == 0, done.stderr
-    rows = list(csv.reader(io.StringIO((tmp_path / "c.csv").read_text(encoding="utf-8"),
-                                       newline="")))
-    assert rows[0] == ["Fecha", "Hora", "Red", "Pilar", "Formato", "Idea", "Nota"]
-    assert rows[1][5] == NASTY.strip()  # a multi-line cell stays one cell
-    assert rows[2][5].startswith("'=HYPERLINK(")  # shown as text, never run
+    raw = (tmp_path / "c.csv").read_bytes()
+    assert raw.startswith("\ufeff".encode())  # Excel reads the accents as UTF-8
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["Fecha", "Día", "Hora", "Red", "Pilar", "Formato", "Idea", "Nota"]
+    assert rows[1][:2] == ["2027-02-03", "miércoles"]
+    assert rows[1][6] == NASTY.strip()  # a multi-line cell stays one cell
+    assert rows[2][6].startswith("'=HYPERLINK(")  # shown as text, never run
 
 
 def test_csv_export_reads_back_with_pandas():
@@ -263,9 +266,11 @@ def test_csv_export_reads_back_with_pandas():
 
     entries = [entry(idea=NASTY.strip(), note="a,b;c"), entry(day=date(2027, 2, 4),
                                                               idea="-2 kilos de pan")]
-    frame = pd.read_csv(io.StringIO(calendar_to_csv(entries, lang="en")), dtype=str,
+    frame = pd.read_csv(io.StringIO(calendar_to_csv(entries, lang="en", bom=True)), dtype=str,
                         keep_default_na=False)
-    assert list(frame.columns) == ["Date", "Time", "Network", "Pillar", "Format", "Idea", "Note"]
+    assert list(frame.columns) == ["Date", "Weekday", "Time", "Network", "Pillar", "Format",
+                                   "Idea", "Note"]
+    assert frame["Weekday"].tolist() == ["Wednesday", "Thursday"]
     assert frame["Idea"].tolist() == [NASTY.strip(), "'-2 kilos de pan"]
     assert frame["Note"].tolist() == ["a,b;c", ""]
     assert frame["Date"].tolist() == ["2027-02-03", "2027-02-04"]
@@ -307,3 +312,24 @@ def test_editing_a_post_in_the_content_app_raises_its_sequence(workspace):
     ics = base64.b64decode(app.downloads.value.split("base64,")[1].split("'")[0])
     (event,) = [ev for ev in read_with_vobject(ics) if ev["uid"] == first.uid]
     assert event["sequence"] == 2 and event["idea"] == "Roscón, nata; y trufa\ncon reserva"
+
+
+def test_a_regenerated_calendar_supersedes_the_events_of_the_old_one(workspace):
+    """A post in a slot an earlier post had keeps its UID with a higher SEQUENCE."""
+    from cmtraining.apps.content import build_app
+    from cmtraining.session import open_session
+    from cmtraining.workspace import create_workbook
+
+    made = create_workbook("Ana", "ngo", lang="es")
+    app = build_app(open_session("03-content-plan", workbook=made.id, lang="es"),
+                    today=date(2026, 11, 23))
+    app.pillars.add_button.click()
+    row = app.pillars.children[1].children
+    row[0].value, row[1].value = "Impacto", 100
+    app.weeks.value = 2
+    app.generate.click()
+    first = {e.uid: e for e in load(made.path).content_plan.calendar}
+    app.generate.click()  # same seed, same slots
+    second = load(made.path).content_plan.calendar
+    assert {e.uid for e in second} == set(first)
+    assert all(e.sequence == first[e.uid].sequence + 1 for e in second)

@@ -181,7 +181,8 @@ class ContentApp(StageApp):
         except CmtrainingError as exc:
             self.status.error(exc)
             return
-        if self._plan_change(calendar=[e.model_dump() for e in entries]):
+        if self._plan_change(calendar=_renewed(entries, wb.content_plan.calendar,
+                                               wb.profile.name)):
             self.status.info(t("content.generated", self.lang, count=len(entries)))
             self._render_calendar()
 
@@ -235,7 +236,7 @@ class ContentApp(StageApp):
         entries = wb.content_plan.calendar
         names = {p.id: p.name for p in wb.content_plan.pillars}
         ics = calendar_to_ics(entries, org_name=wb.profile.name, lang=lang, pillar_names=names)
-        csv_text = calendar_to_csv(entries, lang=lang, pillar_names=names)
+        csv_text = calendar_to_csv(entries, lang=lang, pillar_names=names, bom=True)
         stem = f"calendario-{self.session.workbook_id or self.session.org}"
         self.downloads.value = (
             f"<a download='{stem}.ics' class='cm-download-ics' href='data:text/calendar;base64,"
@@ -289,6 +290,19 @@ class ContentApp(StageApp):
         from cmtraining.planning.findings import worst_first
 
         self.post_findings.value = findings_list(worst_first(findings), self.lang)
+
+
+def _renewed(entries, previous, org_name: str) -> list[dict]:
+    """A new calendar replacing `previous`: a post in a slot an earlier post had takes
+    that post's UID (as the workbook would give it) with a higher SEQUENCE, so a
+    calendar app replaces the old event instead of ignoring an older-looking one."""
+    from cmtraining.workbook.models import assign_calendar_uids
+
+    fresh = [e.model_copy() for e in entries]
+    assign_calendar_uids(fresh, org_name)
+    before = {e.uid: e.sequence for e in previous}
+    return [e.model_dump() | ({"sequence": before[e.uid] + 1} if e.uid in before else {})
+            for e in fresh]
 
 
 def build_app(session: Session, *, today: date | None = None) -> ContentApp:

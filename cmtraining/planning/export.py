@@ -26,7 +26,7 @@ from cmtraining.workbook.models import CalendarEntry, assign_calendar_uids
 
 PRODID = "-//cmtraining//Editorial calendar//{lang}"
 DURATION = timedelta(minutes=30)
-CSV_FIELDS = ("day", "time", "network", "pillar", "format", "idea", "note")
+CSV_FIELDS = ("day", "weekday", "time", "network", "pillar", "format", "idea", "note")
 X_FIELDS = ("network", "pillar", "format", "idea", "note")
 
 
@@ -166,18 +166,28 @@ def ics_to_entries(data: bytes) -> list[dict]:
     return out
 
 
+#: the byte order mark Excel needs to read a CSV file as UTF-8 (without it, "Fundación"
+#: opens as "FundaciÃ³n"); pandas and `encoding="utf-8-sig"` skip it
+BOM = "\ufeff"
+
+
 def calendar_to_csv(entries: list[CalendarEntry], lang: str = "es", *,
-                    pillar_names: dict[str, str] | None = None) -> str:
+                    pillar_names: dict[str, str] | None = None, bom: bool = False) -> str:
     """The calendar as CSV text: a header row in `lang`, one row per post.
 
-    Network and format are written as their names in `lang`; the pillar as
-    its name when `pillar_names` is given, else its id. Comma-separated,
-    every cell quoted (RFC 4180) and neutralised against formula injection
-    (`cmtraining.csvout`).
+    The date (ISO, which every spreadsheet reads) is followed by its weekday
+    in `lang`. Network and format are written as their names in `lang`; the
+    pillar as its name when `pillar_names` is given, else its id. Comma-separated,
+    every text cell quoted (RFC 4180) and neutralised against formula
+    injection (`cmtraining.csvout`). `bom` starts the text with a UTF-8 byte
+    order mark, for files people open in a spreadsheet.
     """
+    from babel.dates import format_date
+
     lang = check_lang(lang)
     names = pillar_names or {}
-    return to_csv([t(f"calendar.csv.{name}", lang) for name in CSV_FIELDS],
-                  ([e.day.isoformat(), e.time, _label("network", e.network, lang),
-                    names.get(e.pillar, e.pillar), _label("format", e.format, lang), e.idea, e.note]
-                   for e in _ordered(entries)))
+    rows = ([e.day.isoformat(), format_date(e.day, "EEEE", locale=lang), e.time,
+             _label("network", e.network, lang), names.get(e.pillar, e.pillar),
+             _label("format", e.format, lang), e.idea, e.note] for e in _ordered(entries))
+    header = [t(f"calendar.csv.{name}", lang) for name in CSV_FIELDS]
+    return (BOM if bom else "") + to_csv(header, rows)
