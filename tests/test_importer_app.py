@@ -22,7 +22,7 @@ def test_upload_shows_detected_columns_and_a_preview_before_importing(workspace)
     sample_total = app.audit.total
     _upload(app, "airline_tweets.csv", (EXPORTS / "airline_tweets.csv").read_bytes())
     step = app.mapping_step
-    assert step.layout.display == "" and "Airline tweets" in step.title.value
+    assert step.layout.display == "" and "Twitter US Airline Sentiment" in step.title.value
     assert step.preview.value.count("<tr>") == 6  # header and 5 rows
     assert step.dropdowns["at"].value == "tweet_created"
     assert step.dropdowns["brand"].value == "airline"
