@@ -405,3 +405,23 @@ def test_a_linkedin_page_export_without_followers_says_what_to_add(tmp_path):
     assert rows[0].impressions == frame.loc[frame["Created date"].str.startswith("12/"),
                                             "Impressions"].sum()
     assert all(r.reach <= r.impressions for r in rows)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_mapping_a_trainee_picks_raises_only_the_packages_errors(data):
+    """The app's dropdowns allow any column for any field: the import refuses clearly or works."""
+    from cmtraining.listening.layouts import FIELDS
+
+    read = read_mentions_table(EXPORTS / "social_listening.csv")
+    choices = [None, *read.header]
+    mapping = read.mapping.with_changes(
+        {name: data.draw(st.sampled_from(choices), label=name) for name in FIELDS})
+    try:
+        frame = import_mentions(read, mapping, brand="Iberia").frame
+    except CmtrainingError:
+        return
+    assert len(frame) and frame["text"].astype(str).str.strip().astype(bool).all()
+    audit = audit_mentions(frame, brand="Iberia")  # and the audit takes whatever was imported
+    assert audit.total == int((~frame["is_competitor"]).sum())
+    assert all(f.message("es") for f in audit.findings())
