@@ -161,8 +161,8 @@ def terms(texts, *, exclude=(), limit: int = 20) -> tuple[list, list]:
     skip = stopwords() | {_fold(w) for name in exclude for w in _WORD.findall(name)}
     words, tags = Counter(), Counter()
     spellings: dict[str, Counter] = {}  # folded word -> how people wrote it
-    for text in texts:
-        for token in _WORD.findall(_URL.sub(" ", str(text))):
+    for text, times in Counter(str(text) for text in texts).items():  # each distinct text read once
+        for token in _WORD.findall(_URL.sub(" ", text)):
             folded = _fold(token).replace("’", "'").strip("'-")
             if "'" in folded and not folded.startswith("#"):
                 base, _, clitic = folded.partition("'")
@@ -170,14 +170,14 @@ def terms(texts, *, exclude=(), limit: int = 20) -> tuple[list, list]:
                     continue
                 folded = base if clitic == "s" else folded  # it's -> it, united's -> united
             if folded.startswith("#"):
-                tags[token.lower()] += 1
+                tags[token.lower()] += times
             elif folded.startswith("@") or len(folded) < 3 or folded in skip:
                 continue
             else:
-                words[folded] += 1
+                words[folded] += times
                 written = token.lower().replace("’", "'").strip("'-")
                 written = written.partition("'")[0] if written.endswith("'s") else written
-                spellings.setdefault(folded, Counter())[written] += 1
+                spellings.setdefault(folded, Counter())[written] += times
     # counted without accents (people often skip them), shown as most people wrote them
     shown = [(max(spellings[w].items(), key=lambda kv: (kv[1], kv[0]))[0], n)
              for w, n in words.most_common(limit)]
