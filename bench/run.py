@@ -14,6 +14,7 @@ BENCHES = [
     ("crisis engine: SIR against NDlib, ensembles, a million nodes", "crisis"),
     ("cmtraining run against the papermill floor", "journey"),
     ("cohort grading: workers and sandbox overhead", "grading"),
+    ("importing and auditing 100,000 mentions against pandas.read_csv", "import_audit"),
 ]
 
 if __name__ == "__main__":

@@ -50,7 +50,7 @@ def listening_group(lang: str) -> click.Group:
         read = read_mentions_table(csv_path)
         mapping = parse_map_options(maps, read.header, read.mapping, MentionsFileError)
         click.echo(t("importer.cli.layout", lang, source=read.source,
-                     layout=layout_title(mapping.layout) or "—"))
+                     layout=layout_title(mapping.layout, lang) or "—"))
         for name, column in mapping.columns.items():
             label = t(f"importer.field.{name}", lang)
             click.echo(f"  {label:<32} {column or '—'}")

@@ -169,7 +169,7 @@ def read_table(data: bytes | str | Path, *, source: str | None, error: type, pre
     try:
         for row in reader:
             start, previous = previous + 1, reader.line_num
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():
                 continue
             rows.append(row)
             lines.append(start)
@@ -229,7 +229,7 @@ def _read_xlsx(raw: bytes, name: str, error: type, prefix: str, max_rows: int) -
         sheet = book.worksheets[0]
         for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             row = [_cell_text(v) for v in values]
-            if not any(cell.strip() for cell in row):
+            if not "".join(row).strip():
                 continue
             rows.append(row)
             lines.append(number)

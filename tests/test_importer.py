@@ -366,3 +366,62 @@ def test_a_broken_xlsx_is_a_clear_error():
     with pytest.raises(MentionsFileError) as info:
         read_mentions_csv(b"PK\x03\x04 not really a zip", source="roto.xlsx")
     assert info.value.key == "listening.error.malformed"
+
+
+# --- metrics: per-post exports of Meta Business Suite and LinkedIn ------------------------
+
+
+def test_meta_business_suite_posts_become_monthly_metrics():
+    rows = read_metrics_csv(EXPORTS / "meta_business_suite_posts.csv")
+    assert [(r.network, r.month) for r in rows] == [("facebook", date(2017, 12, 1)),
+                                                   ("facebook", date(2018, 1, 1))]
+    frame = pd.read_csv(EXPORTS / "meta_business_suite_posts.csv")
+    december = frame[frame["Publish time"].str.startswith("12/")]
+    assert rows[0].posts == len(december) and rows[0].reach == december["Reach"].sum()
+    assert rows[0].impressions == december["Views"].sum()
+    assert rows[0].link_clicks == december["Link clicks"].fillna(0).sum()  # blanks are 0
+    assert rows[0].followers == december["Followers"].max()
+    assert sum(r.posts for r in rows) == 40
+
+
+def test_an_instagram_export_is_instagram():
+    frame = pd.read_csv(EXPORTS / "meta_business_suite_posts.csv")
+    frame = frame.rename(columns={"Page name": "Account username"})
+    rows = read_metrics_csv(frame.to_csv(index=False), source="ig.csv")
+    assert {r.network for r in rows} == {"instagram"}
+
+
+def test_a_linkedin_page_export_without_followers_says_what_to_add(tmp_path):
+    with pytest.raises(MetricsFileError) as info:
+        read_metrics_csv(EXPORTS / "linkedin_page_posts.csv")
+    assert info.value.key == "importer.error.metrics_followers"
+    assert "followers" in info.value.message("en") and "seguidores" in info.value.message("es")
+    frame = pd.read_csv(EXPORTS / "linkedin_page_posts.csv")
+    frame["Followers"] = range(5000, 5000 + len(frame))
+    path = tmp_path / "linkedin.xlsx"
+    frame.to_excel(path, index=False)
+    rows = read_metrics_csv(path)
+    assert {r.network for r in rows} == {"linkedin"} and sum(r.posts for r in rows) == 40
+    assert rows[0].impressions == frame.loc[frame["Created date"].str.startswith("12/"),
+                                            "Impressions"].sum()
+    assert all(r.reach <= r.impressions for r in rows)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_any_mapping_a_trainee_picks_raises_only_the_packages_errors(data):
+    """The app's dropdowns allow any column for any field: the import refuses clearly or works."""
+    from cmtraining.listening.layouts import FIELDS
+
+    read = read_mentions_table(EXPORTS / "social_listening.csv")
+    choices = [None, *read.header]
+    mapping = read.mapping.with_changes(
+        {name: data.draw(st.sampled_from(choices), label=name) for name in FIELDS})
+    try:
+        frame = import_mentions(read, mapping, brand="Iberia").frame
+    except CmtrainingError:
+        return
+    assert len(frame) and frame["text"].astype(str).str.strip().astype(bool).all()
+    audit = audit_mentions(frame, brand="Iberia")  # and the audit takes whatever was imported
+    assert audit.total == int((~frame["is_competitor"]).sum())
+    assert all(f.message("es") for f in audit.findings())

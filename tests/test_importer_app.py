@@ -22,7 +22,7 @@ def test_upload_shows_detected_columns_and_a_preview_before_importing(workspace)
     sample_total = app.audit.total
     _upload(app, "airline_tweets.csv", (EXPORTS / "airline_tweets.csv").read_bytes())
     step = app.mapping_step
-    assert step.layout.display == "" and "Airline tweets" in step.title.value
+    assert step.layout.display == "" and "Twitter US Airline Sentiment" in step.title.value
     assert step.preview.value.count("<tr>") == 6  # header and 5 rows
     assert step.dropdowns["at"].value == "tweet_created"
     assert step.dropdowns["brand"].value == "airline"
@@ -125,3 +125,24 @@ def test_a_fault_in_a_reader_reaches_the_trainee_as_one_message(caplog):
         guarded(buggy, MetricsFileError)(b"x", source="m.csv")
     assert info.value.key == "importer.error.unexpected" and "m.csv" in info.value.message("es")
     assert "IndexError" in caplog.text  # the details are logged for the facilitator
+
+
+def test_the_volume_chart_draws_the_gaps():
+    import warnings
+    from datetime import date, timedelta
+
+    import pandas as pd
+
+    from cmtraining.apps.listening_charts import volume_png
+    from cmtraining.listening.alerts import thresholds
+
+    days = [date(2026, 3, 1) + timedelta(days=i) for i in range(20)]
+    counts = [0 if 8 <= i < 12 else 10 for i in range(20)]
+    daily = pd.DataFrame({"day": days, "negative": counts, "neutral": 0, "positive": 0,
+                          "total": counts, "missing": [c == 0 for c in counts]})
+    limits = thresholds([None if c == 0 else c for c in counts])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no matplotlib complaint either
+        with_gaps = volume_png(daily, limits, [], "es")
+    without = volume_png(daily.assign(missing=False), limits, [], "es")
+    assert with_gaps.startswith(b"\x89PNG") and with_gaps != without

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from cmtraining.i18n import t
 
@@ -44,11 +44,14 @@ def volume_png(daily, limits, alerts, lang: str) -> bytes:
     gaps = [d for d, gap in zip(days, daily["missing"], strict=True) if gap] \
         if "missing" in daily else []
     for number, day in enumerate(gaps):  # a gap is missing data, not a quiet day
-        ax.axvspan(day - timedelta(hours=12), day + timedelta(hours=12), color="#DDDDDD",
+        middle = datetime.combine(day, time())  # bars are centred on the day
+        ax.axvspan(middle - timedelta(hours=12), middle + timedelta(hours=12), facecolor="#EEEEEE",
                    hatch="//", edgecolor="#999999", linewidth=0,
                    label=t("importer.chart.gap", lang) if number == 0 else None)
-    xs = [d for d, lim in zip(days, limits, strict=True) if lim]
-    ys = [lim[1] for lim in limits if lim]
+    # the threshold line breaks over gaps (nan), where there is no threshold
+    first = next((i for i, lim in enumerate(limits) if lim), len(limits))
+    xs = days[first:]
+    ys = [lim[1] if lim else float("nan") for lim in limits[first:]]
     if xs:
         ax.step(xs, ys, where="mid", color="#000000", linewidth=1.2, linestyle="--",
                 label=t("listening.app.threshold", lang))

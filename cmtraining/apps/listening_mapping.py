@@ -56,7 +56,7 @@ class MappingStep(widgets.VBox):
         for name, dropdown in self.dropdowns.items():
             dropdown.options = options
             dropdown.value = mapping.column(name) or NONE
-        layout = layout_title(mapping.layout) or t("importer.app.no_layout", lang)
+        layout = layout_title(mapping.layout, lang) or t("importer.app.no_layout", lang)
         self.title.value = (f"<p class='cm-mapping-title'>"
                             f"{html.escape(t('importer.app.detected', lang, source=read.source, layout=layout, count=len(read.table.rows)))}"
                             "</p>")

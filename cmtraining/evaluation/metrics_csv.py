@@ -19,6 +19,9 @@ count, negative values, an empty cell, an unknown network, a bad month, the
 same network and month twice, reach above impressions, an empty file, a
 file that is not UTF-8. A missing month inside a network's series is not an
 error (networks are often added or paused); `metrics_gaps` reports it.
+
+Also accepted: `.xlsx`, and the per-post exports of Meta Business Suite and
+LinkedIn page analytics, added up per month (`metrics_layouts`).
 """
 
 from __future__ import annotations
@@ -100,7 +103,17 @@ def read_metrics_csv(data: bytes | str | Path, *, source: str | None = None) -> 
     table = read_table(data, source=source, error=MetricsFileError, prefix="evaluation.error",
                        max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
     source, header = table.source, table.header
-    cols = _columns(header, source)
+    try:
+        cols = _columns(header, source)
+    except MetricsFileError as exc:
+        from cmtraining.evaluation.metrics_layouts import monthly_from_posts, platform_layout
+
+        layout = platform_layout(header)
+        if layout is None:
+            raise exc from None
+        if not table.rows:
+            raise MetricsFileError("evaluation.error.no_rows", source=source) from None
+        return monthly_from_posts(table, layout, MetricsFileError)
     if not table.rows:
         raise MetricsFileError("evaluation.error.no_rows", source=source)
     out: list[ChannelMonth] = []

@@ -15,7 +15,7 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from cmtraining.evaluation.kpis import net_sentiment, share_of_voice
 from cmtraining.listening.alerts import (
@@ -44,6 +44,7 @@ def stopwords() -> frozenset[str]:
     return frozenset(_fold(w) for lang in data.values() for w in lang)
 
 
+@lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFD", text.lower())
                    if unicodedata.category(c) != "Mn")
@@ -111,21 +112,48 @@ def backend_for(backend, lang: str):
 
 
 def _sentiment(frame, backend):
-    """Predicted label and score per row, by language (auto where unknown)."""
+    """Predicted label and score per row, by language (auto where unknown).
+
+    Each distinct text is classified once (exports repeat retweets and
+    copied complaints); with the default lexicon one analysis gives both the
+    label and the score, and the language is detected once.
+    """
     from cmtraining.listening import classify_sentiment, sentiment_scores
 
-    labels, scores = [None] * len(frame), [0.0] * len(frame)
     langs = frame["lang"].fillna("auto").where(frame["lang"].isin(["es", "en"]), "auto")
     texts = frame["text"].fillna("").astype(str).tolist()
-    for lang in sorted(set(langs)):
-        index = [i for i, value in enumerate(langs) if value == lang]
-        subset = [texts[i] for i in index]
+    unique = {}
+    for text, lang in zip(texts, langs, strict=True):
+        unique.setdefault((lang, text), None)
+    by_lang: dict[str, list[str]] = {}
+    for lang, text in unique:
+        by_lang.setdefault(lang, []).append(text)
+    for lang, subset in sorted(by_lang.items()):
         chosen = backend_for(backend, lang)
-        for i, label, score in zip(index, classify_sentiment(subset, lang=lang, backend=chosen),
-                                   sentiment_scores(subset, lang=lang, backend=chosen),
-                                   strict=True):
-            labels[i], scores[i] = label, score
-    return labels, scores
+        if chosen is None or chosen == "lexicon":
+            results = _lexicon(subset, lang)
+        else:
+            results = zip(classify_sentiment(subset, lang=lang, backend=chosen),
+                          sentiment_scores(subset, lang=lang, backend=chosen), strict=True)
+        for text, result in zip(subset, results, strict=True):
+            unique[(lang, text)] = result
+    pairs = [unique[(lang, text)] for text, lang in zip(texts, langs, strict=True)]
+    return [p[0] for p in pairs], [p[1] for p in pairs]
+
+
+def _lexicon(texts: list[str], lang: str) -> list[tuple[str, float]]:
+    """(label, score) of the default lexicon backend, as `classify_sentiment` and
+    `sentiment_scores` give them, from one analysis per text."""
+    from cmtraining.listening.sentiment.langdetect import detect_lang
+    from cmtraining.listening.sentiment.lexicon import load_lexicon
+    from cmtraining.listening.sentiment.rules import analyse, classify
+
+    out = []
+    for text in texts:
+        code = detect_lang(text) if lang == "auto" else lang
+        analysis = analyse(text, load_lexicon(code))
+        out.append((classify(analysis, code), analysis.score))
+    return out
 
 
 def terms(texts, *, exclude=(), limit: int = 20) -> tuple[list, list]:
@@ -133,8 +161,8 @@ def terms(texts, *, exclude=(), limit: int = 20) -> tuple[list, list]:
     skip = stopwords() | {_fold(w) for name in exclude for w in _WORD.findall(name)}
     words, tags = Counter(), Counter()
     spellings: dict[str, Counter] = {}  # folded word -> how people wrote it
-    for text in texts:
-        for token in _WORD.findall(_URL.sub(" ", str(text))):
+    for text, times in Counter(str(text) for text in texts).items():  # each distinct text read once
+        for token in _WORD.findall(_URL.sub(" ", text)):
             folded = _fold(token).replace("’", "'").strip("'-")
             if "'" in folded and not folded.startswith("#"):
                 base, _, clitic = folded.partition("'")
@@ -142,14 +170,14 @@ def terms(texts, *, exclude=(), limit: int = 20) -> tuple[list, list]:
                     continue
                 folded = base if clitic == "s" else folded  # it's -> it, united's -> united
             if folded.startswith("#"):
-                tags[token.lower()] += 1
+                tags[token.lower()] += times
             elif folded.startswith("@") or len(folded) < 3 or folded in skip:
                 continue
             else:
-                words[folded] += 1
+                words[folded] += times
                 written = token.lower().replace("’", "'").strip("'-")
                 written = written.partition("'")[0] if written.endswith("'s") else written
-                spellings.setdefault(folded, Counter())[written] += 1
+                spellings.setdefault(folded, Counter())[written] += times
     # counted without accents (people often skip them), shown as most people wrote them
     shown = [(max(spellings[w].items(), key=lambda kv: (kv[1], kv[0]))[0], n)
              for w, n in words.most_common(limit)]
@@ -167,8 +195,9 @@ def audit_mentions(frame, *, brand: str = "", handle: str = "", backend=None,
     frame["is_competitor"] = frame["is_competitor"].fillna(False).astype(bool)
     if "lang" not in frame:
         frame["lang"] = None
-    frame["predicted"], frame["score"] = _sentiment(frame, backend) if len(frame) else ([], [])
+    # only the organization's own mentions are classified: competitors' count for share of voice
     own = frame[~frame["is_competitor"]].reset_index(drop=True)
+    own["predicted"], own["score"] = _sentiment(own, backend) if len(own) else ([], [])
     counts = {label: int((own["predicted"] == label).sum()) for label in LABELS}
     has_time = "at" in own and own["at"].notna().any()
     if has_time:
@@ -225,11 +254,13 @@ def _authors(own, limit: int = 10):
 
     if "author" not in own or not own["author"].fillna("").astype(bool).any():
         return pd.DataFrame(columns=["author", "followers", "mentions", "positive", "negative"])
-    named = own[own["author"].fillna("").astype(bool)]
+    named = own[own["author"].fillna("").astype(bool)].assign(
+        is_positive=lambda f: f["predicted"] == "positive",
+        is_negative=lambda f: f["predicted"] == "negative")
     grouped = named.groupby("author").agg(
         followers=("followers", "max"), mentions=("text", "size"),
-        positive=("predicted", lambda s: int((s == "positive").sum())),
-        negative=("predicted", lambda s: int((s == "negative").sum())))
+        positive=("is_positive", "sum"), negative=("is_negative", "sum"))
+    grouped[["positive", "negative"]] = grouped[["positive", "negative"]].astype(int)
     grouped = grouped.sort_values(["mentions", "followers"], ascending=False).head(limit)
     return grouped.reset_index()
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$|[+-]\d{4} \d{4}$")
-_SERIAL = re.compile(r"^\d{5}(?:\.\d+)?$")
 TWITTER = "%a %b %d %H:%M:%S %z %Y"
 _DM_TIMES = ("%H:%M:%S", "%H:%M", "%H.%M.%S", "%H.%M", "%I:%M %p", "%I:%M:%S %p", "")
 _DM_DATES = ("{d}/{m}/%Y", "{d}-{m}-%Y", "{d}.{m}.%Y", "{d}/{m}/%y")

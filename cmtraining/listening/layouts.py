@@ -87,10 +87,12 @@ def detect_mapping(header: list[str]) -> ColumnMapping:
                          layouts[best].get("network"))
 
 
-def layout_title(layout_id: str | None) -> str:
+def layout_title(layout_id: str | None, lang: str = "en") -> str:
+    """The layout's name in `lang` (the YAML's `title`, or `title_es` in Spanish)."""
     if not layout_id:
         return ""
-    return layouts_data()["layouts"][layout_id]["title"]
+    layout = layouts_data()["layouts"][layout_id]
+    return layout.get(f"title_{lang}") or layout["title"]
 
 
 def parse_map_options(options: list[str] | tuple[str, ...], header: list[str],
