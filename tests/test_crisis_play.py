@@ -271,3 +271,13 @@ def test_the_live_chart_spans_the_exercise_and_writes_numbers_in_the_readers_lan
     fig.canvas.draw()
     labels = [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
     assert grouped in labels
+
+
+def test_lo_sentimos_voices_a_chosen_apology_but_does_not_contradict_an_excuse():
+    cafe, outage = load_scenario("cafe-allergen-recall"), load_scenario("saas-cloud-outage")
+    apology = check_statement("No los consumáis si hay alergia. Lo sentimos mucho.",
+                              scenario=cafe, lang="es", network="instagram", strategy="apology")
+    assert next(f for f in apology.findings if f.code == "statement.strategy").ok
+    excuse = check_statement(OUTAGE_EN, scenario=outage, lang="en", network="x",
+                             strategy="excuse")
+    assert next(f for f in excuse.findings if f.code == "statement.strategy").ok
