@@ -281,3 +281,26 @@ def test_lo_sentimos_voices_a_chosen_apology_but_does_not_contradict_an_excuse()
     excuse = check_statement(OUTAGE_EN, scenario=outage, lang="en", network="x",
                              strategy="excuse")
     assert next(f for f in excuse.findings if f.code == "statement.strategy").ok
+
+
+def test_the_english_app_checks_an_outage_statement_as_a_statement(workspace):
+    from cmtraining.apps.crisis import build_app
+    from cmtraining.session import open_session
+    from cmtraining.workspace import create_workbook
+
+    entry = create_workbook("Niamh", "saas", lang="en")
+    app = build_app(open_session("05-crisis", workbook=entry.id, lang="en", graph_size=400,
+                                 prefill=True), debrief_runs=10)
+    app.start.click()
+    assert app.channel.value == "x"  # where the outage broke out
+    app.kind.value, app.strategy.value, app.text.value = "statement", "excuse", OUTAGE_EN
+    app.add.click()  # 290 characters: too long for X
+    assert "10 too many for the maximum of 280" in app.pending_view.value
+    app.pending.clear()
+    app.channel.value = "website"
+    app.text.value = OUTAGE_EN
+    app.add.click()
+    pending = app.pending_view.value
+    assert "Checked as a public statement" in pending and "You do not name" not in pending
+    assert "no statement" not in pending.lower()
+    assert app.pending[0]["_review"].score >= 90
