@@ -304,3 +304,16 @@ def test_the_english_app_checks_an_outage_statement_as_a_statement(workspace):
     assert "Checked as a public statement" in pending and "You do not name" not in pending
     assert "no statement" not in pending.lower()
     assert app.pending[0]["_review"].score >= 90
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(("es", "en")),
+       st.sampled_from(("instagram", "x", None)),
+       st.sampled_from((None, "apology", "denial", "excuse", "instructing")))
+def test_any_statement_is_reviewed_and_renders(text, lang, network, strategy):
+    review = check_statement(text, scenario=load_scenario("cafe-allergen-recall"), lang=lang,
+                             network=network, strategy=strategy)
+    assert 0 <= review.score <= 100
+    for finding in review.findings:
+        assert finding.message(lang) and "{" not in finding.message(lang)
+    assert all(i.words for i in instructions(text, lang))
