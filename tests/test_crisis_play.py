@@ -271,3 +271,49 @@ def test_the_live_chart_spans_the_exercise_and_writes_numbers_in_the_readers_lan
     fig.canvas.draw()
     labels = [tick.get_text() for tick in fig.axes[0].get_yticklabels()]
     assert grouped in labels
+
+
+def test_lo_sentimos_voices_a_chosen_apology_but_does_not_contradict_an_excuse():
+    cafe, outage = load_scenario("cafe-allergen-recall"), load_scenario("saas-cloud-outage")
+    apology = check_statement("No los consumáis si hay alergia. Lo sentimos mucho.",
+                              scenario=cafe, lang="es", network="instagram", strategy="apology")
+    assert next(f for f in apology.findings if f.code == "statement.strategy").ok
+    excuse = check_statement(OUTAGE_EN, scenario=outage, lang="en", network="x",
+                             strategy="excuse")
+    assert next(f for f in excuse.findings if f.code == "statement.strategy").ok
+
+
+def test_the_english_app_checks_an_outage_statement_as_a_statement(workspace):
+    from cmtraining.apps.crisis import build_app
+    from cmtraining.session import open_session
+    from cmtraining.workspace import create_workbook
+
+    entry = create_workbook("Niamh", "saas", lang="en")
+    app = build_app(open_session("05-crisis", workbook=entry.id, lang="en", graph_size=400,
+                                 prefill=True), debrief_runs=10)
+    app.start.click()
+    assert app.channel.value == "x"  # where the outage broke out
+    app.kind.value, app.strategy.value, app.text.value = "statement", "excuse", OUTAGE_EN
+    app.add.click()  # 290 characters: too long for X
+    assert "10 too many for the maximum of 280" in app.pending_view.value
+    app.pending.clear()
+    app.channel.value = "website"
+    app.text.value = OUTAGE_EN
+    app.add.click()
+    pending = app.pending_view.value
+    assert "Checked as a public statement" in pending and "You do not name" not in pending
+    assert "no statement" not in pending.lower()
+    assert app.pending[0]["_review"].score >= 90
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=300), st.sampled_from(("es", "en")),
+       st.sampled_from(("instagram", "x", None)),
+       st.sampled_from((None, "apology", "denial", "excuse", "instructing")))
+def test_any_statement_is_reviewed_and_renders(text, lang, network, strategy):
+    review = check_statement(text, scenario=load_scenario("cafe-allergen-recall"), lang=lang,
+                             network=network, strategy=strategy)
+    assert 0 <= review.score <= 100
+    for finding in review.findings:
+        assert finding.message(lang) and "{" not in finding.message(lang)
+    assert all(i.words for i in instructions(text, lang))

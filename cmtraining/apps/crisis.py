@@ -88,6 +88,8 @@ class CrisisApp(StageApp):
                                          tooltip=t("crisis_play.reply_to_help", lang))
         self.reply_to.add_class("cm-reply-to")
         self.kind.observe(lambda _: self._show_kind_fields(), names="value")
+        self.kind.add_class("cm-action-kind")
+        self.strategy.add_class("cm-strategy")
         self.text = widgets.Textarea(placeholder=t("crisis_app.text_placeholder", lang),
                                      layout=widgets.Layout(width="100%", height="5em"))
         self.text.add_class("cm-crisis-text")
@@ -309,6 +311,8 @@ class CrisisApp(StageApp):
             self.status.error(exc)
             return
         self.start.disabled = True
+        if self.exercise.scenario.network in get_args(CrisisChannel):
+            self.channel.value = self.exercise.scenario.network  # where the crisis broke out
         self.play.layout.display = None
         self.score.value = self.debrief.value = ""
         self._render_turn()

@@ -9,12 +9,18 @@ their choices. At the end, hundreds of Monte Carlo runs from the same seed
 give the outcome, the no-response reference and the counterfactuals, all
 with common random numbers, so differences come from the actions.
 
+Each post reaches the inbox once, at its own minute (`arrivals`: the
+opening, the injects, each phase's messages spread over the phase), and a
+turn shows only what arrived up to its minute; `timeline` only grows.
+
 Workbook actions map onto the engine's: a statement, pinned post or update
 is a `statement` with its SCCT family (compensation offered in a public
-statement also counts as `compensation_public`); a reply is a `reply` whose
-quality is the reply checker's crisis-mode score; a private message is
-`private`; escalating is `escalate`. Empathy is the mean empathy component
-of the checked texts; consistency is the scoring module's.
+statement also counts as `compensation_public`), its text reviewed by the
+statement checker (`crisis.statements`); a reply is a `reply` to the post
+the trainee chose, whose quality is the reply checker's crisis-mode score
+against that post; a private message is `private`; escalating is
+`escalate`. Empathy is the mean empathy component of the checked texts;
+consistency is the scoring module's.
 """
 
 from __future__ import annotations

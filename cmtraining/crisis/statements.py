@@ -128,7 +128,9 @@ def strategy_check(reading, cues: dict, reply_cues: dict, chosen: str | None, sc
         return [_f("strategy", "warning", "strategy_avoid", used,
                    family=Key(f"crisis.family.{used}"),
                    primary=Key(f"crisis.family.{rec.primary}"), reason=rule)], 0.3
-    if family in ("deny", "diminish", "rebuild") and family not in families:
+    # "lo sentimos" does not contradict an excuse, but it does voice a chosen apology
+    voiced = families | ({"rebuild"} if sympathy else set())
+    if family in ("deny", "diminish", "rebuild") and family not in voiced:
         return [_f("strategy", "warning", "strategy_not_said", chosen,
                    chosen=Key(f"crisis.strategy.{chosen}"))], 0.5
     if chosen is None:

@@ -325,7 +325,7 @@ class Speller:
         if fold(word) == word and self.by_fold.get(word, word) != word:
             return False
         stem = self.stemmer.stemWord(word)
-        if len(stem) < 4 or len(stem) + 4 < len(word):
+        if len(stem) < 4 or len(stem) + 7 < len(word):
             return False
         import bisect
 
