@@ -50,7 +50,7 @@ RDONLY, NOSUID, NODEV, NOEXEC, REMOUNT, BIND, REC, PRIVATE = 1, 2, 4, 8, 32, 409
 MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 24, 38, 36
 SYS_PIVOT_ROOT = 155  # x86_64; other architectures fall back to chroot
-STREAM_CAP = 8 << 20  # bytes of raw stdout/stderr before "output too large"
+STREAM_CAP = 4 << 20  # raw stdout/stderr bytes before "output too large" (below the cells')
 TAIL_BYTES = 4096
 EXTRACT_SECONDS = 60
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "alternatives",
@@ -300,7 +300,7 @@ def supervise(cfg: dict, work: str, uid: int | None, pid_namespace: bool) -> dic
                 break
     kill_all(pid_namespace)
     os.close(read)
-    outcome.update(runner_exit=status, tail=tail.text())
+    outcome.update(runner_exit=status, tail=tail.text(), stream_bytes=tail.total)
     return outcome
 
 
@@ -341,6 +341,20 @@ def extract(cfg: dict, work: str, uid: int | None, pid_namespace: bool) -> dict:
     return result
 
 
+def _startup_file(cfg: dict, work: str, uid: int | None) -> None:
+    """IPython's profile in the scratch, writable by the sandbox's uid, with our
+    startup file (owned by root: the notebook cannot edit it beforehand)."""
+    from cmtraining.grading.emit import startup_source
+
+    profile = os.path.join(work, ".ipython", "profile_default")
+    os.makedirs(os.path.join(profile, "startup"), exist_ok=True)
+    with open(os.path.join(profile, "startup", "00-cmtraining.py"), "w") as fh:
+        fh.write(startup_source(cfg["output_bytes"]))
+    if uid is not None:
+        for path in (os.path.join(work, ".ipython"), profile):
+            os.chown(path, uid, uid)
+
+
 def init(cfg: dict, report: dict) -> dict:
     """What PID 1 of the sandbox does (or the boot process itself without namespaces)."""
     cfg["init_pid"] = os.getpid()
@@ -374,6 +388,7 @@ def init(cfg: dict, report: dict) -> dict:
         report["uts"] = _libc.sethostname(b"sandbox", 7) == 0
     if cfg["isolated_root"] and os.geteuid() == 0:
         uid = int(cfg["uid"])  # outside the new root the interpreter may be out of its reach
+    _startup_file(cfg, work, uid)
     report["unprivileged"] = uid is not None
     report["capabilities_dropped"] = True  # the children drop them (drop_privileges)
     outcome = supervise(cfg, work, uid, pid_namespace)

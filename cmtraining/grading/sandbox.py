@@ -225,7 +225,8 @@ def classify(data: bytes) -> RunResult:
     base = {"sandbox": sandbox, "cell_errors": errors}
     if report.get("timed_out"):
         return RunResult("failed", "timeout", **base)
-    if report.get("output_too_large") or report.get("runner_exit") == EXIT_OUTPUT:
+    if report.get("output_too_large") or report.get("runner_exit") == EXIT_OUTPUT or \
+            "OutputTooLarge" in types:
         return RunResult("failed", "output_too_large", **base)
     if report.get("disk_full"):
         return RunResult("failed", "disk_full", **base)
