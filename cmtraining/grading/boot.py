@@ -49,7 +49,7 @@ CLONE = {"mounts": 0x00020000, "uts": 0x04000000, "ipc": 0x08000000, "pids": 0x2
 RDONLY, NOSUID, NODEV, NOEXEC, REMOUNT, BIND, REC, PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 24, 38, 36
-SYS_PIVOT_ROOT = 155  # x86_64; other architectures fall back to chroot
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}  # syscall numbers; elsewhere: no new root
 STREAM_CAP = 4 << 20  # raw stdout/stderr bytes before "output too large" (below the cells')
 TAIL_BYTES = 4096
 EXTRACT_SECONDS = 60
@@ -137,7 +137,10 @@ def build_root(cfg: dict, root: str) -> str:
     os.chown(f"{root}{work}/in.ipynb", uid, uid)
     os.makedirs(root + "/proc", exist_ok=True)
     os.makedirs(root + "/.old")
-    if _libc.syscall(SYS_PIVOT_ROOT, _b(root), _b(root + "/.old")) != 0:
+    import platform
+
+    number = SYS_PIVOT_ROOT.get(platform.machine())
+    if number is None or _libc.syscall(number, _b(root), _b(root + "/.old")) != 0:
         raise OSError(ctypes.get_errno(), "pivot_root")
     os.chdir("/")
     if _libc.umount2(b"/.old", MNT_DETACH) != 0:
@@ -164,13 +167,15 @@ def loopback_up() -> None:
 
 
 def drop_privileges(uid: int | None) -> bool:
-    """Bounding set emptied, no_new_privs, then the unprivileged uid (no capabilities left)."""
+    """Bounding set emptied, no_new_privs, then the unprivileged uid (no capabilities left;
+    without one, every capability is cleared instead)."""
     for cap in range(64):
         if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
             break
     _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    if uid is None:
-        return False
+    if uid is None:  # stays who it is; as root, without any capability
+        header, data = (ctypes.c_uint32 * 2)(0x20080522, 0), (ctypes.c_uint32 * 6)()
+        return os.geteuid() != 0 or _libc.capset(header, data) == 0
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
