@@ -17,7 +17,7 @@ the only channel back. When root on Linux it:
    old root detached: the project's `.git`, `exercises/`, other checkouts,
    home folders and caches do not exist in there;
 3. brings up loopback only, sets its own host name;
-4. starts the runner (`runner.py`: papermill, outputs capped) as the
+4. starts the runner (`runner.py`: nbclient, outputs capped) as the
    unprivileged `uid` with rlimits, no capabilities and `no_new_privs`; its
    stdout/stderr (and the kernel's) come to a pipe read here with a cap;
    enforces the wall clock, watches the scratch's free space;

@@ -2,7 +2,7 @@
 
 Why it writes no file: anything the kernel writes, the trainee's code could
 write too. The answers are *displayed* as one output of the appended cell
-(`MIME`, a JSON string); papermill stores it in the executed notebook, and
+(`MIME`, a JSON string); the runner stores it in the executed notebook, and
 the extraction process (`extract.py`) reads it from there after every
 process of the sandbox is gone, keeping the declared names only. Values that
 JSON cannot hold become lists/dicts when they know how (numpy, pandas,

@@ -40,7 +40,7 @@ REPORT_BYTES = 8 << 20
 MARGIN_SECONDS = 90  # start-up and extraction beyond the notebook's own timeout
 PROTECTIONS = ("network", "mounts", "pids", "uts", "ipc", "scratch_cap", "unprivileged",
                "capabilities_dropped")
-EXIT_OUTPUT = 3  # runner.EXIT_OUTPUT (not imported: papermill stays out of the workers)
+EXIT_OUTPUT = 3  # runner.EXIT_OUTPUT (not imported: nbclient stays out of the workers)
 
 _KEEP_ENV = ("PATH", "LANG", "LC_ALL", "PYTHONPATH", "CMTRAINING_TODAY", "CMTRAINING_DATASETS")
 
