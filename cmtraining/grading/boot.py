@@ -17,7 +17,7 @@ the only channel back. When root on Linux it:
    old root detached: the project's `.git`, `exercises/`, other checkouts,
    home folders and caches do not exist in there;
 3. brings up loopback only, sets its own host name;
-4. starts the runner (`runner.py`: papermill, outputs capped) as the
+4. starts the runner (`runner.py`: nbclient, outputs capped) as the
    unprivileged `uid` with rlimits, no capabilities and `no_new_privs`; its
    stdout/stderr (and the kernel's) come to a pipe read here with a cap;
    enforces the wall clock, watches the scratch's free space;
@@ -49,8 +49,8 @@ CLONE = {"mounts": 0x00020000, "uts": 0x04000000, "ipc": 0x08000000, "pids": 0x2
 RDONLY, NOSUID, NODEV, NOEXEC, REMOUNT, BIND, REC, PRIVATE = 1, 2, 4, 8, 32, 4096, 16384, 1 << 18
 MNT_DETACH = 2
 PR_SET_PDEATHSIG, PR_CAPBSET_DROP, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 24, 38, 36
-SYS_PIVOT_ROOT = 155  # x86_64; other architectures fall back to chroot
-STREAM_CAP = 8 << 20  # bytes of raw stdout/stderr before "output too large"
+SYS_PIVOT_ROOT = {"x86_64": 155, "aarch64": 41}  # syscall numbers; elsewhere: no new root
+STREAM_CAP = 4 << 20  # raw stdout/stderr bytes before "output too large" (below the cells')
 TAIL_BYTES = 4096
 EXTRACT_SECONDS = 60
 ETC_FILES = ("ld.so.cache", "ld.so.conf", "ld.so.conf.d", "localtime", "timezone", "alternatives",
@@ -137,7 +137,10 @@ def build_root(cfg: dict, root: str) -> str:
     os.chown(f"{root}{work}/in.ipynb", uid, uid)
     os.makedirs(root + "/proc", exist_ok=True)
     os.makedirs(root + "/.old")
-    if _libc.syscall(SYS_PIVOT_ROOT, _b(root), _b(root + "/.old")) != 0:
+    import platform
+
+    number = SYS_PIVOT_ROOT.get(platform.machine())
+    if number is None or _libc.syscall(number, _b(root), _b(root + "/.old")) != 0:
         raise OSError(ctypes.get_errno(), "pivot_root")
     os.chdir("/")
     if _libc.umount2(b"/.old", MNT_DETACH) != 0:
@@ -164,13 +167,15 @@ def loopback_up() -> None:
 
 
 def drop_privileges(uid: int | None) -> bool:
-    """Bounding set emptied, no_new_privs, then the unprivileged uid (no capabilities left)."""
+    """Bounding set emptied, no_new_privs, then the unprivileged uid (no capabilities left;
+    without one, every capability is cleared instead)."""
     for cap in range(64):
         if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
             break
     _libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
-    if uid is None:
-        return False
+    if uid is None:  # stays who it is; as root, without any capability
+        header, data = (ctypes.c_uint32 * 2)(0x20080522, 0), (ctypes.c_uint32 * 6)()
+        return os.geteuid() != 0 or _libc.capset(header, data) == 0
     os.setgroups([])
     os.setresgid(uid, uid, uid)
     os.setresuid(uid, uid, uid)
@@ -300,7 +305,7 @@ def supervise(cfg: dict, work: str, uid: int | None, pid_namespace: bool) -> dic
                 break
     kill_all(pid_namespace)
     os.close(read)
-    outcome.update(runner_exit=status, tail=tail.text())
+    outcome.update(runner_exit=status, tail=tail.text(), stream_bytes=tail.total)
     return outcome
 
 
@@ -341,6 +346,20 @@ def extract(cfg: dict, work: str, uid: int | None, pid_namespace: bool) -> dict:
     return result
 
 
+def _startup_file(cfg: dict, work: str, uid: int | None) -> None:
+    """IPython's profile in the scratch, writable by the sandbox's uid, with our
+    startup file (owned by root: the notebook cannot edit it beforehand)."""
+    from cmtraining.grading.emit import startup_source
+
+    profile = os.path.join(work, ".ipython", "profile_default")
+    os.makedirs(os.path.join(profile, "startup"), exist_ok=True)
+    with open(os.path.join(profile, "startup", "00-cmtraining.py"), "w") as fh:
+        fh.write(startup_source(cfg["output_bytes"]))
+    if uid is not None:
+        for path in (os.path.join(work, ".ipython"), profile):
+            os.chown(path, uid, uid)
+
+
 def init(cfg: dict, report: dict) -> dict:
     """What PID 1 of the sandbox does (or the boot process itself without namespaces)."""
     cfg["init_pid"] = os.getpid()
@@ -374,6 +393,7 @@ def init(cfg: dict, report: dict) -> dict:
         report["uts"] = _libc.sethostname(b"sandbox", 7) == 0
     if cfg["isolated_root"] and os.geteuid() == 0:
         uid = int(cfg["uid"])  # outside the new root the interpreter may be out of its reach
+    _startup_file(cfg, work, uid)
     report["unprivileged"] = uid is not None
     report["capabilities_dropped"] = True  # the children drop them (drop_privileges)
     outcome = supervise(cfg, work, uid, pid_namespace)

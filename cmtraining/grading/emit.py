@@ -2,7 +2,7 @@
 
 Why it writes no file: anything the kernel writes, the trainee's code could
 write too. The answers are *displayed* as one output of the appended cell
-(`MIME`, a JSON string); papermill stores it in the executed notebook, and
+(`MIME`, a JSON string); the runner stores it in the executed notebook, and
 the extraction process (`extract.py`) reads it from there after every
 process of the sandbox is gone, keeping the declared names only. Values that
 JSON cannot hold become lists/dicts when they know how (numpy, pandas,
@@ -47,6 +47,47 @@ def emit(namespace: dict, names: list[str]) -> None:
 
     found = {n: safe(namespace[n]) for n in names if n in namespace}
     publish_display_data({MIME: json.dumps(found, ensure_ascii=False)})
+
+
+class OutputTooLarge(Exception):
+    """Raised in the trainee's cell that prints past the cap (see `cap_output`)."""
+
+
+def cap_output(limit: int) -> None:
+    """Count what the kernel's stdout/stderr are asked to write; past `limit`, raise.
+
+    Run from an IPython startup file. Why in the kernel: a 100 MB `print`
+    exhausts the kernel's own memory while it serialises the message, before
+    any capped reader outside sees a byte; raising before the write keeps
+    the reason exact ("output too large"). A submission can undo this, but
+    then only its own reason changes: the runner and the init process still
+    cap what reaches them.
+    """
+    import sys
+    import threading
+
+    sent = [0]
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        original = stream.write
+
+        def write(text, _original=original):
+            sent[0] += len(text)
+            if sent[0] <= limit:
+                return _original(text)
+            if threading.current_thread() is threading.main_thread():  # the cell's own code
+                raise OutputTooLarge(f"more than {limit} characters of output")
+            return len(text)  # the kernel's own threads (fd capture) just drop it
+
+        try:
+            stream.write = write
+        except (AttributeError, TypeError):
+            pass
+
+
+def startup_source(limit: int) -> str:
+    """The IPython startup file that installs `cap_output`."""
+    return f"from cmtraining.grading.emit import cap_output\ncap_output({int(limit)})\n"
 
 
 def cell_source(names: list[str]) -> str:

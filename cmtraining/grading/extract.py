@@ -29,7 +29,7 @@ MAX_ANSWERS_BYTES = 5_000_000
 MAX_ERRORS = 20
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]{0,79}$")
 _LINE = re.compile(r"(?:Cell In\s*\[\d*\]|<module>|<cell line: \d+>)\D{0,40}?line (\d{1,6})")
-_SKIPPED = ("injected-parameters",)
+_SKIPPED = ("injected-parameters", "papermill-error-cell-tag")
 
 
 def _errors(nb: dict) -> list[dict]:

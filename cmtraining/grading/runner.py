@@ -1,13 +1,18 @@
-"""Execute the prepared notebook with papermill, its outputs capped.
+"""Execute the prepared notebook with nbclient, its parameters injected, its outputs capped.
 
 Run as `python -P -m cmtraining.grading.runner IN OUT PARAMS_JSON MAX_OUTPUT_BYTES`
-inside the sandbox, as the sandbox's uid. Why not plain `python -m papermill`:
-a cell printing 100 MB would be held (several times over) in papermill's
-memory and written into the executed notebook; the capped engine counts the
+inside the sandbox, as the sandbox's uid. Why not `python -m papermill`: a
+cell printing 100 MB would be held (several times over) in the executor's
+memory and written into the executed notebook; the client here counts the
 bytes of every output the kernel sends and, past the cap, stops the run with
-`EXIT_OUTPUT` so that the reason recorded is "output too large", not "memory".
-Whatever the kernel writes to its own stdout/stderr goes to the init
-process's capped pipe, not here.
+`EXIT_OUTPUT` so that the reason recorded is "output too large", not
+"memory". Parameters are injected the way papermill does it (a cell tagged
+`injected-parameters` after the `parameters` cell), with nbclient alone.
+
+The executed notebook is written once, at the end, to a fresh file renamed
+over OUT: whatever the notebook put at that name (a FIFO, a symlink) is
+replaced, never opened. Whatever the kernel writes to its own stdout/stderr
+goes to the init process's capped pipe, not here.
 """
 
 from __future__ import annotations
@@ -17,14 +22,24 @@ import os
 import sys
 
 EXIT_OUTPUT = 3
-ENGINE = "cmtraining-capped"
+INJECTED = "injected-parameters"
 
 
-def _engine(max_bytes: int):
-    from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine
+def inject(nb, params: dict) -> None:
+    """A cell assigning `params` right after the `parameters` cell (first, without one)."""
+    import nbformat
 
-    class CappedClient(PapermillNotebookClient):
+    source = "# Parameters\n" + "".join(f"{k} = {v!r}\n" for k, v in params.items())
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": [INJECTED]})
+    index = next((i + 1 for i, c in enumerate(nb.cells)
+                  if "parameters" in (c.get("metadata") or {}).get("tags", [])), 0)
+    nb.cells.insert(index, cell)
+
+
+def _client(nb, cwd: str, max_bytes: int):
+    from nbclient import NotebookClient
+
+    class CappedClient(NotebookClient):
         sent = 0
 
         def output(self, outs, msg, display_id, cell_index):
@@ -39,34 +54,42 @@ def _engine(max_bytes: int):
                 os._exit(EXIT_OUTPUT)
             return super().output(outs, msg, display_id, cell_index)
 
-    class CappedEngine(NBClientEngine):
-        @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False,
-                                     stdout_file=None, stderr_file=None, start_timeout=60,
-                                     execution_timeout=None, **kwargs):
-            kwargs.pop("input_path", None)
-            for name in ("timeout", "startup_timeout"):
-                kwargs.pop(name, None)
-            return CappedClient(nb_man, timeout=execution_timeout, startup_timeout=start_timeout,
-                                kernel_name=kernel_name, log_output=False, **kwargs).execute()
+    return CappedClient(nb, kernel_name="python3", timeout=None, allow_errors=True,
+                        resources={"metadata": {"path": cwd}})
 
-    return CappedEngine
+
+def save(nb, target: str) -> None:
+    """Write to a new file and rename it over `target` (never through what is there)."""
+    import tempfile
+
+    import nbformat
+
+    fd, temp = tempfile.mkstemp(prefix=".out-", suffix=".ipynb",  # O_EXCL, a name not guessed
+                                dir=os.path.dirname(os.path.abspath(target)))
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        nbformat.write(nb, fh)
+    os.replace(temp, target)
 
 
 def main(argv: list[str]) -> int:
-    source, target, params, max_bytes = argv[0], argv[1], json.loads(argv[2]), int(argv[3])
-    import papermill
-    from papermill.engines import papermill_engines
+    import nbformat
 
-    papermill_engines.register(ENGINE, _engine(max_bytes))
+    source, target, params, max_bytes = argv[0], argv[1], json.loads(argv[2]), int(argv[3])
+    nb = nbformat.read(source, as_version=4)
+    inject(nb, params)
+    cwd = os.path.dirname(os.path.abspath(target))
+    code = 0
     try:
-        papermill.execute_notebook(source, target, parameters=params, engine_name=ENGINE,
-                                   kernel_name="python3", progress_bar=False, log_output=False,
-                                   cwd=os.path.dirname(os.path.abspath(target)))
+        _client(nb, cwd, max_bytes).execute()
     except Exception as exc:  # noqa: BLE001 - the init process reads this line
         sys.stderr.write(f"cmtraining runner: {type(exc).__name__}\n")
-        return 1
-    return 0
+        code = 1
+    try:
+        save(nb, target)
+    except Exception as exc:  # noqa: BLE001 - e.g. the scratch folder is full
+        sys.stderr.write(f"cmtraining runner: not saved ({type(exc).__name__})\n")
+        code = 1
+    return code
 
 
 if __name__ == "__main__":
