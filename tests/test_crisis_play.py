@@ -146,7 +146,21 @@ def test_real_recall_and_outage_statements_instruct_in_their_first_sentence(text
     assert found and found[0].sentence == 0
 
 
+@pytest.mark.parametrize(("text", "lang", "found"), [
+    ("Si recibís un correo que parece nuestro, no respondáis y borradlo.", "es",
+     ["no respondáis", "borradlo"]),
+    ("Cambie su contraseña y revise los accesos de su cuenta.", "es", ["Cambie", "revise"]),
+    ("Please change your password and enable two-step sign-in.", "en", ["change", "enable"]),
+    ("Stop using the export until 11:30, and check the status page.", "en",
+     ["Stop using", "check"]),
+])
+def test_data_leak_and_outage_instructions_in_both_languages(text, lang, found):
+    assert [i.words for i in instructions(text, lang)] == found
+
+
 @pytest.mark.parametrize(("text", "lang"), [
+    ("La tienda abre y revisa los lotes cada mañana.", "es"),
+    ("We checked the logs and found the cause.", "en"),
     ("Sabemos lo que ha pasado y lo estamos revisando.", "es"),
     ("La tienda comprueba los lotes cada mañana.", "es"),
     ("We do not know the cause yet. We are looking into it.", "en"),

@@ -164,6 +164,7 @@ def find_spanish(sentences: Iterable[list[str]], forms: ImperativeForms) -> list
     """The imperatives in sentences given as folded words (a clause starts after a comma)."""
     hits: list[str] = []
     for words in sentences:
+        start = len(hits)  # hits before this sentence
         for i, word in enumerate(words):
             if word == "no":
                 j = i + 1
@@ -174,8 +175,9 @@ def find_spanish(sentences: Iterable[list[str]], forms: ImperativeForms) -> list
                 continue
             if word not in forms.affirmative or i and words[i - 1] == "no":
                 continue
-            if word in forms.ambiguous and not _clause_start(words, i):
-                continue
+            if word in forms.ambiguous and not _clause_start(words, i) \
+                    and not (start < len(hits) and words[i - 1] in ("y", "e", "o")):
+                continue  # "revisa" is an order at a clause's start or after "… y"
             hits.append(word)
     return list(dict.fromkeys(hits))
 
@@ -220,6 +222,7 @@ def find_english(sentences: Iterable[list[str]], verbs: frozenset[str]) -> list[
     """"do not X", "don't X", "never X", "stop X-ing", and a listed verb opening a clause."""
     hits: list[str] = []
     for words in sentences:
+        start = len(hits)  # hits before this sentence
         for i, word in enumerate(words):
             prev = words[i - 1] if i else ""
             if word in ("don't", "dont") or word == "do" and words[i + 1:i + 2] == ["not"] \
@@ -233,8 +236,9 @@ def find_english(sentences: Iterable[list[str]], verbs: frozenset[str]) -> list[
             elif word == "stop" and i + 1 < len(words) and words[i + 1].endswith("ing") \
                     and prev not in _EN_SUBJECTS:
                 hits.append(f"stop {words[i + 1]}")
-            elif word in verbs and _en_clause_start(words, i):
-                hits.append(word)
+            elif word in verbs and (_en_clause_start(words, i)
+                                    or prev in ("and", "or", "then") and len(hits) > start):
+                hits.append(word)  # "change your password and enable…": both orders
     return list(dict.fromkeys(hits))
 
 

@@ -341,6 +341,14 @@ class Speller:
                 return True
         return False
 
+    def _weight(self, word: str) -> int:
+        """How common a word is: its own frequency, or its most frequent Spanish base form
+        ("recibimos" ranks by "recibir", so it comes before a rare "recavimos")."""
+        own = self.freq.get(word, 0)
+        if own or self.lang != "es":
+            return own
+        return max((self.freq.get(b, 0) for b in spanish_bases(word)), default=0)
+
     def _suggest(self, word: str) -> tuple[str, ...]:
         """Up to 3 corrections: the accented form alone when it exists ("aqui" ->
         "aquí": the slip is the accent), else known words 1 edit away.
@@ -356,7 +364,7 @@ class Speller:
             edits = [w for w in self.spell.edit_distance_1(word) if w != word]
             # listed words first (cheap); the suffix rules only when none is listed
             near = [w for w in edits if self._in_dict(w)] or [w for w in edits if self._known(w)]
-            near.sort(key=lambda w: (-self.freq.get(w, 0), w))
+            near.sort(key=lambda w: (-self._weight(w), w))
             out += [w for w in near if w not in out]
         return tuple(out[: self.MAX_SUGGESTIONS])
 

@@ -294,12 +294,12 @@ class PostChecker:
 
     def _cta(self, post) -> Finding:
         hits = self.lists["cta"].find(post.folded, post.joined)
-        if self.lang == "es" and self.lists["cta_verbs"]:
+        if not hits and self.lang == "es" and self.lists["cta_verbs"]:  # vosotros, ustedes
             from cmtraining.planning.imperatives import clause_words, find_spanish, spanish_forms
 
             forms = spanish_forms(self.lists["cta_verbs"])
             sentences = [clause_words(s) for s in re.split(r"[.!?¡¿…\n]+", post.text)]
-            hits += [h for h in find_spanish(sentences, forms) if h not in hits]
+            hits = find_spanish(sentences, forms)
         if hits:
             return _f("cta", "ok", "cta_ok", hits, found=_listing(hits[:3]))
         if "?" in post.text:
