@@ -261,6 +261,47 @@ def test_the_kernel_of_a_page_that_is_gone_is_culled(tmp_path):
         server.stop()
 
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_an_open_page_keeps_its_kernel_and_a_closed_one_loses_it(tmp_path):
+    """Culling ends the kernels of pages that are gone, never the one a trainee still reads."""
+    from playwright.sync_api import sync_playwright
+
+    from cmtraining.samples import sample_workbook
+    from cmtraining.workbook import save
+
+    # 15 s without activity (the culler looks every 3 s): enough for a loaded machine to load
+    # the page and connect it to its kernel after the server has run its cells
+    server = Served(tmp_path, "--cull-idle", "0.25")
+    try:
+        path = server.workspace / "ana.yaml"
+        save(sample_workbook("ngo", trainee="Ana"), path)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                        args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"{server.base}/voila/render/00-profile.ipynb?workbook=ana")
+            name = page.locator(".cm-field-name input")
+            name.wait_for(timeout=90_000)
+            kernels = server.kernels()
+            assert len(kernels) == 1
+            time.sleep(20)  # the trainee reads: past the idle time, several culler rounds
+            assert server.kernels() == kernels
+            name.fill("Read for a while, then edited")
+            name.press("Enter")
+            assert wait_for(lambda: "Read for a while, then edited" in path.read_text("utf-8"))
+            page.close()
+            assert wait_for(lambda: not server.kernels(), timeout=120)
+            browser.close()
+    finally:
+        server.stop()
+
+
 # --- the command line refuses what cannot work, before starting -----------------------
 
 
