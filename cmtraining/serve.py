@@ -1,93 +1,67 @@
 """Serving the journey with Voila, requests checked before any kernel starts.
 
-Every request for a notebook is checked by `check_query` in the page handler
-(`cmtraining.serve_handlers`) before Voila asks for a kernel: a refused query
-gets an explanatory page (HTTP 400) and starts nothing. The accepted values
-are then injected by `prelaunch_hook`, Voila's documented hook for turning a
-request into a notebook, with papermill's own `parameterize_notebook`, so a
-Voila link and a papermill run take exactly the same inputs.
+Voila's own page handler asks for a kernel for every request it accepts,
+even when the prelaunch hook turns the notebook into an error page. Ours
+(`GuardedVoilaHandler`) decides first, from the request alone: the
+facilitator's pages need the facilitator's token (or the signed cookie it
+leaves), and the query must pass `cmtraining.serve_query.check_query` (the
+notebook's parameter contract). A refusal is a short page in the reader's
+language (400 or 403) and starts no kernel. Accepted values are injected by
+`prelaunch_hook`, Voila's documented hook, with papermill's own
+`parameterize_notebook`, so a Voila link and a papermill run take exactly
+the same inputs.
 
-The facilitator's pages (the gradebook) need the facilitator's token, which
-`serve` generates and prints when it is not given; the gradebook they read is
-the server's configuration (`--gradebook`), never part of the address.
-Every kernel belongs to a page and ends with it: kernels without a connected
-page are culled after `cull_idle` minutes without activity.
+`serve` generates and prints the facilitator's token when it is not given;
+the gradebook is its configuration (`--gradebook`), never part of an
+address; listings never show the facilitator's pages. Every kernel belongs
+to a page and ends with it: one without a connected page is culled after
+`cull_idle` minutes without activity. Tornado reads addresses up to 1 MiB,
+so that a long one gets an answer rather than a closed connection.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
+import html
 import os
 import secrets
 import socket
 from pathlib import Path
 from urllib.parse import urlencode
 
+import tornado.web
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
+
 from cmtraining.errors import CmtrainingError, ParameterError
-from cmtraining.i18n import LANGS, check_lang, t
-from cmtraining.parameters import contract
+from cmtraining.i18n import check_lang, t
 from cmtraining.paths import notebooks_dir
+from cmtraining.serve_query import (
+    FACILITATOR_NOTEBOOKS,
+    FACILITATOR_PARAM,
+    GRADEBOOK_ENV,
+    GRADEBOOK_NOTEBOOK,
+    LANDING,
+    check_query,
+    query_lang,
+    query_values,
+)
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-LANDING = "index.ipynb"
-#: notebooks only the facilitator may open (and that no listing shows)
-FACILITATOR_NOTEBOOKS = frozenset({"90-gradebook"})
-GRADEBOOK_NOTEBOOK = "90-gradebook"
-#: query argument carrying the facilitator's token (a signed cookie keeps it afterwards)
-FACILITATOR_PARAM = "facilitator_token"
-#: query arguments read by jupyter_server's authentication, not by the notebook
-AUTH_PARAMS = frozenset({"token", FACILITATOR_PARAM})
-#: query arguments Voila would interpret itself (a template or theme from the address)
-VOILA_OWN_PARAMS = frozenset({"template", "theme", "voila-template", "classic-tree"})
-#: longest name or value a query may carry: ids, languages and numbers are far shorter
-MAX_QUERY_CHARS = 1000
 #: request line and headers tornado reads before answering (its default, 64 KiB, makes it
 #: close the connection without an answer on a longer address)
 MAX_HEADER_BYTES = 1024 * 1024
-#: environment variables every kernel inherits from `serve`
-GRADEBOOK_ENV = "CMTRAINING_GRADEBOOK"
 DEFAULT_CULL_MINUTES = 20.0
 CULL_MINUTES_RANGE = (0.05, 24 * 60.0)
-
-
-def _shown(name: str) -> str:
-    return name if len(name) <= 40 else name[:40] + "…"
-
-
-def query_values(query_arguments: dict[str, list[bytes]]) -> dict[str, str]:
-    """The last value of each query argument, decoded (undecodable bytes replaced)."""
-    return {k: v[-1].decode("utf-8", "replace") for k, v in query_arguments.items() if v}
-
-
-def query_lang(query: dict[str, str]) -> str:
-    """The language a refusal is written in: the requested one when it exists."""
-    lang = query.get("lang")
-    return lang if lang in LANGS else check_lang(None)
-
-
-def check_query(stem: str, query: dict[str, str]) -> dict:
-    """The notebook's parameter values for a URL query, or the package's error.
-
-    Run by the page handler before any kernel starts, and again by the
-    prelaunch hook that injects the values.
-    """
-    lang = query_lang(query)
-    for name, value in query.items():
-        longest = max(len(name), len(value))
-        if longest > MAX_QUERY_CHARS:
-            raise ParameterError("server.value_too_long", name=_shown(name), length=longest,
-                                 limit=MAX_QUERY_CHARS, lang=lang)
-    reserved = sorted(VOILA_OWN_PARAMS & set(query))
-    if reserved:
-        raise ParameterError("server.reserved_param", name=", ".join(reserved), lang=lang)
-    if stem == GRADEBOOK_NOTEBOOK and "db" in query:
-        raise ParameterError("server.gradebook_from_config", lang=lang)
-    params = {k: v for k, v in query.items() if k not in AUTH_PARAMS}
-    return contract(stem).resolve(params, source="url")
+FACILITATOR_SETTING = "cmtraining_facilitator_token"
+PAGE_STYLE = ("body{font-family:system-ui,sans-serif;max-width:42rem;margin:3rem auto;"
+              "padding:0 1rem;line-height:1.5}h1{font-size:1.4rem}")
 
 
 def prelaunch_hook(req, notebook, cwd):
     """Voila prelaunch hook: inject the query's checked values as parameters."""
-    import tornado.web
     from papermill.parameterize import parameterize_notebook
 
     # the notebook the page handler resolved (the raw path may be %-encoded)
@@ -196,6 +170,96 @@ def _prepare_workspace(workspace: Path | None, lang: str) -> Path:
     return folder
 
 
+# --- the Voila application ---------------------------------------------------------
+
+
+def _fingerprint(token: str) -> str:
+    """What the facilitator's cookie holds: proof of the token, not the token itself."""
+    return hashlib.sha256(f"cmtraining-facilitator:{token}".encode()).hexdigest()
+
+
+def notebook_file(root: str, path: str) -> Path:
+    """The file a render path names, resolved the way jupyter_server's `to_os_path` does."""
+    parts = [part for part in (path or "").strip("/").split("/") if part]
+    return Path(os.path.realpath(os.path.normpath(os.path.join(root, *parts))))
+
+
+def refusal_html(title: str, message: str, back: str, back_label: str, lang: str) -> str:
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style></head><body>"
+            f'<h1 class="cm-refused">{html.escape(title)}</h1>'
+            f'<p class="cm-refused-message">{html.escape(message)}</p>'
+            f'<p><a href="{html.escape(back)}">{html.escape(back_label)}</a></p></body></html>')
+
+
+class GuardedVoilaHandler(TornadoVoilaHandler):
+    """Voila's page handler, behind the facilitator's token and the parameter contract."""
+
+    notebook_stem: str | None = None
+
+    @tornado.web.authenticated
+    async def get(self, path=None):
+        query = query_values(self.request.query_arguments)
+        lang = query_lang(query)
+        root = os.path.realpath(self.contents_manager.root_dir)
+        target = notebook_file(root, path)
+        if target.suffix == ".ipynb" and target.is_file() and target.parent == Path(root):
+            self.notebook_stem = target.stem
+            if target.stem in FACILITATOR_NOTEBOOKS and not self._facilitator():
+                return self._refuse(403, t("server.facilitator_title", lang),
+                                    t("server.facilitator_only", lang), lang)
+            try:
+                check_query(target.stem, query)
+            except CmtrainingError as exc:
+                return self._refuse(400, t("serve.refused_title", lang), exc.message(lang), lang)
+        elif target.suffix == ".ipynb":
+            raise tornado.web.HTTPError(404)  # outside the notebooks folder, or missing
+        await super().get(path)
+
+    def _facilitator(self) -> bool:
+        """Whether the request carries the facilitator's token (query or signed cookie)."""
+        expected = _fingerprint(self.settings[FACILITATOR_SETTING])
+        cookie_name = f"cmtraining-facilitator-{self.request.host.rsplit(':', 1)[-1]}"
+        given = self.get_query_argument(FACILITATOR_PARAM, None)
+        if given is not None:
+            if not hmac.compare_digest(_fingerprint(given), expected):
+                return False
+            self.set_signed_cookie(cookie_name, expected, expires_days=None, httponly=True,
+                                   samesite="Strict", path=self.base_url)
+            return True
+        cookie = self.get_signed_cookie(cookie_name, max_age_days=1)
+        return cookie is not None and hmac.compare_digest(cookie, expected.encode())
+
+    def _refuse(self, status: int, title: str, message: str, lang: str) -> None:
+        back = LANDING + (f"?lang={lang}" if lang != "es" else "")
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
+        self.finish(refusal_html(title, message, back, t("app.back_home", lang), lang))
+
+
+class CmtrainingVoila(Voila):
+    """Voila with the guarded page handler, hidden facilitator pages and long addresses read."""
+
+    def __init__(self, *, facilitator_token: str, **kwargs):
+        super().__init__(**kwargs)
+        self.tornado_settings = {**self.tornado_settings, FACILITATOR_SETTING: facilitator_token}
+
+    def init_settings(self) -> dict:
+        settings = super().init_settings()
+        hidden = [f"{stem}.ipynb" for stem in sorted(FACILITATOR_NOTEBOOKS)]
+        self.contents_manager.hide_globs = [*self.contents_manager.hide_globs, *hidden]
+        return settings
+
+    def init_handlers(self) -> list:
+        return [(rule[0], GuardedVoilaHandler, *rule[2:]) if rule[1] is TornadoVoilaHandler
+                else rule for rule in super().init_handlers()]
+
+    def listen(self) -> None:
+        self.app.listen = functools.partial(self.app.listen, max_header_size=MAX_HEADER_BYTES)
+        super().listen()
+
+
 def serve(*, host: str = "127.0.0.1", port: int = 8866, token: str | None = None,
           facilitator_token: str | None = None, gradebook: str = "",
           cull_idle: float = DEFAULT_CULL_MINUTES, workspace: Path | None = None,
@@ -203,7 +267,6 @@ def serve(*, host: str = "127.0.0.1", port: int = 8866, token: str | None = None
     """Start Voila over `notebooks/` and print the landing page's and the facilitator's URLs."""
     from cmtraining.grading.gradebook import _safe
     from cmtraining.numbers import decimal
-    from cmtraining.serve_handlers import CmtrainingVoila
 
     lang = check_lang(lang)
     check_token(token, "--token", lang)

@@ -160,7 +160,7 @@ def test_an_empty_gradebook_says_how_to_fill_it(tmp_path, monkeypatch):
 
 def test_the_served_page_never_takes_the_database_from_its_address(graded):
     """The gradebook is the facilitator's configuration: any `db` in a URL is refused."""
-    from cmtraining.serve import check_query
+    from cmtraining.serve_query import check_query
 
     for db in (str(graded["db"]), "postgresql://u:secret@db/grades", "/etc/passwd", ""):
         with pytest.raises(ParameterError, match="cmtraining serve --gradebook"):

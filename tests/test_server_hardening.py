@@ -320,14 +320,14 @@ def test_serve_refuses_a_blank_token_and_a_port_that_does_not_exist(tmp_path, ar
 @pytest.fixture
 def serve_in_process(monkeypatch, capsys):
     """`cmtraining serve ARGS` in this process, with a Voila that fails the test if started."""
-    import cmtraining.serve_handlers
+    import cmtraining.serve
     from cmtraining.cli import main
 
     class NoVoila:
         def __init__(self, **kwargs):
             raise AssertionError("the server started")
 
-    monkeypatch.setattr(cmtraining.serve_handlers, "CmtrainingVoila", NoVoila)
+    monkeypatch.setattr(cmtraining.serve, "CmtrainingVoila", NoVoila)
     for name in ("CMTRAINING_WORKSPACE", "CMTRAINING_LANG", "CMTRAINING_GRADEBOOK"):
         monkeypatch.setenv(name, "")  # restored afterwards, whatever serve sets
 
@@ -372,7 +372,7 @@ def test_serve_refuses_a_workspace_it_cannot_use(serve_in_process, tmp_path):
                                               "token", "facilitator_token", "x"]) | st.text(),
                              st.text(max_size=1200), max_size=4))
 def test_check_query_answers_with_the_packages_error_only(stem, query):
-    from cmtraining.serve import check_query
+    from cmtraining.serve_query import check_query
 
     try:
         values = check_query(stem, query)
@@ -402,7 +402,7 @@ def test_the_prelaunch_hook_refuses_with_400_too():
 
 
 def test_check_query_keeps_the_gradebook_out_of_the_address():
-    from cmtraining.serve import check_query
+    from cmtraining.serve_query import check_query
 
     with pytest.raises(ParameterError, match="--gradebook"):
         check_query("90-gradebook", {"db": "", "lang": "en"})

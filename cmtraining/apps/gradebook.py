@@ -30,7 +30,7 @@ NOTEBOOK = "90-gradebook"
 
 def configured_gradebook() -> str:
     """The gradebook `cmtraining serve` was told to show ("" outside a server: the default)."""
-    from cmtraining.serve import GRADEBOOK_ENV
+    from cmtraining.serve_query import GRADEBOOK_ENV
 
     return os.environ.get(GRADEBOOK_ENV, "")
 
