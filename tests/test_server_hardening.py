@@ -234,6 +234,7 @@ def test_listings_never_show_the_facilitators_pages(served):
     for page in (listing, tree):
         assert "index.ipynb" in page and "00-profile.ipynb" in page
         assert "90-gradebook" not in page
+    assert served.get("/voila/files/90-gradebook.ipynb")[0] in (403, 404)
 
 
 def test_the_start_page_gives_trainees_no_link_to_the_gradebook():
