@@ -142,9 +142,14 @@ def check_port(port: int, lang: str) -> int:
 
 
 def check_cull_minutes(minutes: float, lang: str) -> float:
+    from cmtraining.numbers import decimal
+
     low, high = CULL_MINUTES_RANGE
     if not low <= minutes <= high:  # NaN fails too
-        raise ParameterError("server.cull_idle", value=minutes, low=low, high=high, lang=lang)
+        def shown(x: float) -> str:
+            return decimal(x, lang, decimals=2, trim=True)
+        raise ParameterError("server.cull_idle", value=shown(minutes), low=shown(low),
+                             high=shown(high), lang=lang)
     return minutes
 
 
