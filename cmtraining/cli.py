@@ -223,15 +223,22 @@ def build_cli(lang: str) -> click.Group:
     @cli.command("serve", help=t("cli.serve.help", lang))
     @click.option("--host", default="127.0.0.1", show_default=True, help=t("cli.serve.host", lang))
     @click.option("--port", default=8866, show_default=True, type=int, help=t("cli.serve.port", lang))
-    @click.option("--token", default="", help=t("cli.serve.token", lang))
+    @click.option("--token", default=None, help=t("cli.serve.token", lang))
+    @click.option("--facilitator-token", default=None,
+                  help=t("server.cli.facilitator_token", lang))
+    @click.option("--gradebook", default="", metavar="URL", help=t("server.cli.gradebook", lang))
+    @click.option("--cull-idle", default=20.0, show_default=True, type=float, metavar="MINUTES",
+                  help=t("server.cli.cull_idle", lang))
     @click.option("--workspace", type=click.Path(file_okay=False, path_type=Path),
                   default=None, help=t("cli.serve.workspace", lang))
     @click.option("--open/--no-open", "open_browser", default=False, help=t("cli.serve.open", lang))
     @lang_option
-    def serve_cmd(host, port, token, workspace, open_browser, lang):
+    def serve_cmd(host, port, token, facilitator_token, gradebook, cull_idle, workspace,
+                  open_browser, lang):
         from cmtraining.serve import serve
 
-        serve(host=host, port=port, token=token, workspace=workspace, lang=lang,
+        serve(host=host, port=port, token=token, facilitator_token=facilitator_token,
+              gradebook=gradebook, cull_idle=cull_idle, workspace=workspace, lang=lang,
               open_browser=open_browser)
 
     cli.add_command(sentiment_group(lang))

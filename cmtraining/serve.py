@@ -1,58 +1,75 @@
-"""Serving the journey with Voila, parameters checked before any cell runs.
+"""Serving the journey with Voila, requests checked before any kernel starts.
 
-`prelaunch_hook` is Voila's documented hook for turning a request into a
-notebook: we read the URL query, pass it through the notebook's parameter
-contract, and inject the values with papermill's own `parameterize_notebook`,
-so a Voila link and a papermill run take exactly the same inputs. A refused
-query gets a one-cell page that explains the problem (HTTP 400): no code of
-the notebook runs.
+Voila's own page handler asks for a kernel for every request it accepts,
+even when the prelaunch hook turns the notebook into an error page. Ours
+(`GuardedVoilaHandler`) decides first, from the request alone: the
+facilitator's pages need the facilitator's token (or the signed cookie it
+leaves), and the query must pass `cmtraining.serve_query.check_query` (the
+notebook's parameter contract). A refusal is a short page in the reader's
+language (400 or 403) and starts no kernel. Accepted values are injected by
+`prelaunch_hook`, Voila's documented hook, with papermill's own
+`parameterize_notebook`, so a Voila link and a papermill run take exactly
+the same inputs.
+
+`serve` generates and prints the facilitator's token when it is not given;
+the gradebook is its configuration (`--gradebook`), never part of an
+address; listings never show the facilitator's pages. Every kernel belongs
+to a page and ends with it: one without a connected page is culled after
+`cull_idle` minutes without activity. Tornado reads addresses up to 1 MiB,
+so that a long one gets an answer rather than a closed connection.
 """
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
 import html
 import os
+import secrets
 import socket
 from pathlib import Path
+from urllib.parse import urlencode
+
+import tornado.web
+from voila.app import Voila
+from voila.tornado.handler import TornadoVoilaHandler
 
 from cmtraining.errors import CmtrainingError, ParameterError
-from cmtraining.i18n import LANGS, check_lang, t
-from cmtraining.parameters import contract
+from cmtraining.i18n import check_lang, t
 from cmtraining.paths import notebooks_dir
+from cmtraining.serve_query import (
+    FACILITATOR_NOTEBOOKS,
+    FACILITATOR_PARAM,
+    GRADEBOOK_ENV,
+    GRADEBOOK_NOTEBOOK,
+    LANDING,
+    check_query,
+    query_lang,
+    query_values,
+)
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-LANDING = "index.ipynb"
-
-
-def _query(request) -> dict[str, str]:
-    return {k: v[-1].decode("utf-8", "replace") for k, v in request.query_arguments.items()}
-
-
-def error_notebook(exc: CmtrainingError, lang: str):
-    import nbformat
-
-    back = "index.ipynb" + (f"?lang={lang}" if lang != "es" else "")
-    text = (f"## {html.escape(t('serve.refused_title', lang))}\n\n"
-            f"{html.escape(exc.message(lang))}\n\n"
-            f"[{html.escape(t('app.back_home', lang))}]({back})")
-    nb = nbformat.v4.new_notebook()
-    nb.cells.append(nbformat.v4.new_markdown_cell(text))
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    return nb
+#: request line and headers tornado reads before answering (its default, 64 KiB, makes it
+#: close the connection without an answer on a longer address)
+MAX_HEADER_BYTES = 1024 * 1024
+DEFAULT_CULL_MINUTES = 20.0
+CULL_MINUTES_RANGE = (0.05, 24 * 60.0)
+FACILITATOR_SETTING = "cmtraining_facilitator_token"
+PAGE_STYLE = ("body{font-family:system-ui,sans-serif;max-width:42rem;margin:3rem auto;"
+              "padding:0 1rem;line-height:1.5}h1{font-size:1.4rem}")
 
 
 def prelaunch_hook(req, notebook, cwd):
-    """Voila prelaunch hook: check the query and inject it as parameters."""
+    """Voila prelaunch hook: inject the query's checked values as parameters."""
     from papermill.parameterize import parameterize_notebook
 
-    query = _query(req.request)
-    lang = query.get("lang") if query.get("lang") in LANGS else check_lang(None)
-    stem = Path(req.request.path).stem
+    # the notebook the page handler resolved (the raw path may be %-encoded)
+    stem = getattr(req, "notebook_stem", None) or Path(req.request.path).stem
     try:
-        values = contract(stem).resolve(query, source="url")
-    except CmtrainingError as exc:
-        req.set_status(400)
-        return error_notebook(exc, lang)
+        values = check_query(stem, query_values(req.request.query_arguments))
+    except CmtrainingError as exc:  # the handler refuses first; this is a second lock
+        raise tornado.web.HTTPError(400, exc.message()) from None
     # the normalization papermill's own loader applies before parameterizing
     notebook.metadata.setdefault("papermill", {})
     for cell in notebook.cells:
@@ -69,46 +86,222 @@ def free_port(host: str, preferred: int) -> int:
         with socket.socket(family, socket.SOCK_STREAM) as sock:
             try:
                 sock.bind((host, port))
-            except OSError:
+            except (OSError, OverflowError):
                 continue
             return sock.getsockname()[1]
     raise ParameterError("error.no_port", host=host)
 
 
-def landing_url(host: str, port: int, lang: str, token: str = "") -> str:
+def page_url(host: str, port: int, notebook: str, query: dict[str, str]) -> str:
     shown = f"[{host}]" if ":" in host else host
-    query = f"?lang={lang}" + (f"&token={token}" if token else "")
-    return f"http://{shown}:{port}/voila/render/{LANDING}{query}"
+    return f"http://{shown}:{port}/voila/render/{notebook}?{urlencode(query)}"
 
 
-def voila_argv(host: str, port: int, token: str, root: Path) -> list[str]:
+def landing_url(host: str, port: int, lang: str, token: str = "") -> str:
+    return page_url(host, port, LANDING, {"lang": lang, **({"token": token} if token else {})})
+
+
+def facilitator_url(host: str, port: int, lang: str, token: str, facilitator_token: str) -> str:
+    query = {"lang": lang, **({"token": token} if token else {}),
+             FACILITATOR_PARAM: facilitator_token}
+    return page_url(host, port, f"{GRADEBOOK_NOTEBOOK}.ipynb", query)
+
+
+def cull_interval(idle_seconds: float) -> int:
+    """How often the culler looks: a quarter of the idle time, from 1 s to 60 s."""
+    return int(min(60, max(1, idle_seconds // 4)))
+
+
+def voila_argv(host: str, port: int, token: str, root: Path,
+               cull_minutes: float = DEFAULT_CULL_MINUTES) -> list[str]:
+    idle = round(cull_minutes * 60)
     argv = [str(root), f"--Voila.ip={host}", f"--port={port}", "--Voila.port_retries=0",
             "--no-browser", "--VoilaConfiguration.show_tracebacks=False",
-            "--Voila.log_level=WARN"]
+            "--VoilaConfiguration.allow_template_override=NO",
+            "--VoilaConfiguration.allow_theme_override=NO",
+            "--Voila.log_level=WARN",
+            # every kernel ends: the one of a page that is gone is culled once idle
+            f"--MappingKernelManager.cull_idle_timeout={idle}",
+            f"--MappingKernelManager.cull_interval={cull_interval(idle)}",
+            "--MappingKernelManager.cull_connected=False",
+            "--MappingKernelManager.cull_busy=True"]
     argv.append(f"--token={token}" if token else "--Voila.token=")
     return argv
 
 
-def serve(*, host: str = "127.0.0.1", port: int = 8866, token: str = "",
-          workspace: Path | None = None, lang: str = "es", open_browser: bool = False) -> None:
-    """Start Voila over `notebooks/` and print the landing page's URL."""
-    from voila.app import Voila
+def check_token(value: str | None, option: str, lang: str) -> None:
+    """A token given on the command line is usable in a URL: not blank, no outer spaces."""
+    if value is not None and (not value.strip() or value != value.strip()):
+        raise ParameterError("server.token_blank", option=option, lang=lang)
+
+
+def check_port(port: int, lang: str) -> int:
+    if not 1 <= port <= 65535:
+        raise ParameterError("server.port_range", value=port, lang=lang)
+    return port
+
+
+def check_cull_minutes(minutes: float, lang: str) -> float:
+    from cmtraining.numbers import decimal
+
+    low, high = CULL_MINUTES_RANGE
+    if not low <= minutes <= high:  # NaN fails too
+        def shown(x: float) -> str:
+            return decimal(x, lang, decimals=2, trim=True)
+        raise ParameterError("server.cull_idle", value=shown(minutes), low=shown(low),
+                             high=shown(high), lang=lang)
+    return minutes
+
+
+def gradebook_setting(gradebook: str, workspace: Path) -> str:
+    """The gradebook the facilitator's page reads: a URL as given, a path made absolute."""
+    from cmtraining.grading.gradebook import GRADEBOOK_FILE
+
+    if not gradebook:
+        return str(workspace / GRADEBOOK_FILE)
+    return gradebook if "://" in gradebook else str(Path(gradebook).expanduser().resolve())
+
+
+def _prepare_workspace(workspace: Path | None, lang: str) -> Path:
+    folder = (workspace or Path(os.environ.get("CMTRAINING_WORKSPACE") or "workspace")).resolve()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ParameterError("server.workspace_unusable", path=folder,
+                             reason=exc.strerror or type(exc).__name__, lang=lang) from None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ParameterError("server.workspace_unusable", path=folder,
+                             reason=os.strerror(13), lang=lang)
+    return folder
+
+
+# --- the Voila application ---------------------------------------------------------
+
+
+def _fingerprint(token: str) -> str:
+    """What the facilitator's cookie holds: proof of the token, not the token itself."""
+    return hashlib.sha256(f"cmtraining-facilitator:{token}".encode()).hexdigest()
+
+
+def notebook_file(root: str, path: str) -> Path:
+    """The file a render path names, resolved the way jupyter_server's `to_os_path` does."""
+    parts = [part for part in (path or "").strip("/").split("/") if part]
+    return Path(os.path.realpath(os.path.normpath(os.path.join(root, *parts))))
+
+
+def refusal_html(title: str, message: str, back: str, back_label: str, lang: str) -> str:
+    return (f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+            f"<title>{html.escape(title)}</title><style>{PAGE_STYLE}</style></head><body>"
+            f'<h1 class="cm-refused">{html.escape(title)}</h1>'
+            f'<p class="cm-refused-message">{html.escape(message)}</p>'
+            f'<p><a href="{html.escape(back)}">{html.escape(back_label)}</a></p></body></html>')
+
+
+class GuardedVoilaHandler(TornadoVoilaHandler):
+    """Voila's page handler, behind the facilitator's token and the parameter contract."""
+
+    notebook_stem: str | None = None
+
+    @tornado.web.authenticated
+    async def get(self, path=None):
+        query = query_values(self.request.query_arguments)
+        lang = query_lang(query)
+        root = os.path.realpath(self.contents_manager.root_dir)
+        target = notebook_file(root, path)
+        if target.suffix == ".ipynb" and target.is_file() and target.parent == Path(root):
+            self.notebook_stem = target.stem
+            if target.stem in FACILITATOR_NOTEBOOKS and not self._facilitator():
+                return self._refuse(403, t("server.facilitator_title", lang),
+                                    t("server.facilitator_only", lang), lang)
+            try:
+                check_query(target.stem, query)
+            except CmtrainingError as exc:
+                return self._refuse(400, t("serve.refused_title", lang), exc.message(lang), lang)
+        elif target.suffix == ".ipynb":
+            raise tornado.web.HTTPError(404)  # outside the notebooks folder, or missing
+        await super().get(path)
+
+    def _facilitator(self) -> bool:
+        """Whether the request carries the facilitator's token (query or signed cookie)."""
+        expected = _fingerprint(self.settings[FACILITATOR_SETTING])
+        cookie_name = f"cmtraining-facilitator-{self.request.host.rsplit(':', 1)[-1]}"
+        given = self.get_query_argument(FACILITATOR_PARAM, None)
+        if given is not None:
+            if not hmac.compare_digest(_fingerprint(given), expected):
+                return False
+            self.set_signed_cookie(cookie_name, expected, expires_days=None, httponly=True,
+                                   samesite="Strict", path=self.base_url)
+            return True
+        cookie = self.get_signed_cookie(cookie_name, max_age_days=1)
+        return cookie is not None and hmac.compare_digest(cookie, expected.encode())
+
+    def _refuse(self, status: int, title: str, message: str, lang: str) -> None:
+        back = LANDING + (f"?lang={lang}" if lang != "es" else "")
+        self.set_status(status)
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache, no-store, must-revalidate")
+        self.finish(refusal_html(title, message, back, t("app.back_home", lang), lang))
+
+
+class CmtrainingVoila(Voila):
+    """Voila with the guarded page handler, hidden facilitator pages and long addresses read."""
+
+    def __init__(self, *, facilitator_token: str, **kwargs):
+        super().__init__(**kwargs)
+        self.tornado_settings = {**self.tornado_settings, FACILITATOR_SETTING: facilitator_token}
+
+    def init_settings(self) -> dict:
+        settings = super().init_settings()
+        hidden = [f"{stem}.ipynb" for stem in sorted(FACILITATOR_NOTEBOOKS)]
+        self.contents_manager.hide_globs = [*self.contents_manager.hide_globs, *hidden]
+        return settings
+
+    def init_handlers(self) -> list:
+        return [(rule[0], GuardedVoilaHandler, *rule[2:]) if rule[1] is TornadoVoilaHandler
+                else rule for rule in super().init_handlers()]
+
+    def listen(self) -> None:
+        self.app.listen = functools.partial(self.app.listen, max_header_size=MAX_HEADER_BYTES)
+        super().listen()
+
+
+def serve(*, host: str = "127.0.0.1", port: int = 8866, token: str | None = None,
+          facilitator_token: str | None = None, gradebook: str = "",
+          cull_idle: float = DEFAULT_CULL_MINUTES, workspace: Path | None = None,
+          lang: str = "es", open_browser: bool = False) -> None:
+    """Start Voila over `notebooks/` and print the landing page's and the facilitator's URLs."""
+    from cmtraining.grading.gradebook import _safe
+    from cmtraining.numbers import decimal
 
     lang = check_lang(lang)
+    check_token(token, "--token", lang)
+    check_token(facilitator_token, "--facilitator-token", lang)
+    token = token or ""
     if host not in LOOPBACK and not token:
         raise ParameterError("error.host_needs_token", host=host, lang=lang)
-    folder = (workspace or Path(os.environ.get("CMTRAINING_WORKSPACE") or "workspace")).resolve()
-    folder.mkdir(parents=True, exist_ok=True)
+    facilitator_token = facilitator_token or secrets.token_urlsafe(18)
+    if facilitator_token == token:
+        raise ParameterError("server.tokens_equal", lang=lang)
+    check_port(port, lang)
+    cull_idle = check_cull_minutes(cull_idle, lang)
+    folder = _prepare_workspace(workspace, lang)
+    book = gradebook_setting(gradebook, folder)
     os.environ["CMTRAINING_WORKSPACE"] = str(folder)  # inherited by every kernel
     os.environ["CMTRAINING_LANG"] = lang
+    os.environ[GRADEBOOK_ENV] = book
     port = free_port(host, port)
     url = landing_url(host, port, lang, token)
 
-    app = Voila()
-    app.initialize(voila_argv(host, port, token, notebooks_dir()))
+    app = CmtrainingVoila(facilitator_token=facilitator_token)
+    app.initialize(voila_argv(host, port, token, notebooks_dir(), cull_idle))
     app.voila_configuration.prelaunch_hook = prelaunch_hook
     print(t("serve.url", lang, url=url), flush=True)
+    print(t("server.facilitator_url", lang,
+            url=facilitator_url(host, port, lang, token, facilitator_token)), flush=True)
     print(t("serve.workspace", lang, path=folder), flush=True)
+    print(t("server.gradebook", lang, source=_safe(book) if "://" in book else book), flush=True)
+    print(t("server.cull", lang, minutes=decimal(cull_idle, lang, decimals=2, trim=True)),
+          flush=True)
     if open_browser:
         import webbrowser
 

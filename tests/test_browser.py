@@ -21,6 +21,7 @@ CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--disable-quic"]
 WAIT_MS = 90_000  # generous: a cold kernel on a loaded 2-core machine
+FACILITATOR_TOKEN = "browser-tests-facilitator"
 
 if not Path(CHROMIUM).exists():
     pytest.skip("Debian's chromium is not installed (make test installs it)", allow_module_level=True)
@@ -49,9 +50,12 @@ def server(tmp_path_factory):
     port = free_port()
     env = {**os.environ, "CMTRAINING_WORKSPACE": str(workspace)}
     log = open(workspace.parent / "voila.log", "w")
+    gradebook = workspace.parent / "cohort-gradebook.sqlite"  # written by the gradebook test
     proc = subprocess.Popen(
         [sys.executable, "-m", "cmtraining.cli", "serve", "--port", str(port),
-         "--workspace", str(workspace)], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+         "--workspace", str(workspace), "--gradebook", str(gradebook),
+         "--facilitator-token", FACILITATOR_TOKEN],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
 
     def up():
@@ -64,7 +68,7 @@ def server(tmp_path_factory):
         return False
 
     assert wait_for(up, timeout=120), (workspace.parent / "voila.log").read_text()
-    yield {"base": base, "workspace": workspace, "env": env}
+    yield {"base": base, "workspace": workspace, "env": env, "gradebook": gradebook}
     proc.terminate()
     proc.wait(timeout=30)
     log.close()
@@ -308,13 +312,13 @@ def test_crisis_exercise_three_turns_then_score_and_debrief(server, page):
     page.screenshot(path=str(ARTIFACTS / "crisis-es.png"), full_page=True)
 
 
-def test_facilitator_reads_the_cohort_gradebook(server, page, tmp_path):
-    """From the landing page to the gradebook: overview, trainees at risk, one trainee's checks."""
+def test_facilitator_reads_the_cohort_gradebook(server, page):
+    """With the facilitator's link: overview, trainees at risk, one trainee's checks."""
     from cmtraining.grading.exercise import load_exercise
     from cmtraining.grading.gradebook import Gradebook
 
     exercise = load_exercise(ROOT / "tests" / "fixtures" / "grading" / "demo-exercise")
-    db = tmp_path / "gradebook.sqlite"
+    db = server["gradebook"]  # the one `serve --gradebook` was given
     book = Gradebook(f"sqlite:///{db}")
     book.record_exercise(exercise)
     for trainee, target, statement in (("ana", 4, 6), ("bea", 4, 3), ("carlos", 0, 1.2),
@@ -328,10 +332,14 @@ def test_facilitator_reads_the_cohort_gradebook(server, page, tmp_path):
                                  "points": statement, "max_points": 6, "message": "words"}])
     book.record_attempt(exercise=exercise, trainee="eva", sha256="e" * 64, filename="eva.ipynb",
                         lang="en", status="failed", reason="timeout")
+    # trainees get no link; without the facilitator's token the page is refused
     page.goto(f"{server['base']}/voila/render/index.ipynb?lang=en")
-    page.locator("a.cm-gradebook-link").wait_for(timeout=WAIT_MS)
-    assert "90-gradebook.ipynb" in page.locator("a.cm-gradebook-link").get_attribute("href")
-    page.goto(f"{server['base']}/voila/render/90-gradebook.ipynb?lang=en&db={db}")
+    page.locator(".cm-gradebook-note").wait_for(timeout=WAIT_MS)
+    assert page.locator("a[href*='90-gradebook']").count() == 0
+    response = page.goto(f"{server['base']}/voila/render/90-gradebook.ipynb?lang=en")
+    assert response.status == 403
+    page.goto(f"{server['base']}/voila/render/90-gradebook.ipynb?lang=en"
+              f"&facilitator_token={FACILITATOR_TOKEN}")
     overview = page.locator(".cm-overview-table")
     overview.wait_for(timeout=WAIT_MS)
     assert "Test exercise" in overview.inner_text()
@@ -346,10 +354,12 @@ def test_facilitator_reads_the_cohort_gradebook(server, page, tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "gradebook-en.png"), full_page=True)
     assert db.stat().st_size > 0
-    # in Spanish, a database URL in the link is refused before any cell runs
+    # a database in the address is refused, even with the token; the language switch keeps it
     response = page.goto(f"{server['base']}/voila/render/90-gradebook.ipynb?db=postgresql://u:pw@h/g")
     assert response.status == 400
-    page.get_by_text("solo puede ser un archivo .sqlite").wait_for(timeout=WAIT_MS)
-    page.goto(f"{server['base']}/voila/render/90-gradebook.ipynb?db={db}")
+    page.get_by_text("cmtraining serve --gradebook").wait_for(timeout=WAIT_MS)
+    page.goto(f"{server['base']}/voila/render/90-gradebook.ipynb?lang=en")
+    page.locator(".cm-overview-table").wait_for(timeout=WAIT_MS)
+    page.locator("a.cm-lang[hreflang='es']").click()
     page.locator(".cm-overview-table").get_by_text("Ejercicio de prueba").wait_for(timeout=WAIT_MS)
     assert "Participantes en riesgo" in page.locator(".cm-gradebook-app").inner_text()

@@ -158,17 +158,40 @@ def test_an_empty_gradebook_says_how_to_fill_it(tmp_path, monkeypatch):
     assert not (tmp_path / "exercises" / "gradebook.sqlite").exists()  # reading creates nothing
 
 
-def test_parameters_a_browser_link_may_only_name_an_existing_file(graded):
-    assert resolve("90-gradebook", {"db": str(graded["db"])}, source="url")["db"] == str(graded["db"])
-    with pytest.raises(ParameterError, match="solo puede ser un archivo"):
-        resolve("90-gradebook", {"db": "postgresql://u:secret@db/grades"}, source="url")
+def test_the_served_page_never_takes_the_database_from_its_address(graded):
+    """The gradebook is the facilitator's configuration: any `db` in a URL is refused."""
+    from cmtraining.serve_query import check_query
+
+    for db in (str(graded["db"]), "postgresql://u:secret@db/grades", "/etc/passwd", ""):
+        with pytest.raises(ParameterError, match="cmtraining serve --gradebook"):
+            check_query("90-gradebook", {"db": db})
+    assert check_query("90-gradebook", {"risk": "60", "lang": "en"})["db"] == ""
+    # papermill and the command line may still name one
     assert resolve("90-gradebook", {"db": "postgresql://u@db/grades"})["db"].startswith("postgresql")
-    with pytest.raises(ParameterError, match="ending in .sqlite"):
-        resolve("90-gradebook", {"db": "/etc/passwd", "lang": "en"}, source="url")
     with pytest.raises(ParameterError, match="101"):
-        resolve("90-gradebook", {"risk": "101"}, source="url")
+        check_query("90-gradebook", {"risk": "101"})
     with pytest.raises(ParameterError, match="id de ejercicio"):
-        resolve("90-gradebook", {"exercise": "../x"}, source="url")
+        check_query("90-gradebook", {"exercise": "../x"})
+
+
+def test_the_served_app_reads_the_gradebook_serve_was_given(graded, monkeypatch):
+    from cmtraining.apps.gradebook import build_app
+
+    monkeypatch.setenv("CMTRAINING_GRADEBOOK", str(graded["db"]))
+    app = build_app(lang="en", defer_charts=False)
+    assert str(graded["db"]) in app.source.value and "Test exercise" in app.overview.value
+    assert "marta" in app.trainee.options
+    links = "".join(w.value for w in _html_widgets(app))
+    assert "90-gradebook.ipynb?" in links and "db=" not in links  # the language switch
+
+
+def test_a_configured_gradebook_that_does_not_exist_yet_reads_as_empty(tmp_path, monkeypatch):
+    from cmtraining.apps.gradebook import build_app
+
+    monkeypatch.setenv("CMTRAINING_GRADEBOOK", str(tmp_path / "later.sqlite"))
+    app = build_app(lang="en", defer_charts=False)
+    assert "later.sqlite" in app.source.value and "cmtraining grade" in app.status.value
+    assert not (tmp_path / "later.sqlite").exists()
 
 
 @pytest.mark.notebook

@@ -2,15 +2,18 @@
 
 It only reads the gradebook `cmtraining grade` writes (SQLite opened
 read-only), so it can stay open while a cohort is being graded: "Reload"
-reads the latest grades. Per exercise: the spread of grades, the checks
-that cost the cohort points, the trainees at risk, the answers that look
-alike, and each trainee's checks with the message they received.
+reads the latest grades. Which gradebook is the facilitator's configuration
+(`cmtraining serve --gradebook`, or `db` under papermill), never the served
+page's address. Per exercise: the spread of grades, the checks that cost
+the cohort points, the trainees at risk, the answers that look alike, and
+each trainee's checks with the message they received.
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import os
 
 import ipywidgets as widgets
 
@@ -23,6 +26,13 @@ from cmtraining.numbers import decimal, percent
 from cmtraining.parameters import resolve
 
 NOTEBOOK = "90-gradebook"
+
+
+def configured_gradebook() -> str:
+    """The gradebook `cmtraining serve` was told to show ("" outside a server: the default)."""
+    from cmtraining.serve_query import GRADEBOOK_ENV
+
+    return os.environ.get(GRADEBOOK_ENV, "")
 
 
 def _points(value: float | None, lang: str) -> str:
@@ -44,12 +54,13 @@ class GradebookApp(widgets.VBox):
         values = resolve(NOTEBOOK, {"db": db, "exercise": exercise, "risk": risk, "lang": lang})
         self.lang = lang = values["lang"]
         self.risk = values["risk"]
-        self.db = values["db"]
+        self.db = values["db"] or configured_gradebook()  # a missing file reads as empty
         self.defer_charts = under_voila() if defer_charts is None else defer_charts
         self.summaries: dict[str, ExerciseSummary] = {}
         self.rows: list[dict] = []
         self.book = None
-        params = {"db": self.db, "exercise": values["exercise"], "lang": lang,
+        # links to this page (language switch) never carry the database
+        params = {"exercise": values["exercise"], "lang": lang,
                   "risk": self.risk if self.risk != 50 else ""}
         self.status = Status(lang)
         self.source = widgets.HTML()

@@ -60,9 +60,10 @@ class LandingApp(widgets.VBox):
         super().__init__([
             self.top, create_box, pick_box, self.status, self.current_label,
             widgets.HTML(f"<h2>{html.escape(t('landing.journey', lang))}</h2>"), self.stages,
+            # no link: the facilitator's page needs the token `cmtraining serve` prints
             widgets.HTML(f"<h2>{html.escape(t('landing.facilitators', lang))}</h2>"
-                         f'<p><a class="cm-gradebook-link" href="{html.escape(link("90-gradebook", {"lang": lang}))}">'
-                         f"{html.escape(t('landing.gradebook', lang))}</a></p>"),
+                         f'<p class="cm-gradebook-note">'
+                         f"{html.escape(t('server.landing_gradebook', lang))}</p>"),
         ], layout=widgets.Layout(max_width="1000px"))
         self.add_class("cm-landing")
 
