@@ -128,13 +128,6 @@ def read_raw(data: bytes | str | Path, source: str | None, error: type, prefix: 
     return raw, name, path.suffix.lower()
 
 
-def read_text(data: bytes | str | Path, source: str | None, error: type,
-              prefix: str, max_bytes: int = MAX_BYTES) -> tuple[str, str]:
-    """(text, name to show) of a CSV (see `read_raw`)."""
-    raw, name, _ = read_raw(data, source, error, prefix, max_bytes)
-    return (decode(raw, name, error, prefix) if isinstance(raw, bytes) else raw), name
-
-
 def sniff_delimiter(text: str) -> str:
     """The delimiter that splits the header line most (quoted parts skipped); comma by default."""
     counts = dict.fromkeys(DELIMITERS, 0)

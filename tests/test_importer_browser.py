@@ -35,9 +35,10 @@ def test_trainee_maps_an_airline_export_then_imports_and_saves_it(server, page):
     step.get_by_role("button", name="Importar").click()
     page.locator(".cm-source").get_by_text("airline_tweets.csv").wait_for(timeout=WAIT_MS)
     assert wait_for(lambda: not step.is_visible())
-    assert "la más mencionada" in page.locator(".cm-status").inner_text()
-    kpis = page.locator(".cm-listening-kpis").inner_text()
-    assert kpis.startswith("24 menciones")
+    # widgets update one by one: wait for each rather than read them at once
+    assert wait_for(lambda: "la más mencionada" in page.locator(".cm-status").inner_text())
+    assert wait_for(lambda: page.locator(".cm-listening-kpis").inner_text()
+                    .startswith("24 menciones"))
     page.get_by_role("button", name="Guardar la auditoría en el cuaderno").click()
     assert wait_for(lambda: (yaml.safe_load(path.read_text(encoding="utf-8"))["listening"]
                              .get("summary") or {}).get("mentions") == 24)
