@@ -23,6 +23,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from cmtraining.csvout import restore
+
 # 50 MB holds about 300,000 tweets with their metadata (a 2017 airline-tweets
 # style export averages ~160 bytes a row): more than the audit admits in rows.
 # Assumption (cmtraining, 2026), to keep one import under ~1 GB of memory.
@@ -164,7 +166,9 @@ def read_table(data: bytes | str | Path, *, source: str | None, error: type, pre
             start, previous = previous + 1, reader.line_num
             if not "".join(row).strip():
                 continue
-            rows.append(row)
+            # undo the spreadsheet guard that our own CSV writers (and others) put before
+            # "=+-@": an author exported as "'@ana" comes back as "@ana" (cmtraining.csvout)
+            rows.append([restore(cell) if cell[:1] == "'" else cell for cell in row])
             lines.append(start)
             if len(rows) > max_rows + 1:
                 raise error(f"{prefix}.too_many", source=name, count=f">{max_rows}",

@@ -425,3 +425,17 @@ def test_any_mapping_a_trainee_picks_raises_only_the_packages_errors(data):
     audit = audit_mentions(frame, brand="Iberia")  # and the audit takes whatever was imported
     assert audit.total == int((~frame["is_competitor"]).sum())
     assert all(f.message("es") for f in audit.findings())
+
+
+def test_mentions_we_exported_come_back_as_they_were(tmp_path):
+    """`export mentions` guards "@ana" as "'@ana" for spreadsheets; importing it gives "@ana"."""
+    from cmtraining import csvout
+    from cmtraining.csvinput import read_table
+    from cmtraining.errors import DatasetError
+
+    text = csvout.to_csv(["date", "author", "text"],
+                         [["2026-05-01", "@ana", "=1+1 is not a formula"],
+                          ["2026-05-02", "'@quoted", "-5 % today"]])
+    table = read_table(text, source="x.csv", error=DatasetError, prefix="error", max_rows=10)
+    assert [row[1:] for row in table.rows] == [["@ana", "=1+1 is not a formula"],
+                                               ["'@quoted", "-5 % today"]]
