@@ -133,10 +133,12 @@ def load_exercise(path_or_id: str | Path) -> Exercise:
     """The validated exercise, from an id (under `exercises_dir()`), a folder or its yaml."""
     import yaml
 
+    from cmtraining.yamlio import load_yaml
+
     folder = _folder_of(path_or_id)
     path = folder / EXERCISE_FILE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ExerciseError("exercises.error.unreadable", source=str(path), reason=str(exc)) from None
     except yaml.YAMLError as exc:

@@ -29,10 +29,10 @@ LABELS = ("positive", "neutral", "negative")
 
 @cache
 def stopwords() -> frozenset[str]:
-    import yaml
+    from cmtraining.yamlio import load_yaml
 
     with open(datasets_dir() / "stopwords.yaml", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = load_yaml(fh)
     return frozenset(_fold(w) for lang in data.values() for w in lang)
 
 
