@@ -24,8 +24,11 @@ from pathlib import Path
 from cmtraining.errors import CmtrainingError
 
 
-class OutputPathError(CmtrainingError):
-    """An output path a command refuses to write (or could not write)."""
+class OutputPathError(CmtrainingError, OSError):
+    """An output path a command refuses to write (or could not write).
+
+    Also an OSError, so code that guarded a write with `except OSError` still works.
+    """
 
     key = "safety.output.unwritable"
 
@@ -87,4 +90,5 @@ def write_failure(path: Path, exc: OSError, *, lang: str | None = None) -> Outpu
         return OutputPathError("safety.output.not_a_folder", path=str(path),
                                component=str(blocker), lang=lang)
     return OutputPathError("safety.output.unwritable", path=str(path),
-                           reason=exc.strerror or type(exc).__name__, lang=lang)
+                           reason=exc.strerror or str(exc)[:200] or type(exc).__name__,
+                           lang=lang)
