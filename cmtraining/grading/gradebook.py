@@ -147,6 +147,8 @@ class Gradebook:
             path = sqlite_path(url)
             if existing_only and path is not None and not path.is_file():
                 raise GradebookError("safety.gradebook.missing", path=str(path))
+            if not existing_only and path is not None and path == default_path():
+                path.parent.mkdir(parents=True, exist_ok=True)  # the workspace, on first grading
             if path is not None and not path.parent.is_dir():
                 raise GradebookError("grading.error.db", url=_safe(url), reason=f"{path.parent}?")
             if read_only and path is not None:
