@@ -301,3 +301,11 @@ def test_no_command_ends_in_a_traceback(tmp_path, monkeypatch, command, a, b):
     assert "Traceback" not in err.getvalue()
     assert "Unexpected error" not in err.getvalue()  # each failure has its own message
     assert (tmp_path / "existing.txt").read_text(encoding="utf-8") == "keep"
+
+
+def test_grading_creates_the_default_gradebook_in_a_new_workspace(tmp_path, monkeypatch):
+    from cmtraining.grading.gradebook import Gradebook, default_path, default_url
+
+    monkeypatch.setenv("CMTRAINING_WORKSPACE", str(tmp_path / "new-workspace"))
+    Gradebook(default_url())  # a writer (grading) creates it; readers refuse (above)
+    assert default_path().is_file() and default_path().parent == tmp_path / "new-workspace"
