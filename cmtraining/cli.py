@@ -201,11 +201,13 @@ def build_cli(lang: str) -> click.Group:
 
         from cmtraining.journey_run import run_journey
 
-        bar = tqdm(total=None, unit=t("cli.run.unit", lang), file=sys.stderr, leave=True,
-                   dynamic_ncols=True)
+        bars = []  # the bar appears with the first stage: a refusal prints its message alone
 
         def progress(stage, number, total):
-            bar.total = total
+            if not bars:
+                bars.append(tqdm(total=total, unit=t("cli.run.unit", lang), file=sys.stderr,
+                                 leave=True, dynamic_ncols=True))
+            bar = bars[0]
             bar.set_description(t("run.progress", lang, number=number, total=total, stage=stage))
             bar.update(1 if number > 1 else 0)
 
@@ -213,9 +215,11 @@ def build_cli(lang: str) -> click.Group:
             result = run_journey(source, out, lang=lang, seed=seed, prefill=prefill,
                                  as_of=as_of.date() if as_of else None, force=force,
                                  progress=progress)
-            bar.update(1)
+            for bar in bars:
+                bar.update(1)
         finally:
-            bar.close()
+            for bar in bars:
+                bar.close()
         if result.skipped:
             click.echo(t("run.skipped", lang, stages=", ".join(result.skipped)))
         click.echo(t("run.done", lang, path=result.report, count=len(result.ran)))
