@@ -172,3 +172,20 @@ def test_a_nul_byte_in_a_workbook_path_is_the_packages_error():
 
     with pytest.raises(WorkbookFileError):
         load("wb\x00.yaml")
+
+
+def test_a_fifo_named_like_a_workbook_is_refused_without_blocking(tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    # in a subprocess: opening the FIFO would wait for a writer forever
+    result = _in_subprocess(f"""
+        from cmtraining.errors import WorkbookFileError
+        from cmtraining.workbook import load
+        try:
+            load({str(fifo)!r})
+        except WorkbookFileError as exc:
+            print(exc.key)
+    """, timeout=60)
+    assert result.stdout.strip() == "error.workbook_unreadable", result.stderr

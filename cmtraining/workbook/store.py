@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -86,6 +87,8 @@ def _too_big(source: str, size: int, lang: str | None) -> WorkbookFileError:
 def load(path: str | Path, *, lang: str | None = None) -> Workbook:
     path = Path(path)
     try:
+        if not stat.S_ISREG(path.stat().st_mode):  # a folder, a FIFO that would block, a device
+            raise WorkbookFileError("error.workbook_unreadable", source=str(path), lang=lang)
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > MAX_WORKBOOK_BYTES:
