@@ -45,8 +45,8 @@ def release_command(lang: str) -> click.Command:
         exercises = [load_exercise(i) for i in ids]  # every file checked before writing any
         for ex in exercises:
             for code in langs:
-                check_output(out / f"{ex.id}-{code}.ipynb", force=force, lang=lang,
-                             exists_key="safety.release.exists")
+                check_output(out / f"{ex.id}-{code}.ipynb", force=force, inputs=[ex.master(code)],
+                             lang=lang, exists_key="safety.release.exists")
         for ex in exercises:
             for code in langs:
                 try:
