@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from cmtraining.apps.landing import build_app as landing
 from cmtraining.workspace import create_workbook
 
@@ -75,3 +78,51 @@ def test_an_upload_a_reader_fails_on_is_one_message_and_saves_nothing(workspace,
     app._on_upload({"new": ({"name": "m.csv", "content": b"month,followers\n2026-01,\xc2\xb2\n"},)})
     assert UNEXPECTED_EN in app.status.value and "invalid literal" not in app.status.value
     assert load(entry.path).metrics == before
+
+
+def test_a_handler_written_as_a_lambda_reports_on_its_apps_status_line():
+    from cmtraining.apps.common import Status, guarded
+
+    class Card:  # like PersonaCard: the status line belongs to its app
+        def __init__(self, app):
+            self.app = app
+
+    class App:
+        def __init__(self):
+            self.status = Status("en")
+
+    app, other = App(), App()  # `other` is the latest status line: not the one to use
+    card = Card(app)
+    handler = guarded(lambda _: card.boom())  # Card has no boom(): AttributeError
+    assert handler(None) is None
+    assert UNEXPECTED_EN in app.status.value and other.status.value == ""
+
+
+_TEXT = st.text(st.characters(codec="utf-8"), max_size=300) | st.sampled_from(
+    ["", " ", "\x00", "A" * 201, "²" * 5000, "../../etc/passwd", "<script>x</script>", "ana\n"])
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=_TEXT)
+def test_the_create_button_never_raises_whatever_the_name(workspace, name):
+    app = landing(lang="es")
+    before = set(workspace.glob("*.yaml"))
+    app.trainee.value = name
+    app.create.click()
+    created = set(workspace.glob("*.yaml")) - before
+    assert created or "cm-error" in app.status.value
+    assert "Traceback" not in app.status.value
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=_TEXT, mission=_TEXT)
+def test_profile_fields_never_raise_whatever_is_typed(workspace, name, mission):
+    from cmtraining.apps.profile import build_app as profile
+    from cmtraining.session import open_session
+
+    entry = create_workbook("Ana", "ngo")
+    app = profile(open_session("00-profile", workbook=entry.id, lang="en"), defer_chart=False)
+    app.name.value = name
+    app.mission.value = mission
+    assert "Saved at" in app.status.value or "cm-error" in app.status.value
+    assert UNEXPECTED_EN not in app.status.value  # a bad value is explained, not a crash
