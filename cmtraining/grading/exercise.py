@@ -123,7 +123,7 @@ def _folder_of(path_or_id: str | Path) -> Path:
         return candidate.parent
     if candidate.is_dir() and (candidate / EXERCISE_FILE).exists():
         return candidate
-    if re.match(_SLUG, text) and (exercises_dir() / text / EXERCISE_FILE).exists():
+    if re.fullmatch(_SLUG, text) and (exercises_dir() / text / EXERCISE_FILE).exists():
         return exercises_dir() / text
     raise ExerciseError("exercises.error.unknown", value=text,
                         allowed=", ".join(list_exercises()) or "—")
