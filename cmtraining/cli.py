@@ -8,6 +8,8 @@ stderr and exits with status 2: no traceback.
 
 from __future__ import annotations
 
+import logging
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +18,9 @@ import click
 from cmtraining.cli_sentiment import sentiment_group
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import LANGS, default_lang, t
+from cmtraining.outputs import check_output
+
+log = logging.getLogger("cmtraining.cli")
 
 
 def _lang_from_argv(argv: list[str]) -> str:
@@ -57,9 +62,8 @@ def build_cli(lang: str) -> click.Group:
     @click.option("--force", is_flag=True, help=t("cli.new.force", lang))
     @lang_option
     def new_cmd(org_id, blank, trainee, out, force, lang):
-        from cmtraining.samples.organizations import blank_workbook, sample_workbook
         from cmtraining.workbook.store import save
-        from cmtraining.workspace import create_workbook
+        from cmtraining.workspace import create_workbook, new_workbook
 
         if bool(org_id) == bool(blank):
             raise CmtrainingError("cli.new.org_or_blank", lang=lang)
@@ -69,10 +73,8 @@ def build_cli(lang: str) -> click.Group:
             entry = create_workbook(trainee, org_id, lang=lang)
             click.echo(t("cli.new.done", lang, path=entry.path))
             return
-        if out.exists() and not force:
-            raise CmtrainingError("cli.new.exists", path=out, lang=lang)
-        wb = (sample_workbook(org_id, trainee=trainee, lang=lang) if org_id
-              else blank_workbook(trainee=trainee, lang=lang))
+        check_output(out, force=force, lang=lang)
+        wb = new_workbook(org_id, trainee, lang=lang)
         save(wb, out, lang=lang, touch=False)
         click.echo(t("cli.new.done", lang, path=out))
 
@@ -111,18 +113,17 @@ def build_cli(lang: str) -> click.Group:
         from cmtraining.planning.export import calendar_to_csv, calendar_to_ics
         from cmtraining.workbook.store import load, write_bytes_atomic
 
+        check_output(out, force=force, inputs=[workbook], lang=lang)
         wb = load(workbook, lang=lang)
         fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "ics")
         if not wb.content_plan.calendar:
             raise CmtrainingError("cli.export.empty", path=workbook, lang=lang)
-        if out.exists() and not force:
-            raise CmtrainingError("cli.new.exists", path=out, lang=lang)
         names = {p.id: p.name for p in wb.content_plan.pillars}
         entries = wb.content_plan.calendar
         data = (calendar_to_ics(entries, org_name=wb.profile.name, lang=lang, pillar_names=names)
                 if fmt == "ics" else calendar_to_csv(entries, lang=lang, pillar_names=names,
                                                    bom=True).encode())
-        write_bytes_atomic(out, data)
+        write_bytes_atomic(out, data, lang=lang)
         click.echo(t("cli.export.done", lang, path=out, count=len(wb.content_plan.calendar)))
 
     @export_group.command("mentions", help=t("cli.export.mentions_help", lang))
@@ -140,12 +141,12 @@ def build_cli(lang: str) -> click.Group:
         from cmtraining.listening.mentions import generate_mentions
         from cmtraining.workbook.store import write_bytes_atomic
 
-        if out.exists() and not force:
-            raise CmtrainingError("cli.new.exists", path=out, lang=lang)
+        check_output(out, force=force, lang=lang)
         frame = generate_mentions(org_id, seed=seed, days=days, incident=incident)
         from cmtraining.csvout import frame_to_csv
 
-        write_bytes_atomic(out, frame_to_csv(frame, lineterminator="\n").encode("utf-8"))
+        write_bytes_atomic(out, frame_to_csv(frame, lineterminator="\n").encode("utf-8"),
+                           lang=lang)
         click.echo(t("cli.export.mentions_done", lang, path=out, count=len(frame)))
 
     @export_group.command("labels", help=t("cli.export.labels_help", lang))
@@ -158,13 +159,12 @@ def build_cli(lang: str) -> click.Group:
         from cmtraining.csvout import to_csv
         from cmtraining.workbook.store import load, write_bytes_atomic
 
+        check_output(out, force=force, inputs=[workbook], lang=lang)
         wb = load(workbook, lang=lang)
         if not wb.mention_labels:
             raise CmtrainingError("cli.export.no_labels", path=workbook, lang=lang)
-        if out.exists() and not force:
-            raise CmtrainingError("cli.new.exists", path=out, lang=lang)
         text = to_csv(["text", "label"], ([m.text, m.sentiment] for m in wb.mention_labels))
-        write_bytes_atomic(out, text.encode("utf-8"))
+        write_bytes_atomic(out, text.encode("utf-8"), lang=lang)
         click.echo(t("cli.export.labels_done", lang, path=out, count=len(wb.mention_labels)))
 
     @export_group.command("report", help=t("cli.export.report_help", lang))
@@ -179,8 +179,7 @@ def build_cli(lang: str) -> click.Group:
         from cmtraining.clock import today
         from cmtraining.journey_run import write_report
 
-        if out.exists() and not force:
-            raise CmtrainingError("cli.new.exists", path=out, lang=lang)
+        check_output(out, force=force, inputs=[workbook], lang=lang)
         write_report(workbook, out, lang=lang, as_of=as_of.date() if as_of else today())
         click.echo(t("cli.export.report_done", lang, path=out))
 
@@ -201,11 +200,13 @@ def build_cli(lang: str) -> click.Group:
 
         from cmtraining.journey_run import run_journey
 
-        bar = tqdm(total=None, unit=t("cli.run.unit", lang), file=sys.stderr, leave=True,
-                   dynamic_ncols=True)
+        bars = []  # the bar appears with the first stage: a refusal prints its message alone
 
         def progress(stage, number, total):
-            bar.total = total
+            if not bars:
+                bars.append(tqdm(total=total, unit=t("cli.run.unit", lang), file=sys.stderr,
+                                 leave=True, dynamic_ncols=True))
+            bar = bars[0]
             bar.set_description(t("run.progress", lang, number=number, total=total, stage=stage))
             bar.update(1 if number > 1 else 0)
 
@@ -213,9 +214,11 @@ def build_cli(lang: str) -> click.Group:
             result = run_journey(source, out, lang=lang, seed=seed, prefill=prefill,
                                  as_of=as_of.date() if as_of else None, force=force,
                                  progress=progress)
-            bar.update(1)
+            for bar in bars:
+                bar.update(1)
         finally:
-            bar.close()
+            for bar in bars:
+                bar.close()
         if result.skipped:
             click.echo(t("run.skipped", lang, stages=", ".join(result.skipped)))
         click.echo(t("run.done", lang, path=result.report, count=len(result.ran)))
@@ -249,12 +252,28 @@ def build_cli(lang: str) -> click.Group:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command; every failure is one message on stderr (exit 2), never a traceback.
+
+    The package's own errors say what to do; an OSError (a path the system
+    refuses) names the path and the reason; anything else is a bug, reported
+    in one line (CMTRAINING_DEBUG=1 re-raises it with its traceback).
+    """
     argv = list(sys.argv[1:] if argv is None else argv)
     lang = _lang_from_argv(argv)
     try:
+        if any("\x00" in arg for arg in argv):  # no file name can hold one; os.stat raises
+            raise CmtrainingError("safety.path_nul", lang=lang)
         build_cli(lang).main(argv, prog_name="cmtraining", standalone_mode=False)
     except CmtrainingError as exc:
         click.echo(f"{t('cli.error', lang)}: {exc.message(lang)}", err=True)
+        return 2
+    except OSError as exc:
+        if os.environ.get("CMTRAINING_DEBUG"):
+            raise
+        path = exc.filename if exc.filename is not None else "?"
+        click.echo(f"{t('cli.error', lang)}: " + t("safety.os_error", lang, path=path,
+                                                     reason=exc.strerror or type(exc).__name__),
+                   err=True)
         return 2
     except click.exceptions.Exit as exc:
         return exc.exit_code
@@ -264,6 +283,13 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo(t("cli.aborted", lang), err=True)
         return 1
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        if os.environ.get("CMTRAINING_DEBUG"):
+            raise
+        log.debug("unexpected error", exc_info=True)
+        click.echo(f"{t('cli.error', lang)}: "
+                   + t("safety.unexpected", lang, kind=type(exc).__name__), err=True)
+        return 2
     return 0
 
 

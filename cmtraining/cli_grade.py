@@ -51,6 +51,14 @@ def summary_text(summary, lang: str, url: str, feedback_root: Path) -> str:
     return "\n".join(lines)
 
 
+def _sqlite_path_of(url: str, sqlite_path) -> Path | None:
+    """The SQLite file of `url` (an input an export must never overwrite), or None."""
+    try:
+        return sqlite_path(url)
+    except Exception:  # noqa: BLE001 - a malformed URL is refused by Gradebook with its reason
+        return None
+
+
 def grade_group(lang: str) -> click.Group:
     """The `grade` command group, with help in `lang`."""
     lang_option = click.option("--lang", type=click.Choice(LANGS), default=lang,
@@ -81,7 +89,7 @@ def grade_group(lang: str) -> click.Group:
         from cmtraining.grading.exercise import load_exercise
 
         ex = load_exercise(exercise)
-        url = db_url or default_url(ex.folder)
+        url = db_url or default_url()
         click.echo(summary_text(summary, lang, url, _root_of(url, ex)))
 
     @group.command("adjust", help=t("grading.cli.adjust_help", lang))
@@ -101,8 +109,8 @@ def grade_group(lang: str) -> click.Group:
         if check not in {c.id for c in ex.checks}:
             raise GradingError("grading.error.check_unknown", exercise=ex.id, check=check,
                                allowed=", ".join(c.id for c in ex.checks))
-        url = db_url or default_url(ex.folder)
-        book = Gradebook(url)
+        url = db_url or default_url()
+        book = Gradebook(url, create=False)
         rows = [r for r in book.current(ex.id) if r["trainee_id"] == trainee]
         if not rows:
             raise GradingError("grading.error.trainee_unknown", trainee=trainee, exercise=ex.id)
@@ -120,8 +128,9 @@ def grade_group(lang: str) -> click.Group:
     @click.option("--force", is_flag=True, help=t("cli.new.force", lang))
     @lang_option
     def export_cmd(exercise, db_url, out, force, lang):
-        from cmtraining.grading.gradebook import Gradebook, default_url
+        from cmtraining.grading.gradebook import Gradebook, default_url, sqlite_path
         from cmtraining.grading.grader import GradingError
+        from cmtraining.outputs import check_output
         from cmtraining.workbook.store import write_bytes_atomic
 
         ex = None
@@ -131,11 +140,12 @@ def grade_group(lang: str) -> click.Group:
             ex = load_exercise(exercise)
         if db_url is None and ex is None:
             raise GradingError("grading.error.db_or_exercise")
-        if out.exists() and not force:
-            raise GradingError("grading.cli.exists", path=out)
-        book = Gradebook(db_url or default_url(ex.folder))
+        url = db_url or default_url()
+        check_output(out, force=force, inputs=[_sqlite_path_of(url, sqlite_path)], lang=lang,
+                     exists_key="grading.cli.exists")
+        book = Gradebook(url, create=False)  # a reader: a missing database is an error
         text = book.export_csv(ex.id if ex else None)
-        write_bytes_atomic(out, text.encode("utf-8"))
+        write_bytes_atomic(out, text.encode("utf-8"), lang=lang)
         click.echo(t("grading.cli.exported", lang, count=text.count("\n") - 1, path=out))
 
     return group

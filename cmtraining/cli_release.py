@@ -1,11 +1,13 @@
 """`cmtraining release`: write the trainee versions of the authored exercises.
 
-    cmtraining release <exercise> | --all --out DIR [--lang es|en|both]
+    cmtraining release <exercise> | --all --out DIR [--lang es|en|both] [--force]
 
 Each released notebook has the solutions replaced by stubs and the hidden
 checks removed (see `cmtraining.grading.release`). Bad input (an unknown
 exercise, a broken exercise.yaml or master) is an `ExerciseError`, which the
-main command prints as one message with exit status 2.
+main command prints as one message with exit status 2. A notebook that
+already exists in DIR is only replaced with `--force` (a trainee's copy may
+already hold their answers), and every target is checked before any is written.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import click
 
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
+from cmtraining.outputs import check_output, write_failure
 
 
 def release_command(lang: str) -> click.Command:
@@ -28,7 +31,8 @@ def release_command(lang: str) -> click.Command:
                   type=click.Path(file_okay=False, path_type=Path), help=t("exercises.cli.out", lang))
     @click.option("--lang", "which", type=click.Choice(["es", "en", "both"]), default="both",
                   show_default=True, help=t("exercises.cli.lang", lang))
-    def release_cmd(exercise, all_, out, which):
+    @click.option("--force", is_flag=True, help=t("cli.new.force", lang))
+    def release_cmd(exercise, all_, out, which, force):
         from cmtraining.grading.exercise import list_exercises, load_exercise
         from cmtraining.grading.release import release
 
@@ -41,7 +45,14 @@ def release_command(lang: str) -> click.Command:
         exercises = [load_exercise(i) for i in ids]  # every file checked before writing any
         for ex in exercises:
             for code in langs:
-                path = release(ex, code, out)
+                check_output(out / f"{ex.id}-{code}.ipynb", force=force, inputs=[ex.master(code)],
+                             lang=lang, exists_key="safety.release.exists")
+        for ex in exercises:
+            for code in langs:
+                try:
+                    path = release(ex, code, out)
+                except OSError as exc:
+                    raise write_failure(out / f"{ex.id}-{code}.ipynb", exc, lang=lang) from None
                 click.echo(t("exercises.cli.released", lang, id=ex.id, code=code, path=path))
 
     return release_cmd

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import click
 
-from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
+from cmtraining.outputs import check_output
 
 # English-only methods: their lexicons and rules know no Spanish
 ENGLISH_ONLY = ("textblob", "vader")
@@ -103,8 +103,8 @@ def sentiment_group(lang: str) -> click.Group:
     def train_cmd(csv_path, msg_lang, text_column, label_column, out, force):
         from cmtraining.listening.sentiment import train_sentiment
 
-        if out.exists() and not force:
-            raise CmtrainingError("sentiment.cli.exists", path=out, lang=lang)
+        check_output(out, force=force, inputs=[csv_path], lang=lang,
+                     exists_key="sentiment.cli.exists")
         texts, labels = read_labeled_csv(csv_path, text_column, label_column)
         start = time.perf_counter()
         model = train_sentiment(texts, labels, msg_lang)

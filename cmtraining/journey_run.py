@@ -13,10 +13,18 @@ in (the original is never modified). Every stage gets the same `workbook`,
 `lang` and `seed` (and `prefill`, when its contract declares it); stages
 whose notebook is absent are skipped and listed. A failing stage stops the
 run with a message naming the notebook and the cell; what finished stays.
+
+`run.yaml` always says how the run ended (`status`: running, ok, failed or
+cancelled, with the step it was in). `--force` replaces only a folder that a
+previous run wrote (it holds `run.yaml` and nothing a run does not write),
+removes only what a run writes, and never a folder holding the input
+workbook: a typo in `--out` can never delete a user's files.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -51,13 +59,61 @@ def stage_parameters(stem: str, *, workbook: Path, lang: str, seed: int, prefill
     return {k: v for k, v in wanted.items() if k in names}
 
 
-def claim(out: Path, *, force: bool) -> None:
-    """Create the (empty) run folder, refusing to overwrite one unless forced."""
-    if out.exists() and any(out.iterdir()) and not force:
-        raise RunError("run.error.exists", path=str(out))
-    if out.exists() and force:
-        shutil.rmtree(out)
-    (out / "notebooks").mkdir(parents=True, exist_ok=True)
+#: the files and folder a run writes in its folder: all that --force may remove
+RUN_FILES = ("run.yaml", "workbook.yaml", "workbook.yaml.lock", "report.html")
+RUN_NOTEBOOKS = "notebooks"
+# temporary files of an atomic write killed mid-way (see workbook.store)
+_RUN_TEMPORARY = re.compile(r"\.(run\.yaml|workbook\.yaml|report\.html)\.[A-Za-z0-9_]{8}\.tmp")
+
+
+def foreign_entries(out: Path) -> list[str]:
+    """What in `out` a run did not write (symbolic links count: a run writes none)."""
+    found = []
+    for entry in sorted(out.iterdir()):
+        if entry.is_symlink():
+            found.append(entry.name)
+        elif entry.name in RUN_FILES or _RUN_TEMPORARY.fullmatch(entry.name):
+            if not entry.is_file():
+                found.append(entry.name)
+        elif entry.name == RUN_NOTEBOOKS and entry.is_dir():
+            found += [f"{RUN_NOTEBOOKS}/{e.name}" for e in sorted(entry.iterdir())
+                      if e.is_symlink() or not e.is_file() or e.suffix != ".ipynb"]
+        else:
+            found.append(entry.name)
+    return found
+
+
+def claim(out: Path, *, force: bool, source: Path | None = None) -> None:
+    """Create the (empty) run folder; with `force`, empty a previous run's folder first.
+
+    Only a folder holding `run.yaml` and nothing else than what a run writes
+    may be replaced, never one that holds `source` (the input workbook), and
+    only the run's own files are removed.
+    """
+    from cmtraining.outputs import write_failure
+
+    if out.exists() and out.is_dir() and any(out.iterdir()):
+        if not force:
+            raise RunError("run.error.exists", path=str(out))
+        foreign = foreign_entries(out)
+        if not (out / "run.yaml").is_file() or foreign:
+            shown = ", ".join(foreign[:5]) + (" …" if len(foreign) > 5 else "")
+            raise RunError("safety.run.not_a_run", path=str(out),
+                           found=shown or "no run.yaml")
+        if source is not None and source.resolve().is_relative_to(out.resolve()):
+            raise RunError("safety.run.input_inside", path=str(out), input=str(source))
+        for name in RUN_FILES:
+            with contextlib.suppress(FileNotFoundError):
+                (out / name).unlink()
+        for entry in out.iterdir():
+            if _RUN_TEMPORARY.fullmatch(entry.name):
+                entry.unlink()
+        if (out / RUN_NOTEBOOKS).is_dir():
+            shutil.rmtree(out / RUN_NOTEBOOKS)
+    try:
+        (out / RUN_NOTEBOOKS).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failure(out / RUN_NOTEBOOKS, exc) from None
 
 
 def prepare(source: str, out: Path, *, lang: str) -> Path:
@@ -102,7 +158,10 @@ def run_journey(source: str, out: Path, *, lang: str = "es", seed: int = 1,
         from cmtraining.workbook.store import load
 
         load(Path(source), lang=lang)  # a bad workbook is refused before anything starts
-    claim(out, force=force)
+    claim(out, force=force, source=Path(source) if source.endswith((".yaml", ".yml")) else None)
+    log = {"source": source, "lang": lang, "seed": seed, "prefill": prefill,
+           "as_of": as_of.isoformat(), "status": "running", "stages": []}
+    _write_log(out, log)  # from now on the folder is a run's, whatever happens next
     # jsonschema imports rfc3987_syntax when installed, which compiles a grammar
     # for 1.5 s; nbformat's schema never uses those IRI formats, so skip it here
     sys.modules.setdefault("rfc3987_syntax", None)
@@ -113,50 +172,87 @@ def run_journey(source: str, out: Path, *, lang: str = "es", seed: int = 1,
         kernel.warm(WARM_MODULES)
         workbook = prepare(source, out, lang=lang)
         import papermill as pm
-    except BaseException:
+    except BaseException as exc:
         kernel.__exit__(None, None, None)
+        log["status"] = "cancelled" if isinstance(exc, KeyboardInterrupt) else "failed"
+        log["ended_during"] = "start"
+        _finish(out, log)
         raise
 
     from cmtraining.journey import STAGES
-    from cmtraining.paths import notebooks_dir
 
     warm = _warm_report_imports()
     result = RunResult(out=out)
     stages = [s for s in STAGES if s.available()]
     result.skipped = [s.notebook for s in STAGES if not s.available()]
-    log = {"source": source, "lang": lang, "seed": seed, "prefill": prefill,
-           "as_of": as_of.isoformat(), "stages": []}
-    with kernel:
-        for number, stage in enumerate(stages, start=1):
-            if progress:
-                progress(stage.notebook, number, len(stages))
-            params = stage_parameters(stage.notebook, workbook=workbook, lang=lang, seed=seed,
-                                      prefill=prefill)
-            target = out / "notebooks" / f"{stage.notebook}.ipynb"
-            try:
-                _execute(pm, kernel, notebooks_dir() / f"{stage.notebook}.ipynb", target, params,
-                         out)
-            except pm.PapermillExecutionError as exc:
-                log["stages"].append({"notebook": stage.notebook, "status": "failed",
-                                      "cell": exc.exec_count,
-                                      "error": f"{exc.ename}: {exc.evalue}"})
+    step = "start"
+    try:
+        with kernel:
+            for number, stage in enumerate(stages, start=1):
+                step = stage.notebook
+                if progress:
+                    progress(stage.notebook, number, len(stages))
+                _run_stage(pm, kernel, stage, workbook=workbook, lang=lang, seed=seed,
+                           prefill=prefill, out=out, log=log)
+                result.ran.append(stage.notebook)
                 _write_log(out, log)
-                raise RunError("run.error.stage", notebook=f"{stage.notebook}.ipynb",
-                               cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}"[:500],
-                               path=str(target)) from None
-            kernel.reset()
-            log["stages"].append({"notebook": stage.notebook, "status": "ok"})
-            if kernel.broken and "kernel_fallback" not in log:
-                # a run that got slower says why (run.yaml): from here, a kernel per stage
-                log["kernel_fallback"] = stage.notebook
-            result.ran.append(stage.notebook)
-            _write_log(out, log)
-    warm.join()
-    result.report = write_report(workbook, out / "report.html", lang=lang, as_of=as_of,
-                                 ran=result.ran, skipped=result.skipped)
+        step = "report"
+        warm.join()
+        result.report = write_report(workbook, out / "report.html", lang=lang, as_of=as_of,
+                                     ran=result.ran, skipped=result.skipped)
+    except BaseException as exc:
+        # run.yaml says how it ended: a stage's failure, a cancel (Ctrl+C), anything else
+        log["status"] = "cancelled" if isinstance(exc, KeyboardInterrupt) else "failed"
+        log["ended_during"] = step
+        _finish(out, log)
+        raise
+    log["status"] = "ok"
     log["report"] = "report.html"
-    _write_log(out, log)
+    _finish(out, log)
     return result
+
+
+def _run_stage(pm, kernel, stage, *, workbook: Path, lang: str, seed: int, prefill: bool,
+               out: Path, log: dict) -> None:
+    """Execute one stage notebook and record it in `log` (RunError naming the cell on failure)."""
+    from cmtraining.paths import notebooks_dir
+
+    params = stage_parameters(stage.notebook, workbook=workbook, lang=lang, seed=seed,
+                              prefill=prefill)
+    target = out / "notebooks" / f"{stage.notebook}.ipynb"
+    try:
+        _execute(pm, kernel, notebooks_dir() / f"{stage.notebook}.ipynb", target, params, out)
+    except pm.PapermillExecutionError as exc:
+        log["stages"].append({"notebook": stage.notebook, "status": "failed",
+                              "cell": exc.exec_count, "error": f"{exc.ename}: {exc.evalue}"})
+        raise RunError("run.error.stage", notebook=f"{stage.notebook}.ipynb",
+                       cell=exc.exec_count, error=f"{exc.ename}: {exc.evalue}"[:500],
+                       path=str(target)) from None
+    kernel.reset()
+    log["stages"].append({"notebook": stage.notebook, "status": "ok"})
+    if kernel.broken and "kernel_fallback" not in log:
+        # a run that got slower says why (run.yaml): from here, a kernel per stage
+        log["kernel_fallback"] = stage.notebook
+
+
+def _finish(out: Path, log: dict) -> None:
+    """Write the final run.yaml and remove the workbook's lock file if no one holds it.
+
+    The run is the only writer of its folder's workbook; the lock file it
+    leaves would otherwise outlive the run (and look like a run still going).
+    """
+    from filelock import FileLock, Timeout
+
+    _write_log(out, log)
+    lock_file = out / "workbook.yaml.lock"
+    if not lock_file.exists():
+        return
+    lock = FileLock(str(lock_file), timeout=0)
+    try:
+        with lock:
+            lock_file.unlink(missing_ok=True)
+    except (Timeout, OSError):
+        pass  # someone holds it (a served session on the run's workbook): leave it
 
 
 def _execute(pm, kernel, source: Path, target: Path, params: dict, out: Path) -> None:

@@ -15,7 +15,10 @@ from pathlib import Path
 from cmtraining.errors import CmtrainingError, ParameterError
 from cmtraining.paths import workspace_dir
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
+# matched with fullmatch: "^...$" with `match` let "ana\n" through ($ matches before a final newline)
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,47}")
+#: the longest trainee name (the workbook's `trainee` field is a short text)
+MAX_TRAINEE = 200
 
 
 def slugify(text: str) -> str:
@@ -26,7 +29,7 @@ def slugify(text: str) -> str:
 
 
 def is_workbook_id(value: str) -> bool:
-    return bool(ID_PATTERN.match(value))
+    return isinstance(value, str) and ID_PATTERN.fullmatch(value) is not None
 
 
 def path_for(workbook_id: str, workspace: Path | None = None) -> Path:
@@ -69,16 +72,14 @@ def create_workbook(trainee: str, org_id: str | None, *, lang: str = "es",
     added, so two trainees called Ana never share a file.
     """
     from cmtraining.i18n import check_lang
-    from cmtraining.samples.organizations import blank_workbook, sample_workbook
     from cmtraining.workbook.store import locked, save
 
     lang = check_lang(lang)
     name = trainee.strip()
     base = slugify(name)
     if len(name) < 2 or not base:
-        raise ParameterError("error.trainee_name", value=trainee, lang=lang)
-    wb = (sample_workbook(org_id, trainee=name, lang=lang) if org_id
-          else blank_workbook(trainee=name, lang=lang))
+        raise ParameterError("error.trainee_name", value=trainee[:60], lang=lang)
+    wb = new_workbook(org_id, name, lang=lang)
     folder = workspace or workspace_dir()
     folder.mkdir(parents=True, exist_ok=True)
     # hold a workspace-wide lock while choosing the id, so that two
@@ -91,3 +92,19 @@ def create_workbook(trainee: str, org_id: str | None, *, lang: str = "es",
         path = folder / f"{candidate}.yaml"
         save(wb, path, lang=lang, touch=False)
     return Entry(candidate, path, wb.trainee, wb.profile.name, wb.updated.isoformat())
+
+
+def new_workbook(org_id: str | None, trainee: str, *, lang: str = "es"):
+    """A sample (or, without `org_id`, blank) workbook for `trainee`, or the package's error.
+
+    A name longer than the schema allows is refused with a message, not
+    pydantic's ValidationError (the Create button and `new --trainee`).
+    """
+    from cmtraining.samples.organizations import blank_workbook, sample_workbook
+
+    if len(trainee.strip()) > MAX_TRAINEE:
+        raise ParameterError("safety.trainee_too_long", length=len(trainee.strip()),
+                             limit=MAX_TRAINEE,
+                             lang=lang)
+    return (sample_workbook(org_id, trainee=trainee, lang=lang) if org_id
+            else blank_workbook(trainee=trainee, lang=lang))

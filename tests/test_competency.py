@@ -34,6 +34,8 @@ def test_questionnaire_covers_every_competency_and_area_in_both_languages():
 
 
 def test_a_broken_questionnaire_fails_loudly(tmp_path):
+    import copy
+
     from cmtraining.paths import datasets_dir
 
     data = yaml.safe_load((datasets_dir() / "competencies.yaml").read_text(encoding="utf-8"))
@@ -43,7 +45,8 @@ def test_a_broken_questionnaire_fails_loudly(tmp_path):
     with pytest.raises(ValidationError, match="competency groups must be exactly"):
         cp.questionnaire(path)
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    data["groups"].append({**data["groups"][0], "id": "brevity"})  # items reused: duplicate ids
+    # items reused: duplicate ids (a deep copy: YAML aliases are refused, see yamlio)
+    data["groups"].append({**copy.deepcopy(data["groups"][0]), "id": "brevity"})
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(ValidationError, match="duplicate item ids"):
         cp.questionnaire(path)

@@ -41,8 +41,8 @@ def graded(tmp_path_factory):
     submission(subs, "luis", "target = 41\nstatement = " + repr("one two three four five six seven "
                                                                 "eight nine ten"), lang="en")
     (subs / "broken.ipynb").write_text("{not json")
-    grade(exercise, subs, workers=2, lang="en")
     db = root / "exercises" / "gradebook.sqlite"
+    grade(exercise, subs, workers=2, lang="en", db_url=f"sqlite:///{db}")
     return {"root": root, "db": db, "exercise": exercise}
 
 

@@ -97,8 +97,9 @@ def cohort(tmp_path_factory):
     (subs / "notes.txt").write_text("not a notebook")
     (subs / "broken.ipynb").write_text("{not json")
     good_bytes = good.read_bytes()
-    summary = grade(exercise, subs, workers=2, lang="en")
-    book = Gradebook(f"sqlite:///{root / 'exercises' / 'gradebook.sqlite'}")
+    url = f"sqlite:///{root / 'exercises' / 'gradebook.sqlite'}"
+    summary = grade(exercise, subs, workers=2, lang="en", db_url=url)
+    book = Gradebook(url)
     rows = {r["trainee_id"]: r for r in book.current("demo-exercise")}
     return {"root": root, "exercise": exercise, "subs": subs, "summary": summary, "book": book,
             "rows": rows, "listener": listener, "good": good, "good_bytes": good_bytes}
@@ -181,14 +182,15 @@ def test_rerun_is_idempotent_and_manual_points_survive(cohort, tmp_path):
     book = cohort["book"]
     book.adjust("demo-exercise", "empty", "statement", 2.5, note="buena idea en clase")
     before = book.export_csv("demo-exercise")
-    summary = grade(cohort["exercise"], cohort["subs"], workers=2, lang="en")
+    summary = grade(cohort["exercise"], cohort["subs"], workers=2, lang="en", db_url=book.url)
     assert summary.graded == 0 and summary.skipped == 11  # unchanged files are not re-run
     after = book.current("demo-exercise")
     assert {r["trainee_id"]: r["total"] for r in after}["empty"] == 2.5
     lines = lambda text: sorted(line.rsplit(",", 1)[0] for line in text.splitlines())  # noqa: E731
     assert lines(book.export_csv("demo-exercise")) == lines(before)
     out = tmp_path / "grades.csv"
-    result = run_cli("grade", "export", str(cohort["exercise"]), "--out", str(out), "--lang", "en")
+    result = run_cli("grade", "export", str(cohort["exercise"]), "--db", book.url, "--out", str(out),
+                     "--lang", "en")
     assert result.returncode == 0, result.stderr
     assert "empty" in out.read_text() and "2.5" in out.read_text()
 
@@ -201,6 +203,7 @@ def test_an_interrupted_run_resumes_with_the_rest_and_force_regrades_idempotentl
     subs.mkdir()
     for name in ("a", "b", "c"):
         submission(subs, name, GOOD)
+    url = f"sqlite:///{tmp_path / 'exercises' / 'gradebook.sqlite'}"
 
     class Stop(Exception):
         pass
@@ -209,13 +212,13 @@ def test_an_interrupted_run_resumes_with_the_rest_and_force_regrades_idempotentl
         raise Stop
 
     with pytest.raises(Stop):
-        grade(exercise, subs, workers=1, on_result=interrupt)
-    book = Gradebook(f"sqlite:///{tmp_path / 'exercises' / 'gradebook.sqlite'}")
+        grade(exercise, subs, workers=1, on_result=interrupt, db_url=url)
+    book = Gradebook(url)
     first = {r["trainee_id"] for r in book.current()}
     assert len(first) == 1
-    summary = grade(exercise, subs, workers=2)
+    summary = grade(exercise, subs, workers=2, db_url=url)
     assert summary.graded == 2 and summary.skipped == 1
-    summary = grade(exercise, subs, workers=2, force=True)
+    summary = grade(exercise, subs, workers=2, force=True, db_url=url)
     assert summary.graded == 3
     with book.engine.connect() as conn:
         from sqlalchemy import func, select
@@ -231,15 +234,16 @@ def test_dask_local_cluster_grades_the_same(tmp_path):
     from cmtraining.grading.grader import grade
 
     exercise = exercise_copy(tmp_path)
+    url = f"sqlite:///{tmp_path / 'exercises' / 'gradebook.sqlite'}"
     subs = tmp_path / "subs"
     subs.mkdir()
     submission(subs, "ana", GOOD)
     submission(subs, "eva", EMPTY, lang="en")
     with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=True,
                                   dashboard_address=None) as cluster:
-        summary = grade(exercise, subs, scheduler=cluster.scheduler_address)
+        summary = grade(exercise, subs, scheduler=cluster.scheduler_address, db_url=url)
     assert summary.graded == 2
-    book = Gradebook(f"sqlite:///{tmp_path / 'exercises' / 'gradebook.sqlite'}")
+    book = Gradebook(url)
     assert {r["trainee_id"]: r["total"] for r in book.current()} == {"ana": 10, "eva": 0}
 
 
@@ -264,7 +268,8 @@ def test_duplicate_trainee_ids_are_both_rejected(tmp_path):
     subs.mkdir()
     submission(subs, "Ana García", GOOD)
     submission(subs, "ana-garcia", GOOD)
-    summary = grade(exercise, subs, workers=1)
+    summary = grade(exercise, subs, workers=1,
+                    db_url=f"sqlite:///{tmp_path / 'exercises' / 'gradebook.sqlite'}")
     assert summary.rejected == {"duplicate": 2} and summary.graded == 0
 
 

@@ -1,15 +1,34 @@
-"""Pieces every app shares: header with language switch, status line, links."""
+"""Pieces every app shares: header with language switch, status line, links.
+
+It also guards every widget handler a cmtraining app registers
+(`observe`, `on_click`, `on_submit`, `on_msg`): whatever goes wrong inside
+one, the trainee sees one message in their language on the page's status
+line (the package's own message for a `CmtrainingError`, a generic one for
+anything else) and the details go to the log for the facilitator (Voila
+prints the kernels' log on the server's terminal). Without the guard an
+exception in a handler was lost in the kernel, or printed as a traceback.
+"""
 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
+import logging
+import weakref
+from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
 
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import LANGS, t
 from cmtraining.parameters import query_string
+
+log = logging.getLogger("cmtraining.apps")
+
+
+class UnexpectedError(CmtrainingError):
+    """What the trainee is told when a handler fails for a reason that is not theirs."""
+
+    key = "safety.app.unexpected"
 
 STYLE = """
 <style>
@@ -65,10 +84,13 @@ def header(title: str, subtitle: str, notebook: str, params: Mapping[str, object
 class Status(widgets.HTML):
     """One line that says what happened to the last edit."""
 
+    _latest: weakref.ref | None = None  # the page's status line (one app per Voila kernel)
+
     def __init__(self, lang: str, **kwargs):
         super().__init__(**kwargs)
         self.lang = lang
         self.add_class("cm-status")
+        Status._latest = weakref.ref(self)
 
     def saved(self, when: str) -> None:
         self.value = f'<span class="cm-ok">✔ {html.escape(t("app.saved", self.lang, time=when))}</span>'
@@ -78,6 +100,102 @@ class Status(widgets.HTML):
 
     def info(self, text: str) -> None:
         self.value = f'<span class="cm-muted">{html.escape(text)}</span>'
+
+    def failure(self, exc: BaseException, where: object = None) -> None:
+        """Show any exception as one message; log what is not the package's own error."""
+        if isinstance(exc, CmtrainingError):
+            self.error(exc)
+            return
+        log.error("a widget handler failed (%s)", _name_of(where), exc_info=exc)
+        self.error(UnexpectedError())
+
+
+def _name_of(handler: object) -> str:
+    return getattr(handler, "__qualname__", None) or type(handler).__name__
+
+
+def _status_of(handler: Callable) -> Status | None:
+    """The status line of the app that registered `handler`, else the page's latest one."""
+    owners = [getattr(handler, "__self__", None)]
+    for cell in getattr(handler, "__closure__", None) or ():
+        try:
+            owners.append(cell.cell_contents)
+        except ValueError:  # an empty cell
+            continue
+    for owner in owners:
+        for candidate in (owner, getattr(owner, "app", None)):
+            status = getattr(candidate, "status", None)
+            if isinstance(status, Status):
+                return status
+    return Status._latest() if Status._latest is not None else None
+
+
+class GuardedHandler:
+    """`handler` that reports its exceptions on a status line instead of raising them.
+
+    Compares equal to the handler it wraps, so `unobserve(handler)` and
+    `on_click(handler, remove=True)` still find it.
+    """
+
+    def __init__(self, handler: Callable, status: Status | None = None):
+        self.handler = handler
+        self.status = status
+
+    def __call__(self, *args, **kwargs):
+        try:
+            return self.handler(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - the point: nothing reaches the trainee raw
+            status = self.status or _status_of(self.handler)
+            if status is None:
+                log.error("a widget handler failed (%s)", _name_of(self.handler), exc_info=exc)
+            else:
+                status.failure(exc, self.handler)
+            return None
+
+    def __eq__(self, other: object) -> bool:
+        return self.handler == (other.handler if isinstance(other, GuardedHandler) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.handler)
+
+
+def guarded(handler: Callable, status: Status | None = None) -> GuardedHandler:
+    """`handler`, safe (see GuardedHandler); `status` defaults to its app's status line."""
+    return handler if isinstance(handler, GuardedHandler) else GuardedHandler(handler, status)
+
+
+def _ours(handler: object) -> bool:
+    """True for handlers written in cmtraining (ipywidgets' own observers are left alone)."""
+    target = getattr(handler, "func", handler)  # functools.partial
+    module = getattr(target, "__module__", None) or ""
+    return module == "cmtraining" or module.startswith("cmtraining.")
+
+
+def install_handler_guard() -> None:
+    """Wrap every handler a cmtraining module registers on a widget in `guarded` (idempotent)."""
+    from ipywidgets.widgets.widget import CallbackDispatcher
+    from traitlets import All
+
+    if getattr(widgets.Widget, "_cm_handlers_guarded", False):
+        return
+    observe = widgets.Widget.observe
+    register = CallbackDispatcher.register_callback
+
+    def guarded_observe(self, handler, names=All, type="change"):  # noqa: A002 - traitlets' name
+        return observe(self, guarded(handler) if _ours(handler) else handler, names=names,
+                       type=type)
+
+    def guarded_register(self, callback, remove=False):
+        if _ours(callback) and not remove:
+            callback = guarded(callback)
+        return register(self, callback, remove=remove)
+
+    widgets.Widget.observe = guarded_observe
+    CallbackDispatcher.register_callback = guarded_register
+    widgets.Widget._cm_handlers_guarded = True
+
+
+install_handler_guard()
 
 
 def labelled(widget: widgets.Widget, label: str, help_text: str = "") -> widgets.VBox:
@@ -144,15 +262,15 @@ class StageApp(widgets.VBox):
         name, content = upload
         try:
             return name, reader(content, source=name)
-        except CmtrainingError as exc:
-            self.status.error(exc)
+        except Exception as exc:  # noqa: BLE001 - a reader's bug is still one message
+            self.status.failure(exc, reader)
             return None
 
     def apply(self, change) -> bool:
         try:
             wb = self.session.update(change)
-        except CmtrainingError as exc:
-            self.status.error(exc)
+        except Exception as exc:  # noqa: BLE001 - see Status.failure
+            self.status.failure(exc, change)
             return False
         self.status.saved(wb.updated.astimezone().strftime("%H:%M:%S"))
         self.refresh()

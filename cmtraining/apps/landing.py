@@ -7,7 +7,6 @@ import html
 import ipywidgets as widgets
 
 from cmtraining.apps.common import Status, header, labelled, link
-from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
 from cmtraining.journey import STAGES
 from cmtraining.parameters import resolve
@@ -87,8 +86,8 @@ class LandingApp(widgets.VBox):
         org = None if self.sample.value == BLANK else self.sample.value
         try:
             entry = create_workbook(self.trainee.value, org, lang=self.lang)
-        except CmtrainingError as exc:
-            self.status.error(exc)
+        except Exception as exc:  # noqa: BLE001 - one message whatever fails (Status.failure)
+            self.status.failure(exc, self._on_create)
             return
         self.current = entry.id
         self.trainee.value = ""

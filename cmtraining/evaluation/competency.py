@@ -132,10 +132,10 @@ class Questionnaire(_Strict):
 
 @cache
 def _load(path: str) -> Questionnaire:
-    import yaml
+    from cmtraining.yamlio import load_yaml
 
     with open(path, encoding="utf-8") as fh:
-        return Questionnaire.model_validate(yaml.safe_load(fh))
+        return Questionnaire.model_validate(load_yaml(fh))
 
 
 def questionnaire(path: str | Path | None = None) -> Questionnaire:

@@ -124,7 +124,7 @@ def _folder_of(path_or_id: str | Path) -> Path:
         return candidate.parent
     if candidate.is_dir() and (candidate / EXERCISE_FILE).exists():
         return candidate
-    if re.match(_SLUG, text) and (exercises_dir() / text / EXERCISE_FILE).exists():
+    if re.fullmatch(_SLUG, text) and (exercises_dir() / text / EXERCISE_FILE).exists():
         return exercises_dir() / text
     raise ExerciseError("exercises.error.unknown", value=text,
                         allowed=", ".join(list_exercises()) or "—")
@@ -134,10 +134,12 @@ def load_exercise(path_or_id: str | Path) -> Exercise:
     """The validated exercise, from an id (under `exercises_dir()`), a folder or its yaml."""
     import yaml
 
+    from cmtraining.yamlio import load_yaml
+
     folder = _folder_of(path_or_id)
     path = folder / EXERCISE_FILE
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise ExerciseError("exercises.error.unreadable", source=str(path), reason=str(exc)) from None
     except yaml.YAMLError as exc:

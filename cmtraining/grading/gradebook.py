@@ -91,22 +91,31 @@ def now() -> datetime:
 GRADEBOOK_FILE = "gradebook.sqlite"
 
 
-def default_url(exercise_folder: Path) -> str:
-    """SQLite file beside the exercises: `<exercises folder>/gradebook.sqlite`."""
-    return f"sqlite:///{(Path(exercise_folder).parent / GRADEBOOK_FILE).resolve()}"
+def default_path() -> Path:
+    """The default gradebook: `<workspace>/gradebook.sqlite`, never inside the package.
+
+    Beside the installed exercises it would land in site-packages (and be
+    shared by every course on the machine); the workspace is the course's.
+    """
+    from cmtraining.paths import workspace_dir
+
+    return workspace_dir() / GRADEBOOK_FILE
+
+
+def default_url(exercise_folder: Path | None = None) -> str:
+    """The URL of `default_path()` (the exercise no longer decides where grades go)."""
+    return f"sqlite:///{default_path()}"
 
 
 def resolve_gradebook(db: str) -> tuple[str, bool]:
     """(SQLAlchemy URL, whether it may hold grades) for a reader's `db` parameter.
 
-    "" is the gradebook of the project's exercises folder; a value with
+    "" is the workspace's gradebook (`default_path()`); a value with
     "://" is a SQLAlchemy URL; anything else is the path of a SQLite file.
     """
     if "://" in db:
         return db, True
-    from cmtraining.grading.exercise import exercises_dir
-
-    path = Path(db).resolve() if db else (exercises_dir() / GRADEBOOK_FILE).resolve()
+    path = Path(db).resolve() if db else default_path()
     return f"sqlite:///{path}", path.is_file()
 
 
@@ -121,25 +130,31 @@ def sqlite_path(url: str) -> Path | None:
 class Gradebook:
     """One database; every write is one transaction."""
 
-    def __init__(self, url: str, *, read_only: bool = False):
-        """Open (and create the tables of) the gradebook at `url`.
+    def __init__(self, url: str, *, read_only: bool = False, create: bool = True):
+        """Open (and, when `create`, create the tables of) the gradebook at `url`.
 
         `read_only` is for readers such as the gradebook notebook: a SQLite
         file is opened in SQLite's read-only mode and nothing is created, so
-        pointing a reader at the wrong file can never alter it.
+        pointing a reader at the wrong file can never alter it. `create=False`
+        is for commands that need existing grades (`grade export`, `grade
+        adjust`): a mistyped path is an error naming it, never a new empty
+        database.
         """
         self.url = url
+        existing_only = read_only or not create
         try:
             path = sqlite_path(url)
+            if existing_only and path is not None and not path.is_file():
+                raise GradebookError("safety.gradebook.missing", path=str(path))
+            if not existing_only and path is not None and path == default_path():
+                path.parent.mkdir(parents=True, exist_ok=True)  # the workspace, on first grading
             if path is not None and not path.parent.is_dir():
                 raise GradebookError("grading.error.db", url=_safe(url), reason=f"{path.parent}?")
             if read_only and path is not None:
-                if not path.is_file():
-                    raise GradebookError("grading.error.db", url=_safe(url), reason=f"{path}?")
                 self.engine = create_engine("sqlite://", creator=_read_only_sqlite(path))
             else:
                 self.engine = create_engine(url)
-            if read_only:
+            if existing_only:
                 missing = set(metadata.tables) - set(inspect(self.engine).get_table_names())
                 if missing:
                     raise GradebookError("grading.error.not_gradebook", url=_safe(url),

@@ -53,13 +53,12 @@ def catalogue_files(lang: str) -> list[Path]:
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    import yaml
+    from cmtraining.yamlio import load_yaml
 
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     merged: dict[str, str] = {}
     for path in catalogue_files(lang):
         with open(path, encoding="utf-8") as fh:
-            part = _flatten(yaml.load(fh, Loader=loader) or {})
+            part = _flatten(load_yaml(fh) or {})
         twice = set(part) & set(merged)
         if twice:
             raise ValueError(f"{path.name} redefines {sorted(twice)}")

@@ -37,10 +37,10 @@ _CLITICS = frozenset({"m", "re", "ve", "ll", "d", "t"})
 
 @cache
 def stopwords() -> frozenset[str]:
-    import yaml
+    from cmtraining.yamlio import load_yaml
 
     with open(datasets_dir() / "stopwords.yaml", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = load_yaml(fh)
     return frozenset(_fold(w) for lang in data.values() for w in lang)
 
 

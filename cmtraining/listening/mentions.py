@@ -69,10 +69,10 @@ _KIND_TO_SAMPLE = {"smb": "cafe", "nonprofit": "ngo", "public": "library",
 
 @cache
 def templates() -> dict:
-    import yaml
+    from cmtraining.yamlio import load_yaml
 
     with open(datasets_dir() / "mentions.yaml", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return load_yaml(fh)
 
 
 def sample_for_kind(kind: str) -> str:

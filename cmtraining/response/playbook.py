@@ -19,10 +19,10 @@ CATEGORIES = ("complaint", "question", "crisis_signal", "praise", "suggestion", 
 
 @cache
 def default_hours() -> dict[str, float | None]:
-    import yaml
+    from cmtraining.yamlio import load_yaml
 
     with open(datasets_dir() / "reply_checker.yaml", encoding="utf-8") as fh:
-        return yaml.safe_load(fh)["timeliness"]["default_hours"]
+        return load_yaml(fh)["timeliness"]["default_hours"]
 
 
 def default_playbook(workbook) -> dict:

@@ -98,10 +98,10 @@ class _Cues:
 
 @cache
 def cues() -> dict[str, _Cues]:
-    import yaml
+    from cmtraining.yamlio import load_yaml
 
     with open(datasets_dir() / "triage.yaml", encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
+        data = load_yaml(fh)
     return {name: _Cues(sum(by_lang.values(), [])) for name, by_lang in data.items()}
 
 

@@ -84,11 +84,11 @@ def fail(kind: str, field: str, **ctx):
     raise PydanticCustomError(f"cm_{kind}", kind, {"field": field, **ctx})
 
 
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")  # fullmatch: "^…$" let "x\n" through
 
 
 def _slug(value: str) -> str:
-    if not _SLUG.match(value):
+    if not _SLUG.fullmatch(value):
         fail("slug", "", value=value)
     return value
 

@@ -7,13 +7,22 @@
   re-reads the file under the lock before applying a change, so two
   writers (two browser tabs, a tab and a facilitator's script) never lose
   each other's update. A writer that cannot get the lock within
-  `lock_timeout` seconds gets a `LockTimeoutError`.
+  `lock_timeout` seconds gets a `LockTimeoutError`; a lock that cannot be
+  created at all (a read-only folder, /proc, a file where a folder should
+  be) is refused at once with the reason, not after the timeout.
+- Reading is bounded: a file larger than `MAX_WORKBOOK_BYTES` is refused
+  before parsing, and YAML aliases (the "billion laughs" bomb) are refused
+  by the loader (see `cmtraining.yamlio`).
+- A save killed mid-way can leave `.<name>.XXXXXXXX.tmp` behind; the next
+  save of that file (under its lock) removes them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -24,14 +33,20 @@ from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
 from cmtraining.errors import LockTimeoutError, WorkbookFileError, WorkbookValidationError
+from cmtraining.outputs import write_failure
 from cmtraining.workbook.migrations import migrate
 from cmtraining.workbook.models import Workbook
-from cmtraining.workbook.validation import problems_from, validate_model
+from cmtraining.workbook.validation import check_references, problems_from, validate_model
+from cmtraining.yamlio import AliasError, load_yaml
 
 #: seconds a second writer waits for the lock before giving up
 LOCK_TIMEOUT = float(os.environ.get("CMTRAINING_LOCK_TIMEOUT", "10"))
 
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+#: the largest workbook file read. A full prepared course (every stage filled,
+#: a month of calendar, labeled mentions) is about 100 KB; 8 MB leaves room
+#: for years of a real organization's data and parses in well under a second.
+MAX_WORKBOOK_BYTES = 8 * 1024 * 1024
+
 _Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
@@ -45,8 +60,13 @@ def dumps(workbook: Workbook) -> str:
 
 
 def loads(text: str, *, source: str = "", lang: str | None = None) -> Workbook:
+    if len(text) > MAX_WORKBOOK_BYTES:
+        raise _too_big(source, len(text.encode("utf-8")), lang)
     try:
-        data = yaml.load(text, Loader=_Loader)
+        data = load_yaml(text)
+    except AliasError as exc:
+        raise WorkbookFileError("safety.yaml.alias", source=source, line=exc.line,
+                                lang=lang) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else "?"
@@ -54,17 +74,32 @@ def loads(text: str, *, source: str = "", lang: str | None = None) -> Workbook:
     if not isinstance(data, dict):
         raise WorkbookFileError("error.workbook_not_mapping", source=source, lang=lang)
     data = migrate(data, source=source)
-    return validate_model(Workbook, data, source=source, lang=lang)
+    return check_references(validate_model(Workbook, data, source=source, lang=lang),
+                            source=source, lang=lang)
+
+
+def _too_big(source: str, size: int, lang: str | None) -> WorkbookFileError:
+    return WorkbookFileError("safety.yaml.too_big", source=source,
+                             size=f"{size / 2**20:.1f}", limit=MAX_WORKBOOK_BYTES // 2**20,
+                             lang=lang)
 
 
 def load(path: str | Path, *, lang: str | None = None) -> Workbook:
     path = Path(path)
     try:
-        raw = path.read_bytes()
+        if not stat.S_ISREG(path.stat().st_mode):  # a folder, a FIFO that would block, a device
+            raise WorkbookFileError("error.workbook_unreadable", source=str(path), lang=lang)
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            if size > MAX_WORKBOOK_BYTES:
+                raise _too_big(str(path), size, lang)
+            raw = fh.read(MAX_WORKBOOK_BYTES + 1)  # a file that grows while read stays bounded
     except FileNotFoundError:
         raise WorkbookFileError("error.workbook_missing", source=str(path), lang=lang) from None
-    except (IsADirectoryError, PermissionError, OSError):
+    except (OSError, ValueError):  # a folder, no permission, a NUL byte in the path
         raise WorkbookFileError("error.workbook_unreadable", source=str(path), lang=lang) from None
+    if len(raw) > MAX_WORKBOOK_BYTES:
+        raise _too_big(str(path), len(raw), lang)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -80,6 +115,7 @@ def lock_path(path: Path) -> Path:
 def locked(path: str | Path, *, timeout: float | None = None, lang: str | None = None) -> Iterator[None]:
     """Hold the workbook's cross-process lock (re-entrant within a process)."""
     path = Path(path)
+    _check_lock_creatable(lock_path(path), path, lang)
     lock = FileLock(str(lock_path(path)), timeout=LOCK_TIMEOUT if timeout is None else timeout)
     try:
         lock.acquire()
@@ -93,24 +129,60 @@ def locked(path: str | Path, *, timeout: float | None = None, lang: str | None =
         lock.release()
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    write_bytes_atomic(path, text.encode("utf-8"))
+def _check_lock_creatable(lock: Path, path: Path, lang: str | None) -> None:
+    """Create the lock file (or find it) now: a folder that refuses it is an error at once.
+
+    filelock treats a lock file it cannot open as "held by someone else" and
+    retries until the timeout, which told the user "busy with another edit"
+    after ten seconds for a path under /proc or a read-only folder.
+    """
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise write_failure(path, exc, lang=lang) from None
+    os.close(fd)
 
 
-def write_bytes_atomic(path: Path, data: bytes) -> None:
-    """Temp file in the same folder, fsync, rename, fsync the folder."""
+def _remove_stale_temporaries(path: Path) -> None:
+    """Remove `.<name>.XXXXXXXX.tmp` files a killed save left (call under the file's lock)."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[A-Za-z0-9_]{{8}}\.tmp")
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(path.parent):
+            if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
+
+
+def _write_atomic(path: Path, text: str, *, lang: str | None = None) -> None:
+    """Write a workbook; the caller holds its lock, so any old temporary file is stale."""
+    _remove_stale_temporaries(path)
+    write_bytes_atomic(path, text.encode("utf-8"), lang=lang)
+
+
+def write_bytes_atomic(path: Path, data: bytes, *, lang: str | None = None) -> None:
+    """Temp file in the same folder, fsync, rename, fsync the folder.
+
+    An OSError (a read-only folder, a file where a folder should be, a full
+    disk) becomes `OutputPathError` naming the path; nothing is left behind.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise write_failure(path, exc, lang=lang) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise write_failure(path, exc, lang=lang) from None
         raise
     dir_fd = os.open(path.parent, os.O_RDONLY)
     try:
@@ -127,9 +199,10 @@ def save(workbook: Workbook, path: str | Path, *, timeout: float | None = None,
         workbook = workbook.model_copy(update={"updated": now()})
     # a full re-validation: model_copy and in-place list edits skip validators
     workbook = validate_model(Workbook, workbook.model_dump(), source=str(path), lang=lang)
+    check_references(workbook, source=str(path), lang=lang)
     text = dumps(workbook)
     with locked(path, timeout=timeout, lang=lang):
-        _write_atomic(path, text)
+        _write_atomic(path, text, lang=lang)
 
 
 Change = Callable[[Workbook], "Workbook | dict | None"]
@@ -155,8 +228,9 @@ def update(path: str | Path, change: Change, *, timeout: float | None = None,
             result = workbook
         data = result if isinstance(result, dict) else result.model_dump()
         data["updated"] = now()
-        workbook = validate_model(Workbook, data, source=str(path), lang=lang)
-        _write_atomic(path, dumps(workbook))
+        workbook = check_references(validate_model(Workbook, data, source=str(path), lang=lang),
+                                    source=str(path), lang=lang)
+        _write_atomic(path, dumps(workbook), lang=lang)
     return workbook
 
 

@@ -6,6 +6,7 @@ the YAML (``objectives[0].target``) and a catalogue key that says what to do.
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any
 
 from pydantic import ValidationError
@@ -45,8 +46,14 @@ def path_of(loc: tuple[Any, ...], field: str = "") -> str:
     return out
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxstring, _REPR.maxother, _REPR.maxlong = 2, 60, 60, 40
+_REPR.maxdict = _REPR.maxlist = _REPR.maxtuple = _REPR.maxset = 4
+
+
 def _show(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else value
+    """At most 60 characters of `value`, without ever rendering all of a huge value."""
+    text = value[:61] if isinstance(value, str) else _REPR.repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 
@@ -78,3 +85,21 @@ def validate_model(model_cls, data: Any, *, source: str = "", lang: str | None =
         return model_cls.model_validate(data)
     except ValidationError as exc:
         raise WorkbookValidationError(problems_from(exc), source=source, lang=lang) from None
+
+
+def check_references(workbook, *, source: str = "", lang: str | None = None):
+    """Refuse names that point at nothing: an `org_id` that is not a sample organization.
+
+    The schema accepts any short text there, but the stages load the sample's
+    data by that id, so a typo would fail later, far from its cause.
+    """
+    org_id = getattr(workbook, "org_id", "")
+    if org_id:
+        from cmtraining.samples.organizations import list_organizations
+
+        allowed = list_organizations()
+        if org_id not in allowed:
+            problem = Problem(path="org_id", key="error.field.literal_error",
+                              params={"value": _show(org_id), "expected": ", ".join(allowed)})
+            raise WorkbookValidationError([problem], source=source, lang=lang)
+    return workbook

@@ -9,7 +9,9 @@ intercept. `SentimentModel` predicts with numpy dot products, so a saved model
 is a JSON file that loads without scikit-learn and without pickle (a pickle
 can run code; a model file is shared between facilitators). `load` checks
 everything, including a checksum, and refuses a malformed or edited file with
-the package's error.
+the package's error: a file too big to be a model (before parsing it), too
+deeply nested, holding a number too large for a float, weights out of the
+range training produces, or predictions that do not depend on the text.
 """
 
 from __future__ import annotations
@@ -36,7 +38,21 @@ LABELS = ("negative", "neutral", "positive")
 FORMAT = "cmtraining-sentiment-model"
 VERSION = 2  # 2 added the sentence encoder; version 1 files (without one) still load
 READABLE_VERSIONS = (1, 2)
-MAX_FILE_BYTES = 200 * 1024 * 1024
+# A model's size grows with its vocabulary: the English development set (11,379
+# labeled messages, far more than a course labels) trains a 6.1 MB model of
+# 130,000 terms (measured 2026). Parsing costs ~14 times the file in memory, so
+# the cap keeps a hostile file under ~0.5 GB (a 100 MB one cost 1.4 GB before).
+MAX_FILE_BYTES = 32 * 1024 * 1024
+# Training (C=2, unit-normed features) gives weights within ±100 and an
+# intercept of -30 for an absent label; idf is at most 1 + ln(n). Anything past
+# this bound is an edited file, and 1e308 weights overflow every prediction.
+MAX_WEIGHT = 1e4
+MAX_INT_DIGITS = 18  # "trained_on" and "version" are the only integers a model holds
+# texts every model must tell apart (the lexicon prior alone makes them differ)
+_PROBES = {"es": ("me encanta, muchas gracias", "qué desastre, no funciona nada",
+                  "¿a qué hora abrís mañana?"),
+           "en": ("I love it, thank you so much", "what a disaster, nothing works",
+                  "what time do you open tomorrow?")}
 # chosen on the development sets' learning curves (docs/sentiment.md)
 C = 2.0
 PRIOR_WEIGHT = 1.0
@@ -140,8 +156,15 @@ class SentimentModel:
         except OSError as exc:
             raise ModelFileError("sentiment.error.model_unreadable", path=str(path),
                                  reason=exc.strerror or str(exc)) from None
+        if len(data) > MAX_FILE_BYTES:  # it grew between stat and read
+            raise ModelFileError("sentiment.error.model_too_big", path=str(path))
         try:
-            payload = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+            payload = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant,
+                                 parse_int=_bounded_int)
+        except RecursionError:
+            raise ModelFileError("safety.model.too_deep", path=str(path)) from None
+        except _HugeNumber:
+            raise ModelFileError("safety.model.huge_number", path=str(path)) from None
         except (UnicodeDecodeError, ValueError) as exc:
             raise ModelFileError("sentiment.error.model_not_json", path=str(path),
                                  reason=str(exc)[:200]) from None
@@ -151,8 +174,36 @@ class SentimentModel:
     def from_dict(cls, payload: object, source: str = "") -> SentimentModel:
         from cmtraining.listening.sentiment.validate import check_payload
 
-        fields = check_payload(payload, source=source, expected_checksum=_checksum)
-        return cls(**fields)
+        try:
+            fields = check_payload(payload, source=source, expected_checksum=_checksum)
+        except (OverflowError, RecursionError):  # a huge integer or a deep list built in code
+            raise ModelFileError("safety.model.huge_number", path=source) from None
+        model = cls(**fields)
+        model._check_usable(source)
+        return model
+
+    def _check_usable(self, source: str) -> None:
+        """Refuse weights out of training's range, and predictions that ignore the text."""
+        import numpy as np
+
+        for name in ("coef", "intercept", "word_idf", "char_idf"):
+            values = getattr(self, name)
+            if values.size and float(np.abs(values).max()) > MAX_WEIGHT:
+                raise ModelFileError("safety.model.degenerate", path=source, problem=name)
+        for name in ("prior_weight", "encoder_weight"):
+            if abs(getattr(self, name)) > MAX_WEIGHT:
+                raise ModelFileError("safety.model.degenerate", path=source, problem=name)
+        # the text-dependent part only (the sentence encoder is not loaded here)
+        indices, values, indptr = sparse_rows(list(_PROBES[self.lang]), self)
+        logits = np.tile(self.intercept, (len(indptr) - 1, 1))
+        for row in range(len(indptr) - 1):
+            cols = indices[indptr[row]:indptr[row + 1]]
+            logits[row] += self.coef[:, cols] @ values[indptr[row]:indptr[row + 1]]
+        if not np.isfinite(logits).all():
+            raise ModelFileError("safety.model.degenerate", path=source, problem="predictions")
+        if float(np.ptp(logits, axis=0).max()) == 0.0:
+            raise ModelFileError("safety.model.degenerate", path=source,
+                                 problem="same prediction for every text")
 
 
 def sparse_rows(texts: list[str], model: SentimentModel):
@@ -267,3 +318,13 @@ def _checksum(payload: dict) -> str:
 
 def _refuse_constant(name: str):
     raise ValueError(f"{name} is not a number a model may contain")
+
+
+class _HugeNumber(Exception):
+    """An integer literal longer than any a model holds (10**400 overflowed later)."""
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _HugeNumber
+    return int(text)
