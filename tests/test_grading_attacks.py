@@ -332,6 +332,24 @@ def test_extraction_of_a_hostile_executed_notebook_is_a_reason_not_a_crash(tmp_p
     assert extract(str(deep), ["target"])["problem"] == "notebook_too_deep"
 
 
+def test_without_namespaces_the_sandbox_still_runs_and_says_partial(monkeypatch):
+    """The degraded path (no root, macOS, a kernel that refuses): limits, capped streams,
+    the separate extraction, and a summary line naming what is missing."""
+    from .test_grading import FIXTURE
+
+    monkeypatch.setattr(sandbox, "can_isolate", lambda: False)
+    nb = json.loads((FIXTURE / "master-en.ipynb").read_text(encoding="utf-8"))
+    nb["cells"][1]["source"] = PARTIAL
+    result = sandbox.run_notebook(nb, ["target", "statement"], {"lang": "en"}, timeout=60,
+                                  memory_mb=1024)
+    assert result.status == "ok"
+    assert result.answers == {"target": 42, "statement": "uno dos tres cuatro cinco"}
+    status = sandbox.sandbox_status(result.sandbox, "en")
+    assert status.startswith("partial") and "network" in status and "unprivileged" in status
+    assert sandbox.sandbox_status(dict.fromkeys(sandbox.PROTECTIONS, True), "en").startswith(
+        "full")
+
+
 # -- the grader's death and Ctrl-C end every sandbox it started -----------------------------
 
 def _descendants_when_sandboxed(proc, deadline=120):

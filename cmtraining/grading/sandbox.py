@@ -157,12 +157,8 @@ def _read_report(fd: int, deadline: float) -> bytes | None:
 
 
 def run_notebook(nb: dict, answers: list[str], params: dict, *, timeout: float,
-                 memory_mb: int, disk_mb: int = DISK_MB, hide=()) -> RunResult:
-    """Execute `nb` (a parsed notebook) in a sandbox and return its answers.
-
-    `hide` is accepted for old callers and ignored: the sandbox's file
-    system is an allow-list, nothing needs hiding.
-    """
+                 memory_mb: int, disk_mb: int = DISK_MB) -> RunResult:
+    """Execute `nb` (a parsed notebook) in a sandbox and return its answers."""
     start = time.monotonic()
     base = Path(tempfile.mkdtemp(prefix="cmtraining-grade-"))
     proc = None
