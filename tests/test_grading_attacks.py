@@ -332,6 +332,36 @@ def test_extraction_of_a_hostile_executed_notebook_is_a_reason_not_a_crash(tmp_p
     assert extract(str(deep), ["target"])["problem"] == "notebook_too_deep"
 
 
+def _job(arg):
+    """A pool job; `kill` ends its own worker process, as an out-of-memory kill would."""
+    if arg == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(0.5)
+    return arg * 2
+
+
+def test_a_worker_killed_under_one_submission_costs_the_others_nothing():
+    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from cmtraining.grading.grader import WorkerPool
+
+    pool = WorkerPool(2)
+
+    def run(arg):
+        try:
+            return pool.run(_job, arg)
+        except BrokenProcessPool:
+            return "broken"
+
+    try:
+        with ThreadPoolExecutor(4) as threads:
+            results = list(threads.map(run, [1, "kill", 3, 4]))
+    finally:
+        pool.close()
+    assert results == [2, "broken", 6, 8]
+
+
 def test_without_namespaces_the_sandbox_still_runs_and_says_partial(monkeypatch):
     """The degraded path (no root, macOS, a kernel that refuses): limits, capped streams,
     the separate extraction, and a summary line naming what is missing."""
