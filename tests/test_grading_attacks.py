@@ -21,6 +21,8 @@ import time
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cmtraining.grading import sandbox
 from cmtraining.grading.gradebook import Gradebook
@@ -319,6 +321,46 @@ def test_readers_refuse_fifos_symlinks_devices_and_oversize(tmp_path):
     with pytest.raises(Refused) as info:
         loads_bounded("[" * 200_000 + "]" * 200_000)
     assert info.value.reason == "too_deep"
+
+
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=_JSON, wrap=st.integers(0, 120))
+def test_bounded_json_reads_what_it_may_and_refuses_the_rest(value, wrap):
+    from cmtraining.grading.safeio import MAX_DEPTH, Refused, loads_bounded, value_depth
+
+    text = "[" * wrap + json.dumps(value) + "]" * wrap
+    expected = json.loads(text)
+    if value_depth(expected, 10_000) <= MAX_DEPTH:
+        assert loads_bounded(text) == expected
+    else:
+        with pytest.raises(Refused):
+            loads_bounded(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
+def test_bounded_json_never_raises_anything_but_refused(data):
+    from cmtraining.grading.safeio import Refused, loads_bounded
+
+    try:
+        loads_bounded(data)
+    except Refused as exc:
+        assert exc.reason in ("malformed", "too_deep")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=400), limit=st.integers(5, 100))
+def test_an_excerpt_is_short_one_line_and_printable(text, limit):
+    from cmtraining.grading.safeio import excerpt
+
+    out = excerpt(text, limit)
+    assert len(out) <= limit and "\n" not in out and "\x1b" not in out
+    assert all(ch.isprintable() for ch in out)
 
 
 def test_extraction_of_a_hostile_executed_notebook_is_a_reason_not_a_crash(tmp_path):
