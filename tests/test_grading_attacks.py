@@ -473,6 +473,13 @@ def test_the_graders_end_ends_every_sandbox_it_started(how):
                 proc.kill()  # `timeout -s KILL`: no chance to clean up
             proc.wait(timeout=60)
             assert _all_gone(sandboxed) == []
+            sandbox.sweep_stale()  # what the next run does first: no notebook copy is left
+            import tempfile
+            from pathlib import Path
+
+            left = [p for p in Path(tempfile.gettempdir()).glob("cmtraining-sandbox-*")
+                    if int(p.name.split("-")[2]) in {s.pid for s in sandboxed}]
+            assert left == []
         finally:
             if proc.poll() is None:
                 proc.kill()
