@@ -21,6 +21,8 @@ import time
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cmtraining.grading import sandbox
 from cmtraining.grading.gradebook import Gradebook
@@ -321,6 +323,46 @@ def test_readers_refuse_fifos_symlinks_devices_and_oversize(tmp_path):
     assert info.value.reason == "too_deep"
 
 
+_JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
+                     lambda inner: st.lists(inner, max_size=3)
+                     | st.dictionaries(st.text(max_size=4), inner, max_size=3), max_leaves=30)
+
+
+@settings(max_examples=150, deadline=None)
+@given(value=_JSON, wrap=st.integers(0, 120))
+def test_bounded_json_reads_what_it_may_and_refuses_the_rest(value, wrap):
+    from cmtraining.grading.safeio import MAX_DEPTH, Refused, loads_bounded, value_depth
+
+    text = "[" * wrap + json.dumps(value) + "]" * wrap
+    expected = json.loads(text)
+    if value_depth(expected, 10_000) <= MAX_DEPTH:
+        assert loads_bounded(text) == expected
+    else:
+        with pytest.raises(Refused):
+            loads_bounded(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
+def test_bounded_json_never_raises_anything_but_refused(data):
+    from cmtraining.grading.safeio import Refused, loads_bounded
+
+    try:
+        loads_bounded(data)
+    except Refused as exc:
+        assert exc.reason in ("malformed", "too_deep")
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(max_size=400), limit=st.integers(5, 100))
+def test_an_excerpt_is_short_one_line_and_printable(text, limit):
+    from cmtraining.grading.safeio import excerpt
+
+    out = excerpt(text, limit)
+    assert len(out) <= limit and "\n" not in out and "\x1b" not in out
+    assert all(ch.isprintable() for ch in out)
+
+
 def test_extraction_of_a_hostile_executed_notebook_is_a_reason_not_a_crash(tmp_path):
     from cmtraining.grading.extract import extract
 
@@ -330,6 +372,54 @@ def test_extraction_of_a_hostile_executed_notebook_is_a_reason_not_a_crash(tmp_p
     deep = tmp_path / "deep.ipynb"
     deep.write_text('{"cells": ' + "[" * 200_000 + "]" * 200_000 + "}")
     assert extract(str(deep), ["target"])["problem"] == "notebook_too_deep"
+
+
+def _job(arg):
+    """A pool job; `kill` ends its own worker process, as an out-of-memory kill would."""
+    if arg == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(0.5)
+    return arg * 2
+
+
+def test_a_worker_killed_under_one_submission_costs_the_others_nothing():
+    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from cmtraining.grading.grader import WorkerPool
+
+    pool = WorkerPool(2)
+
+    def run(arg):
+        try:
+            return pool.run(_job, arg)
+        except BrokenProcessPool:
+            return "broken"
+
+    try:
+        with ThreadPoolExecutor(4) as threads:
+            results = list(threads.map(run, [1, "kill", 3, 4]))
+    finally:
+        pool.close()
+    assert results == [2, "broken", 6, 8]
+
+
+def test_without_namespaces_the_sandbox_still_runs_and_says_partial(monkeypatch):
+    """The degraded path (no root, macOS, a kernel that refuses): limits, capped streams,
+    the separate extraction, and a summary line naming what is missing."""
+    from .test_grading import FIXTURE
+
+    monkeypatch.setattr(sandbox, "can_isolate", lambda: False)
+    nb = json.loads((FIXTURE / "master-en.ipynb").read_text(encoding="utf-8"))
+    nb["cells"][1]["source"] = PARTIAL
+    result = sandbox.run_notebook(nb, ["target", "statement"], {"lang": "en"}, timeout=60,
+                                  memory_mb=1024)
+    assert result.status == "ok"
+    assert result.answers == {"target": 42, "statement": "uno dos tres cuatro cinco"}
+    status = sandbox.sandbox_status(result.sandbox, "en")
+    assert status.startswith("partial") and "network" in status and "unprivileged" in status
+    assert sandbox.sandbox_status(dict.fromkeys(sandbox.PROTECTIONS, True), "en").startswith(
+        "full")
 
 
 # -- the grader's death and Ctrl-C end every sandbox it started -----------------------------
@@ -383,6 +473,13 @@ def test_the_graders_end_ends_every_sandbox_it_started(how):
                 proc.kill()  # `timeout -s KILL`: no chance to clean up
             proc.wait(timeout=60)
             assert _all_gone(sandboxed) == []
+            sandbox.sweep_stale()  # what the next run does first: no notebook copy is left
+            import tempfile
+            from pathlib import Path
+
+            left = [p for p in Path(tempfile.gettempdir()).glob("cmtraining-sandbox-*")
+                    if int(p.name.split("-")[2]) in {s.pid for s in sandboxed}]
+            assert left == []
         finally:
             if proc.poll() is None:
                 proc.kill()

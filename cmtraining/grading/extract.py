@@ -86,8 +86,11 @@ def extract(path: str, names: list[str]) -> dict:
         return {"answers": None, "problem": f"notebook_{exc.reason}", "errors": []}
     if not isinstance(nb, dict):
         return {"answers": None, "problem": "notebook_malformed", "errors": []}
-    answers, problem = _answers(nb, names)
-    return {"answers": answers, "problem": problem, "errors": _errors(nb)}
+    try:
+        answers, problem = _answers(nb, names)
+        return {"answers": answers, "problem": problem, "errors": _errors(nb)}
+    except (TypeError, AttributeError, ValueError):  # a notebook of the wrong shape
+        return {"answers": None, "problem": "notebook_malformed", "errors": []}
 
 
 def main(argv: list[str]) -> int:

@@ -278,7 +278,7 @@ def _die_with_grader(grader: int) -> None:
 
 
 def _executor(workers: int | None, scheduler: str | None):
-    """(submit(fn, arg) -> future with .result(), close(), parallelism)."""
+    """(run(fn, arg) -> fn(arg) computed on a worker, close(), parallelism)."""
     if scheduler:
         try:
             from distributed import Client
@@ -288,27 +288,72 @@ def _executor(workers: int | None, scheduler: str | None):
             raise GradingError("grading.error.scheduler", address=scheduler,
                                reason=str(exc)[:200]) from None
         threads = max(1, sum(client.nthreads().values()))
-        return (lambda fn, arg: client.submit(fn, arg, pure=False)), client.close, threads
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+        return (lambda fn, arg: client.submit(fn, arg, pure=False).result()), client.close, threads
+    pool = WorkerPool(max(1, workers or os.cpu_count() or 1))
+    return pool.run, pool.close, pool.count
 
-    count = max(1, workers or os.cpu_count() or 1)
-    init = {"initializer": _die_with_grader, "initargs": (os.getpid(),)} \
-        if sys.platform.startswith("linux") else {}
-    pool = ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), **init)
 
-    def close():
-        """Cancel what has not started and end the workers, so an interrupt (Ctrl-C)
-        also ends the sandbox each worker started (it dies with its worker)."""
-        processes = list(getattr(pool, "_processes", {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-        for process in processes:
-            process.join(10)
+class WorkerPool:
+    """A spawn process pool that survives the loss of a worker.
 
-    return pool.submit, close, count
+    Why: when one worker process dies (killed from outside, out of memory),
+    `ProcessPoolExecutor` fails every job in flight and every later one. Here
+    the broken pool is replaced and each job caught in it runs once more in a
+    pool of its own, so the other submissions are graded; a job that breaks
+    its own pool too is its failed attempt. Workers die with the grader (`_die_with_grader`) and
+    `close` kills them, so an interrupt ends their sandboxes too.
+    """
+
+    def __init__(self, count: int):
+        import threading
+
+        self.count = count
+        self._lock = threading.Lock()
+        self._closed = False
+        self._pools = [self._new(count)]
+
+    def _new(self, count: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        init = {"initializer": _die_with_grader, "initargs": (os.getpid(),)} \
+            if sys.platform.startswith("linux") else {}
+        return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), **init)
+
+    def run(self, fn, arg):
+        """fn(arg) on a worker, blocking. A job caught in a broken pool runs again alone in a
+        pool of its own, so the job that broke it cannot break it for others twice."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        pool = self._pools[-1]
+        try:
+            return pool.submit(fn, arg).result()
+        except BrokenProcessPool:
+            with self._lock:
+                if self._closed:
+                    raise
+                if self._pools[-1] is pool:
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    self._pools.append(self._new(self.count))
+                alone = self._new(1)
+                self._pools.append(alone)
+        try:
+            return alone.submit(fn, arg).result()
+        finally:
+            alone.shutdown(wait=False)
+
+    def close(self) -> None:
+        """Cancel what has not started and kill the workers (their sandboxes die with them)."""
+        with self._lock:
+            self._closed = True
+        for pool in self._pools:
+            processes = list((getattr(pool, "_processes", None) or {}).values())
+            pool.shutdown(wait=False, cancel_futures=True)
+            for process in processes:
+                if process.is_alive():
+                    process.kill()
+            for process in processes:
+                process.join(10)
 
 
 def _guarded(job, fn) -> tuple[dict, dict]:
@@ -327,10 +372,10 @@ def _run(jobs, exercise, book, summary, *, workers, scheduler, progress, on_resu
     preload = ["cmtraining.grading.sandbox", "cmtraining.grading.exercise",
                *_check_imports(exercise.folder)]
     check_context().set_forkserver_preload(preload)
-    submit, close, threads = _executor(workers, scheduler)
+    run, close, threads = _executor(workers, scheduler)
 
     def execute(job):
-        return submit(execute_job, {k: v for k, v in job.items() if k != "trainee"}).result()
+        return run(execute_job, {k: v for k, v in job.items() if k != "trainee"})
 
     def one(job):
         job, result = _guarded(job, execute)

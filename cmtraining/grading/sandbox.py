@@ -118,6 +118,41 @@ def prepare_notebook(nb: dict, answers: list[str]) -> dict:
     return nb
 
 
+_PREFIX = "cmtraining-sandbox-"
+
+
+def sweep_stale() -> None:
+    """Remove the private folders of workers that died without cleaning up (SIGKILL).
+
+    Each folder is named after its worker's pid; one whose worker is gone is
+    removed. A reused pid only delays a folder's removal."""
+    root = Path(tempfile.gettempdir())
+    for folder in root.glob(f"{_PREFIX}*-*"):
+        pid = folder.name[len(_PREFIX):].split("-", 1)[0]
+        try:
+            if not pid.isdigit() or folder.is_symlink() or folder.stat().st_uid != os.geteuid():
+                continue
+        except OSError:  # removed meanwhile
+            continue
+        if not _alive(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """A running process (a zombie nobody reaped is not)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process
+        return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
 def _kill_group(proc: subprocess.Popen) -> None:
     """The boot process's group (boot and, without a PID namespace, init): SIGKILL.
 
@@ -157,14 +192,11 @@ def _read_report(fd: int, deadline: float) -> bytes | None:
 
 
 def run_notebook(nb: dict, answers: list[str], params: dict, *, timeout: float,
-                 memory_mb: int, disk_mb: int = DISK_MB, hide=()) -> RunResult:
-    """Execute `nb` (a parsed notebook) in a sandbox and return its answers.
-
-    `hide` is accepted for old callers and ignored: the sandbox's file
-    system is an allow-list, nothing needs hiding.
-    """
+                 memory_mb: int, disk_mb: int = DISK_MB) -> RunResult:
+    """Execute `nb` (a parsed notebook) in a sandbox and return its answers."""
     start = time.monotonic()
-    base = Path(tempfile.mkdtemp(prefix="cmtraining-grade-"))
+    sweep_stale()
+    base = Path(tempfile.mkdtemp(prefix=f"{_PREFIX}{os.getpid()}-"))
     proc = None
     read, write = os.pipe()
     try:
