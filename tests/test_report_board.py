@@ -95,6 +95,18 @@ def fake_finding(level: str = "warning") -> Finding:
                    rule_key="report.footer", message_key="board.priority.none")
 
 
+def with_objective(wb: Workbook, network: str, *, grow: float, oid: str | None = None,
+                   deadline: date = date(2027, 5, 24)) -> Workbook:
+    """`wb` plus a followers objective on `network` set today at its last value, aiming
+    `grow` times higher: far above its trend it is off track, within it on track at 0 %."""
+    last = max((r for r in wb.metrics if r.network == network), key=lambda r: r.month)
+    goal = wb.profile.goals[0].id
+    o = Objective(id=oid or f"{network}-followers", metric="followers", network=network,
+                  baseline=last.followers, target=round(last.followers * grow),
+                  deadline=deadline, goal_id=goal)
+    return wb.model_copy(update={"objectives": [*wb.objectives, o]})
+
+
 def open_incident(wb: Workbook, lang: str) -> CrisisStatus:
     return CrisisStatus(open=True, alert_days=[date(2026, 11, 20), date(2026, 11, 21)],
                         level="2", actions=[wb.crisis_protocol.level(2).holding_statement[lang],
@@ -229,7 +241,9 @@ def test_action_plan_owners_dates_and_hours_come_from_the_workbook():
     assert deadline and deadline[0].owner == "Head of growth"
     calendar = by_kind["calendar"][0]
     assert calendar.start == min(e.day for e in wb.content_plan.calendar)
-    assert "3.5 of the 6 available" in plan.hours
+    capacity = f"{wb.resources.hours_per_week:g}"  # the team's hours, as the prefill set them
+    assert f"3.5 of the {capacity} available" in plan.hours
+    assert "networks (LinkedIn)" in plan.hours  # named, never "the plan's 1 networks"
     assert [a.due for a in plan.actions] == sorted(a.due for a in plan.actions)
 
 
@@ -339,11 +353,11 @@ def test_an_empty_section_says_which_stage_fills_it(lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_on_track_at_zero_progress_shows_its_reason_wherever_the_status_shows(fakes, lang):
     fakes()
-    wb = prefilled("saas", lang)
+    wb = with_objective(prefilled("saas", lang), "linkedin", grow=1.05)
     inputs = gather(wb, as_of=AS_OF, lang=lang)
     started = [a.objective_id for a in inputs.attainments
                if a.status == "on_track" and a.progress == 0]
-    assert started  # prefill sets the baseline at today's value
+    assert started == ["linkedin-followers"]  # set today at today's value, the trend reaches it
     lines = {line.objective: line for line in executive_summary(wb, lang, inputs).success}
     for objective in started:
         assert lines[objective].note == t("board.trend_note", lang)
@@ -409,7 +423,9 @@ def test_any_date_gives_a_plan_inside_its_window_and_a_three_sentence_situation(
     assert (plan.actions[0].kind == "incident") == incident
     summary = executive_summary(wb, lang, inputs)
     assert len(summary.situation) == 3 and len(summary.priorities) <= 3
-    if incident or any(a.status != "on_track" for a in inputs.attainments):
+    # an objective in trouble or not measured is a priority; "no clear trend yet" is not
+    if incident or any(a.status in ("missed", "off_track", "at_risk", "no_data")
+                       for a in inputs.attainments):
         assert summary.priorities
     assert len({(p.kind, p.detail) for p in summary.priorities}) == len(summary.priorities)
 
@@ -417,7 +433,7 @@ def test_any_date_gives_a_plan_inside_its_window_and_a_three_sentence_situation(
 @pytest.mark.parametrize("lang", LANGS)
 def test_an_objective_priority_reads_as_a_pace_not_as_an_id(fakes, lang):
     fakes()
-    wb = prefilled("saas", lang)
+    wb = with_objective(prefilled("saas", lang), "linkedin", grow=1.5)
     chosen = [p for p in executive_summary(wb, lang, gather(wb, as_of=AS_OF, lang=lang)).priorities
               if p.kind == "objective"]
     assert chosen
@@ -429,7 +445,7 @@ def test_an_objective_priority_reads_as_a_pace_not_as_an_id(fakes, lang):
 
 def test_priorities_do_not_repeat_an_objective_as_a_recommendation(fakes):
     fakes()
-    wb = prefilled("saas", "en")
+    wb = with_objective(prefilled("saas", "en"), "linkedin", grow=1.5, oid="x-followers")
     inputs = gather(wb, as_of=AS_OF, lang="en")
     assert any(r.code.startswith("objective_") for r in inputs.recommendations)
     chosen = priorities(wb, "en", inputs, limit=10)

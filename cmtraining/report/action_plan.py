@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from babel.lists import format_list
+
 from cmtraining.i18n import t
 from cmtraining.numbers import count, decimal
 from cmtraining.report.inputs import ReportInputs, incident_open, metric_value, objective_name
@@ -248,7 +250,8 @@ def action_plan(wb, lang: str, inputs: ReportInputs, days: int = WINDOW_DAYS) ->
     capacity = wb.resources.hours_per_week
     hours = t("board.plan.hours", lang, planned=decimal(planned, lang, decimals=1, trim=True),
               capacity=decimal(capacity, lang, decimals=1, trim=True),
-              networks=count(len(wb.networks), lang))
+              networks=format_list([t(f"network.{r.network}", lang) for r in wb.networks],
+                                   locale=lang))
     if planned > capacity:
         hours += " " + t("board.plan.over_capacity", lang)
     elif wb.networks and planned == 0:
