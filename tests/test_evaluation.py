@@ -504,3 +504,12 @@ def test_no_recommendation_on_a_gap_a_reader_cannot_see(org):
     cafe = {(r.code, r.network) for r in recommend(sample_workbook("cafe"), today=TODAY)}
     assert ("declining_followers", "facebook") not in cafe
     assert ("low_engagement", "facebook") not in cafe
+
+
+def test_no_posting_advice_the_content_plan_already_follows():
+    wb = sample_workbook("ngo", lang="en")  # LinkedIn: 0.5 posts a week in its history
+    assert ("posting_low", "linkedin") in {(r.code, r.network) for r in recommend(wb, today=TODAY)}
+    plan = wb.content_plan.model_copy(update={"posts_per_week": {"linkedin": 2}})
+    planned = wb.model_copy(update={"content_plan": plan})
+    assert ("posting_low", "linkedin") not in {(r.code, r.network)
+                                               for r in recommend(planned, today=TODAY)}

@@ -14,7 +14,8 @@ are; a large audience slightly off can outrank a tiny one far off, which is
 the intent: fix first what most people see. Missing data gives explicit
 "no data" recommendations with impact 0 (ranked last), never a silent zero.
 
-Coherent with the plan (issue 15): a network the plan (stage 2) dropped gets
+Coherent with the plan (issue 15): posting more or less is not advised when the
+content plan (stage 3) already posts within the network's range; a network the plan (stage 2) dropped gets
 one "reconsider it" recommendation, never advice on how to post there; two
 pieces of advice never pull one network both ways (fewer posts that do not
 engage is the answer, not more of them: `effort_no_return` wins over
@@ -112,7 +113,8 @@ class _Source(str):
         return f"{src.publisher or src.title} {src.year}"
 
 
-def _network_rules(net: str, row: dict, share: dict, roles: dict) -> list[Recommendation]:
+def _network_rules(net: str, row: dict, share: dict, roles: dict,
+                   planned: dict | None = None) -> list[Recommendation]:
     from cmtraining.networks import network
 
     cat = network(net)
@@ -135,7 +137,9 @@ def _network_rules(net: str, row: dict, share: dict, roles: dict) -> list[Recomm
                         reference=Share(CONVERSATION_SHARE), reach=Share(reach_rate),
                         reach_median=Share(cat.organic_reach_rate.value)))
     low, high, ppw = cat.posts_per_week.low, cat.posts_per_week.high, row["posts_per_week"]
-    if ppw < low or ppw > high:
+    # the content plan (stage 3) already posts within the range: the advice is taken
+    fixed = low <= (planned or {}).get(net, -1) <= high
+    if (ppw < low or ppw > high) and not fixed:
         severity = (low - ppw) / low if ppw < low else min(1.0, (ppw - high) / high)
         code = "posting_low" if ppw < low else "posting_high"
         out.append(_rec(code, "warning", ppw, audience * severity, net, severity,
@@ -251,7 +255,8 @@ def recommend(workbook: Workbook, *, today: date) -> list[Recommendation]:
             if roles and net not in roles:
                 recs.append(_dropped_rule(net, row))
             else:
-                recs.extend(_network_rules(net, row, share, roles))
+                recs.extend(_network_rules(net, row, share, roles,
+                                           wb.content_plan.posts_per_week))
         last = max(row["last_month"] for row in recent.values())
         if _month_index(today) - _month_index(last) > STALE_MONTHS:
             recs.append(_rec("stale_metrics", "info", f"{last:%Y-%m}", 0, last=f"{last:%Y-%m}"))

@@ -212,7 +212,7 @@ def crisis(wb, lang: str, inputs=None) -> dict:
 
 def current_crisis(wb, lang: str, inputs) -> dict:
     """The open incident's level and what the protocol says to do (crisis.status.current)."""
-    from cmtraining.report.action_plan import protocol_level
+    from cmtraining.report.action_plan import data_end_note, protocol_level
     from cmtraining.report.inputs import incident_open
     from cmtraining.report.risks import no_incident
 
@@ -222,7 +222,7 @@ def current_crisis(wb, lang: str, inputs) -> dict:
                 "text": no_incident(wb, lang, inputs)}
     status = inputs.crisis
     level = getattr(status, "level", None)
-    found = protocol_level(wb, level)
+    found = protocol_level(wb, status)
     days = sorted(getattr(status, "alert_days", None) or [])
     statement = ""
     if found is not None:
@@ -230,7 +230,7 @@ def current_crisis(wb, lang: str, inputs) -> dict:
             iter(found.holding_statement.values()), "")
     return {"title": title, "open": True,
             "text": (t("board.crisis.open", lang, level=level) if level is not None
-                     else t("board.incident.no_level", lang)),
+                     else t("board.incident.no_level", lang)) + data_end_note(wb, lang, inputs),
             "days": t("board.crisis.days", lang, days=", ".join(d.isoformat() for d in days))
             if days else "",
             "actions": [a for a in (getattr(status, "actions", None) or []) if a],
