@@ -458,3 +458,52 @@ def test_pillar_shares_are_written_like_every_other_percentage(fakes):
     fakes()
     text = sections(build_report(prefilled("ngo", "en"), lang="en", as_of=AS_OF)).text
     assert re.search(r"\d%", text["content"]) and not re.search(r"\d %", text["content"])
+
+
+# --- one coherent whole (issue 15, read as a board member) ---------------------------------
+
+
+def real_incident(wb: Workbook, lang: str) -> CrisisStatus:
+    """What `crisis.status.current` returns: the level named "1 · Name", with its number."""
+    lv = wb.crisis_protocol.level(1)
+    return CrisisStatus(open=True, alert_days=[date(2026, 10, 30), date(2026, 10, 31)],
+                        level=f"1 · {lv.name}", number=1, owner=lv.owner,
+                        actions=["Check mentions every 4 hours."], peak_negative=35,
+                        by_trigger=True)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_incident_has_one_owner_everywhere_and_says_where_listening_ends(fakes, lang):
+    wb = prefilled("ngo", lang)
+    status = real_incident(wb, lang)
+    info = Finding(code="coherence.listening.open_incident", level="info",
+                   rule_key="report.footer", message_key="board.priority.none")
+    fakes([info], status)
+    owner = wb.crisis_protocol.level(1).owner
+    inputs = ReportInputs(as_of=AS_OF, crisis=status, coherence=[info])
+    assert action_plan(wb, lang, inputs).actions[0].owner == owner  # was "Management"
+    r = risks(wb, lang, inputs)
+    assert owner in r.incident.message and "2026-10-31" in r.incident.message
+    end = t("board.crisis.data_end", lang, end="2026-10-31")
+    assert end in r.incident.message
+    assert r.coherence == [] and r.coherence_none == t("board.risk.coherent", lang)
+    text = sections(build_report(wb, lang=lang, as_of=AS_OF)).text
+    assert end in text["crisis"]
+
+
+@pytest.mark.parametrize("lang, name", [("es", "Sentimiento neto:"), ("en", "Net sentiment:")])
+def test_objectives_are_named_by_their_title_in_every_section(fakes, lang, name):
+    fakes()
+    wb = prefilled("cafe", lang)
+    o = Objective(id="reviews-net-sentiment", metric="net_sentiment", network=None,
+                  audience=t("coherence.audience.mentions", lang), baseline=-0.19, target=0.0,
+                  deadline=date(2027, 5, 24), goal_id=wb.profile.goals[-1].id)
+    wb = wb.model_copy(update={"objectives": [*wb.objectives, o]})
+    summary = executive_summary(wb, lang, gather(wb, as_of=AS_OF, lang=lang))
+    line = next(s for s in summary.success if s.objective == o.id)
+    assert line.text.startswith(name) and line.status == "no_trend"
+    assert line.note == t("board.too_few_note", lang)  # one audit, not "ups and downs"
+    html = build_report(wb, lang=lang, as_of=AS_OF)
+    visible = "".join(sections(html).text.values())
+    assert "reviews-net-sentiment" not in visible and " en —" not in visible
+    assert " on —" not in visible

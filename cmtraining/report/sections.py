@@ -100,12 +100,17 @@ def listening(wb, lang: str) -> dict:
 
 def objectives(wb, lang: str, as_of: date) -> dict:
     from cmtraining.planning.smart import check_smart
+    from cmtraining.report.inputs import objective_name
 
+    goals = {g.id: g.text.rstrip(". ") for g in wb.profile.goals}
     rows = []
     for o in wb.objectives:
         smart = check_smart(o, wb, today=as_of)
         passed = [f for f in smart if f.level == "ok"]
-        rows.append({"id": o.id, "metric": t(f"kpi.{o.metric}", lang),
+        rows.append({"id": o.id, "name": objective_name(o, lang),
+                     "goal": t("board.objective_goal", lang, goal=goals[o.goal_id])
+                     if o.goal_id in goals else "",
+                     "metric": t(f"kpi.{o.metric}", lang),
                      "network": t(f"network.{o.network}", lang) if o.network else (o.audience
                                                                                    or "—"),
                      "baseline": metric_value(o.metric, o.baseline, lang),

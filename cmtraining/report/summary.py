@@ -214,12 +214,11 @@ def success(wb, lang: str, inputs: ReportInputs) -> list[SuccessLine]:
     lines = []
     for o in wb.objectives:
         a = found.get(o.id)
-        where = t(f"network.{o.network}", lang) if o.network else (o.audience or "—")
         current = a.current if a is not None else None
         status = a.status if a is not None else "no_data"
         key = "board.summary.success" if current is not None else "board.summary.success_no_data"
         lines.append(SuccessLine(o.id, t(
-            key, lang, metric=t(f"kpi.{o.metric}", lang), where=where,
+            key, lang, name=objective_name(o, lang),
             baseline=metric_value(o.metric, o.baseline, lang),
             target=metric_value(o.metric, o.target, lang), deadline=o.deadline.isoformat(),
             current=metric_value(o.metric, current, lang)), status,
@@ -234,7 +233,9 @@ def status_note(a, lang: str) -> str:
     if a is not None and a.status == "on_track" and a.progress is not None and a.progress <= 0:
         return t("board.trend_note", lang)
     if a is not None and a.status == "no_trend":
-        return t("board.no_trend_note", lang)
+        from cmtraining.evaluation.attainment import MIN_TREND
+
+        return t("board.too_few_note" if a.months < MIN_TREND else "board.no_trend_note", lang)
     return ""
 
 
