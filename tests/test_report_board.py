@@ -507,3 +507,14 @@ def test_objectives_are_named_by_their_title_in_every_section(fakes, lang, name)
     visible = "".join(sections(html).text.values())
     assert "reviews-net-sentiment" not in visible and " en —" not in visible
     assert " on —" not in visible
+
+
+def test_the_holding_statement_shows_once_in_the_crisis_section(fakes):
+    wb = prefilled("ngo", "en")
+    statement = wb.crisis_protocol.level(1).holding_statement["en"]
+    status = real_incident(wb, "en")
+    status = CrisisStatus(**{**status.__dict__, "actions": [f"Publish the holding statement: “{statement}”"]})
+    fakes([], status)
+    text = sections(build_report(wb, lang="en", as_of=AS_OF)).text["crisis"]
+    current = text.split(t("report.level", "en"))[0]  # the current situation, before the table
+    assert current.count(statement) == 1

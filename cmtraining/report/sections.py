@@ -229,15 +229,16 @@ def current_crisis(wb, lang: str, inputs) -> dict:
     level = getattr(status, "level", None)
     found = protocol_level(wb, status)
     days = sorted(getattr(status, "alert_days", None) or [])
+    actions = [a for a in (getattr(status, "actions", None) or []) if a]
     statement = ""
     if found is not None:
         statement = found.holding_statement.get(lang) or next(
             iter(found.holding_statement.values()), "")
     return {"title": title, "open": True,
             "text": (t("board.crisis.open", lang, level=level) if level is not None
-                     else t("board.incident.no_level", lang)) + data_end_note(wb, lang, inputs),
-            "days": t("board.crisis.days", lang, days=", ".join(d.isoformat() for d in days))
-            if days else "",
-            "actions": [a for a in (getattr(status, "actions", None) or []) if a],
-            "owner": found.owner if found is not None else "",
-            "statement": statement}
+                     else t("board.incident.no_level", lang)),
+            "days": (t("board.crisis.days", lang, days=", ".join(d.isoformat() for d in days))
+                     if days else "") + data_end_note(wb, lang, inputs),
+            "actions": actions, "owner": found.owner if found is not None else "",
+            # the statement once: not again under the actions that already quote it
+            "statement": "" if any(statement.strip() in a for a in actions) else statement}
