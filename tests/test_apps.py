@@ -76,6 +76,7 @@ def test_landing_creates_and_links_a_workbook(workspace):
 def test_landing_previews_open_as_worked_examples():
     """Without a workbook the stages are previews: filled in (nothing saved) where they can be."""
     from cmtraining.apps.evaluation import build_app as evaluation
+    from cmtraining.planning.smart import objective_title
     from cmtraining.session import open_session
 
     links = landing(lang="es").stages.value
@@ -87,6 +88,9 @@ def test_landing_previews_open_as_worked_examples():
     assert session.preview and session.workbook.objectives and session.workbook.listening.summary
     app = evaluation(session)
     assert "etapa 1" not in app.attainment.value  # the objectives are there to evaluate
+    for o in session.workbook.objectives:  # named by their title, never by their id
+        assert f"<td>{objective_title(o, 'es')}</td>" in app.attainment.value
+        assert f"«{o.id}»" not in app.attainment.value
     assert not any("no hay objetivos" in row for row in [app.recommendations.value])
 
 
@@ -123,6 +127,11 @@ def test_objectives_app_checks_and_saves(workspace):
     [card] = app.cards.children
     saved = load(entry.path).objectives[0]
     assert saved.metric == "followers" and saved.network == "facebook"  # largest audience
+    # the card is named as the report names it, and follows the metric and network
+    assert ">Followers on Facebook</h3>" in card.title.value and saved.id not in card.title.value.split(">")[1]
+    card.network.value = "instagram"
+    assert ">Followers on Instagram</h3>" in card.title.value
+    card.network.value = "facebook"
     assert "✔" in card.findings.value and "Suggested target" in card.suggestion.value
     card.target.value = 100000
     assert load(entry.path).objectives[0].target == 100000

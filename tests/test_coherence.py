@@ -415,3 +415,17 @@ def test_prefilled_networks_keep_the_networks_objectives_already_use():
     hours = {r.network: r.hours_per_week for r in wb.networks}
     assert hours["x"] > 0 and sum(hours.values()) == pytest.approx(wb.resources.hours_per_week)
     assert not [c for c in codes(wb) if "network_" in c or "hours" in c]
+
+
+def test_a_prefilled_cafe_posts_at_weekends():
+    """The prefill passes the organization's kind to the calendar (issue 15, part 4)."""
+    from datetime import timedelta
+
+    from cmtraining.planning.prefill import prefill_audiences, prefill_content
+
+    wb = sample_workbook("cafe", lang="es")
+    wb = Workbook.model_validate(prefill_audiences(wb, lang="es"))
+    wb = Workbook.model_validate(prefill_content(wb, lang="es", start=TODAY + timedelta(days=7),
+                                                 weeks=4, seed=1))
+    days = {e.day.weekday() for e in wb.content_plan.calendar}
+    assert days & {5, 6}, sorted(days)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pytest
@@ -13,16 +14,20 @@ from cmtraining.evaluation import kpis
 from cmtraining.evaluation.attainment import (
     AT_RISK,
     STATUS_RANK,
+    T_CRITICAL,
+    TREND_P,
     attainment,
     attainment_all,
     progress,
     project,
     status_for,
+    trend_supported,
 )
 from cmtraining.evaluation.dashboard import TABLE_COLUMNS, kpi_summary, kpi_table
 from cmtraining.evaluation.metrics_csv import MetricsFileError, metrics_gaps, read_metrics_csv
 from cmtraining.evaluation.recommendations import recommend
 from cmtraining.planning.prefill import prefill_objectives
+from cmtraining.planning.smart import objective_title
 from cmtraining.samples import list_organizations, sample_workbook
 from cmtraining.samples.organizations import blank_workbook
 from cmtraining.workbook.models import (
@@ -266,13 +271,17 @@ def test_every_sample_objective_gets_a_status(org):
             assert a.status in STATUS_RANK
             assert a.current is not None and a.current_month <= date(today.year, today.month, 1)
             for lang in ("es", "en"):
-                assert a.objective_id in a.finding.message(lang) and "{" not in a.finding.rule(lang)
+                # named as the board pages name it, never by its id
+                o = next(o for o in wb.objectives if o.id == a.objective_id)
+                message = a.finding.message(lang)
+                assert message.startswith(objective_title(o, lang)) and a.objective_id not in message
+                assert "{" not in a.finding.rule(lang)
     after = attainment_all(wb, today=TODAY)
     assert {a.status for a in after} <= {"achieved", "missed"}  # all deadlines passed
     fresh = sample_workbook(org)
     fresh = Workbook.model_validate(prefill_objectives(fresh, today=TODAY))
     assert {a.status for a in attainment_all(fresh, today=TODAY)} <= {
-        "on_track", "at_risk", "off_track"}
+        "on_track", "at_risk", "off_track", "no_trend"}
 
 
 def objective(metric, **extra):
@@ -333,7 +342,9 @@ def test_listening_and_growth_objectives_are_measured():
     a = attainment(objective("net_sentiment"), wb, today=TODAY)
     assert (a.current, a.method, a.status) == (0.35, "last_value", "on_track")
     sov = attainment(objective("share_of_voice"), wb, today=TODAY)
-    assert sov.projected_progress == pytest.approx(0.5) and sov.status == "off_track"
+    # one audit is one measurement: half way is not "off track", it is too soon to say
+    assert sov.projected_progress == pytest.approx(0.5) and sov.status == "no_trend"
+    assert sov.finding.message_key == "evaluation.msg.attainment_too_few"
     growth = attainment(objective("audience_growth_rate", network="instagram", baseline=0.01,
                                   target=0.02), wb, today=TODAY)
     assert growth.method == "linear_ols" and growth.months == 6
@@ -410,3 +421,95 @@ def test_no_data_is_explicit():
     assert all(r.impact == 0 for r in recs if r.code.startswith("no_") and r.code != "no_playbook")
     stale = recommend(sample_workbook("cafe"), today=date(2027, 6, 1))
     assert "stale_metrics" in {r.code for r in stale}
+
+
+# --- issue 15: statuses the data can support, readable names, material gaps ----------------
+
+
+def test_the_t_table_is_students():
+    from scipy.stats import t as student
+
+    for df, value in T_CRITICAL.items():
+        assert value == pytest.approx(student.ppf(1 - TREND_P / 2, df), abs=1e-3)
+
+
+def test_a_just_prefilled_noisy_flow_is_no_clear_trend_not_off_track():
+    """Six months of 4 to 18 donations: the line through them may fall below the start,
+    but the data cannot draw it; the old status was "off track, -416 %"."""
+    wb = Workbook.model_validate(prefill_objectives(sample_workbook("ngo", lang="en"),
+                                                    today=TODAY))
+    flows = [a for a in attainment_all(wb, today=TODAY) if a.metric in ("leads", "conversions")]
+    assert flows
+    for a in flows:
+        assert a.method == "log_ols"  # counts: growth compounds, never below zero
+        assert a.status == "no_trend" and a.finding.level == "info"
+        for lang in ("es", "en"):
+            text = a.finding.message(lang)
+            assert not re.search(r"-\d+[.,]\d\s?%", text), text
+        assert "no clear trend yet" in a.finding.message("en")
+        assert "moved between" in a.finding.message("en")  # the reason: the months' range
+    recs = recommend(wb, today=TODAY)
+    assert not [r for r in recs if r.code.startswith("objective_")]
+
+
+def test_a_steady_trend_still_judges_and_noise_does_not():
+    months = [date(2026, m, 1) for m in range(1, 7)]
+    assert trend_supported([(m, 100 * 1.03 ** i) for i, m in enumerate(months)], "followers")
+    assert trend_supported([(m, 50.0) for m in months], "leads")  # flat and steady: a trend
+    assert not trend_supported(list(zip(months, [11, 18, 4, 4, 11, 16], strict=True)),
+                               "conversions")
+    assert not trend_supported([(m, 5.0) for m in months[:2]], "leads")
+
+
+def test_one_net_sentiment_measurement_is_too_soon_not_off_track():
+    wb = with_summary(sample_workbook("ngo"), net_sentiment=-0.19)
+    goal = objective("net_sentiment", baseline=-0.19, target=0.0)
+    a = attainment(goal, wb, today=TODAY)
+    assert a.progress == 0 and a.status == "no_trend"
+    assert a.finding.message_key == "evaluation.msg.attainment_too_few"
+    assert "too soon" in a.finding.message("en") and "1 measurement" in a.finding.message("en")
+    reached = attainment(objective("net_sentiment", baseline=-0.19, target=-0.3 + 0.4), with_summary(
+        sample_workbook("ngo"), net_sentiment=0.3), today=TODAY)
+    assert reached.status == "on_track"  # already there: no trend needed
+
+
+def test_an_objective_moving_away_is_said_to_move_away_in_its_recommendation():
+    wb = sample_workbook("saas", lang="en")
+    last = max((r for r in wb.metrics if r.network == "x"), key=lambda r: r.month)
+    o = Objective(id="x-followers", metric="followers", network="x", baseline=last.followers,
+                  target=last.followers + 45, deadline=date(2027, 5, 24),
+                  goal_id=wb.profile.goals[0].id)
+    wb = wb.model_copy(update={"objectives": [o]})
+    rec = next(r for r in recommend(wb, today=TODAY) if r.code.startswith("objective_"))
+    assert rec.code == "objective_backwards"
+    for lang in ("es", "en"):
+        text = rec.finding.message(lang)
+        assert not re.search(r"-\d+[.,]\d\s?%", text) and "x-followers" not in text, text
+        assert text.startswith(("“" + objective_title(o, lang), "«" + objective_title(o, lang)))
+    assert "moves away from the target" in rec.finding.message("en")
+    assert objective_title(o, "es") == "Seguidores en X" and objective_title(o, "en") == (
+        "Followers on X")
+
+
+@pytest.mark.parametrize("org", list_organizations())
+def test_no_recommendation_on_a_gap_a_reader_cannot_see(org):
+    """0.05 % against a median of 0.06 %, followers down 0.3 % in a quarter: not material."""
+    from cmtraining.evaluation.recommendations import TRIVIAL_GAP
+
+    for r in recommend(sample_workbook(org), today=TODAY):
+        assert r.gap is None or r.gap >= TRIVIAL_GAP
+        if r.code == "low_engagement":
+            p = r.finding.params
+            assert p["rate"].render("en") != p["median"].render("en"), r.finding.message("en")
+    cafe = {(r.code, r.network) for r in recommend(sample_workbook("cafe"), today=TODAY)}
+    assert ("declining_followers", "facebook") not in cafe
+    assert ("low_engagement", "facebook") not in cafe
+
+
+def test_no_posting_advice_the_content_plan_already_follows():
+    wb = sample_workbook("ngo", lang="en")  # LinkedIn: 0.5 posts a week in its history
+    assert ("posting_low", "linkedin") in {(r.code, r.network) for r in recommend(wb, today=TODAY)}
+    plan = wb.content_plan.model_copy(update={"posts_per_week": {"linkedin": 2}})
+    planned = wb.model_copy(update={"content_plan": plan})
+    assert ("posting_low", "linkedin") not in {(r.code, r.network)
+                                               for r in recommend(planned, today=TODAY)}

@@ -95,6 +95,18 @@ def fake_finding(level: str = "warning") -> Finding:
                    rule_key="report.footer", message_key="board.priority.none")
 
 
+def with_objective(wb: Workbook, network: str, *, grow: float, oid: str | None = None,
+                   deadline: date = date(2027, 5, 24)) -> Workbook:
+    """`wb` plus a followers objective on `network` set today at its last value, aiming
+    `grow` times higher: far above its trend it is off track, within it on track at 0 %."""
+    last = max((r for r in wb.metrics if r.network == network), key=lambda r: r.month)
+    goal = wb.profile.goals[0].id
+    o = Objective(id=oid or f"{network}-followers", metric="followers", network=network,
+                  baseline=last.followers, target=round(last.followers * grow),
+                  deadline=deadline, goal_id=goal)
+    return wb.model_copy(update={"objectives": [*wb.objectives, o]})
+
+
 def open_incident(wb: Workbook, lang: str) -> CrisisStatus:
     return CrisisStatus(open=True, alert_days=[date(2026, 11, 20), date(2026, 11, 21)],
                         level="2", actions=[wb.crisis_protocol.level(2).holding_statement[lang],
@@ -229,7 +241,9 @@ def test_action_plan_owners_dates_and_hours_come_from_the_workbook():
     assert deadline and deadline[0].owner == "Head of growth"
     calendar = by_kind["calendar"][0]
     assert calendar.start == min(e.day for e in wb.content_plan.calendar)
-    assert "3.5 of the 6 available" in plan.hours
+    capacity = f"{wb.resources.hours_per_week:g}"  # the team's hours, as the prefill set them
+    assert f"3.5 of the {capacity} available" in plan.hours
+    assert "networks (LinkedIn)" in plan.hours  # named, never "the plan's 1 networks"
     assert [a.due for a in plan.actions] == sorted(a.due for a in plan.actions)
 
 
@@ -339,11 +353,11 @@ def test_an_empty_section_says_which_stage_fills_it(lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_on_track_at_zero_progress_shows_its_reason_wherever_the_status_shows(fakes, lang):
     fakes()
-    wb = prefilled("saas", lang)
+    wb = with_objective(prefilled("saas", lang), "linkedin", grow=1.05)
     inputs = gather(wb, as_of=AS_OF, lang=lang)
     started = [a.objective_id for a in inputs.attainments
                if a.status == "on_track" and a.progress == 0]
-    assert started  # prefill sets the baseline at today's value
+    assert started == ["linkedin-followers"]  # set today at today's value, the trend reaches it
     lines = {line.objective: line for line in executive_summary(wb, lang, inputs).success}
     for objective in started:
         assert lines[objective].note == t("board.trend_note", lang)
@@ -409,7 +423,9 @@ def test_any_date_gives_a_plan_inside_its_window_and_a_three_sentence_situation(
     assert (plan.actions[0].kind == "incident") == incident
     summary = executive_summary(wb, lang, inputs)
     assert len(summary.situation) == 3 and len(summary.priorities) <= 3
-    if incident or any(a.status != "on_track" for a in inputs.attainments):
+    # an objective in trouble or not measured is a priority; "no clear trend yet" is not
+    if incident or any(a.status in ("missed", "off_track", "at_risk", "no_data")
+                       for a in inputs.attainments):
         assert summary.priorities
     assert len({(p.kind, p.detail) for p in summary.priorities}) == len(summary.priorities)
 
@@ -417,7 +433,7 @@ def test_any_date_gives_a_plan_inside_its_window_and_a_three_sentence_situation(
 @pytest.mark.parametrize("lang", LANGS)
 def test_an_objective_priority_reads_as_a_pace_not_as_an_id(fakes, lang):
     fakes()
-    wb = prefilled("saas", lang)
+    wb = with_objective(prefilled("saas", lang), "linkedin", grow=1.5)
     chosen = [p for p in executive_summary(wb, lang, gather(wb, as_of=AS_OF, lang=lang)).priorities
               if p.kind == "objective"]
     assert chosen
@@ -429,7 +445,7 @@ def test_an_objective_priority_reads_as_a_pace_not_as_an_id(fakes, lang):
 
 def test_priorities_do_not_repeat_an_objective_as_a_recommendation(fakes):
     fakes()
-    wb = prefilled("saas", "en")
+    wb = with_objective(prefilled("saas", "en"), "linkedin", grow=1.5, oid="x-followers")
     inputs = gather(wb, as_of=AS_OF, lang="en")
     assert any(r.code.startswith("objective_") for r in inputs.recommendations)
     chosen = priorities(wb, "en", inputs, limit=10)
@@ -442,3 +458,63 @@ def test_pillar_shares_are_written_like_every_other_percentage(fakes):
     fakes()
     text = sections(build_report(prefilled("ngo", "en"), lang="en", as_of=AS_OF)).text
     assert re.search(r"\d%", text["content"]) and not re.search(r"\d %", text["content"])
+
+
+# --- one coherent whole (issue 15, read as a board member) ---------------------------------
+
+
+def real_incident(wb: Workbook, lang: str) -> CrisisStatus:
+    """What `crisis.status.current` returns: the level named "1 · Name", with its number."""
+    lv = wb.crisis_protocol.level(1)
+    return CrisisStatus(open=True, alert_days=[date(2026, 10, 30), date(2026, 10, 31)],
+                        level=f"1 · {lv.name}", number=1, owner=lv.owner,
+                        actions=["Check mentions every 4 hours."], peak_negative=35,
+                        by_trigger=True)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_incident_has_one_owner_everywhere_and_says_where_listening_ends(fakes, lang):
+    wb = prefilled("ngo", lang)
+    status = real_incident(wb, lang)
+    info = Finding(code="coherence.listening.open_incident", level="info",
+                   rule_key="report.footer", message_key="board.priority.none")
+    fakes([info], status)
+    owner = wb.crisis_protocol.level(1).owner
+    inputs = ReportInputs(as_of=AS_OF, crisis=status, coherence=[info])
+    assert action_plan(wb, lang, inputs).actions[0].owner == owner  # was "Management"
+    r = risks(wb, lang, inputs)
+    assert owner in r.incident.message and "2026-10-31" in r.incident.message
+    end = t("board.crisis.data_end", lang, end="2026-10-31")
+    assert end in r.incident.message
+    assert r.coherence == [] and r.coherence_none == t("board.risk.coherent", lang)
+    text = sections(build_report(wb, lang=lang, as_of=AS_OF)).text
+    assert end in text["crisis"]
+
+
+@pytest.mark.parametrize("lang, name", [("es", "Sentimiento neto:"), ("en", "Net sentiment:")])
+def test_objectives_are_named_by_their_title_in_every_section(fakes, lang, name):
+    fakes()
+    wb = prefilled("cafe", lang)
+    o = Objective(id="reviews-net-sentiment", metric="net_sentiment", network=None,
+                  audience=t("coherence.audience.mentions", lang), baseline=-0.19, target=0.0,
+                  deadline=date(2027, 5, 24), goal_id=wb.profile.goals[-1].id)
+    wb = wb.model_copy(update={"objectives": [*wb.objectives, o]})
+    summary = executive_summary(wb, lang, gather(wb, as_of=AS_OF, lang=lang))
+    line = next(s for s in summary.success if s.objective == o.id)
+    assert line.text.startswith(name) and line.status == "no_trend"
+    assert line.note == t("board.too_few_note", lang)  # one audit, not "ups and downs"
+    html = build_report(wb, lang=lang, as_of=AS_OF)
+    visible = "".join(sections(html).text.values())
+    assert "reviews-net-sentiment" not in visible and " en —" not in visible
+    assert " on —" not in visible
+
+
+def test_the_holding_statement_shows_once_in_the_crisis_section(fakes):
+    wb = prefilled("ngo", "en")
+    statement = wb.crisis_protocol.level(1).holding_statement["en"]
+    status = real_incident(wb, "en")
+    status = CrisisStatus(**{**status.__dict__, "actions": [f"Publish the holding statement: “{statement}”"]})
+    fakes([], status)
+    text = sections(build_report(wb, lang="en", as_of=AS_OF)).text["crisis"]
+    current = text.split(t("report.level", "en"))[0]  # the current situation, before the table
+    assert current.count(statement) == 1

@@ -183,13 +183,16 @@ class EvaluationApp(StageApp):
     def refresh(self) -> None:
         from cmtraining.evaluation.attainment import attainment_all
         from cmtraining.evaluation.recommendations import recommend
+        from cmtraining.planning.smart import objective_title
 
         lang, wb = self.lang, self.session.workbook
         self._render_dashboard()
         rows = attainment_all(wb, today=self.today)
+        titles = {o.id: objective_title(o, lang) for o in wb.objectives}
         if rows:
             self.attainment.value = "<table class='cm-table'>" + "".join(
-                f"<tr data-status='{a.status}'><td>{html.escape(a.objective_id)}</td>"
+                f"<tr data-status='{a.status}' data-objective='{html.escape(a.objective_id)}'>"
+                f"<td>{html.escape(titles.get(a.objective_id, a.objective_id))}</td>"
                 f"<td class='cm-status-{a.status}'><b>{html.escape(t(f'evaluation.status.{a.status}', lang))}</b></td>"
                 f"<td style='text-align:left'>{html.escape(a.finding.message(lang))}</td></tr>"
                 for a in rows) + "</table>"

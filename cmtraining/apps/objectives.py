@@ -15,7 +15,7 @@ from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.clock import today as clock_today
 from cmtraining.i18n import t
 from cmtraining.planning.findings import Finding
-from cmtraining.planning.smart import check_smart, history, suggest_target
+from cmtraining.planning.smart import check_smart, history, objective_title, suggest_target
 from cmtraining.session import Session
 from cmtraining.workbook.models import NetworkId, Objective, ObjectiveMetric
 from cmtraining.workspace import slugify
@@ -81,9 +81,11 @@ class ObjectiveCard(widgets.VBox):
         remove = widgets.Button(description=t("objectives.remove", lang), icon="trash",
                                 disabled=off)
         remove.on_click(lambda _: app.remove(self.index))
-        title = widgets.HTML(f"<h3 style='margin:.2em 0'>{html.escape(objective.id)}</h3>")
+        # named as the report names it ("Followers on Instagram"); redrawn on every change
+        self.title = widgets.HTML(self._title_html(objective, lang))
+        self.title.add_class("cm-objective-title")
         super().__init__([
-            title,
+            self.title,
             widgets.HBox([self.metric, self.network, self.audience]),
             widgets.HBox([self.baseline, self.target, self.deadline]),
             widgets.HBox([self.goal, self.owner]),
@@ -117,6 +119,7 @@ class ObjectiveCard(widgets.VBox):
         except Exception:  # the status line already explains a bad value
             return
         self.objective = objective
+        self.title.value = self._title_html(objective, lang)
         wb = self.app.session.workbook
         self.findings.value = findings_html(check_smart(objective, wb, today=self.app.today), lang)
         s = suggest_target(objective, wb.metrics, self.app.today)
@@ -129,6 +132,11 @@ class ObjectiveCard(widgets.VBox):
                 source=t(f"smart.band.{s.band.source}", lang)))
         else:
             self.suggestion.value = f"<span class='cm-muted'>{html.escape(t('objectives.no_suggestion', lang))}</span>"
+
+    @staticmethod
+    def _title_html(objective: Objective, lang: str) -> str:
+        return (f"<h3 style='margin:.2em 0' data-objective='{html.escape(objective.id)}'>"
+                f"{html.escape(objective_title(objective, lang))}</h3>")
 
     def _accept(self, _button) -> None:
         if self._suggested is not None:

@@ -74,8 +74,9 @@ def _actions(wb, lv, lang: str) -> list[str]:
 
     protocol = wb.crisis_protocol
     out = []
-    if lv.monitor_minutes:
-        out.append(t("coherence.crisis.action.monitor", lang, minutes=lv.monitor_minutes))
+    if lv.monitor_minutes:  # "every 4 hours", not "every 240 minutes"
+        out.append(t(*monitor_key("coherence.crisis.action.monitor", lv.monitor_minutes), lang,
+                     **monitor_params(lv.monitor_minutes)))
     statement = lv.holding_statement.get(lang) or next(
         (text for text in lv.holding_statement.values() if text.strip()), "")
     if statement.strip():
@@ -88,6 +89,15 @@ def _actions(wb, lv, lang: str) -> list[str]:
                  for c in protocol.channels]
         out.append(t("coherence.crisis.action.channels", lang, channels=", ".join(names)))
     return out
+
+
+def monitor_key(key: str, minutes: int) -> tuple[str]:
+    """The catalogue key for a monitoring cadence: whole hours read as hours."""
+    return (f"{key}_hours",) if minutes >= 120 and minutes % 60 == 0 else (key,)
+
+
+def monitor_params(minutes: int) -> dict:
+    return {"minutes": minutes, "hours": minutes // 60}
 
 
 def _networks() -> frozenset[str]:

@@ -27,6 +27,14 @@ For one `Objective`:
   `AT_RISK` of the way, off_track otherwise. Once the deadline has passed,
   from the last value up to the deadline: achieved or missed. no_data when
   there is nothing to measure. More progress never gives a worse status.
+- **no_trend**: a projection is only a status when the data support a
+  trend: at least `MIN_TREND` months and a slope that differs from zero at
+  the `TREND_P` level (two-sided t-test on the least-squares slope). Six
+  months of 4 to 20 leads are noise around a level, and the line through
+  them falls below the start as easily as it rises: before the deadline such
+  an objective is "no clear trend yet" (reached already: on track), with the
+  range its months moved in as the reason, never "off track" on a line the
+  data cannot draw. A single listening audit is one measurement: the same.
 
 Months after `today` are ignored (after the deadline: after the deadline's
 month), so an evaluation "as of" a past date sees only what was known then.
@@ -42,20 +50,29 @@ from typing import Literal
 from cmtraining.evaluation.baseline import MONTHLY_METRICS, series
 from cmtraining.numbers import percent
 from cmtraining.planning.findings import Finding, Key, Number
-from cmtraining.planning.smart import DECREASING, RATES, months_between
+from cmtraining.planning.smart import DECREASING, RATES, ObjectiveTitle, months_between
 from cmtraining.workbook.models import ChannelMonth, Objective, Workbook
 
-Status = Literal["achieved", "on_track", "at_risk", "off_track", "missed", "no_data"]
+Status = Literal["achieved", "on_track", "at_risk", "off_track", "missed", "no_data",
+                 "no_trend"]
 #: better statuses rank higher (no_data is not ranked)
-STATUS_RANK = {"missed": 0, "off_track": 1, "at_risk": 2, "on_track": 3, "achieved": 4}
+#: (no_trend ranks with at_risk: not known to reach the target, not known to miss it)
+STATUS_RANK = {"missed": 0, "off_track": 1, "at_risk": 2, "no_trend": 2, "on_track": 3,
+               "achieved": 4}
 LEVEL = {"achieved": "ok", "on_track": "ok", "at_risk": "warning", "off_track": "error",
-         "missed": "error", "no_data": "info"}
+         "missed": "error", "no_data": "info", "no_trend": "info"}
 # Assumption (cmtraining, 2026): a projection that covers 70 % of the way is close
 # enough to rescue with stronger tactics; below that the plan itself needs changing.
 AT_RISK = 0.7
 TREND_MONTHS = 6  # half a year: long enough to average out a month, short enough to be current
 MIN_TREND = 3  # two points always make a line; three are the least that can show a trend
-COUNTS = frozenset({"followers", "reach", "impressions", "link_clicks"})
+# Convention (statistics texts): a slope counts as a trend when p < 0.05, two-sided.
+TREND_P = 0.05
+#: Student's t at TREND_P two-sided, by degrees of freedom (standard t table; the
+#: projection uses at most TREND_MONTHS points, so n - 2 <= 4)
+T_CRITICAL = {1: 12.706, 2: 4.303, 3: 3.182, 4: 2.776}
+#: counts projected on their logarithm (growth compounds; never below zero)
+COUNTS = frozenset({"followers", "reach", "impressions", "link_clicks", "leads", "conversions"})
 LISTENING = frozenset({"net_sentiment", "share_of_voice"})
 NOT_MEASURED = frozenset({"response_rate", "response_time"})
 BOUNDS = {"net_sentiment": (-1.0, 1.0), "share_of_voice": (0.0, 1.0),
@@ -171,10 +188,38 @@ def project(data: list[tuple[date, float]], metric: str, deadline: date) -> tupl
     return min(max(value, low), high), "log_ols" if log else "linear_ols", len(recent)
 
 
-def status_for(progress_now: float, projected_progress: float, *, deadline_passed: bool) -> Status:
+def trend_supported(data: list[tuple[date, float]], metric: str) -> bool:
+    """Whether the last months show a trend at all (module docstring, no_trend).
+
+    The slope `project` fits (same months, same scale) against its standard
+    error; a perfect fit (no scatter) is a trend, flat included."""
+    recent = data[-TREND_MONTHS:]
+    if len(recent) < MIN_TREND:
+        return False
+    first = recent[0][0]
+    xs = [float(_month_index(m) - _month_index(first)) for m, _ in recent]
+    ys = [v for _, v in recent]
+    if metric in COUNTS and all(v > 0 for v in ys):
+        ys = [math.log(v) for v in ys]
+    n = len(xs)
+    mean_x, mean_y = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mean_x) ** 2 for x in xs)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / sxx
+    residual = sum((y - mean_y - slope * (x - mean_x)) ** 2 for x, y in zip(xs, ys, strict=True))
+    scale = max(abs(y) for y in ys) or 1.0
+    if residual <= (1e-12 * scale) ** 2 * n:
+        return True
+    se = math.sqrt(residual / (n - 2) / sxx)
+    return abs(slope) / se >= T_CRITICAL[n - 2]
+
+
+def status_for(progress_now: float, projected_progress: float, *, deadline_passed: bool,
+               supported: bool = True) -> Status:
     """The status rule (see the module docstring); monotone in both progresses."""
     if deadline_passed:
         return "achieved" if progress_now >= 1 else "missed"
+    if not supported:
+        return "on_track" if progress_now >= 1 else "no_trend"
     if projected_progress >= 1:
         return "on_track"
     if projected_progress >= AT_RISK:
@@ -188,6 +233,13 @@ def _where(o: Objective):
     return o.audience or "—"
 
 
+def _range(metric: str, data: list) -> dict:
+    """The lowest and highest of the months behind a projection (the no_trend reason)."""
+    values = [v for _, v in data[-TREND_MONTHS:]]
+    return {"low": shown(metric, min(values)), "high": shown(metric, max(values)),
+            "min_months": MIN_TREND}
+
+
 def message_key(status: Status, progress_now: float, projected_progress: float) -> str:
     """The finding's message, with the reason a bare status would hide.
 
@@ -196,6 +248,8 @@ def message_key(status: Status, progress_now: float, projected_progress: float) 
     projection going the wrong way says so, rather than "only -113.9 % of
     the way".
     """
+    if status == "no_trend":
+        return "evaluation.msg.attainment_no_trend"
     if status == "on_track" and progress_now <= 0:
         return "board.attainment.on_track_not_started"
     if status == "off_track" and projected_progress < 0:
@@ -211,7 +265,7 @@ def attainment(objective: Objective, workbook: Workbook, *, today: date) -> Atta
     end = _month_index(min(o.deadline, today))
     data = [(m, v) for m, v in data if _month_index(m) <= end]
     reason = reason or ("no_metrics" if not data else None)
-    base = {"objective": o.id, "metric": Key(f"kpi.{o.metric}"), "where": _where(o),
+    base = {"objective": ObjectiveTitle(o), "metric": Key(f"kpi.{o.metric}"), "where": _where(o),
             "baseline": shown(o.metric, o.baseline), "target": shown(o.metric, o.target),
             "deadline": o.deadline.isoformat(), "threshold": Share(AT_RISK)}
     common = {"objective_id": o.id, "metric": o.metric, "network": o.network,
@@ -230,14 +284,18 @@ def attainment(objective: Objective, workbook: Workbook, *, today: date) -> Atta
     if passed:
         projected, method, n = current, "last_value", 1
     ahead = progress(o.baseline, o.target, projected, decreasing=down)
-    status = status_for(now, ahead, deadline_passed=passed)
+    supported = passed or trend_supported(data, o.metric)
+    status = status_for(now, ahead, deadline_passed=passed, supported=supported)
     params = {**base, "current": shown(o.metric, current), "month": f"{month:%Y-%m}",
               "progress": Share(now), "projected": shown(o.metric, projected),
               "projected_progress": Share(ahead), "method": Key(f"evaluation.method.{method}"),
-              "n": n}
+              "n": n, **_range(o.metric, data)}
+    key = message_key(status, now, ahead)
+    if status == "no_trend" and n < MIN_TREND:
+        key = "evaluation.msg.attainment_too_few"
     finding = Finding(code="evaluation.attainment", level=LEVEL[status],
                       rule_key="evaluation.rule.attainment",
-                      message_key=message_key(status, now, ahead), value=current, params=params)
+                      message_key=key, value=current, params=params)
     return Attainment(**common, current=current, current_month=month, progress=now,
                       projected=projected, projected_progress=ahead, method=method, months=n,
                       status=status, finding=finding)

@@ -38,6 +38,7 @@ from datetime import date
 from functools import cache
 
 from cmtraining.planning.findings import Finding, Key, KeyList, Number, Share, worst_first
+from cmtraining.planning.smart import ObjectiveTitle
 
 STAGES = ("objectives", "audiences", "content", "listening", "crisis", "evaluation")
 # Assumption (cmtraining, 2026): hours are planned to the half hour; a plan that leaves
@@ -112,11 +113,11 @@ def _objectives(wb) -> list[Finding]:
             name = Key(f"network.{o.network}")
             if o.network not in hours:
                 out.append(_f("objectives", "network_dropped", "warning", o.network,
-                              objective=o.id, network=name,
+                              objective=ObjectiveTitle(o), network=name,
                               chosen=KeyList("network", list(hours))))
             elif hours[o.network] <= 0:
                 out.append(_f("objectives", "network_no_hours", "warning", o.network,
-                              objective=o.id, network=name))
+                              objective=ObjectiveTitle(o), network=name))
     return out
 
 

@@ -299,5 +299,5 @@ def prefill_content(wb: Workbook, *, lang: str, start: date, weeks: int, seed: i
         filled = Workbook.model_validate(data)
         plan_["calendar"] = [e.model_dump() for e in generate_calendar(
             filled.content_plan, start=start, weeks=weeks, country=wb.profile.country, seed=seed,
-            lang=lang)]
+            lang=lang, kind=wb.profile.kind)]
     return data

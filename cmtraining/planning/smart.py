@@ -35,6 +35,8 @@ RATES = frozenset({"engagement_rate_reach", "engagement_rate_followers",
                    "engagement_rate_impressions", "amplification_rate", "applause_rate",
                    "conversation_rate", "share_of_voice", "net_sentiment", "response_rate",
                    "audience_growth_rate"})
+#: metrics read from the listening audit (about the organization, not one network)
+LISTENING_METRICS = frozenset({"net_sentiment", "share_of_voice"})
 #: monthly flows (not stocks like followers): one month is noisy, so a baseline may
 #: be the last month or the mean of the last three
 FLOWS = frozenset({"leads", "conversions", "reach", "impressions", "link_clicks"})
@@ -146,6 +148,33 @@ def suggest_target(objective: Objective, metrics: list[ChannelMonth], today: dat
         q1, q3 = q3, q1
     grow = [objective.baseline * (1 + q) ** months for q in (q1, q2, q3)]
     return Suggestion(*sorted(grow), band=band, months=months)
+
+
+def objective_title(objective: Objective, lang: str | None) -> str:
+    """An objective as a reader names it ("Followers on Instagram"), never its id.
+
+    The report, the evaluation app and the objectives app cards all name an
+    objective this way; the id stays for matching and files."""
+    from cmtraining.i18n import t
+
+    metric = t(f"kpi.{objective.metric}", lang)
+    if objective.network:
+        where = t(f"network.{objective.network}", lang)
+    else:  # the listening audit's metrics are the organization's as a whole
+        where = "" if objective.metric in LISTENING_METRICS else objective.audience.strip()
+    return t("board.objective_name", lang, metric=metric, where=where) if where else metric
+
+
+class ObjectiveTitle(str):
+    """A finding parameter naming an objective: its id as a string, its title when rendered."""
+
+    def __new__(cls, objective: Objective):
+        obj = super().__new__(cls, objective.id)
+        obj.objective = objective
+        return obj
+
+    def render(self, lang: str | None) -> str:
+        return objective_title(self.objective, lang)
 
 
 def _f(code, level, letter_rule, message, value=None, **params) -> Finding:

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from babel.lists import format_list
+
 from cmtraining.i18n import t
 from cmtraining.numbers import count, decimal
 from cmtraining.report.inputs import ReportInputs, incident_open, metric_value, objective_name
@@ -75,12 +77,29 @@ def management(wb, lang: str) -> str:
     return t("board.owner.management", lang)
 
 
-def protocol_level(wb, level):
-    """The protocol level a CrisisStatus names (by number or by name), or None."""
-    for x in wb.crisis_protocol.levels:
-        if level is not None and str(level) in (str(x.level), x.name):
+def protocol_level(wb, status):
+    """The protocol level a CrisisStatus names (its number; else its level as a number, a
+    name or "1 · Name"), or None. Every section asks this, so all name the same owner."""
+    levels = wb.crisis_protocol.levels
+    number = getattr(status, "number", None)
+    if number is not None:
+        return next((x for x in levels if x.level == number), None)
+    level = getattr(status, "level", status)
+    for x in levels:
+        if level is not None and str(level) in (str(x.level), x.name, f"{x.level} · {x.name}"):
             return x
     return None
+
+
+def data_end_note(wb, lang: str, inputs: ReportInputs) -> str:
+    """" The listening data end on ...": an incident is open as far as listening saw, which
+    may be weeks before the report's date; the reader is told to check it still is."""
+    from cmtraining.crisis.status import QUIET_DAYS
+
+    summary = wb.listening.summary
+    if summary is None or (inputs.as_of - summary.period_end).days <= QUIET_DAYS:
+        return ""
+    return " " + t("board.crisis.data_end", lang, end=summary.period_end.isoformat())
 
 
 def incident_detail(wb, lang: str, inputs: ReportInputs) -> str:
@@ -101,10 +120,14 @@ def _hours(value: float, lang: str) -> str:
 def _incident(wb, lang, inputs, start) -> list[Action]:
     if not incident_open(inputs):
         return []
-    level = protocol_level(wb, getattr(inputs.crisis, "level", None))
+    level = protocol_level(wb, inputs.crisis)
     owner = (level.owner if level and level.owner else management(wb, lang))
-    hours = (t("board.monitor_every", lang, minutes=level.monitor_minutes)
-             if level and level.monitor_minutes else "—")
+    hours = "—"
+    if level and level.monitor_minutes:
+        from cmtraining.crisis.status import monitor_key, monitor_params
+
+        hours = t(*monitor_key("board.monitor_every", level.monitor_minutes), lang,
+                  **monitor_params(level.monitor_minutes))
     return [Action(start, start, incident_detail(wb, lang, inputs), owner, hours,
                    t("stage.crisis", lang), "incident")]
 
@@ -248,7 +271,8 @@ def action_plan(wb, lang: str, inputs: ReportInputs, days: int = WINDOW_DAYS) ->
     capacity = wb.resources.hours_per_week
     hours = t("board.plan.hours", lang, planned=decimal(planned, lang, decimals=1, trim=True),
               capacity=decimal(capacity, lang, decimals=1, trim=True),
-              networks=count(len(wb.networks), lang))
+              networks=format_list([t(f"network.{r.network}", lang) for r in wb.networks],
+                                   locale=lang))
     if planned > capacity:
         hours += " " + t("board.plan.over_capacity", lang)
     elif wb.networks and planned == 0:

@@ -51,6 +51,9 @@ def attainment(wb, lang: str, as_of: date, found=None) -> dict:
 
     if not wb.objectives:
         return {"empty": t("report.empty.objectives", lang)}
+    from cmtraining.report.inputs import objective_name
+
+    objectives = {o.id: o for o in wb.objectives}
     rows, rule = [], ""
     for a in found if found is not None else attainment_all(wb, today=as_of):
         finding = a.finding
@@ -68,8 +71,8 @@ def attainment(wb, lang: str, as_of: date, found=None) -> dict:
                      projected=metric_value(a.metric, a.projected, lang),
                      projected_progress=percent(a.projected_progress, lang))
         rows.append({"id": a.objective_id, "status": a.status,
-                     "name": t("board.objective_name", lang, metric=t(f"kpi.{a.metric}", lang),
-                               where=where),
+                     "name": objective_name(objectives[a.objective_id], lang)
+                     if a.objective_id in objectives else where,
                      "status_label": t(f"evaluation.status.{a.status}", lang), "note": note,
                      "current": a.current, "target": a.target, "projected": a.projected,
                      "progress": a.progress, "message": finding.message(lang)})

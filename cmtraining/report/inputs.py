@@ -67,8 +67,6 @@ def incident_open(inputs: ReportInputs) -> bool:
 
 def objective_name(objective, lang: str) -> str:
     """An objective as a reader names it ("Followers on Instagram"), not by its id."""
-    from cmtraining.i18n import t
+    from cmtraining.planning.smart import objective_title
 
-    where = t(f"network.{objective.network}", lang) if objective.network else (
-        objective.audience or "—")
-    return t("board.objective_name", lang, metric=t(f"kpi.{objective.metric}", lang), where=where)
+    return objective_title(objective, lang)

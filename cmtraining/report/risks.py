@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cmtraining.i18n import t
-from cmtraining.report.action_plan import incident_detail, protocol_level
+from cmtraining.report.action_plan import data_end_note, incident_detail, protocol_level
 from cmtraining.report.inputs import ReportInputs, incident_open
 
 
@@ -43,10 +43,10 @@ def incident_risk(wb, lang: str, inputs: ReportInputs) -> Risk | None:
     days = sorted(getattr(inputs.crisis, "alert_days", None) or [])
     span = (t("board.risk.incident_days", lang, n=len(days), first=days[0].isoformat(),
               last=days[-1].isoformat()) if days else "")
-    level = protocol_level(wb, getattr(inputs.crisis, "level", None))
+    level = protocol_level(wb, inputs.crisis)
     owner = t("board.risk.incident_owner", lang, owner=level.owner) if level and level.owner else ""
     return Risk("error", "incident.open", t("board.risk.incident", lang) + span + " "
-                + incident_detail(wb, lang, inputs) + owner)
+                + incident_detail(wb, lang, inputs) + owner + data_end_note(wb, lang, inputs))
 
 
 def no_incident(wb, lang: str, inputs: ReportInputs) -> str:
@@ -65,7 +65,8 @@ def risks(wb, lang: str, inputs: ReportInputs) -> Risks:
         protocol = [Risk("error", "protocol.missing", t("board.risk.no_protocol", lang))]
     else:
         protocol = [_risk(f, lang) for f in inputs.protocol_gaps]
-    coherence = [_risk(f, lang) for f in inputs.coherence if f.level != "ok"]
+    # contradictions only: the open incident and its level (info) are the first risk already
+    coherence = [_risk(f, lang) for f in inputs.coherence if not f.ok]
     return Risks(
         incident=incident,
         incident_none=None if incident else no_incident(wb, lang, inputs),

@@ -100,12 +100,17 @@ def listening(wb, lang: str) -> dict:
 
 def objectives(wb, lang: str, as_of: date) -> dict:
     from cmtraining.planning.smart import check_smart
+    from cmtraining.report.inputs import objective_name
 
+    goals = {g.id: g.text.rstrip(". ") for g in wb.profile.goals}
     rows = []
     for o in wb.objectives:
         smart = check_smart(o, wb, today=as_of)
         passed = [f for f in smart if f.level == "ok"]
-        rows.append({"id": o.id, "metric": t(f"kpi.{o.metric}", lang),
+        rows.append({"id": o.id, "name": objective_name(o, lang),
+                     "goal": t("board.objective_goal", lang, goal=goals[o.goal_id])
+                     if o.goal_id in goals else "",
+                     "metric": t(f"kpi.{o.metric}", lang),
                      "network": t(f"network.{o.network}", lang) if o.network else (o.audience
                                                                                    or "—"),
                      "baseline": metric_value(o.metric, o.baseline, lang),
@@ -212,7 +217,7 @@ def crisis(wb, lang: str, inputs=None) -> dict:
 
 def current_crisis(wb, lang: str, inputs) -> dict:
     """The open incident's level and what the protocol says to do (crisis.status.current)."""
-    from cmtraining.report.action_plan import protocol_level
+    from cmtraining.report.action_plan import data_end_note, protocol_level
     from cmtraining.report.inputs import incident_open
     from cmtraining.report.risks import no_incident
 
@@ -222,8 +227,9 @@ def current_crisis(wb, lang: str, inputs) -> dict:
                 "text": no_incident(wb, lang, inputs)}
     status = inputs.crisis
     level = getattr(status, "level", None)
-    found = protocol_level(wb, level)
+    found = protocol_level(wb, status)
     days = sorted(getattr(status, "alert_days", None) or [])
+    actions = [a for a in (getattr(status, "actions", None) or []) if a]
     statement = ""
     if found is not None:
         statement = found.holding_statement.get(lang) or next(
@@ -231,8 +237,8 @@ def current_crisis(wb, lang: str, inputs) -> dict:
     return {"title": title, "open": True,
             "text": (t("board.crisis.open", lang, level=level) if level is not None
                      else t("board.incident.no_level", lang)),
-            "days": t("board.crisis.days", lang, days=", ".join(d.isoformat() for d in days))
-            if days else "",
-            "actions": [a for a in (getattr(status, "actions", None) or []) if a],
-            "owner": found.owner if found is not None else "",
-            "statement": statement}
+            "days": (t("board.crisis.days", lang, days=", ".join(d.isoformat() for d in days))
+                     if days else "") + data_end_note(wb, lang, inputs),
+            "actions": actions, "owner": found.owner if found is not None else "",
+            # the statement once: not again under the actions that already quote it
+            "statement": "" if any(statement.strip() in a for a in actions) else statement}

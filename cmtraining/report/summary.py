@@ -27,9 +27,12 @@ PRIORITY_ORDER = ("incident", "coherence", "objective", "protocol", "recommendat
                   "stage")
 #: attainment statuses that make an objective a priority, worst first
 OBJECTIVE_TROUBLE = ("missed", "off_track", "at_risk")
-STATUS_ORDER = ("on_track", "achieved", "at_risk", "off_track", "missed", "no_data")
+STATUS_ORDER = ("on_track", "achieved", "no_trend", "at_risk", "off_track", "missed", "no_data")
 #: recommendations with a title of their own among the priorities
 TITLED = frozenset({"negative_sentiment", "alerts_no_protocol", "no_playbook", "slow_playbook"})
+#: informative recommendations that still ask the board for a decision (taken after the
+#: warnings): a network the plan dropped while people still follow it
+DECISIONS = frozenset({"reconsider_network"})
 EMPTY_KEY = {"evaluation": "report.empty.kpis"}  # a stage whose report section has another name
 QUARTER = 3  # months of follower change quoted in the first sentence
 
@@ -165,15 +168,19 @@ def priorities(wb, lang: str, inputs: ReportInputs, limit: int = 3) -> list[Prio
     for f in inputs.protocol_gaps:
         candidates["protocol"].append(Priority("protocol", t("board.priority.protocol", lang),
                                                f.message(lang)))
-    for r in inputs.recommendations:
+    urgent = [r for r in inputs.recommendations if r.finding.level in ("error", "warning")]
+    decisions = [r for r in inputs.recommendations if r.code in DECISIONS]
+    for r in urgent + decisions:
         # an objective's recommendation repeats the objective's own priority
-        if r.finding.level in ("error", "warning") and not r.code.startswith("objective_"):
-            title = (t(f"board.priority.rec.{r.code}", lang) if r.code in TITLED
-                     else t("board.priority.recommendation_network", lang,
-                            network=t(f"network.{r.network}", lang)) if r.network
-                     else t("board.priority.recommendation", lang))
-            candidates["recommendation"].append(Priority("recommendation", title,
-                                                         r.finding.message(lang)))
+        if r.code.startswith("objective_"):
+            continue
+        network = t(f"network.{r.network}", lang) if r.network else ""
+        title = (t(f"board.priority.rec.{r.code}", lang, network=network)
+                 if r.code in TITLED | DECISIONS
+                 else t("board.priority.recommendation_network", lang, network=network)
+                 if r.network else t("board.priority.recommendation", lang))
+        candidates["recommendation"].append(Priority("recommendation", title,
+                                                     r.finding.message(lang)))
     for a in inputs.attainments:
         objective = next((o for o in wb.objectives if o.id == a.objective_id), None)
         if a.status == "no_data" and objective is not None:
@@ -207,12 +214,11 @@ def success(wb, lang: str, inputs: ReportInputs) -> list[SuccessLine]:
     lines = []
     for o in wb.objectives:
         a = found.get(o.id)
-        where = t(f"network.{o.network}", lang) if o.network else (o.audience or "—")
         current = a.current if a is not None else None
         status = a.status if a is not None else "no_data"
         key = "board.summary.success" if current is not None else "board.summary.success_no_data"
         lines.append(SuccessLine(o.id, t(
-            key, lang, metric=t(f"kpi.{o.metric}", lang), where=where,
+            key, lang, name=objective_name(o, lang),
             baseline=metric_value(o.metric, o.baseline, lang),
             target=metric_value(o.metric, o.target, lang), deadline=o.deadline.isoformat(),
             current=metric_value(o.metric, current, lang)), status,
@@ -222,9 +228,14 @@ def success(wb, lang: str, inputs: ReportInputs) -> list[SuccessLine]:
 
 
 def status_note(a, lang: str) -> str:
-    """Why "on track" at 0 % progress: the status rests on the trend alone."""
+    """Why "on track" at 0 % progress: the status rests on the trend alone; why there
+    is no projection at all (no_trend)."""
     if a is not None and a.status == "on_track" and a.progress is not None and a.progress <= 0:
         return t("board.trend_note", lang)
+    if a is not None and a.status == "no_trend":
+        from cmtraining.evaluation.attainment import MIN_TREND
+
+        return t("board.too_few_note" if a.months < MIN_TREND else "board.no_trend_note", lang)
     return ""
 
 
