@@ -4,6 +4,7 @@ A facilitator prepares (or evaluates) an organization with one command. The
 run folder is self-contained:
 
     <out>/workbook.yaml          the workbook the stages read and write
+    <out>/workbook.sentiment.json   the workbook's adapted sentiment model, when it has one
     <out>/notebooks/<stage>.ipynb   each executed notebook, as papermill left it
     <out>/report.html            one self-contained strategy report
     <out>/run.yaml               what ran, with which parameters, and how it ended
@@ -50,20 +51,22 @@ class RunResult:
 
 
 def stage_parameters(stem: str, *, workbook: Path, lang: str, seed: int, prefill: bool) -> dict:
-    """The run's parameters, limited to what this notebook's contract declares."""
-    from cmtraining.parameters import CONTRACTS
+    """The run's parameters, limited to what this stage declares (`cmtraining.stages`)."""
+    from cmtraining.stages import stage
 
     wanted = {"workbook": str(workbook), "lang": lang, "seed": seed, "prefill": prefill,
               "weeks": CALENDAR_WEEKS}
-    names = set(CONTRACTS[stem].names())
+    names = set(stage(stem).params)
     return {k: v for k, v in wanted.items() if k in names}
 
 
 #: the files and folder a run writes in its folder: all that --force may remove
-RUN_FILES = ("run.yaml", "workbook.yaml", "workbook.yaml.lock", "report.html")
+RUN_FILES = ("run.yaml", "workbook.yaml", "workbook.yaml.lock", "workbook.sentiment.json",
+             "report.html")
 RUN_NOTEBOOKS = "notebooks"
 # temporary files of an atomic write killed mid-way (see workbook.store)
-_RUN_TEMPORARY = re.compile(r"\.(run\.yaml|workbook\.yaml|report\.html)\.[A-Za-z0-9_]{8}\.tmp")
+_RUN_TEMPORARY = re.compile(
+    r"\.(run\.yaml|workbook\.yaml|workbook\.sentiment\.json|report\.html)\.[A-Za-z0-9_]{8}\.tmp")
 
 
 def foreign_entries(out: Path) -> list[str]:
@@ -116,10 +119,35 @@ def claim(out: Path, *, force: bool, source: Path | None = None) -> None:
         raise write_failure(out / RUN_NOTEBOOKS, exc) from None
 
 
+def adapted_model(source: str) -> Path | None:
+    """The sentiment model adapted to the source workbook's organization, checked, or None.
+
+    It lives beside the workbook (`cmtraining.listening.adapt`); a damaged one
+    is refused (`ModelFileError` naming the file) rather than silently replaced
+    by the default.
+    """
+    if not source.endswith((".yaml", ".yml")):
+        return None
+    from cmtraining.listening.adapt import model_path
+
+    path = model_path(Path(source))
+    if not path.is_file():
+        return None
+    from cmtraining.listening import SentimentModel
+
+    SentimentModel.load(path)
+    return path
+
+
 def prepare(source: str, out: Path, *, lang: str) -> Path:
-    """Write the run's workbook into the claimed folder; return its path."""
+    """Write the run's workbook into the claimed folder, with its adapted model; return its path.
+
+    The stages find the model where the apps look for it, beside the run's
+    workbook, so they classify sentiment as the trainee's own workbook does.
+    """
+    from cmtraining.listening.adapt import model_path
     from cmtraining.samples.organizations import list_organizations, sample_workbook
-    from cmtraining.workbook.store import load, save
+    from cmtraining.workbook.store import load, save, write_bytes_atomic
 
     target = out / "workbook.yaml"
     if source in list_organizations():
@@ -129,6 +157,9 @@ def prepare(source: str, out: Path, *, lang: str) -> Path:
     else:
         raise RunError("run.error.source", value=source, allowed=", ".join(list_organizations()))
     save(wb, target, lang=lang, touch=False)
+    model = adapted_model(source)
+    if model is not None:
+        write_bytes_atomic(model_path(target), model.read_bytes(), lang=lang)
     return target
 
 
@@ -158,9 +189,12 @@ def run_journey(source: str, out: Path, *, lang: str = "es", seed: int = 1,
         from cmtraining.workbook.store import load
 
         load(Path(source), lang=lang)  # a bad workbook is refused before anything starts
+    model = adapted_model(source)  # and so is a damaged adapted model
     claim(out, force=force, source=Path(source) if source.endswith((".yaml", ".yml")) else None)
     log = {"source": source, "lang": lang, "seed": seed, "prefill": prefill,
            "as_of": as_of.isoformat(), "status": "running", "stages": []}
+    if model is not None:
+        log["sentiment_model"] = str(model)
     _write_log(out, log)  # from now on the folder is a run's, whatever happens next
     # jsonschema imports rfc3987_syntax when installed, which compiles a grammar
     # for 1.5 s; nbformat's schema never uses those IRI formats, so skip it here

@@ -3,7 +3,8 @@
 `python -m cmtraining.nbtools` rewrites every notebook's parameters cell
 from `cmtraining.parameters`, puts the contract's check cell right after it
 (`CHECK_CELL`: under papermill the injected values land between the two),
-and creates missing stage notebooks from `STAGE_CELLS`, with outputs
+and creates missing stage notebooks from the stage registry
+(`cmtraining.stages`, through `STAGE_CELLS`), with outputs
 stripped. Notebooks stay thin: a hidden note, parameters, the check, then
 calls into the package.
 """
@@ -16,52 +17,20 @@ import nbformat
 
 from cmtraining.parameters import CHECK_CELL, CONTRACTS
 from cmtraining.paths import notebooks_dir
+from cmtraining.stages import BASE_PARAMS, STAGES, Stage
 
-STAGE_CELLS: dict[str, list[str]] = {
-    "01-objectives": [
-        'from cmtraining.session import open_session\n\n'
-        'session = open_session(\n    "01-objectives", workbook=workbook, org=org, lang=lang, prefill=prefill\n)',
-        "from cmtraining.apps.objectives import build_app\n\nbuild_app(session)",
-    ],
-    "02-audiences-networks": [
-        'from cmtraining.session import open_session\n\n'
-        'session = open_session(\n    "02-audiences-networks", workbook=workbook, org=org, lang=lang, prefill=prefill\n)',
-        "from cmtraining.apps.audiences import build_app\n\nbuild_app(session)",
-    ],
-    "03-content-plan": [
-        'from cmtraining.session import open_session\n\n'
-        'session = open_session(\n    "03-content-plan", workbook=workbook, org=org, lang=lang,\n    prefill=prefill, weeks=weeks, seed=seed,\n)',
-        "from cmtraining.apps.content import build_app\n\nbuild_app(session)",
-    ],
-    "00-listening": [
-        'from cmtraining.session import open_session\n\n'
-        'session = open_session(\n    "00-listening", workbook=workbook, org=org, lang=lang,\n'
-        '    prefill=prefill, seed=seed, days=days, incident=incident,\n)',
-        "from cmtraining.apps.listening import build_app\n\nbuild_app(session)",
-    ],
-    "04-response": [
-        'from cmtraining.session import open_session\n\n'
-        'session = open_session(\n    "04-response", workbook=workbook, org=org, lang=lang,\n'
-        '    prefill=prefill, seed=seed, days=days, incident=incident,\n)',
-        "from cmtraining.apps.response import build_app\n\nbuild_app(session)",
-    ],
-    "07-self-assessment": [
-        'from cmtraining.session import open_session\n\n'
-        'session = open_session("07-self-assessment", workbook=workbook, org=org, lang=lang)',
-        "from cmtraining.apps.self_assessment import build_app\n\nbuild_app(session)",
-    ],
-    "05-crisis": [
-        'from cmtraining.session import open_session\n\n'
-        'session = open_session(\n    "05-crisis", workbook=workbook, org=org, lang=lang, prefill=prefill,\n'
-        '    scenario=scenario, seed=seed, graph_size=graph_size, minutes_per_turn=minutes_per_turn,\n)',
-        "from cmtraining.apps.crisis import build_app\n\nbuild_app(session)",
-    ],
-    "06-evaluation": [
-        'from cmtraining.session import open_session\n\n'
-        'session = open_session("06-evaluation", workbook=workbook, org=org, lang=lang)',
-        "from cmtraining.apps.evaluation import build_app\n\nbuild_app(session)",
-    ],
-}
+
+def stage_cells(entry: Stage) -> list[str]:
+    """A stage notebook's own cells: open the session with every parameter, build the app."""
+    extra = [name for name in entry.params if name not in BASE_PARAMS]
+    args = ", ".join(f"{name}={name}" for name in (*BASE_PARAMS, *extra))
+    return [f"from cmtraining.session import open_session\n\n"
+            f'session = open_session("{entry.notebook}", {args})',
+            f"from {entry.app} import build_app\n\nbuild_app(session)"]
+
+
+#: the cells after the parameters and check cells, per stage notebook (from the registry)
+STAGE_CELLS: dict[str, list[str]] = {entry.notebook: stage_cells(entry) for entry in STAGES}
 
 
 def check_cell_source(stem: str) -> str:

@@ -228,21 +228,22 @@ class Contract:
         return "\n".join(lines)
 
 
-CONTRACTS: dict[str, Contract] = {
-    "index": Contract("index", (WORKBOOK, ORG, LANG)),
-    "00-profile": Contract("00-profile", (WORKBOOK, ORG, LANG)),
-    "01-objectives": Contract("01-objectives", (WORKBOOK, ORG, LANG, PREFILL)),
-    "02-audiences-networks": Contract("02-audiences-networks", (WORKBOOK, ORG, LANG, PREFILL)),
-    "03-content-plan": Contract("03-content-plan", (WORKBOOK, ORG, LANG, PREFILL, WEEKS, SEED)),
-    "00-listening": Contract("00-listening", (WORKBOOK, ORG, LANG, PREFILL, SEED, DAYS, INCIDENT)),
-    "05-crisis": Contract("05-crisis", (WORKBOOK, ORG, LANG, PREFILL, SCENARIO, SEED, GRAPH_SIZE,
-                                        MINUTES_PER_TURN)),
-    "06-evaluation": Contract("06-evaluation", (WORKBOOK, ORG, LANG, PREFILL)),
-    "04-response": Contract("04-response", (WORKBOOK, ORG, LANG, PREFILL, SEED, DAYS, INCIDENT)),
-    "07-self-assessment": Contract("07-self-assessment", (WORKBOOK, ORG, LANG)),
-    # for facilitators: reads the gradebook, not a workbook
-    "90-gradebook": Contract("90-gradebook", (GRADEBOOK, EXERCISE, RISK, LANG)),
-}
+#: every declared parameter, by the name stages use in `cmtraining.stages`
+PARAMS: dict[str, Param] = {p.name: p for p in (
+    WORKBOOK, ORG, LANG, PREFILL, WEEKS, SEED, DAYS, INCIDENT, SCENARIO, GRAPH_SIZE,
+    MINUTES_PER_TURN, GRADEBOOK, EXERCISE, RISK)}
+
+
+def _contracts() -> dict[str, Contract]:
+    """One contract per notebook, from the stage registry (and the two other notebooks)."""
+    from cmtraining.stages import OTHER_NOTEBOOKS, STAGES
+
+    declared = {s.notebook: s.params for s in STAGES} | OTHER_NOTEBOOKS
+    return {stem: Contract(stem, tuple(PARAMS[name] for name in names))
+            for stem, names in declared.items()}
+
+
+CONTRACTS: dict[str, Contract] = _contracts()
 
 
 def contract(notebook: str) -> Contract:

@@ -8,9 +8,10 @@ import ipywidgets as widgets
 
 from cmtraining.apps.common import Status, header, labelled, link
 from cmtraining.i18n import t
-from cmtraining.journey import STAGES
 from cmtraining.parameters import resolve
 from cmtraining.samples.organizations import list_organizations, load_organization
+from cmtraining.stages import STAGES
+from cmtraining.stages import link_parameters as _stage_params
 from cmtraining.workspace import create_workbook, list_workbooks
 
 BLANK = "__blank__"
@@ -115,9 +116,8 @@ class LandingApp(widgets.VBox):
         self.top.value = header(t("landing.title", lang), t("landing.intro", lang), "index",
                                 {**params, "lang": lang}, lang).value
         items = []
-        for number, stage in enumerate(STAGES):
-            name = html.escape(t(f"stage.{stage.key}", lang))
-            label = f"{number}. {name}" if stage.key != "self_assessment" else name
+        for stage in STAGES:
+            label = f"{stage.number}. {html.escape(t(f'stage.{stage.key}', lang))}"
             if stage.available():
                 href = html.escape(link(stage.notebook, _stage_params(stage.notebook, params,
                                                                       preview=not self.current)))
@@ -126,20 +126,6 @@ class LandingApp(widgets.VBox):
             else:
                 items.append(f"<li class='cm-muted'>{label} — {html.escape(t('landing.soon', lang))}</li>")
         self.stages.value = f"<ol class='cm-stages' style='list-style:none;padding-left:0'>{''.join(items)}</ol>"
-
-
-def _stage_params(notebook: str, params: dict, *, preview: bool) -> dict:
-    """A preview opens filled in, as a worked example (nothing is saved); a workbook as it is."""
-    from cmtraining.parameters import CONTRACTS
-
-    names = CONTRACTS[notebook].names()
-    if not (preview and "prefill" in names):
-        return params
-    if "weeks" in names:  # a calendar to look at: the weeks a prepared course gets
-        from cmtraining.journey_run import CALENDAR_WEEKS
-
-        return {**params, "prefill": True, "weeks": CALENDAR_WEEKS}
-    return {**params, "prefill": True}
 
 
 def build_app(*, workbook: str = "", org: str = "ngo", lang: str = "es") -> LandingApp:

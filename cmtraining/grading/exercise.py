@@ -28,9 +28,9 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from cmtraining.errors import CmtrainingError
 from cmtraining.paths import PROJECT_ROOT
+from cmtraining.stages import stage_keys
 
-STAGES = ("profile", "listening", "objectives", "audiences", "content", "response", "crisis",
-          "evaluation", "self_assessment")
+STAGES = stage_keys()  # an exercise's `stage:` is a registered stage's key
 EXERCISE_FILE = "exercise.yaml"
 CHECKS_FILE = "checks.py"
 ENV = "CMTRAINING_EXERCISES"

@@ -63,6 +63,22 @@ def catalogue(lang: str) -> dict[str, str]:
         if twice:
             raise ValueError(f"{path.name} redefines {sorted(twice)}")
         merged.update(part)
+    return _fill_stage_numbers(merged)
+
+
+def _fill_stage_numbers(merged: dict[str, str]) -> dict[str, str]:
+    """Cross-references name a stage as `{stage_<key>}`: its number comes from the registry.
+
+    So a renumbered journey renumbers every "create it in stage 4" with it.
+    """
+    from cmtraining.stages import catalogue_numbers
+
+    numbers = catalogue_numbers()
+    for key, text in merged.items():
+        if "{stage_" in text:
+            for name, number in numbers.items():
+                text = text.replace("{" + name + "}", number)
+            merged[key] = text
     return merged
 
 

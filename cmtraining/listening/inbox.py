@@ -65,8 +65,12 @@ def audit_change(audit, *, sensitivity: float):
     return change
 
 
-def prefill_listening(wb, *, seed: int, days: int, incident: bool, lang: str) -> dict:
-    """The facilitator's prefill: competitors, the audit's summary and alerts, its findings."""
+def prefill_listening(wb, *, seed: int, days: int, incident: bool, lang: str,
+                      backend=None) -> dict:
+    """The facilitator's prefill: competitors, the audit's summary and alerts, its findings.
+
+    `backend`: the organization's adapted sentiment model, if any (None: the default).
+    """
     from cmtraining.listening.audit import audit_mentions
 
     data = wb.model_dump()
@@ -75,7 +79,7 @@ def prefill_listening(wb, *, seed: int, days: int, incident: bool, lang: str) ->
     frame, source = inbox_for(wb, seed=seed, days=days, incident=incident, lang=lang)
     brand, handle = brand_terms(wb)
     audit = audit_mentions(frame, brand=brand, handle=handle, source=source,
-                           sensitivity=wb.listening.sensitivity)
+                           sensitivity=wb.listening.sensitivity, backend=backend)
     data = audit_change(audit, sensitivity=wb.listening.sensitivity)(_Dumped(data))
     if not wb.listening.findings:
         from cmtraining.i18n import t

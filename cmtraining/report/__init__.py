@@ -15,10 +15,11 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
+from cmtraining.stages import report_sections
+
 #: the board's pages first: what to decide, what to do, what could go wrong
 BOARD_SECTIONS = ("summary", "action_plan", "risks")
-SECTIONS = (*BOARD_SECTIONS, "profile", "listening", "objectives", "audiences", "content", "response", "crisis",
-            "kpis", "attainment", "recommendations", "self_assessment")
+SECTIONS = (*BOARD_SECTIONS, *report_sections())  # then each stage's, in the journey's order
 
 
 @cache
