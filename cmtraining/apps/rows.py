@@ -20,8 +20,8 @@ from cmtraining.i18n import t
 class Column:
     name: str
     label_key: str
-    kind: str = "text"  # text | list (comma-separated) | choice | number
-    options: tuple = ()  # (label, value) pairs for choice
+    kind: str = "text"  # text | textarea | list (comma-separated) | multi | choice | number
+    options: tuple = ()  # (label, value) pairs for choice and multi
     width: str = "180px"
     default: Any = ""
 
@@ -38,12 +38,27 @@ class RowsEditor(widgets.VBox):
         self.add_class("cm-rows")
         self._render()
 
+    def set_columns(self, columns: list[Column]) -> None:
+        """New columns (e.g. the persona names a choice lists), the same rows."""
+        self.columns = columns
+        self._render()
+
     def _widget(self, col: Column, value):
         layout = widgets.Layout(width=col.width)
         if col.kind == "choice":
             w = widgets.Dropdown(options=list(col.options), value=value, layout=layout)
+        elif col.kind == "multi":  # several of a known list, shown by name (issue 21.9)
+            known = [v for _, v in col.options]
+            extra = [(v, v) for v in value or () if v not in known]  # kept, never dropped
+            w = widgets.SelectMultiple(options=[*col.options, *extra],
+                                       value=tuple(v for v in value or ()),
+                                       rows=min(4, max(2, len(col.options) + len(extra))),
+                                       layout=layout)
         elif col.kind == "number":
             w = widgets.FloatText(value=value, layout=layout)
+        elif col.kind == "textarea":  # long texts wrap instead of scrolling in one line
+            w = widgets.Textarea(value=value, continuous_update=False,
+                                 layout=widgets.Layout(width=col.width, height="6em"))
         else:
             shown = ", ".join(value) if col.kind == "list" else value
             w = widgets.Text(value=shown, continuous_update=False, layout=layout)
@@ -71,11 +86,13 @@ class RowsEditor(widgets.VBox):
     def _edit(self, index: int, col: Column, value) -> None:
         if col.kind == "list":
             value = [v.strip() for v in value.split(",") if v.strip()]
+        elif col.kind == "multi":
+            value = list(value)
         self.rows[index][col.name] = value
         self.on_change([dict(r) for r in self.rows])
 
     def _add(self, _button) -> None:
-        new = {c.name: ([] if c.kind == "list" else c.default) for c in self.columns}
+        new = {c.name: ([] if c.kind in ("list", "multi") else c.default) for c in self.columns}
         if self.columns[0].kind == "text" and not new[self.columns[0].name]:
             new[self.columns[0].name] = t("objectives.new_row", self.lang)
         rows = [*self.rows, new]

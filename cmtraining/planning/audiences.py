@@ -143,7 +143,7 @@ def network_fit(network_id: str, persona: Persona, workbook: Workbook) -> Networ
     # formats
     can = [f for f in net.formats if f in workbook.resources.formats]
     formats = Component("formats", min(1.0, len(can) / min(3, len(net.formats))),
-                        WEIGHTS["formats"], "fit.formats",
+                        WEIGHTS["formats"], "fit.formats" if can else "fit_more.formats_none",
                         {"can": KeyList("format", can), "network": name,
                          "all": KeyList("format", net.formats)})
     # effort
@@ -156,7 +156,8 @@ def network_fit(network_id: str, persona: Persona, workbook: Workbook) -> Networ
     wanted = goal_roles(workbook)
     if wanted:
         carried = [r for r in wanted if r in net.roles]
-        goals = Component("goals", len(carried) / len(wanted), WEIGHTS["goals"], "fit.goals",
+        goals = Component("goals", len(carried) / len(wanted), WEIGHTS["goals"],
+                          "fit.goals" if carried else "fit_more.goals_none",
                           {"carried": KeyList("role", carried), "wanted": KeyList("role", wanted)})
     else:
         goals = Component("goals", 0.5, WEIGHTS["goals"], "fit.goals_unknown", {})

@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 import operator
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -45,7 +46,7 @@ from cmtraining.errors import CmtrainingError, DatasetError, WorkbookValidationE
 from cmtraining.i18n import check_lang, t
 from cmtraining.networks import Source, catalogue
 from cmtraining.paths import datasets_dir
-from cmtraining.planning.findings import Finding, Key, Number, worst_first
+from cmtraining.planning.findings import Finding, Key, KeyList, Number, worst_first
 from cmtraining.workbook.models import CalendarEntry, ContentPlan, NetworkId, OrgKind
 from cmtraining.workbook.validation import validate_model
 from cmtraining.yamlio import read_yaml
@@ -361,13 +362,57 @@ def _holiday_notes(days: list[date], holidays: dict[date, str], lang: str) -> di
     return {i: "; ".join(parts)[:NOTE_MAX] for i, parts in notes.items()}
 
 
+def producible_formats(network: str, formats: Sequence[str] | None) -> tuple[str, ...]:
+    """The network's formats the team can produce (all of them when `formats` is None)."""
+    own = tuple(catalogue().networks[network].formats)
+    return own if formats is None else tuple(f for f in own if f in set(formats))
+
+
+def format_findings(plan: ContentPlan, formats: Sequence[str]) -> list[Finding]:
+    """What the team's formats cost each network with capacity (issue 21.10).
+
+    One warning per network where the team can produce none of its formats
+    (the calendar schedules nothing there), then the network that loses the
+    largest share of its formats, named; "ok" when every network keeps all of them.
+    """
+    nets = sorted(n for n, posts in plan.posts_per_week.items() if posts > 0)
+    out: list[Finding] = []
+    losses = []
+    for net in nets:
+        own = catalogue().networks[net].formats
+        usable = producible_formats(net, formats)
+        missing = [f for f in own if f not in usable]
+        if not usable:
+            out.append(Finding("calendar.formats_none", "warning", "calendar_formats.rule",
+                               "calendar_formats.none", value=net,
+                               params={"network": Key(f"network.{net}"),
+                                       "all": KeyList("format", own)}))
+        elif missing:
+            losses.append((len(missing) / len(own), net, usable, missing, own))
+    if losses:
+        share, net, usable, missing, own = max(losses, key=lambda x: (x[0], x[1]))
+        out.append(Finding("calendar.formats_lost", "info", "calendar_formats.rule",
+                           "calendar_formats.lost", value=round(share * 100),
+                           params={"network": Key(f"network.{net}"), "lost": len(missing),
+                                   "total": len(own), "missing": KeyList("format", missing),
+                                   "used": KeyList("format", usable)}))
+    if not out and nets:
+        out.append(Finding("calendar.formats_ok", "ok", "calendar_formats.rule",
+                           "calendar_formats.ok", params={}))
+    return out
+
+
 def generate_calendar(plan: ContentPlan, *, start: date, weeks: int, country: str, seed: int,
                       subdiv: str | None = None, lang: str = "es",
-                      kind: str | None = None) -> list[CalendarEntry]:
+                      kind: str | None = None,
+                      formats: Sequence[str] | None = None) -> list[CalendarEntry]:
     """Dated posts for `weeks` weeks from `start` (see the module docstring for the rules).
 
     `kind` is the organization's kind (`Profile.kind`): its posting windows
     replace the general ones where the dataset has them (a café at weekends).
+    `formats` are the formats the team can produce (`Resources.formats`): posts
+    use only those, and a network where the team can produce none of its
+    formats gets no posts (`format_findings` says so). None: every format.
     """
     import numpy as np
 
@@ -394,8 +439,10 @@ def generate_calendar(plan: ContentPlan, *, start: date, weeks: int, country: st
     segments = _segments(start, 7 * weeks)
     for net_id, cap in sorted(effective_caps(plan).items()):
         win = windows[net_id]
-        formats = tuple(catalogue().networks[net_id].formats)
-        cycles[net_id] = tuple(formats[int(i)] for i in rng.permutation(len(formats)))
+        usable = producible_formats(net_id, formats)
+        if not usable:
+            continue
+        cycles[net_id] = tuple(usable[int(i)] for i in rng.permutation(len(usable)))
         net = _Slots(best=win.by_weekday(), slots=win.all_slots())
         elapsed = 0
         for segment in segments:
@@ -407,6 +454,8 @@ def generate_calendar(plan: ContentPlan, *, start: date, weeks: int, country: st
             for day in sorted(per_day):
                 slots.extend((day, minute, net_id)
                              for minute in _pick_times(day, per_day[day], net, rng))
+    if not cycles:  # capacity only on networks whose formats the team cannot produce
+        raise CmtrainingError("calendar_formats.error_none", lang=lang)
     slots.sort()
 
     pillars = plan.pillars

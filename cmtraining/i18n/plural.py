@@ -1,0 +1,16 @@
+"""Singular and plural from the catalogue: "1 mensaje etiquetado", "2 mensajes etiquetados".
+
+A plural entry is a map with `one` and `other` (CLDR's categories for both
+Spanish and English); `tn` picks the form for `count` and passes `count` on,
+so no screen writes "mensaje(s)" or "1 statements".
+"""
+
+from __future__ import annotations
+
+from cmtraining.i18n import t
+
+
+def tn(key: str, count: int | float, lang: str | None = None, **params) -> str:
+    """`t(key.one | key.other)` for `count` (one only for exactly 1)."""
+    form = "one" if count == 1 else "other"
+    return t(f"{key}.{form}", lang, count=count, **params)
