@@ -65,3 +65,217 @@ def test_a_refused_edit_names_the_field_in_words_never_a_server_path(workspace):
     assert "networks[0]" not in shown
     assert "Papel de cada red, fila 1, Públicos" in shown and "nobody" in shown
     assert app.status.value == "" or "cm-error" not in app.status.value  # not 1,400 px away
+
+
+# --- 21.11: one informant is not the whole organization (engines) -------------------------
+
+
+def _cafe_with_bakery_only():
+    from cmtraining.samples import sample_workbook
+    from cmtraining.workbook.models import Workbook
+
+    data = sample_workbook("cafe").model_dump()
+    data["informants"] = [{"department": "Obrador", "topics": ["cruasán, pan, masa madre"]}]
+    data["response_playbook"] = {}
+    return Workbook.model_validate(data)
+
+
+def test_a_bakery_informant_gets_only_what_it_covers():
+    from cmtraining.response.playbook import default_playbook
+    from cmtraining.response.triage import routes_for, triage, unassigned_duties
+
+    wb = _cafe_with_bakery_only()
+    routes = routes_for(wb)
+    assert routes.crisis == ""  # not Obrador
+    crisis = triage("Intoxicación tras comer en el café, denuncia en sanidad",
+                    sentiment="negative", routes=routes)
+    assert crisis.category == "crisis_signal" and crisis.department == ""
+    assert "Sin asignar" in crisis.reasons[-1].message("es")
+    assert triage("El cruasán de hoy estaba duro", sentiment="negative",
+                  routes=routes).department == "Obrador"  # its own topic, still routed
+    playbook = default_playbook(wb)
+    rules = {r["category"]: r for r in playbook["rules"]}
+    assert rules["complaint"]["department"] == "" and rules["crisis_signal"]["department"] == ""
+    assert all(e["to"] != "Obrador" for e in playbook["escalation"])
+    assert set(unassigned_duties(wb)) == {"crisis", "complaint", "legal", "personal_data"}
+
+
+def test_the_unassigned_finding_says_whom_to_add():
+    from cmtraining.response.triage import unassigned_findings
+
+    (finding,) = unassigned_findings(_cafe_with_bakery_only())
+    text = finding.message("es")
+    assert "las crisis, las quejas, los asuntos legales y los datos personales" in text
+    assert "dirección o comunicación" in text and "atención al cliente" in text
+    assert "legal counsel" in finding.message("en")
+
+
+def test_crisis_levels_3_and_4_are_not_owned_by_the_bakery():
+    from cmtraining.crisis.protocol import default_protocol
+
+    protocol = default_protocol(_cafe_with_bakery_only(), "es")
+    owners = {lv.level: lv.owner for lv in protocol.levels}
+    assert owners[3] != "Obrador" and owners[4] != "Obrador"
+    assert owners[3] == "Dirección"
+
+
+def test_a_communications_informant_does_own_crises():
+    from cmtraining.response.triage import routes_for
+    from cmtraining.workbook.models import Workbook
+
+    data = _cafe_with_bakery_only().model_dump()
+    data["informants"].append({"department": "Comunicación", "topics": ["prensa"]})
+    assert routes_for(Workbook.model_validate(data)).crisis == "Comunicación"
+
+
+# --- 21.10: the calendar uses only the team's formats (engine) ---------------------------
+
+
+def test_calendar_schedules_only_formats_the_team_can_produce():
+    from datetime import date
+
+    from cmtraining.planning.calendar import format_findings, generate_calendar
+    from cmtraining.workbook.models import ContentPlan
+
+    plan = ContentPlan(pillars=[{"id": "a", "name": "Producto", "share": 100}],
+                       posts_per_week={"instagram": 3, "facebook": 3, "tiktok": 2})
+    formats = ["text", "image", "link", "short_video"]
+    entries = generate_calendar(plan, start=date(2027, 3, 1), weeks=4, country="ES", seed=3,
+                                formats=formats)
+    assert entries and {e.format for e in entries} <= set(formats)
+    assert {e.network for e in entries} == {"instagram", "facebook", "tiktok"}
+    only_static = ["text", "image", "link"]
+    entries = generate_calendar(plan, start=date(2027, 3, 1), weeks=4, country="ES", seed=3,
+                                formats=only_static)
+    assert "tiktok" not in {e.network for e in entries}
+    assert {e.format for e in entries} <= set(only_static)
+    findings = {f.code: f for f in format_findings(plan, only_static)}
+    assert "TikTok" in findings["calendar.formats_none"].message("es")
+    lost = findings["calendar.formats_lost"].message("es")
+    assert lost.startswith("Instagram es la red que más pierde")  # 1 of 6 formats left
+
+
+def test_calendar_with_no_producible_format_anywhere_says_why():
+    from datetime import date
+
+    import pytest
+
+    from cmtraining.errors import CmtrainingError
+    from cmtraining.planning.calendar import generate_calendar
+    from cmtraining.workbook.models import ContentPlan
+
+    plan = ContentPlan(pillars=[{"id": "a", "name": "Producto", "share": 100}],
+                       posts_per_week={"tiktok": 2})
+    with pytest.raises(CmtrainingError) as caught:
+        generate_calendar(plan, start=date(2027, 3, 1), weeks=2, country="ES", seed=1,
+                          formats=["text"])
+    assert "Recursos del equipo" in caught.value.message("es")
+
+
+def test_fit_never_shows_a_dash_for_an_empty_list():
+    from cmtraining.planning.audiences import fit_table
+    from cmtraining.samples import sample_workbook
+    from cmtraining.workbook.models import Workbook
+
+    data = sample_workbook("cafe").model_dump()
+    data["audiences"] = [{"id": "vecinos", "name": "Vecinos", "age_range": "30-60",
+                          "networks": ["tiktok"]}]
+    wb = Workbook.model_validate(data)
+    texts = [c.explain("es") for f in fit_table(wb) for c in f.components]
+    assert texts and not any("—" in x for x in texts)
+    assert any("No podéis producir ninguno de los formatos de TikTok" in x for x in texts)
+
+
+# --- stage 3: content ---------------------------------------------------------------------
+
+
+def _content(org="cafe", lang="es"):
+    from datetime import date
+
+    from cmtraining.apps.content import build_app
+
+    entry = create_workbook("Ana García", org)
+    return entry, build_app(open_session("03-content-plan", workbook=entry.id, lang=lang),
+                            today=date(2027, 2, 22))
+
+
+def test_generate_without_pillars_says_why_beside_the_button(workspace):
+    entry, app = _content()
+    app.generate.click()
+    assert "no tiene pilares" in app.generate_status.value
+    assert "no tiene pilares" not in app.status.value  # not at the top of the page
+    assert load(entry.path).content_plan.calendar == []
+
+
+def test_seed_is_called_a_variant_of_the_example(workspace):
+    _, app = _content()
+    assert app.seed.description == "Variante del ejemplo"
+    _, app_en = _content(lang="en")
+    assert app_en.seed.description == "Example variant"
+
+
+def test_calendar_follows_the_team_formats_and_english_downloads_are_english(workspace):
+    entry, app = _content(lang="en")
+    app.pillars.add_button.click()
+    app.pillars.children[1].children[1].value = 100
+    for net, box in app.capacity.items():
+        box.value = 0
+    app.capacity["instagram"].value = 3
+    app.generate.click()
+    calendar = load(entry.path).content_plan.calendar
+    team = set(load(entry.path).resources.formats)
+    assert calendar and {e.format for e in calendar} <= team
+    assert "Instagram is the network that loses most" in app.format_checks.value
+    assert "download='calendar-" in app.downloads.value
+    assert "calendario-" not in app.downloads.value
+
+
+# --- stage 4: response --------------------------------------------------------------------
+
+
+def _response(lang="es"):
+    from cmtraining.apps.response import build_app
+
+    entry = create_workbook("Luis", "cafe", lang=lang)
+    return entry, build_app(open_session("04-response", workbook=entry.id, lang=lang))
+
+
+def test_the_template_greets_the_author_by_name(workspace):
+    entry, app = _response()
+    app.category_filter.value = "complaint"
+    row = app.inbox.loc[app.picker.value]
+    app.template.click()
+    assert "{name}" not in app.reply.value and app.reply.value
+    assert (row["author_name"] or row["author"]).split(" ")[0] in app.reply.value
+    app.check.click()
+    assert "{name}" not in app.review.value
+
+
+def test_the_label_count_beside_the_model_follows_each_label(workspace):
+    entry, app = _response()
+    assert "0 mensajes etiquetados" in app.adapt_note.value
+    app.label_buttons.value = "negative"
+    assert "Guardado: 1 mensaje etiquetado." in app.status.value
+    assert "1 mensaje etiquetado (hacen falta 30" in app.adapt_note.value
+    assert "(s)" not in app.status.value + app.adapt_note.value
+
+
+def test_triage_agreement_is_explained(workspace):
+    _, app = _response()
+    text = app.accuracy.value
+    assert "Cómo de fiable es la clasificación automática" in text
+    assert "mismo departamento que las etiquetas de la muestra" in text
+
+
+def test_inbox_names_whom_to_add_when_informants_leave_gaps(workspace):
+    from cmtraining.apps.response import build_app
+    from cmtraining.workbook.store import update
+
+    entry = create_workbook("Luis", "cafe", lang="es")
+    update(entry.path, lambda wb: {**wb.model_dump(), "informants": [
+        {"department": "Obrador", "topics": ["cruasán"]}]})
+    app = build_app(open_session("04-response", workbook=entry.id, lang="es"))
+    assert "las crisis" in app.routes_note.value and "atención al cliente" in app.routes_note.value
+    assert "departamento" not in app.accuracy.value  # the sample's departments are not these
+    crisis = [i for i, d in enumerate(app.decisions) if d.category == "crisis_signal"]
+    assert crisis and all(app.decisions[i].department == "" for i in crisis)
