@@ -279,3 +279,67 @@ def test_inbox_names_whom_to_add_when_informants_leave_gaps(workspace):
     assert "departamento" not in app.accuracy.value  # the sample's departments are not these
     crisis = [i for i, d in enumerate(app.decisions) if d.category == "crisis_signal"]
     assert crisis and all(app.decisions[i].department == "" for i in crisis)
+
+
+# --- self-assessment: 19.3 the second radar, 19.10 closed accordions ------------------------
+
+
+def test_self_assessment_says_to_open_the_groups_and_opens_the_first(workspace):
+    from cmtraining.apps.self_assessment import build_app
+
+    entry = create_workbook("Ana", "cafe")
+    app = build_app(open_session("07-self-assessment", workbook=entry.id, lang="es"),
+                    defer_chart=False)
+    assert all(acc.selected_index == 0 for acc in app.accordions.values())
+    hints = [w.value for w in app.children if "cm-open-groups" in getattr(w, "value", "")]
+    assert len(hints) == 2 and "abre cada uno" in hints[0]
+
+
+def test_both_radars_draw_and_none_shows_as_a_broken_image(workspace, monkeypatch):
+    from cmtraining.apps import self_assessment
+    from cmtraining.apps.charts import radar_png
+
+    calls = {"n": 0}
+
+    def flaky(means, title, lang, colour):  # the area radar fails once, as in a busy kernel
+        calls["n"] += 1
+        if "puesto" in title and calls["n"] == 2:
+            raise RuntimeError("font cache busy")
+        return radar_png(means, title, lang, colour)
+
+    monkeypatch.setattr(self_assessment, "radar_png", flaky)
+    entry = create_workbook("Ana", "cafe")
+    app = self_assessment.build_app(open_session("07-self-assessment", workbook=entry.id,
+                                                 lang="es"), defer_chart=True)
+    images = list(app.radars.values())
+    for image in images:  # before the background draw: hidden, never an empty <img>
+        assert image.value or image.layout.display == "none"
+    import time
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not all(i.value for i in images):
+        time.sleep(0.1)
+    assert all(bytes(i.value).startswith(b"\x89PNG") for i in images)
+    assert all(i.layout.display is None for i in images)
+    assert app.chart_note.value == ""
+
+
+# --- 19.7: holding statements are text areas ---------------------------------------------
+
+
+def test_holding_statements_are_text_areas_that_save(workspace):
+    import ipywidgets as widgets
+
+    from cmtraining.apps.crisis import build_app
+
+    entry = create_workbook("Ana", "cafe")
+    app = build_app(open_session("05-crisis", workbook=entry.id, lang="es"))
+    app.default_button.click()
+    row = app.level_rows.children[1]
+    areas = [c.children[1] for c in row.children if isinstance(c, widgets.VBox)]
+    assert len(areas) == 2 and all(isinstance(a, widgets.Textarea) for a in areas)
+    assert "Comunicado de espera (es)" in row.children[4].children[0].value
+    assert row.layout.flex_flow == "row wrap"
+    areas[0].value = "Estamos revisando lo ocurrido. Informaremos a las 12:00."
+    saved = load(entry.path).crisis_protocol.levels[0].holding_statement["es"]
+    assert saved == "Estamos revisando lo ocurrido. Informaremos a las 12:00."

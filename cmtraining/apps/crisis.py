@@ -19,6 +19,7 @@ import ipywidgets as widgets
 
 from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import StageApp, Status, heading, labelled, stage_header
+from cmtraining.apps.field_errors import FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list, findings_table
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.errors import CmtrainingError
@@ -35,7 +36,7 @@ ACTION_KINDS = ("statement", "pin_post", "update", "reply", "private_message", "
 TEXT_KINDS = ("statement", "pin_post", "update", "reply", "private_message")
 
 
-class CrisisApp(StageApp):
+class CrisisApp(FieldErrorsMixin, StageApp):
     def __init__(self, session: Session, *, debrief_runs: int | None = None):
         self.session, self.lang = session, session.lang
         lang, off = self.lang, session.preview
@@ -166,8 +167,9 @@ class CrisisApp(StageApp):
             Column("owner", "crisis_app.col.owner", width="150px"),
             Column("monitor_minutes", "crisis_app.col.monitor", kind="number", default=60.0,
                    width="100px"),
-            Column("statement_es", "crisis_app.col.statement_es", width="220px"),
-            Column("statement_en", "crisis_app.col.statement_en", width="220px"),
+            # holding statements are paragraphs: text areas, not 190 px one-liners (issue 19.7)
+            Column("statement_es", "crisis_app.col.statement_es", kind="textarea", width="440px"),
+            Column("statement_en", "crisis_app.col.statement_en", kind="textarea", width="440px"),
         ], levels, lang, self._save_levels, disabled=off)
         yes_no = ((t("response.yes", lang), True), (t("response.no", lang), False))
         self.contact_rows = RowsEditor([

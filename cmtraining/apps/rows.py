@@ -58,6 +58,7 @@ class RowsEditor(widgets.VBox):
             w = widgets.FloatText(value=value, layout=layout)
         elif col.kind == "textarea":  # long texts wrap instead of scrolling in one line
             w = widgets.Textarea(value=value, continuous_update=False,
+                                 placeholder=t(col.label_key, self.lang),
                                  layout=widgets.Layout(width=col.width, height="6em"))
         else:
             shown = ", ".join(value) if col.kind == "list" else value
@@ -68,19 +69,27 @@ class RowsEditor(widgets.VBox):
     def _render(self) -> None:
         head = widgets.HBox([widgets.HTML(f"<b>{html.escape(t(c.label_key, self.lang))}</b>",
                                           layout=widgets.Layout(width=c.width))
-                             for c in self.columns])
+                             for c in self.columns if c.kind != "textarea"])
         lines = [head] if self.rows else []
         for index, row in enumerate(self.rows):
             cells = []
             for col in self.columns:
                 w = self._widget(col, row.get(col.name, col.default))
                 w.observe(lambda ch, i=index, c=col: self._edit(i, c, ch["new"]), names="value")
+                if col.kind == "textarea":  # its own label above it: the header skips it
+                    w = widgets.VBox([widgets.HTML(
+                        f"<b>{html.escape(t(col.label_key, self.lang))}</b>"), w])
                 cells.append(w)
             remove = widgets.Button(description=t("objectives.remove_row", self.lang),
                                     icon="trash", disabled=self.disabled,
                                     layout=widgets.Layout(width="100px"))
             remove.on_click(lambda _, i=index: self._remove(i))
-            lines.append(widgets.HBox([*cells, remove]))
+            # rows with text areas wrap inside the content column instead of running past it
+            wrap = any(c.kind == "textarea" for c in self.columns)
+            lines.append(widgets.HBox([*cells, remove], layout=widgets.Layout(
+                flex_flow="row wrap" if wrap else None,
+                border_bottom="1px solid #ddd" if wrap else None,
+                padding=".3em 0" if wrap else None)))
         self.children = [*lines, self.add_button]
 
     def _edit(self, index: int, col: Column, value) -> None:
