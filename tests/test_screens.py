@@ -218,7 +218,7 @@ def test_calendar_follows_the_team_formats_and_english_downloads_are_english(wor
     entry, app = _content(lang="en")
     app.pillars.add_button.click()
     app.pillars.children[1].children[1].value = 100
-    for net, box in app.capacity.items():
+    for box in app.capacity.values():
         box.value = 0
     app.capacity["instagram"].value = 3
     app.generate.click()
