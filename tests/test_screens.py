@@ -343,3 +343,38 @@ def test_holding_statements_are_text_areas_that_save(workspace):
     areas[0].value = "Estamos revisando lo ocurrido. Informaremos a las 12:00."
     saved = load(entry.path).crisis_protocol.levels[0].holding_statement["es"]
     assert saved == "Estamos revisando lo ocurrido. Informaremos a las 12:00."
+
+
+# --- 19.5: the debrief of an exercise without a statement ---------------------------------
+
+
+def _crisis_play(actions_per_turn):
+    from cmtraining.crisis.exercise import Exercise
+
+    ex = Exercise("cafe-allergen-recall", lang="es", seed=3, graph_size=600,
+                  org_name="Horno y Café La Mascletà")
+    for actions in actions_per_turn:
+        ex.act(actions)
+    return ex
+
+
+def test_a_debrief_without_statements_does_not_speak_of_the_first_statement():
+    from cmtraining.crisis.after_action import sections
+
+    ex = _crisis_play([[], []])
+    data = sections(ex, ex.finish(runs=20), "es")
+    text = data["counterfactuals"][0]["text"]
+    assert "primer comunicado" not in text
+    assert text.startswith("No publicasteis ningún comunicado. Con un comunicado de espera en el minuto")
+    assert "You issued no statement" in sections(ex, ex.finish(runs=20), "en")[
+        "counterfactuals"][0]["text"]
+
+
+def test_a_late_statement_still_reads_as_the_first_statement():
+    from cmtraining.crisis.after_action import sections
+
+    late = {"kind": "statement", "strategy": "apology", "channel": "instagram",
+            "text": "Lo sentimos. Si compraste cruasanes el sábado, no los comas si hay alergia."}
+    ex = _crisis_play([[], [], [], [late]])
+    data = sections(ex, ex.finish(runs=20), "es")
+    assert any("primer comunicado" in cf["text"] for cf in data["counterfactuals"])
