@@ -378,3 +378,37 @@ def test_a_late_statement_still_reads_as_the_first_statement():
     ex = _crisis_play([[], [], [], [late]])
     data = sections(ex, ex.finish(runs=20), "es")
     assert any("primer comunicado" in cf["text"] for cf in data["counterfactuals"])
+
+
+# --- 21.13: proper singular and plural ----------------------------------------------------
+
+
+def test_one_chosen_network_is_singular():
+    from cmtraining.planning.audiences import check_network_roles
+    from cmtraining.samples import sample_workbook
+    from cmtraining.workbook.models import Workbook
+
+    data = sample_workbook("cafe").model_dump()
+    data["resources"]["hours_per_week"] = 0.5
+    data["networks"] = [{"network": "instagram", "role": "community"}]
+    findings = {f.code: f for f in check_network_roles(Workbook.model_validate(data))}
+    text = findings["networks.hours"].message("es")
+    assert text.startswith("La red elegida pide") and "Las 1 redes" not in text
+    assert findings["networks.hours"].message("en").startswith("The chosen network needs")
+
+
+def test_calendar_findings_count_in_words():
+    from datetime import date
+
+    from cmtraining.planning.calendar import check_calendar, generate_calendar
+    from cmtraining.workbook.models import ContentPlan
+
+    plan = ContentPlan(pillars=[{"id": "a", "name": "Producto", "share": 100}],
+                       posts_per_week={"instagram": 1})
+    entries = generate_calendar(plan, start=date(2027, 3, 1), weeks=1, country="ES", seed=1)
+    texts = [f.message(lang) for lang in ("es", "en")
+             for f in check_calendar(entries, plan, country="ES", lang=lang)]
+    joined = " ".join(texts)
+    assert "(s)" not in joined and "(es)" not in joined
+    assert "1 publicación" in joined and "1 red" in joined and "1 semana" in joined
+    assert "Only 1 post:" in joined

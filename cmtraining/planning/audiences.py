@@ -16,7 +16,7 @@ each between 0 and 1 and each explained (invariant 4):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from cmtraining.networks import catalogue
@@ -197,9 +197,11 @@ def check_network_roles(workbook: Workbook) -> list[Finding]:
         total += role.hours_per_week or weekly_hours(role.network, workbook.resources.formats)
     have = workbook.resources.hours_per_week
     if workbook.networks and total > have:
-        out.append(_f("hours", "error", "hours_over", round(total, 1),
-                      need=Number(round(total, 1)), have=Number(have),
-                      count=len(workbook.networks)))
+        over = _f("hours", "error", "hours_over", round(total, 1),
+                  need=Number(round(total, 1)), have=Number(have), count=len(workbook.networks))
+        if len(workbook.networks) == 1:  # "La red elegida pide", never "Las 1 redes"
+            over = replace(over, message_key="screens.networks.hours_over_one")
+        out.append(over)
     elif workbook.networks:
         out.append(_f("hours", "ok", "hours_ok", round(total, 1),
                       need=Number(round(total, 1)), have=Number(have)))

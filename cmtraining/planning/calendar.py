@@ -44,6 +44,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from cmtraining.errors import CmtrainingError, DatasetError, WorkbookValidationError
 from cmtraining.i18n import check_lang, t
+from cmtraining.i18n.plural import Counted
 from cmtraining.networks import Source, catalogue
 from cmtraining.paths import datasets_dir
 from cmtraining.planning.findings import Finding, Key, KeyList, Number, worst_first
@@ -526,13 +527,14 @@ def check_calendar(entries: list[CalendarEntry], plan: ContentPlan, *, country: 
     names = {p.id: p.name for p in plan.pillars}
     unknown = Counter(e.pillar for e in entries if e.pillar not in names)
     for pillar, count in sorted(unknown.items()):
-        out.append(_f("unknown_pillar", "error", pillar, pillar=pillar, posts=count))
+        out.append(_f("unknown_pillar", "error", pillar, pillar=pillar,
+                      posts=Counted(count, "post")))
     total_share = sum(p.share for p in plan.pillars)
     counts = Counter(e.pillar for e in entries)
     n = len(entries)
     if plan.pillars and total_share > 0:
         if n < MIN_POSTS_FOR_MIX:
-            out.append(_f("mix_small", "info", n, posts=n, min=MIN_POSTS_FOR_MIX,
+            out.append(_f("mix_small", "info", n, posts=Counted(n, "post"), min=MIN_POSTS_FOR_MIX,
                           tolerance=Number(MIX_TOLERANCE)))
         else:
             for p in plan.pillars:
@@ -550,10 +552,11 @@ def check_calendar(entries: list[CalendarEntry], plan: ContentPlan, *, country: 
                           network=Key(f"network.{e.network}"), day=Day.of(e.day),
                           name=holidays[e.day]))
     if holidays:
-        out.append(_f("holidays", "info", len(holidays), count=len(holidays),
+        out.append(_f("holidays", "info", len(holidays), count=Counted(len(holidays), "holiday"),
                       holidays=HolidayList(holidays.items())))
 
     if not any(f.level in ("error", "warning") for f in out):
-        out.append(_f("ok", "ok", n, posts=n, networks=len({e.network for e in entries}),
-                      weeks=len({e.day.isocalendar()[:2] for e in entries})))
+        out.append(_f("ok", "ok", n, posts=Counted(n, "post"),
+                      networks=Counted(len({e.network for e in entries}), "network"),
+                      weeks=Counted(len({e.day.isocalendar()[:2] for e in entries}), "week")))
     return worst_first(out)
