@@ -412,3 +412,22 @@ def test_calendar_findings_count_in_words():
     assert "(s)" not in joined and "(es)" not in joined
     assert "1 publicación" in joined and "1 red" in joined and "1 semana" in joined
     assert "Only 1 post:" in joined
+
+
+# --- 21.13: the country list -------------------------------------------------------------
+
+
+def test_country_list_holds_real_countries_sorted_as_read():
+    from cmtraining.apps.profile import country_options
+
+    es = [name for name, _ in country_options("es", "ES")]
+    for fake in ("Pseudoacentos", "Pseudobidi", "Naciones Unidas", "zona del euro",
+                 "Unión Europea", "Oceanía lejana"):
+        assert fake not in es
+    assert es.index("Bélgica") < es.index("Belice")  # é sorts with e, not after z
+    assert es.index("Antártida") < es.index("Antigua y Barbuda")
+    assert "España" in es and "México" in es
+    en = [name for name, _ in country_options("en", "ES")]
+    assert en.index("Afghanistan") < en.index("Åland Islands") < en.index("Albania")
+    assert "Pseudo-Accents" not in en
+    assert "Eurozone" not in en and "United Nations" not in en
