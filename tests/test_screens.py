@@ -431,3 +431,11 @@ def test_country_list_holds_real_countries_sorted_as_read():
     assert en.index("Afghanistan") < en.index("Åland Islands") < en.index("Albania")
     assert "Pseudo-Accents" not in en
     assert "Eurozone" not in en and "United Nations" not in en
+
+
+def test_one_consistent_statement_is_not_1_statements():
+    from cmtraining.crisis.scoring import consistency
+
+    _, finding = consistency([("apology", "instagram")])
+    assert "1 statements" not in finding.message("en") and "1 comunicados" not in finding.message("es")
+    assert "statements checked: 1" in finding.message("en")
