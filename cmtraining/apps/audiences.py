@@ -9,7 +9,7 @@ import ipywidgets as widgets
 
 from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import StageApp, Status, heading, stage_header
-from cmtraining.apps.field_errors import FieldErrorsMixin
+from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.i18n import t
@@ -30,14 +30,16 @@ class PersonaCard(widgets.VBox):
             "name": widgets.Text(value=persona["name"], continuous_update=False),
             "age_range": widgets.Text(value=persona["age_range"], continuous_update=False,
                                       layout=widgets.Layout(width="120px")),
+            # beside a 230 px label: the rest of the row, never past the column (issue 19.7)
             "description": widgets.Textarea(value=persona["description"], continuous_update=False,
-                                            layout=widgets.Layout(width="100%")),
+                                            layout=widgets.Layout(width="auto", flex="1 1 auto")),
             "needs": widgets.Text(value=", ".join(persona["needs"]), continuous_update=False,
-                                  layout=widgets.Layout(width="100%")),
+                                  layout=widgets.Layout(width="auto", flex="1 1 auto")),
             "questions": widgets.Text(value=", ".join(persona["questions"]),
-                                      continuous_update=False, layout=widgets.Layout(width="100%")),
+                                      continuous_update=False,
+                                      layout=widgets.Layout(width="auto", flex="1 1 auto")),
             "expectations": widgets.Text(value=persona["expectations"], continuous_update=False,
-                                         layout=widgets.Layout(width="100%")),
+                                         layout=widgets.Layout(width="auto", flex="1 1 auto")),
         }
         labels = {"name": "persona_name", "age_range": "persona_ages",
                   "description": "persona_description", "needs": "persona_needs",
@@ -121,8 +123,9 @@ class AudiencesApp(FieldErrorsMixin, StageApp):
                                                 for k in ("prescriber", "energizer"))),
             Column("network", "audiences.prescriber_network", kind="choice", default="instagram",
                    options=tuple((t(f"network.{n}", lang), n) for n in get_args(NetworkId))),
-            Column("who", "audiences.prescriber_who", default=t("objectives.new_row", lang)),
-            Column("where_to_find", "audiences.prescriber_where", width="260px"),
+            Column("who", "audiences.prescriber_who", default=t("objectives.new_row", lang),
+                   width="160px"),
+            Column("where_to_find", "audiences.prescriber_where", width="240px"),
         ], [p.model_dump() for p in wb.prescribers], lang,
             lambda rows: self._save_section("prescribers", rows, self.prescribers_status),
             disabled=off)
@@ -148,7 +151,7 @@ class AudiencesApp(FieldErrorsMixin, StageApp):
             h2("audiences.prescribers_title", "audiences.prescribers_help"), self.prescribers,
             self.prescribers_status,
             self.tips,
-        ], layout=widgets.Layout(max_width="1100px"))
+        ], layout=widgets.Layout(max_width=COLUMN))
         self.add_class("cm-audiences-app")
 
     # --- saving -------------------------------------------------------------------

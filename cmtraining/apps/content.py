@@ -11,7 +11,7 @@ import ipywidgets as widgets
 
 from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import StageApp, Status, heading, stage_header
-from cmtraining.apps.field_errors import FieldErrorsMixin, error_html
+from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin, error_html
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.clock import today as clock_today
@@ -45,14 +45,14 @@ class ContentApp(FieldErrorsMixin, StageApp):
         # style guide
         style = plan.style
         self.voice = widgets.Textarea(value=style.voice, continuous_update=False, disabled=off,
-                                      layout=widgets.Layout(width="100%", height="4em"))
+                                      layout=widgets.Layout(width="auto", height="4em"))
         self.formality = widgets.Dropdown(
             options=[(t(f"content.formality_{k}", lang), k) for k in ("formal", "neutral", "informal")],
             value=style.formality, disabled=off)
         self.words_use = widgets.Text(value=", ".join(style.words_use), continuous_update=False,
-                                      disabled=off, layout=widgets.Layout(width="100%"))
+                                      disabled=off, layout=widgets.Layout(width="auto"))
         self.words_avoid = widgets.Text(value=", ".join(style.words_avoid), continuous_update=False,
-                                        disabled=off, layout=widgets.Layout(width="100%"))
+                                        disabled=off, layout=widgets.Layout(width="auto"))
         self.emoji = widgets.Dropdown(
             options=[(t(f"content.emoji_{k}", lang), k) for k in ("none", "moderate", "free")],
             value=style.emoji_policy, disabled=off)
@@ -98,7 +98,7 @@ class ContentApp(FieldErrorsMixin, StageApp):
         self.downloads = widgets.HTML()
         # post checker
         self.draft = widgets.Textarea(placeholder=t("content.checker_placeholder", lang),
-                                      layout=widgets.Layout(width="100%", height="6em"))
+                                      layout=widgets.Layout(width="auto", height="6em"))
         self.draft.add_class("cm-draft")
         nets = [r.network for r in wb.networks] or list(capacity) or ["instagram"]
         self.draft_network = widgets.Dropdown(
@@ -139,7 +139,7 @@ class ContentApp(FieldErrorsMixin, StageApp):
             self.generate_status, self.format_checks, self.calendar_checks, self.downloads, self.calendar,
             h2("content.checker_title", "content.checker_help"), self.draft,
             widgets.HBox([self.draft_network, self.check_button]), self.post_findings,
-        ], layout=widgets.Layout(max_width="1100px"))
+        ], layout=widgets.Layout(max_width=COLUMN))
         self.add_class("cm-content-app")
 
     # --- saving -------------------------------------------------------------------

@@ -19,7 +19,7 @@ import ipywidgets as widgets
 
 from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import StageApp, Status, heading, labelled, stage_header
-from cmtraining.apps.field_errors import FieldErrorsMixin
+from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list, findings_table
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.errors import CmtrainingError
@@ -131,7 +131,7 @@ class CrisisApp(FieldErrorsMixin, StageApp):
             heading("crisis_app.exercise_title", lang, "crisis_app.exercise_help"),
             widgets.HTML(intro), self.start, self.play, self.score, self.debrief, self.status,
         ]
-        super().__init__(children, layout=widgets.Layout(max_width="1000px"))
+        super().__init__(children, layout=widgets.Layout(max_width=COLUMN))
         self.add_class("cm-crisis-app")
         self.refresh()
 
@@ -202,13 +202,13 @@ class CrisisApp(FieldErrorsMixin, StageApp):
             self.trigger_rows]
         self.approval = widgets.Text(value=", ".join(protocol.approval_chain),
                                      continuous_update=False, disabled=off,
-                                     layout=widgets.Layout(width="100%"))
+                                     layout=widgets.Layout(width="auto"))
         self.channels = widgets.SelectMultiple(
             options=[(self._channel_label(c), c) for c in get_args(CrisisChannel)],
             value=tuple(protocol.channels), rows=6, disabled=off)
         self.dark_site = widgets.Textarea(value=protocol.dark_site_plan, continuous_update=False,
                                           disabled=off,
-                                          layout=widgets.Layout(width="100%", height="4em"))
+                                          layout=widgets.Layout(width="auto", height="4em"))
         for w in (self.approval, self.channels, self.dark_site):
             w.observe(lambda _: self._save_plan(), names="value")
         self.plan.children = [

@@ -16,6 +16,10 @@ import re
 from cmtraining.errors import CmtrainingError, WorkbookValidationError
 from cmtraining.i18n import catalogue, check_lang, t
 
+#: the width of the text column of every page (the header's `.cm-app` max-width): fields
+#: stretch to it ("auto" in a column), never past it as "100%" plus margins did (issue 19.7)
+COLUMN = "980px"
+
 _PART = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
 

@@ -15,7 +15,7 @@ from datetime import timedelta
 import ipywidgets as widgets
 
 from cmtraining.apps.common import StageApp, Status, heading, labelled, stage_header
-from cmtraining.apps.field_errors import FieldErrorsMixin
+from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list, findings_table
 from cmtraining.apps.listening import table_html
 from cmtraining.apps.response_playbook import PlaybookEditor
@@ -75,7 +75,7 @@ class ResponseApp(FieldErrorsMixin, StageApp):
             description=t("response.app.filter", lang))
         self.category_filter.observe(lambda _: self._filter(), names="value")
         self.picker = widgets.Select(options=[(self._option(i), i) for i in self.order],
-                                     rows=10, layout=widgets.Layout(width="100%"))
+                                     rows=10, layout=widgets.Layout(width="auto"))
         self.picker.add_class("cm-inbox")
         self.picker.observe(lambda _: self._show(), names="value")
         self.message = widgets.HTML()
@@ -94,7 +94,7 @@ class ResponseApp(FieldErrorsMixin, StageApp):
         self.minutes = widgets.BoundedIntText(value=30, min=0, max=10080, step=5,
                                               layout=widgets.Layout(width="110px"))
         self.reply = widgets.Textarea(placeholder=t("response.app.reply_placeholder", lang),
-                                      layout=widgets.Layout(width="100%", height="6em"))
+                                      layout=widgets.Layout(width="auto", height="6em"))
         self.reply.add_class("cm-reply")
         self.template = widgets.Button(description=t("response.app.use_template", lang),
                                        icon="file-text-o")
@@ -128,7 +128,7 @@ class ResponseApp(FieldErrorsMixin, StageApp):
             heading("response.app.prescribers_title", lang, "response.app.prescribers_help"),
             self.prescribers, self.status,
         ]
-        super().__init__(children, layout=widgets.Layout(max_width="1000px"))
+        super().__init__(children, layout=widgets.Layout(max_width=COLUMN))
         self.add_class("cm-response-app")
         if self.order:
             self.picker.value = self.order[0]

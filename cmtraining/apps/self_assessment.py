@@ -22,7 +22,7 @@ import ipywidgets as widgets
 
 from cmtraining.apps.charts import PALETTE, radar_png  # noqa: F401  (re-exported)
 from cmtraining.apps.common import StageApp, Status, heading, link, session_params, stage_header
-from cmtraining.apps.field_errors import FieldErrorsMixin
+from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.evaluation import competency as engine
 from cmtraining.i18n import t
@@ -108,7 +108,7 @@ class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
             self.chart_note, widgets.HBox(list(self.radars.values())),
             heading("competency.plan_title", lang, "competency.plan_help"), self.plan,
         ]
-        super().__init__(children, layout=widgets.Layout(max_width="1000px"))
+        super().__init__(children, layout=widgets.Layout(max_width=COLUMN))
         self.add_class("cm-self-assessment")
         self._render_text()
         if defer_chart:
