@@ -335,11 +335,11 @@ def test_holding_statements_are_text_areas_that_save(workspace):
     entry = create_workbook("Ana", "cafe")
     app = build_app(open_session("05-crisis", workbook=entry.id, lang="es"))
     app.default_button.click()
-    row = app.level_rows.children[1]
-    areas = [c.children[1] for c in row.children if isinstance(c, widgets.VBox)]
+    short, long = app.level_rows.children[1].children  # fields and button, then the texts
+    areas = [cell.children[1] for cell in long.children]
     assert len(areas) == 2 and all(isinstance(a, widgets.Textarea) for a in areas)
-    assert "Comunicado de espera (es)" in row.children[4].children[0].value
-    assert row.layout.flex_flow == "row wrap"
+    assert "Comunicado de espera (es)" in long.children[0].children[0].value
+    assert not any(isinstance(w, widgets.Textarea) for w in short.children)
     areas[0].value = "Estamos revisando lo ocurrido. Informaremos a las 12:00."
     saved = load(entry.path).crisis_protocol.levels[0].holding_statement["es"]
     assert saved == "Estamos revisando lo ocurrido. Informaremos a las 12:00."
@@ -439,3 +439,10 @@ def test_one_consistent_statement_is_not_1_statements():
     _, finding = consistency([("apology", "instagram")])
     assert "1 statements" not in finding.message("en") and "1 comunicados" not in finding.message("es")
     assert "statements checked: 1" in finding.message("en")
+
+
+def test_persona_cards_are_titled_by_name(workspace):
+    _, app = _audiences()
+    app.add_template.click()
+    title = app.personas.children[0].children[0].value
+    assert "local_regular" not in title and "Cliente habitual del barrio" in title

@@ -55,7 +55,9 @@ class PersonaCard(widgets.VBox):
         remove = widgets.Button(description=t("audiences.remove_persona", lang), icon="trash",
                                 disabled=off)
         remove.on_click(lambda _: app.remove_persona(self.index))
-        rows = [widgets.HTML(f"<h3 style='margin:.2em 0'>{html.escape(persona['id'])}</h3>")]
+        # the persona's name, never its internal id (issue 19.4)
+        rows = [widgets.HTML(f"<h3 style='margin:.2em 0'>"
+                             f"{html.escape(persona['name'] or persona['id'])}</h3>")]
         for key, widget in self.fields.items():
             rows.append(widgets.HBox([widgets.HTML(
                 f"<b>{html.escape(t('audiences.' + labels[key], lang))}</b>",

@@ -51,6 +51,9 @@ def problem_lines(exc: CmtrainingError, lang: str | None = None) -> list[str]:
 def error_html(exc: CmtrainingError, lang: str | None = None) -> str:
     """The refusal as HTML: "Not saved" and one line per problem."""
     lines = problem_lines(exc, lang)
+    if not isinstance(exc, WorkbookValidationError):  # one refusal: the sentence says it all
+        return (f"<div class='cm-error cm-field-error' style='white-space:normal'>✖ "
+                f"{html.escape(lines[0])}</div>")
     head = t("screens.not_saved", lang)
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     return (f"<div class='cm-error cm-field-error' style='white-space:normal'>✖ "

@@ -84,12 +84,14 @@ class RowsEditor(widgets.VBox):
                                     icon="trash", disabled=self.disabled,
                                     layout=widgets.Layout(width="100px"))
             remove.on_click(lambda _, i=index: self._remove(i))
-            # rows with text areas wrap inside the content column instead of running past it
-            wrap = any(c.kind == "textarea" for c in self.columns)
-            lines.append(widgets.HBox([*cells, remove], layout=widgets.Layout(
-                flex_flow="row wrap" if wrap else None,
-                border_bottom="1px solid #ddd" if wrap else None,
-                padding=".3em 0" if wrap else None)))
+            long = [c for c, col in zip(cells, self.columns, strict=True) if col.kind == "textarea"]
+            if long:  # short fields on one line, text areas side by side below them
+                short = [c for c in cells if c not in long]
+                lines.append(widgets.VBox(
+                    [widgets.HBox([*short, remove]), widgets.HBox(long)],
+                    layout=widgets.Layout(border_bottom="1px solid #ddd", padding=".3em 0")))
+            else:
+                lines.append(widgets.HBox([*cells, remove]))
         self.children = [*lines, self.add_button]
 
     def _edit(self, index: int, col: Column, value) -> None:
