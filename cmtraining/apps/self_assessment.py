@@ -69,7 +69,7 @@ class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
                         options=options, value=answers.get(item.id) if answers.get(item.id)
                         in engine.SCALE else None, disabled=self.session.preview,
                         tooltips=[str(v) for v in engine.SCALE],
-                        style={"button_width": "150px"})
+                        style={"button_width": "180px"})  # "Totalmente de acuerdo" unclipped
                     toggle.add_class(f"cm-item-{item.id}")
                     toggle.observe(self._saver(item.id), names="value")
                     self.questions[item.id] = toggle
