@@ -39,7 +39,8 @@ class PlaybookEditor(widgets.VBox):
         self.app, self.lang, self.disabled = app, lang, disabled
         self.add_class("cm-playbook")
         self.start_example = widgets.Button(description=t("response.pb.use_example", lang),
-                                            icon="magic", disabled=disabled)
+                                            icon="magic", disabled=disabled,
+                                            layout=widgets.Layout(flex="0 0 auto"))  # unclipped
         self.start_example.add_class("cm-playbook-example")
         self.start_example.on_click(self._on_example)
         self._build(wb)
