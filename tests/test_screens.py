@@ -446,3 +446,15 @@ def test_persona_cards_are_titled_by_name(workspace):
     app.add_template.click()
     title = app.personas.children[0].children[0].value
     assert "local_regular" not in title and "Cliente habitual del barrio" in title
+
+
+def test_an_unassigned_crisis_says_so_in_the_message_card(workspace):
+    from cmtraining.apps.response import build_app
+    from cmtraining.workbook.store import update
+
+    entry = create_workbook("Luis", "cafe", lang="es")
+    update(entry.path, lambda wb: {**wb.model_dump(), "informants": [
+        {"department": "Obrador", "topics": ["cruasán"]}]})
+    app = build_app(open_session("04-response", workbook=entry.id, lang="es"))
+    app.category_filter.value = "crisis_signal"
+    assert "· sin asignar" in app.triage_box.value and "a —" not in app.triage_box.value

@@ -188,10 +188,11 @@ class ResponseApp(FieldErrorsMixin, StageApp):
                               f"{html.escape(row['text'])}</blockquote>")
         decision = self.decisions[self.picker.value]
         self.triage_box.value = (
-            "<b>" + html.escape(t("response.app.triage", lang,
+            "<b>" + html.escape(t("response.app.triage" if decision.department
+                                  else "screens.response.triage_unassigned", lang,
                                   category=t(f"triage.category.{decision.category}", lang),
                                   priority=t(f"triage.priority.{decision.priority}", lang),
-                                  department=decision.department or "—")) + "</b>"
+                                  department=decision.department)) + "</b>"
             + findings_list(decision.reasons, lang))
         labels = {m.mention_id: m.sentiment for m in self.session.workbook.mention_labels}
         self.label_buttons.unobserve(self._on_label, names="value")
