@@ -150,9 +150,12 @@ def test_calendar_schedules_only_formats_the_team_can_produce():
     assert "tiktok" not in {e.network for e in entries}
     assert {e.format for e in entries} <= set(only_static)
     findings = {f.code: f for f in format_findings(plan, only_static)}
-    assert "TikTok" in findings["calendar.formats_none"].message("es")
-    lost = findings["calendar.formats_lost"].message("es")
-    assert lost.startswith("Instagram es la red que más pierde")  # 1 of 6 formats left
+    assert findings["calendar.formats_none"].message("es").startswith(
+        "TikTok es la red que más pierde por vuestros formatos: no podéis producir ninguno")
+    assert "calendar.formats_lost" not in findings  # one network named as losing most
+    no_tiktok = ContentPlan(pillars=plan.pillars, posts_per_week={"instagram": 3, "facebook": 3})
+    (lost,) = format_findings(no_tiktok, only_static)
+    assert lost.message("es").startswith("Instagram es la red que más pierde")  # 1 of 6 left
 
 
 def test_calendar_with_no_producible_format_anywhere_says_why():

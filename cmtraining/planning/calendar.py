@@ -373,8 +373,9 @@ def format_findings(plan: ContentPlan, formats: Sequence[str]) -> list[Finding]:
     """What the team's formats cost each network with capacity (issue 21.10).
 
     One warning per network where the team can produce none of its formats
-    (the calendar schedules nothing there), then the network that loses the
-    largest share of its formats, named; "ok" when every network keeps all of them.
+    (the calendar schedules nothing there; the first is named as the one that
+    loses most), else the network that loses the largest share of its
+    formats, named; "ok" when every network keeps all of them.
     """
     nets = sorted(n for n, posts in plan.posts_per_week.items() if posts > 0)
     out: list[Finding] = []
@@ -383,14 +384,14 @@ def format_findings(plan: ContentPlan, formats: Sequence[str]) -> list[Finding]:
         own = catalogue().networks[net].formats
         usable = producible_formats(net, formats)
         missing = [f for f in own if f not in usable]
-        if not usable:
+        if not usable:  # the first of these (by name) is the one that loses most
             out.append(Finding("calendar.formats_none", "warning", "calendar_formats.rule",
-                               "calendar_formats.none", value=net,
-                               params={"network": Key(f"network.{net}"),
-                                       "all": KeyList("format", own)}))
+                               "calendar_formats.none" if out else "calendar_formats.none_most",
+                               value=net, params={"network": Key(f"network.{net}"),
+                                                  "all": KeyList("format", own)}))
         elif missing:
             losses.append((len(missing) / len(own), net, usable, missing, own))
-    if losses:
+    if losses and not out:
         share, net, usable, missing, own = max(losses, key=lambda x: (x[0], x[1]))
         out.append(Finding("calendar.formats_lost", "info", "calendar_formats.rule",
                            "calendar_formats.lost", value=round(share * 100),
