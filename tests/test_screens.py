@@ -461,3 +461,8 @@ def test_an_unassigned_crisis_says_so_in_the_message_card(workspace):
     app = build_app(open_session("04-response", workbook=entry.id, lang="es"))
     app.category_filter.value = "crisis_signal"
     assert "· sin asignar" in app.triage_box.value and "a —" not in app.triage_box.value
+
+
+def test_the_cafe_sees_that_tiktok_loses_most_without_short_video(workspace):
+    _, app = _content()
+    assert "TikTok es la red que más pierde por vuestros formatos" in app.format_checks.value

@@ -292,8 +292,11 @@ class ContentApp(FieldErrorsMixin, StageApp):
         from cmtraining.planning.calendar import format_findings
 
         self.mix.value = findings_list(check_mix(plan), self.lang)
-        self.format_checks.value = findings_list(
-            format_findings(plan, self.session.workbook.resources.formats), self.lang)
+        # the capacity on screen (the default one until the trainee saves their own)
+        shown = {n: w.value for n, w in self.capacity.items() if w.value}
+        self.format_checks.value = findings_list(format_findings(
+            plan.model_copy(update={"posts_per_week": shown}),
+            self.session.workbook.resources.formats), self.lang)
         self.capacity_checks.value = findings_list(check_capacity(plan), self.lang)
 
     def _check_post(self) -> None:
