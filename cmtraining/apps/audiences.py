@@ -9,14 +9,17 @@ import ipywidgets as widgets
 
 from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import StageApp, Status, heading, stage_header
+from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.i18n import t
+from cmtraining.numbers import decimal
 from cmtraining.planning.audiences import check_network_roles, fit_table, persona_templates
 from cmtraining.session import Session
 from cmtraining.workbook.models import Format, NetworkId, NetworkRoleId
 
 LIST_FIELDS = ("needs", "questions")
+MAX_HOURS = 168.0  # hours in a week: no team has more
 
 
 class PersonaCard(widgets.VBox):
@@ -27,14 +30,16 @@ class PersonaCard(widgets.VBox):
             "name": widgets.Text(value=persona["name"], continuous_update=False),
             "age_range": widgets.Text(value=persona["age_range"], continuous_update=False,
                                       layout=widgets.Layout(width="120px")),
+            # beside a 230 px label: the rest of the row, never past the column (issue 19.7)
             "description": widgets.Textarea(value=persona["description"], continuous_update=False,
-                                            layout=widgets.Layout(width="100%")),
+                                            layout=widgets.Layout(width="auto", flex="1 1 auto")),
             "needs": widgets.Text(value=", ".join(persona["needs"]), continuous_update=False,
-                                  layout=widgets.Layout(width="100%")),
+                                  layout=widgets.Layout(width="auto", flex="1 1 auto")),
             "questions": widgets.Text(value=", ".join(persona["questions"]),
-                                      continuous_update=False, layout=widgets.Layout(width="100%")),
+                                      continuous_update=False,
+                                      layout=widgets.Layout(width="auto", flex="1 1 auto")),
             "expectations": widgets.Text(value=persona["expectations"], continuous_update=False,
-                                         layout=widgets.Layout(width="100%")),
+                                         layout=widgets.Layout(width="auto", flex="1 1 auto")),
         }
         labels = {"name": "persona_name", "age_range": "persona_ages",
                   "description": "persona_description", "needs": "persona_needs",
@@ -50,7 +55,9 @@ class PersonaCard(widgets.VBox):
         remove = widgets.Button(description=t("audiences.remove_persona", lang), icon="trash",
                                 disabled=off)
         remove.on_click(lambda _: app.remove_persona(self.index))
-        rows = [widgets.HTML(f"<h3 style='margin:.2em 0'>{html.escape(persona['id'])}</h3>")]
+        # the persona's name, never its internal id (issue 19.4)
+        rows = [widgets.HTML(f"<h3 style='margin:.2em 0'>"
+                             f"{html.escape(persona['name'] or persona['id'])}</h3>")]
         for key, widget in self.fields.items():
             rows.append(widgets.HBox([widgets.HTML(
                 f"<b>{html.escape(t('audiences.' + labels[key], lang))}</b>",
@@ -72,16 +79,19 @@ class PersonaCard(widgets.VBox):
         return data
 
 
-class AudiencesApp(StageApp):
+class AudiencesApp(FieldErrorsMixin, StageApp):
     def __init__(self, session: Session):
         self.session, self.lang = session, session.lang
         lang, off, wb = self.lang, session.preview, session.workbook
         self.status = Status(lang)
         # resources
-        self.hours = widgets.BoundedFloatText(value=wb.resources.hours_per_week, min=0, max=200,
-                                              description=t("audiences.hours", lang),
-                                              style={"description_width": "initial"}, disabled=off)
+        # a plain FloatText: a bounded one clamps -5 to 0 without a word (issue 19.9)
+        self.hours = widgets.FloatText(value=wb.resources.hours_per_week,
+                                       description=t("audiences.hours", lang),
+                                       style={"description_width": "initial"}, disabled=off)
         self.hours.add_class("cm-hours")
+        self.hours_status = Status(lang)
+        self.hours_status.add_class("cm-hours-status")
         self.formats = {f: widgets.Checkbox(value=f in wb.resources.formats, indent=False,
                                             description=t(f"format.{f}", lang), disabled=off,
                                             layout=widgets.Layout(width="150px"))
@@ -101,26 +111,26 @@ class AudiencesApp(StageApp):
         self.fit.add_class("cm-fit")
         self.checks = widgets.HTML()
         self.checks.add_class("cm-network-checks")
-        self.roles = RowsEditor([
-            Column("network", "audiences.role_network", kind="choice", default="instagram",
-                   options=tuple((t(f"network.{n}", lang), n) for n in get_args(NetworkId))),
-            Column("role", "audiences.role_role", kind="choice", default="community", width="230px",
-                   options=tuple((t(f"role.{r}", lang), r) for r in get_args(NetworkRoleId))),
-            Column("personas", "audiences.role_personas", kind="list", width="220px"),
-            Column("hours_per_week", "audiences.role_hours", kind="number", default=0.0,
-                   width="110px"),
-        ], [r.model_dump() for r in wb.networks], lang,
-            lambda rows: self._save_section("networks", rows), disabled=off)
+        self.roles_status = Status(lang)
+        self.roles_status.add_class("cm-roles-status")
+        self.roles = RowsEditor(self._role_columns(), [r.model_dump() for r in wb.networks], lang,
+                                lambda rows: self._save_section("networks", rows,
+                                                                self.roles_status),
+                                disabled=off)
+        self.roles.add_class("cm-roles")
+        self.prescribers_status = Status(lang)
         self.prescribers = RowsEditor([
             Column("kind", "audiences.prescriber_kind", kind="choice", default="prescriber",
                    width="260px", options=tuple((t(f"prescribers.kind.{k}", lang), k)
                                                 for k in ("prescriber", "energizer"))),
             Column("network", "audiences.prescriber_network", kind="choice", default="instagram",
                    options=tuple((t(f"network.{n}", lang), n) for n in get_args(NetworkId))),
-            Column("who", "audiences.prescriber_who", default=t("objectives.new_row", lang)),
-            Column("where_to_find", "audiences.prescriber_where", width="260px"),
+            Column("who", "audiences.prescriber_who", default=t("objectives.new_row", lang),
+                   width="160px"),
+            Column("where_to_find", "audiences.prescriber_where", width="240px"),
         ], [p.model_dump() for p in wb.prescribers], lang,
-            lambda rows: self._save_section("prescribers", rows), disabled=off)
+            lambda rows: self._save_section("prescribers", rows, self.prescribers_status),
+            disabled=off)
         self.tips = widgets.HTML()
         self._render_personas()
         self.refresh()
@@ -131,29 +141,53 @@ class AudiencesApp(StageApp):
         super().__init__([
             *stage_header(session, "audiences", "audiences.intro", "02-audiences-networks"),
             coherence_panel(self, "audiences"),  # issue 15: coherence
-            h2("audiences.resources_title"), self.hours,
+            h2("audiences.resources_title"), widgets.HBox([self.hours, self.hours_status]),
             widgets.HTML(f"<b>{html.escape(t('audiences.formats', lang))}</b>"),
             widgets.GridBox(list(self.formats.values()),
                             layout=widgets.Layout(grid_template_columns="repeat(5, 155px)")),
             h2("audiences.personas_title"), self.personas,
             widgets.HBox([self.template, self.add_template]), self.status,
             h2("audiences.fit_title", "audiences.fit_help"), self.fit,
-            h2("audiences.roles_title", "audiences.roles_help"), self.roles,
+            h2("audiences.roles_title", "audiences.roles_help"), self.roles, self.roles_status,
             h2("audiences.checks_title"), self.checks,
             h2("audiences.prescribers_title", "audiences.prescribers_help"), self.prescribers,
+            self.prescribers_status,
             self.tips,
-        ], layout=widgets.Layout(max_width="1100px"))
+        ], layout=widgets.Layout(max_width=COLUMN))
         self.add_class("cm-audiences-app")
 
     # --- saving -------------------------------------------------------------------
 
-    def _save_section(self, name: str, rows: list[dict]) -> bool:
-        return self.save_section(name, rows)
+    def _role_columns(self) -> list[Column]:
+        """The roles table; its audiences column lists the personas by name (issue 21.9)."""
+        lang, wb = self.lang, self.session.workbook
+        personas = tuple((p.name or p.id, p.id) for p in wb.audiences)
+        return [
+            Column("network", "audiences.role_network", kind="choice", default="instagram",
+                   options=tuple((t(f"network.{n}", lang), n) for n in get_args(NetworkId))),
+            Column("role", "audiences.role_role", kind="choice", default="community", width="230px",
+                   options=tuple((t(f"role.{r}", lang), r) for r in get_args(NetworkRoleId))),
+            Column("personas", "screens.audiences.role_personas", kind="multi", width="260px",
+                   options=personas),
+            Column("hours_per_week", "audiences.role_hours", kind="number", default=0.0,
+                   width="110px"),
+        ]
+
+    def _save_section(self, name: str, rows: list[dict], status=None) -> bool:
+        return self.apply(lambda wb: {**wb.model_dump(), name: rows}, status)
 
     def _save_resources(self) -> None:
+        hours = self.hours.value
+        if hours < 0 or hours > MAX_HOURS:  # refused at the field, never clamped in silence
+            key = "hours_negative" if hours < 0 else "hours_too_many"
+            self.hours_status.value = (
+                "<span class='cm-error'>✖ " + html.escape(t(
+                    f"screens.audiences.{key}", self.lang, value=decimal(hours, self.lang, trim=True),
+                    max=decimal(MAX_HOURS, self.lang, trim=True))) + "</span>")
+            return
         formats = [f for f, box in self.formats.items() if box.value]
         self.apply(lambda wb: {**wb.model_dump(), "resources": {
-            "hours_per_week": self.hours.value, "formats": formats}})
+            "hours_per_week": hours, "formats": formats}}, self.hours_status)
 
     def save_persona(self, index: int, data: dict) -> None:
         self.set_item("audiences", index, data)
@@ -184,7 +218,14 @@ class AudiencesApp(StageApp):
     def refresh(self) -> None:
         lang, wb = self.lang, self.session.workbook
         self.fit.value = fit_html(wb, lang)
-        self.checks.value = findings_list(check_network_roles(wb), lang)
+        findings = check_network_roles(wb)
+        self.checks.value = findings_list(findings, lang) if findings else (
+            f"<p class='cm-muted cm-checks-empty'>"
+            f"{html.escape(t('screens.audiences.checks_empty', lang))}</p>")
+        if hasattr(self, "roles"):  # persona names changed: the audiences column follows
+            columns = self._role_columns()
+            if columns[2].options != self.roles.columns[2].options:
+                self.roles.set_columns(columns)
         nets = sorted({r.network for r in wb.networks} | {p.network for p in wb.prescribers})
         self.tips.value = "".join(
             f"<p><b>{html.escape(t(f'network.{n}', lang))}</b>: "

@@ -11,6 +11,7 @@ import ipywidgets as widgets
 
 from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import StageApp, Status, heading, stage_header
+from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin, error_html
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.clock import today as clock_today
@@ -27,7 +28,7 @@ from cmtraining.session import Session
 from cmtraining.workbook.models import NetworkId
 
 
-class ContentApp(StageApp):
+class ContentApp(FieldErrorsMixin, StageApp):
     def __init__(self, session: Session, *, today: date | None = None):
         self.session, self.lang = session, session.lang
         self.today = today or clock_today()
@@ -44,14 +45,14 @@ class ContentApp(StageApp):
         # style guide
         style = plan.style
         self.voice = widgets.Textarea(value=style.voice, continuous_update=False, disabled=off,
-                                      layout=widgets.Layout(width="100%", height="4em"))
+                                      layout=widgets.Layout(width="auto", height="4em"))
         self.formality = widgets.Dropdown(
             options=[(t(f"content.formality_{k}", lang), k) for k in ("formal", "neutral", "informal")],
             value=style.formality, disabled=off)
         self.words_use = widgets.Text(value=", ".join(style.words_use), continuous_update=False,
-                                      disabled=off, layout=widgets.Layout(width="100%"))
+                                      disabled=off, layout=widgets.Layout(width="auto"))
         self.words_avoid = widgets.Text(value=", ".join(style.words_avoid), continuous_update=False,
-                                        disabled=off, layout=widgets.Layout(width="100%"))
+                                        disabled=off, layout=widgets.Layout(width="auto"))
         self.emoji = widgets.Dropdown(
             options=[(t(f"content.emoji_{k}", lang), k) for k in ("none", "moderate", "free")],
             value=style.emoji_policy, disabled=off)
@@ -76,19 +77,28 @@ class ContentApp(StageApp):
                                             layout=widgets.Layout(width="200px"), disabled=off)
         self.start = widgets.DatePicker(value=next_monday(self.today), disabled=off,
                                         description=t("content.start", lang))
+        # "Semilla" meant nothing to a trainee: it picks a variant of the example (issue 19.10)
         self.seed = widgets.IntText(value=1, description=t("content.seed", lang), disabled=off,
-                                    layout=widgets.Layout(width="180px"))
+                                    tooltip=t("screens.content.seed_help", lang),
+                                    style={"description_width": "initial"},
+                                    layout=widgets.Layout(width="230px"))
+        self.seed.add_class("cm-seed")
         self.generate = widgets.Button(description=t("content.generate", lang), icon="calendar",
                                        button_style="primary", disabled=off)
         self.generate.add_class("cm-generate")
         self.generate.on_click(self._on_generate)
+        # what happened to the last "Generate", beside the button (issue 19.10)
+        self.generate_status = widgets.HTML()
+        self.generate_status.add_class("cm-generate-status")
+        self.format_checks = widgets.HTML()
+        self.format_checks.add_class("cm-format-checks")
         self.calendar = widgets.VBox()
         self.calendar.add_class("cm-calendar")
         self.calendar_checks = widgets.HTML()
         self.downloads = widgets.HTML()
         # post checker
         self.draft = widgets.Textarea(placeholder=t("content.checker_placeholder", lang),
-                                      layout=widgets.Layout(width="100%", height="6em"))
+                                      layout=widgets.Layout(width="auto", height="6em"))
         self.draft.add_class("cm-draft")
         nets = [r.network for r in wb.networks] or list(capacity) or ["instagram"]
         self.draft_network = widgets.Dropdown(
@@ -124,10 +134,12 @@ class ContentApp(StageApp):
             self.capacity_checks,
             h2("content.calendar_title"),
             widgets.HBox([self.start, self.weeks, self.seed, self.generate]),
-            self.calendar_checks, self.downloads, self.calendar,
+            widgets.HTML(f"<span class='cm-muted'>"
+                         f"{html.escape(t('screens.content.seed_help', lang))}</span>"),
+            self.generate_status, self.format_checks, self.calendar_checks, self.downloads, self.calendar,
             h2("content.checker_title", "content.checker_help"), self.draft,
             widgets.HBox([self.draft_network, self.check_button]), self.post_findings,
-        ], layout=widgets.Layout(max_width="1100px"))
+        ], layout=widgets.Layout(max_width=COLUMN))
         self.add_class("cm-content-app")
 
     # --- saving -------------------------------------------------------------------
@@ -177,13 +189,15 @@ class ContentApp(StageApp):
             entries = generate_calendar(wb.content_plan, start=self.start.value,
                                         weeks=self.weeks.value, country=wb.profile.country,
                                         seed=self.seed.value, lang=self.lang,
-                                        kind=wb.profile.kind)
+                                        kind=wb.profile.kind, formats=wb.resources.formats)
         except CmtrainingError as exc:
-            self.status.error(exc)
+            self.generate_status.value = error_html(exc, self.lang)
             return
         if self._plan_change(calendar=_renewed(entries, wb.content_plan.calendar,
                                                wb.profile.name)):
-            self.status.info(t("content.generated", self.lang, count=len(entries)))
+            self.generate_status.value = (
+                f"<span class='cm-ok'>✔ "
+                f"{html.escape(t('content.generated', self.lang, count=len(entries)))}</span>")
             self._render_calendar()
 
     def _render_calendar(self) -> None:
@@ -237,7 +251,7 @@ class ContentApp(StageApp):
         names = {p.id: p.name for p in wb.content_plan.pillars}
         ics = calendar_to_ics(entries, org_name=wb.profile.name, lang=lang, pillar_names=names)
         csv_text = calendar_to_csv(entries, lang=lang, pillar_names=names, bom=True)
-        stem = f"calendario-{self.session.workbook_id or self.session.org}"
+        stem = f"{t('screens.content.download_stem', lang)}-{self.session.workbook_id or self.session.org}"
         self.downloads.value = (
             f"<a download='{stem}.ics' class='cm-download-ics' href='data:text/calendar;base64,"
             f"{base64.b64encode(ics).decode()}'>⬇ {html.escape(t('content.download_ics', lang))}</a> · "
@@ -275,7 +289,14 @@ class ContentApp(StageApp):
 
     def refresh(self) -> None:
         plan = self.session.workbook.content_plan
+        from cmtraining.planning.calendar import format_findings
+
         self.mix.value = findings_list(check_mix(plan), self.lang)
+        # the capacity on screen (the default one until the trainee saves their own)
+        shown = {n: w.value for n, w in self.capacity.items() if w.value}
+        self.format_checks.value = findings_list(format_findings(
+            plan.model_copy(update={"posts_per_week": shown}),
+            self.session.workbook.resources.formats), self.lang)
         self.capacity_checks.value = findings_list(check_capacity(plan), self.lang)
 
     def _check_post(self) -> None:

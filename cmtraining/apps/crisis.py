@@ -19,6 +19,7 @@ import ipywidgets as widgets
 
 from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import StageApp, Status, heading, labelled, stage_header
+from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list, findings_table
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.errors import CmtrainingError
@@ -35,7 +36,7 @@ ACTION_KINDS = ("statement", "pin_post", "update", "reply", "private_message", "
 TEXT_KINDS = ("statement", "pin_post", "update", "reply", "private_message")
 
 
-class CrisisApp(StageApp):
+class CrisisApp(FieldErrorsMixin, StageApp):
     def __init__(self, session: Session, *, debrief_runs: int | None = None):
         self.session, self.lang = session, session.lang
         lang, off = self.lang, session.preview
@@ -130,7 +131,7 @@ class CrisisApp(StageApp):
             heading("crisis_app.exercise_title", lang, "crisis_app.exercise_help"),
             widgets.HTML(intro), self.start, self.play, self.score, self.debrief, self.status,
         ]
-        super().__init__(children, layout=widgets.Layout(max_width="1000px"))
+        super().__init__(children, layout=widgets.Layout(max_width=COLUMN))
         self.add_class("cm-crisis-app")
         self.refresh()
 
@@ -166,8 +167,9 @@ class CrisisApp(StageApp):
             Column("owner", "crisis_app.col.owner", width="150px"),
             Column("monitor_minutes", "crisis_app.col.monitor", kind="number", default=60.0,
                    width="100px"),
-            Column("statement_es", "crisis_app.col.statement_es", width="220px"),
-            Column("statement_en", "crisis_app.col.statement_en", width="220px"),
+            # holding statements are paragraphs: text areas, not 190 px one-liners (issue 19.7)
+            Column("statement_es", "crisis_app.col.statement_es", kind="textarea", width="440px"),
+            Column("statement_en", "crisis_app.col.statement_en", kind="textarea", width="440px"),
         ], levels, lang, self._save_levels, disabled=off)
         yes_no = ((t("response.yes", lang), True), (t("response.no", lang), False))
         self.contact_rows = RowsEditor([
@@ -200,13 +202,13 @@ class CrisisApp(StageApp):
             self.trigger_rows]
         self.approval = widgets.Text(value=", ".join(protocol.approval_chain),
                                      continuous_update=False, disabled=off,
-                                     layout=widgets.Layout(width="100%"))
+                                     layout=widgets.Layout(width="auto"))
         self.channels = widgets.SelectMultiple(
             options=[(self._channel_label(c), c) for c in get_args(CrisisChannel)],
             value=tuple(protocol.channels), rows=6, disabled=off)
         self.dark_site = widgets.Textarea(value=protocol.dark_site_plan, continuous_update=False,
                                           disabled=off,
-                                          layout=widgets.Layout(width="100%", height="4em"))
+                                          layout=widgets.Layout(width="auto", height="4em"))
         for w in (self.approval, self.channels, self.dark_site):
             w.observe(lambda _: self._save_plan(), names="value")
         self.plan.children = [

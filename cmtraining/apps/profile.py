@@ -22,13 +22,10 @@ ORG_LANGUAGES = ("es", "en", "ca", "eu", "gl", "pt", "fr", "de", "it")
 
 
 def country_options(lang: str, current: str) -> list[tuple[str, str]]:
-    from babel import Locale
+    """Real countries only, sorted as the reader sorts them (issue 21.13)."""
+    from cmtraining.countries import country_options as options
 
-    names = Locale(lang).territories
-    codes = sorted(c for c in names if len(c) == 2 and c.isalpha() and c != "ZZ")
-    if current not in codes:
-        codes.append(current)
-    return sorted(((names.get(c, c), c) for c in codes), key=lambda x: x[0].casefold())
+    return options(lang, current)
 
 
 def language_options(lang: str, current: str) -> list[tuple[str, str]]:

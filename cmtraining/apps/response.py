@@ -15,17 +15,25 @@ from datetime import timedelta
 import ipywidgets as widgets
 
 from cmtraining.apps.common import StageApp, Status, heading, labelled, stage_header
+from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list, findings_table
 from cmtraining.apps.listening import table_html
 from cmtraining.apps.response_playbook import PlaybookEditor
 from cmtraining.errors import CmtrainingError
 from cmtraining.i18n import t
+from cmtraining.i18n.plural import tn
 from cmtraining.listening.adapt import adapt, load_adapted
 from cmtraining.listening.audit import audit_mentions
 from cmtraining.listening.inbox import brand_terms, inbox_for
 from cmtraining.listening.prescribers import rank_prescribers
 from cmtraining.numbers import count, decimal, percent
-from cmtraining.response.triage import PRIORITIES, accuracy, routes_for, triage_mentions
+from cmtraining.response.triage import (
+    PRIORITIES,
+    accuracy,
+    routes_for,
+    triage_mentions,
+    unassigned_findings,
+)
 from cmtraining.session import Session
 
 INBOX_SIZE = 60
@@ -35,7 +43,7 @@ def _pct(value, lang: str) -> str:
     return percent(value, lang, decimals=0)  # agreement figures: whole percents
 
 
-class ResponseApp(StageApp):
+class ResponseApp(FieldErrorsMixin, StageApp):
     def __init__(self, session: Session):
         self.session, self.lang = session, session.lang
         lang, wb, off = self.lang, session.workbook, session.preview
@@ -57,7 +65,9 @@ class ResponseApp(StageApp):
 
         self.accuracy = widgets.HTML(self._accuracy_html())
         self.routes_note = widgets.HTML(
-            f"<span class='cm-muted'>{html.escape(t(f'response.app.routes_{self.routes.source}', lang))}</span>")
+            f"<span class='cm-muted'>{html.escape(t(f'response.app.routes_{self.routes.source}', lang))}</span>"
+            + findings_list(unassigned_findings(wb), lang))
+        self.routes_note.add_class("cm-routes-note")
         self.category_filter = widgets.Dropdown(
             options=[(t("listening.app.all", lang), "")] + [
                 (t(f"triage.category.{c}", lang), c) for c in
@@ -65,7 +75,7 @@ class ResponseApp(StageApp):
             description=t("response.app.filter", lang))
         self.category_filter.observe(lambda _: self._filter(), names="value")
         self.picker = widgets.Select(options=[(self._option(i), i) for i in self.order],
-                                     rows=10, layout=widgets.Layout(width="100%"))
+                                     rows=10, layout=widgets.Layout(width="auto"))
         self.picker.add_class("cm-inbox")
         self.picker.observe(lambda _: self._show(), names="value")
         self.message = widgets.HTML()
@@ -84,7 +94,7 @@ class ResponseApp(StageApp):
         self.minutes = widgets.BoundedIntText(value=30, min=0, max=10080, step=5,
                                               layout=widgets.Layout(width="110px"))
         self.reply = widgets.Textarea(placeholder=t("response.app.reply_placeholder", lang),
-                                      layout=widgets.Layout(width="100%", height="6em"))
+                                      layout=widgets.Layout(width="auto", height="6em"))
         self.reply.add_class("cm-reply")
         self.template = widgets.Button(description=t("response.app.use_template", lang),
                                        icon="file-text-o")
@@ -118,7 +128,7 @@ class ResponseApp(StageApp):
             heading("response.app.prescribers_title", lang, "response.app.prescribers_help"),
             self.prescribers, self.status,
         ]
-        super().__init__(children, layout=widgets.Layout(max_width="1000px"))
+        super().__init__(children, layout=widgets.Layout(max_width=COLUMN))
         self.add_class("cm-response-app")
         if self.order:
             self.picker.value = self.order[0]
@@ -144,10 +154,15 @@ class ResponseApp(StageApp):
         scores = accuracy(self.inbox)
         if not scores:
             return ""
-        return "<span class='cm-muted cm-triage-accuracy'>" + html.escape(t(
-            "response.app.accuracy", self.lang, category=_pct(scores["category"], self.lang),
-            priority=_pct(scores["priority"], self.lang),
-            department=_pct(scores["department"], self.lang))) + "</span>"
+        # what the figures mean, in words; the department figure only where the sample's
+        # labels and the routes name the same departments (issue 21.11)
+        text = t("screens.response.accuracy", self.lang,
+                 category=_pct(scores["category"], self.lang),
+                 priority=_pct(scores["priority"], self.lang))
+        if self.routes.source == "sample":
+            text += " " + t("screens.response.accuracy_department", self.lang,
+                            department=_pct(scores["department"], self.lang))
+        return "<span class='cm-muted cm-triage-accuracy'>" + html.escape(text) + "</span>"
 
     def _current(self):
         i = self.picker.value
@@ -173,10 +188,11 @@ class ResponseApp(StageApp):
                               f"{html.escape(row['text'])}</blockquote>")
         decision = self.decisions[self.picker.value]
         self.triage_box.value = (
-            "<b>" + html.escape(t("response.app.triage", lang,
+            "<b>" + html.escape(t("response.app.triage" if decision.department
+                                  else "screens.response.triage_unassigned", lang,
                                   category=t(f"triage.category.{decision.category}", lang),
                                   priority=t(f"triage.priority.{decision.priority}", lang),
-                                  department=decision.department or "—")) + "</b>"
+                                  department=decision.department)) + "</b>"
             + findings_list(decision.reasons, lang))
         labels = {m.mention_id: m.sentiment for m in self.session.workbook.mention_labels}
         self.label_buttons.unobserve(self._on_label, names="value")
@@ -196,14 +212,17 @@ class ResponseApp(StageApp):
                                       if m["mention_id"] != row["id"]] + [label]
             return data
         if self.apply(edit):
-            self.status.info(t("response.app.labelled", self.lang,
-                               count=len(self.session.workbook.mention_labels)))
+            labelled_now = len(self.session.workbook.mention_labels)
+            self.status.info(tn("screens.response.labelled", labelled_now, self.lang))
+            self.adapt_note.value = self._model_note()  # never a stale count beside it
 
     def _model_note(self) -> str:
         count = len(self.session.workbook.mention_labels)
-        key = "response.app.model_adapted" if self.model is not None else "response.app.model_default"
+        key = ("screens.response.model_adapted" if self.model is not None
+               else "screens.response.model_default")
         trained = getattr(self.model, "trained_on", 0)
-        return f"<span class='cm-muted cm-model-note'>{html.escape(t(key, self.lang, count=count, trained=trained))}</span>"
+        text = tn(key, count, self.lang, trained=trained)
+        return f"<span class='cm-muted cm-model-note'>{html.escape(text)}</span>"
 
     def _on_adapt(self, _button) -> None:
         try:
@@ -229,11 +248,12 @@ class ResponseApp(StageApp):
                      if r.category == category), None)
         lang = row["lang"] if row["lang"] in ("es", "en") else self.lang
         if rule and rule.templates.get(lang):
-            self.reply.value = rule.templates[lang]
+            text = rule.templates[lang]
         else:
-            self.reply.value = t(f"playbook.template.{category}", lang) \
+            text = t(f"playbook.template.{category}", lang) \
                 if category in ("complaint", "question", "crisis_signal", "praise", "suggestion",
                                 "other") else ""
+        self.reply.value = fill_template(text, row, self.decisions[self.picker.value].department)
 
     def _check(self):
         from cmtraining.response import check_reply
@@ -313,6 +333,20 @@ class ResponseApp(StageApp):
 
 def build_app(session: Session) -> ResponseApp:
     return ResponseApp(session)
+
+
+def fill_template(text: str, row, department: str = "") -> str:
+    """The template with the author's name (and the department, when known) filled in.
+
+    Issue 19.6: "Hola, {name}, …" was inserted as it is, and the checker then
+    penalised the template's own placeholder. Other placeholders stay for the
+    trainee to write.
+    """
+    name = (row["author_name"] or "").split(" ")[0] or (row["author"] or "")
+    text = text.replace("{name}", name)
+    if department:
+        text = text.replace("{department}", department)
+    return text
 
 
 def _author(row) -> str:

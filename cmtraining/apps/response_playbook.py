@@ -39,7 +39,8 @@ class PlaybookEditor(widgets.VBox):
         self.app, self.lang, self.disabled = app, lang, disabled
         self.add_class("cm-playbook")
         self.start_example = widgets.Button(description=t("response.pb.use_example", lang),
-                                            icon="magic", disabled=disabled)
+                                            icon="magic", disabled=disabled,
+                                            layout=widgets.Layout(flex="0 0 auto"))  # unclipped
         self.start_example.add_class("cm-playbook-example")
         self.start_example.on_click(self._on_example)
         self._build(wb)
@@ -71,8 +72,9 @@ class PlaybookEditor(widgets.VBox):
                    default="question"),
             Column("department", "response.pb.department", width="150px"),
             Column("max_hours", "response.pb.max_hours", kind="number", default=1.0, width="90px"),
-            Column("template_es", "response.pb.template_es", width="230px"),
-            Column("template_en", "response.pb.template_en", width="230px"),
+            # templates are paragraphs: text areas on their own line (issue 19.7)
+            Column("template_es", "response.pb.template_es", kind="textarea", width="440px"),
+            Column("template_en", "response.pb.template_en", kind="textarea", width="440px"),
             Column("escalate", "response.pb.escalate", kind="choice", options=yes_no,
                    default=False, width="80px"),
         ], _rule_rows(pb), lang, self._save_rules, disabled=disabled)
@@ -85,7 +87,7 @@ class PlaybookEditor(widgets.VBox):
         self.end = widgets.Text(value=hours.end, continuous_update=False, disabled=disabled,
                                 layout=widgets.Layout(width="90px"))
         self.after = {code: widgets.Text(value=hours.after_hours.get(code, ""), continuous_update=False,
-                                         disabled=disabled, layout=widgets.Layout(width="100%"))
+                                         disabled=disabled, layout=widgets.Layout(width="auto"))
                       for code in ("es", "en")}
         for w in (self.days, self.start, self.end, *self.after.values()):
             w.observe(lambda _: self._save_hours(), names="value")

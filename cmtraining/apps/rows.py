@@ -20,8 +20,8 @@ from cmtraining.i18n import t
 class Column:
     name: str
     label_key: str
-    kind: str = "text"  # text | list (comma-separated) | choice | number
-    options: tuple = ()  # (label, value) pairs for choice
+    kind: str = "text"  # text | textarea | list (comma-separated) | multi | choice | number
+    options: tuple = ()  # (label, value) pairs for choice and multi
     width: str = "180px"
     default: Any = ""
 
@@ -38,12 +38,28 @@ class RowsEditor(widgets.VBox):
         self.add_class("cm-rows")
         self._render()
 
+    def set_columns(self, columns: list[Column]) -> None:
+        """New columns (e.g. the persona names a choice lists), the same rows."""
+        self.columns = columns
+        self._render()
+
     def _widget(self, col: Column, value):
         layout = widgets.Layout(width=col.width)
         if col.kind == "choice":
             w = widgets.Dropdown(options=list(col.options), value=value, layout=layout)
+        elif col.kind == "multi":  # several of a known list, shown by name (issue 21.9)
+            known = [v for _, v in col.options]
+            extra = [(v, v) for v in value or () if v not in known]  # kept, never dropped
+            w = widgets.SelectMultiple(options=[*col.options, *extra],
+                                       value=tuple(v for v in value or ()),
+                                       rows=min(4, max(2, len(col.options) + len(extra))),
+                                       layout=layout)
         elif col.kind == "number":
             w = widgets.FloatText(value=value, layout=layout)
+        elif col.kind == "textarea":  # long texts wrap instead of scrolling in one line
+            w = widgets.Textarea(value=value, continuous_update=False,
+                                 placeholder=t(col.label_key, self.lang),
+                                 layout=widgets.Layout(width=col.width, height="6em"))
         else:
             shown = ", ".join(value) if col.kind == "list" else value
             w = widgets.Text(value=shown, continuous_update=False, layout=layout)
@@ -53,29 +69,41 @@ class RowsEditor(widgets.VBox):
     def _render(self) -> None:
         head = widgets.HBox([widgets.HTML(f"<b>{html.escape(t(c.label_key, self.lang))}</b>",
                                           layout=widgets.Layout(width=c.width))
-                             for c in self.columns])
+                             for c in self.columns if c.kind != "textarea"])
         lines = [head] if self.rows else []
         for index, row in enumerate(self.rows):
             cells = []
             for col in self.columns:
                 w = self._widget(col, row.get(col.name, col.default))
                 w.observe(lambda ch, i=index, c=col: self._edit(i, c, ch["new"]), names="value")
+                if col.kind == "textarea":  # its own label above it: the header skips it
+                    w = widgets.VBox([widgets.HTML(
+                        f"<b>{html.escape(t(col.label_key, self.lang))}</b>"), w])
                 cells.append(w)
             remove = widgets.Button(description=t("objectives.remove_row", self.lang),
                                     icon="trash", disabled=self.disabled,
                                     layout=widgets.Layout(width="100px"))
             remove.on_click(lambda _, i=index: self._remove(i))
-            lines.append(widgets.HBox([*cells, remove]))
+            long = [c for c, col in zip(cells, self.columns, strict=True) if col.kind == "textarea"]
+            if long:  # short fields on one line, text areas side by side below them
+                short = [c for c in cells if c not in long]
+                lines.append(widgets.VBox(
+                    [widgets.HBox([*short, remove]), widgets.HBox(long)],
+                    layout=widgets.Layout(border_bottom="1px solid #ddd", padding=".3em 0")))
+            else:
+                lines.append(widgets.HBox([*cells, remove]))
         self.children = [*lines, self.add_button]
 
     def _edit(self, index: int, col: Column, value) -> None:
         if col.kind == "list":
             value = [v.strip() for v in value.split(",") if v.strip()]
+        elif col.kind == "multi":
+            value = list(value)
         self.rows[index][col.name] = value
         self.on_change([dict(r) for r in self.rows])
 
     def _add(self, _button) -> None:
-        new = {c.name: ([] if c.kind == "list" else c.default) for c in self.columns}
+        new = {c.name: ([] if c.kind in ("list", "multi") else c.default) for c in self.columns}
         if self.columns[0].kind == "text" and not new[self.columns[0].name]:
             new[self.columns[0].name] = t("objectives.new_row", self.lang)
         rows = [*self.rows, new]

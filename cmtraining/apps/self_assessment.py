@@ -22,6 +22,7 @@ import ipywidgets as widgets
 
 from cmtraining.apps.charts import PALETTE, radar_png  # noqa: F401  (re-exported)
 from cmtraining.apps.common import StageApp, Status, heading, link, session_params, stage_header
+from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.evaluation import competency as engine
 from cmtraining.i18n import t
@@ -30,7 +31,7 @@ from cmtraining.planning.findings import Number
 NOTEBOOK = "07-self-assessment"
 
 
-class SelfAssessmentPanel(StageApp):
+class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
     """The questionnaire (saved answer by answer), progress, radars and plan.
 
     `source` is a `Session` or a stage app that has one (`.session`); the
@@ -68,22 +69,31 @@ class SelfAssessmentPanel(StageApp):
                         options=options, value=answers.get(item.id) if answers.get(item.id)
                         in engine.SCALE else None, disabled=self.session.preview,
                         tooltips=[str(v) for v in engine.SCALE],
-                        style={"button_width": "150px"})
+                        style={"button_width": "180px"})  # "Totalmente de acuerdo" unclipped
                     toggle.add_class(f"cm-item-{item.id}")
                     toggle.observe(self._saver(item.id), names="value")
                     self.questions[item.id] = toggle
                     rows.append(widgets.VBox([widgets.HTML(f"<b>{html.escape(item.text(lang))}</b>"),
                                               toggle], layout=widgets.Layout(margin="0 0 .7em 0")))
                 boxes.append(widgets.VBox(rows))
-            self.accordions[kind] = widgets.Accordion(children=boxes)
-            sections += [heading(f"competency.kind.{kind}", lang), self.accordions[kind]]
+            # the first group open and a line saying to open the others (issue 19.10)
+            self.accordions[kind] = widgets.Accordion(children=boxes, selected_index=0)
+            sections += [heading(f"competency.kind.{kind}", lang),
+                         widgets.HTML(f"<span class='cm-muted cm-open-groups'>"
+                                      f"{html.escape(t('screens.competency.open_groups', lang, count=len(boxes)))}"
+                                      "</span>"),
+                         self.accordions[kind]]
 
         self.progress = widgets.IntProgress(min=0, max=len(self.questions), value=0,
                                             layout=widgets.Layout(width="320px"))
         self.progress_label = widgets.HTML()
         self.completed = widgets.HTML()
-        self.radars = {kind: widgets.Image(format="png", layout=widgets.Layout(max_width="49%"))
+        # hidden until drawn: an empty Image is a broken-image icon in the browser (issue 19.3)
+        self.radars = {kind: widgets.Image(format="png", layout=widgets.Layout(max_width="49%",
+                                                                               display="none"))
                        for kind in ("competency", "area")}
+        for kind, image in self.radars.items():
+            image.add_class(f"cm-radar-{kind}")
         self.chart_note = widgets.HTML()
         self.plan = widgets.HTML()
         self.plan.add_class("cm-competency-plan")
@@ -98,7 +108,7 @@ class SelfAssessmentPanel(StageApp):
             self.chart_note, widgets.HBox(list(self.radars.values())),
             heading("competency.plan_title", lang, "competency.plan_help"), self.plan,
         ]
-        super().__init__(children, layout=widgets.Layout(max_width="1000px"))
+        super().__init__(children, layout=widgets.Layout(max_width=COLUMN))
         self.add_class("cm-self-assessment")
         self._render_text()
         if defer_chart:
@@ -196,8 +206,28 @@ class SelfAssessmentPanel(StageApp):
                 means = scores.competencies if kind == "competency" else scores.areas
                 title = t("competency.radar_competencies" if kind == "competency"
                           else "competency.radar_areas", self.lang)
-                image.value = radar_png(means, title, self.lang, colour)
-            self.chart_note.value = ""
+                png = _drawn(means, title, self.lang, colour)
+                if png:
+                    image.value = png
+                image.layout.display = None if image.value else "none"
+            missing = [k for k, image in self.radars.items() if not image.value]
+            self.chart_note.value = "" if not missing else (
+                f"<span class='cm-error'>{html.escape(t('screens.competency.chart_failed', self.lang))}"
+                "</span>")
+
+
+def _drawn(means, title: str, lang: str, colour: str, attempts: int = 2) -> bytes:
+    """The radar's PNG, or b"" when matplotlib fails twice (the page says so, no broken image).
+
+    Drawn in a background thread beside the evaluation's own charts: a first
+    draw can fail while matplotlib builds its font cache in the other thread.
+    """
+    for _ in range(attempts):
+        try:
+            return radar_png(means, title, lang, colour)
+        except Exception:  # noqa: BLE001  (any failure: try again, then say so on the page)
+            continue
+    return b""
 
 
 def _stage_link(key: str, params: dict, lang: str) -> str:

@@ -53,7 +53,7 @@ def sections(exercise, debrief, lang: str) -> dict:
         "best": t(f"crisis.family.{debrief.best}", lang),
         "strategies": [{**s, "name": t(f"crisis.family.{s['family']}", lang)}
                        for s in debrief.strategies],
-        "counterfactuals": [{**cf, "text": t(f"crisis_app.cf.{cf['key']}", lang,
+        "counterfactuals": [{**cf, "text": t(_cf_key(cf["key"], exercise), lang,
                                               minute=cf["minute"],
                                               change=_pct(cf["change"]["negative_reach"]["change"], lang),
                                               low=_pct(cf["change"]["negative_reach"]["low"], lang),
@@ -62,6 +62,21 @@ def sections(exercise, debrief, lang: str) -> dict:
         "outcome": debrief.outcome, "reference": debrief.reference,
         "timeline": [{**e, "label": _event_label(e, lang)} for e in debrief.timeline],
     }
+
+
+def _cf_key(key: str, exercise) -> str:
+    """The counterfactual's text: "earlier" says "a statement at minute 30" when none was issued.
+
+    Issue 19.5: "if the first statement had come at minute 30" read wrong
+    after an exercise without any statement (the simulation then adds a
+    holding statement at that minute).
+    """
+    from cmtraining.workbook.sections_crisis import STATEMENT_ACTIONS
+
+    issued = any(a["kind"] in STATEMENT_ACTIONS for turn in exercise.turns for a in turn.actions)
+    if key == "earlier" and not issued:
+        return "screens.cf.earlier_none"
+    return f"crisis_app.cf.{key}"
 
 
 def _pct(value: float, lang: str) -> str:

@@ -184,15 +184,18 @@ def default_protocol(workbook, lang: str | None = None) -> CrisisProtocol:
     """A complete protocol to start from, using the workbook's own people as hints.
 
     The crisis owner is whoever the response playbook escalates crises to
-    (else the first informant's department, else "Management"); the legal
+    (else the informant whose department handles crises, else "Management":
+    never a department that does not, issue 21.11); the legal
     contact whoever legal issues go to. Thresholds scale with the
     organization's usual mention volume when the listening audit has one.
     """
+    from cmtraining.response.triage import covering
+
     lang = check_lang(lang or workbook.lang)
     role = {k: t(f"crisis.default.role.{k}", lang)
             for k in ("management", "spokesperson", "community_manager", "legal", "on_call")}
     owner = (_escalation_to(workbook, "crisis_signal", "safety")
-             or (workbook.informants[0].department if workbook.informants else "")
+             or covering(workbook.informants, "crisis")
              or role["management"])
     legal = _escalation_to(workbook, "legal") or role["legal"]
     if legal == owner:

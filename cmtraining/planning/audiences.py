@@ -16,7 +16,7 @@ each between 0 and 1 and each explained (invariant 4):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from cmtraining.networks import catalogue
@@ -143,7 +143,7 @@ def network_fit(network_id: str, persona: Persona, workbook: Workbook) -> Networ
     # formats
     can = [f for f in net.formats if f in workbook.resources.formats]
     formats = Component("formats", min(1.0, len(can) / min(3, len(net.formats))),
-                        WEIGHTS["formats"], "fit.formats",
+                        WEIGHTS["formats"], "fit.formats" if can else "fit_more.formats_none",
                         {"can": KeyList("format", can), "network": name,
                          "all": KeyList("format", net.formats)})
     # effort
@@ -156,7 +156,8 @@ def network_fit(network_id: str, persona: Persona, workbook: Workbook) -> Networ
     wanted = goal_roles(workbook)
     if wanted:
         carried = [r for r in wanted if r in net.roles]
-        goals = Component("goals", len(carried) / len(wanted), WEIGHTS["goals"], "fit.goals",
+        goals = Component("goals", len(carried) / len(wanted), WEIGHTS["goals"],
+                          "fit.goals" if carried else "fit_more.goals_none",
                           {"carried": KeyList("role", carried), "wanted": KeyList("role", wanted)})
     else:
         goals = Component("goals", 0.5, WEIGHTS["goals"], "fit.goals_unknown", {})
@@ -196,9 +197,11 @@ def check_network_roles(workbook: Workbook) -> list[Finding]:
         total += role.hours_per_week or weekly_hours(role.network, workbook.resources.formats)
     have = workbook.resources.hours_per_week
     if workbook.networks and total > have:
-        out.append(_f("hours", "error", "hours_over", round(total, 1),
-                      need=Number(round(total, 1)), have=Number(have),
-                      count=len(workbook.networks)))
+        over = _f("hours", "error", "hours_over", round(total, 1),
+                  need=Number(round(total, 1)), have=Number(have), count=len(workbook.networks))
+        if len(workbook.networks) == 1:  # "La red elegida pide", never "Las 1 redes"
+            over = replace(over, message_key="screens.networks.hours_over_one")
+        out.append(over)
     elif workbook.networks:
         out.append(_f("hours", "ok", "hours_ok", round(total, 1),
                       need=Number(round(total, 1)), have=Number(have)))

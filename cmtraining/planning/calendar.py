@@ -34,6 +34,7 @@ from __future__ import annotations
 import math
 import operator
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -43,9 +44,10 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from cmtraining.errors import CmtrainingError, DatasetError, WorkbookValidationError
 from cmtraining.i18n import check_lang, t
+from cmtraining.i18n.plural import Counted
 from cmtraining.networks import Source, catalogue
 from cmtraining.paths import datasets_dir
-from cmtraining.planning.findings import Finding, Key, Number, worst_first
+from cmtraining.planning.findings import Finding, Key, KeyList, Number, worst_first
 from cmtraining.workbook.models import CalendarEntry, ContentPlan, NetworkId, OrgKind
 from cmtraining.workbook.validation import validate_model
 from cmtraining.yamlio import read_yaml
@@ -361,13 +363,58 @@ def _holiday_notes(days: list[date], holidays: dict[date, str], lang: str) -> di
     return {i: "; ".join(parts)[:NOTE_MAX] for i, parts in notes.items()}
 
 
+def producible_formats(network: str, formats: Sequence[str] | None) -> tuple[str, ...]:
+    """The network's formats the team can produce (all of them when `formats` is None)."""
+    own = tuple(catalogue().networks[network].formats)
+    return own if formats is None else tuple(f for f in own if f in set(formats))
+
+
+def format_findings(plan: ContentPlan, formats: Sequence[str]) -> list[Finding]:
+    """What the team's formats cost each network with capacity (issue 21.10).
+
+    One warning per network where the team can produce none of its formats
+    (the calendar schedules nothing there; the first is named as the one that
+    loses most), else the network that loses the largest share of its
+    formats, named; "ok" when every network keeps all of them.
+    """
+    nets = sorted(n for n, posts in plan.posts_per_week.items() if posts > 0)
+    out: list[Finding] = []
+    losses = []
+    for net in nets:
+        own = catalogue().networks[net].formats
+        usable = producible_formats(net, formats)
+        missing = [f for f in own if f not in usable]
+        if not usable:  # the first of these (by name) is the one that loses most
+            out.append(Finding("calendar.formats_none", "warning", "calendar_formats.rule",
+                               "calendar_formats.none" if out else "calendar_formats.none_most",
+                               value=net, params={"network": Key(f"network.{net}"),
+                                                  "all": KeyList("format", own)}))
+        elif missing:
+            losses.append((len(missing) / len(own), net, usable, missing, own))
+    if losses and not out:
+        share, net, usable, missing, own = max(losses, key=lambda x: (x[0], x[1]))
+        out.append(Finding("calendar.formats_lost", "info", "calendar_formats.rule",
+                           "calendar_formats.lost", value=round(share * 100),
+                           params={"network": Key(f"network.{net}"), "lost": len(missing),
+                                   "total": len(own), "missing": KeyList("format", missing),
+                                   "used": KeyList("format", usable)}))
+    if not out and nets:
+        out.append(Finding("calendar.formats_ok", "ok", "calendar_formats.rule",
+                           "calendar_formats.ok", params={}))
+    return out
+
+
 def generate_calendar(plan: ContentPlan, *, start: date, weeks: int, country: str, seed: int,
                       subdiv: str | None = None, lang: str = "es",
-                      kind: str | None = None) -> list[CalendarEntry]:
+                      kind: str | None = None,
+                      formats: Sequence[str] | None = None) -> list[CalendarEntry]:
     """Dated posts for `weeks` weeks from `start` (see the module docstring for the rules).
 
     `kind` is the organization's kind (`Profile.kind`): its posting windows
     replace the general ones where the dataset has them (a café at weekends).
+    `formats` are the formats the team can produce (`Resources.formats`): posts
+    use only those, and a network where the team can produce none of its
+    formats gets no posts (`format_findings` says so). None: every format.
     """
     import numpy as np
 
@@ -394,8 +441,10 @@ def generate_calendar(plan: ContentPlan, *, start: date, weeks: int, country: st
     segments = _segments(start, 7 * weeks)
     for net_id, cap in sorted(effective_caps(plan).items()):
         win = windows[net_id]
-        formats = tuple(catalogue().networks[net_id].formats)
-        cycles[net_id] = tuple(formats[int(i)] for i in rng.permutation(len(formats)))
+        usable = producible_formats(net_id, formats)
+        if not usable:
+            continue
+        cycles[net_id] = tuple(usable[int(i)] for i in rng.permutation(len(usable)))
         net = _Slots(best=win.by_weekday(), slots=win.all_slots())
         elapsed = 0
         for segment in segments:
@@ -407,6 +456,8 @@ def generate_calendar(plan: ContentPlan, *, start: date, weeks: int, country: st
             for day in sorted(per_day):
                 slots.extend((day, minute, net_id)
                              for minute in _pick_times(day, per_day[day], net, rng))
+    if not cycles:  # capacity only on networks whose formats the team cannot produce
+        raise CmtrainingError("calendar_formats.error_none", lang=lang)
     slots.sort()
 
     pillars = plan.pillars
@@ -477,13 +528,14 @@ def check_calendar(entries: list[CalendarEntry], plan: ContentPlan, *, country: 
     names = {p.id: p.name for p in plan.pillars}
     unknown = Counter(e.pillar for e in entries if e.pillar not in names)
     for pillar, count in sorted(unknown.items()):
-        out.append(_f("unknown_pillar", "error", pillar, pillar=pillar, posts=count))
+        out.append(_f("unknown_pillar", "error", pillar, pillar=pillar,
+                      posts=Counted(count, "post")))
     total_share = sum(p.share for p in plan.pillars)
     counts = Counter(e.pillar for e in entries)
     n = len(entries)
     if plan.pillars and total_share > 0:
         if n < MIN_POSTS_FOR_MIX:
-            out.append(_f("mix_small", "info", n, posts=n, min=MIN_POSTS_FOR_MIX,
+            out.append(_f("mix_small", "info", n, posts=Counted(n, "post"), min=MIN_POSTS_FOR_MIX,
                           tolerance=Number(MIX_TOLERANCE)))
         else:
             for p in plan.pillars:
@@ -501,10 +553,11 @@ def check_calendar(entries: list[CalendarEntry], plan: ContentPlan, *, country: 
                           network=Key(f"network.{e.network}"), day=Day.of(e.day),
                           name=holidays[e.day]))
     if holidays:
-        out.append(_f("holidays", "info", len(holidays), count=len(holidays),
+        out.append(_f("holidays", "info", len(holidays), count=Counted(len(holidays), "holiday"),
                       holidays=HolidayList(holidays.items())))
 
     if not any(f.level in ("error", "warning") for f in out):
-        out.append(_f("ok", "ok", n, posts=n, networks=len({e.network for e in entries}),
-                      weeks=len({e.day.isocalendar()[:2] for e in entries})))
+        out.append(_f("ok", "ok", n, posts=Counted(n, "post"),
+                      networks=Counted(len({e.network for e in entries}), "network"),
+                      weeks=Counted(len({e.day.isocalendar()[:2] for e in entries}), "week")))
     return worst_first(out)

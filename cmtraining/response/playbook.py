@@ -27,10 +27,16 @@ def default_hours() -> dict[str, float | None]:
 
 def default_playbook(workbook) -> dict:
     """A playbook (as a dict for `ResponsePlaybook`) for this workbook's organization."""
-    from cmtraining.response.triage import routes_for
+    from cmtraining.response.triage import covering, routes_for
 
     routes = routes_for(workbook)
-    first = routes.routes[0].department if routes.routes else ""
+    if workbook.informants:  # only what an informant's department covers (issue 21.11)
+        first = covering(workbook.informants, "complaint")
+        legal = covering(workbook.informants, "legal")
+        data = covering(workbook.informants, "personal_data")
+    else:  # the sample's departments: its first one answers customers
+        first = routes.routes[0].department if routes.routes else ""
+        legal, data = routes.crisis, first or routes.crisis
     hours = default_hours()
     rules = []
     for category in CATEGORIES:
@@ -47,9 +53,9 @@ def default_playbook(workbook) -> dict:
     escalation = [
         {"trigger": "crisis_signal", "to": routes.crisis, "within_minutes": 15},
         {"trigger": "safety", "to": routes.crisis, "within_minutes": 15},
-        {"trigger": "legal", "to": routes.crisis, "within_minutes": 60},
+        {"trigger": "legal", "to": legal, "within_minutes": 60},
         {"trigger": "influencer", "to": routes.crisis, "within_minutes": 60, "threshold": 10_000},
-        {"trigger": "personal_data", "to": first or routes.crisis, "within_minutes": 60},
+        {"trigger": "personal_data", "to": data, "within_minutes": 60},
     ]
     return {"rules": rules, "escalation": [e for e in escalation if e["to"]],
             "service_hours": {"days": [0, 1, 2, 3, 4], "start": "09:00", "end": "18:00",

@@ -115,8 +115,80 @@ def _stem(word: str) -> str:
     return word[:-1] if len(word) > 4 and word[-1] in "aeo" else word
 
 
+# Assumption (cmtraining's own teaching choices, 2026): the words that show an informant's
+# department handles a duty, matched as word prefixes on its folded name and topics.
+# A department is never given a duty its name and topics do not show (issue 21.11:
+# one bakery informant must not become the crisis, legal and data-protection owner).
+DUTIES: dict[str, tuple[str, ...]] = {
+    "crisis": ("comunicacion", "communication", "direccion", "director", "gerencia", "gerente",
+               "management", "leadership", "prensa", "press", "crisis", "ceo"),
+    "complaint": ("atencion", "cliente", "customer", "servicio", "service", "soporte", "support",
+                  "calidad", "quality", "reclamacion", "complaint", "sala", "socios"),
+    "legal": ("legal", "juridic", "abogad", "lawyer", "compliance", "cumplimiento"),
+    "personal_data": ("datos", "privacidad", "privacy", "rgpd", "gdpr", "dpo", "proteccion",
+                      "legal", "juridic"),
+}
+
+
+def covering(informants, duty: str) -> str:
+    """The first informant's department whose name or topics show it handles `duty`, or ""."""
+    words = DUTIES[duty]
+    for informant in informants:
+        text = fold(" ".join([informant.department, *informant.topics]))
+        tokens = re.findall(r"[a-z0-9ñ]+", text)
+        if any(tok.startswith(w) for tok in tokens for w in words):
+            return informant.department
+    return ""
+
+
+def unassigned_duties(workbook) -> list[str]:
+    """The duties none of the workbook's informants covers (none when it has no informants)."""
+    if not workbook.informants:
+        return []
+    escalated = {e.trigger: e.to for e in workbook.response_playbook.escalation if e.to}
+    out = []
+    for duty in DUTIES:
+        trigger = "crisis_signal" if duty == "crisis" else duty
+        if not escalated.get(trigger) and not covering(workbook.informants, duty):
+            out.append(duty)
+    return out
+
+
+def unassigned_findings(workbook) -> list[Finding]:
+    """One finding naming the duties nobody covers and whom to add, or none."""
+    duties = unassigned_duties(workbook)
+    if not duties:
+        return []
+    return [Finding("triage.unassigned", "warning", "triage.rule.department",
+                    "screens.response.unassigned", value=len(duties),
+                    params={"what": KeyListOf("screens.duty.what", duties),
+                            "whom": KeyListOf("screens.duty.whom", duties)})]
+
+
+class KeyListOf(tuple):
+    """Catalogue texts `prefix.item` joined in the reader's language ("a, b y c")."""
+
+    def __new__(cls, prefix: str, items):
+        obj = super().__new__(cls, items)
+        obj.prefix = prefix
+        return obj
+
+    def render(self, lang: str | None) -> str:
+        from cmtraining.i18n import t
+
+        parts = [t(f"{self.prefix}.{item}", lang) for item in self]
+        if len(parts) < 2:
+            return "".join(parts)
+        return ", ".join(parts[:-1]) + t("screens.duty.and", lang) + parts[-1]
+
+
 def routes_for(workbook) -> Routes:
-    """The workbook's informants as routes; the closest sample's departments when it has none."""
+    """The workbook's informants as routes; the closest sample's departments when it has none.
+
+    With informants, crisis signals go where the playbook escalates them, else
+    to the informant whose department shows it handles crises; else nowhere
+    (`unassigned_findings` says whom to add).
+    """
     from cmtraining.listening.mentions import sample_for_kind
     from cmtraining.samples.organizations import list_organizations, load_organization
 
@@ -126,7 +198,7 @@ def routes_for(workbook) -> Routes:
     if workbook.informants:
         routes = tuple(Route(i.department, tuple(w for t in i.topics for w in t.split(",") if w.strip()))
                        for i in workbook.informants)
-        return Routes(routes, crisis or workbook.informants[0].department, "workbook", brand)
+        return Routes(routes, crisis or covering(workbook.informants, "crisis"), "workbook", brand)
     org_id = workbook.org_id if workbook.org_id in list_organizations() else sample_for_kind(
         workbook.profile.kind)
     spec = load_organization(org_id).listening
@@ -169,9 +241,12 @@ def triage(text: str, *, sentiment: str = "neutral", followers: int = 0,
     reasons.append(why)
     department = ""
     if routes is not None:
-        if category == "crisis_signal":
+        if category == "crisis_signal" and routes.crisis:
             department = routes.crisis
             reasons.append(_reason("department", "crisis", department=department))
+        elif category == "crisis_signal":  # nobody covers crises: say so, route to no one
+            reasons.append(Finding("triage.department", "info", "triage.rule.department",
+                                   "screens.triage.crisis_unassigned"))
         elif category == "spam":
             reasons.append(_reason("department", "none", category=Key(f"triage.category.{category}")))
         else:
