@@ -261,7 +261,8 @@ def resolve(notebook: str, raw: Mapping[str, Any], source: Source = "papermill")
 
 #: the cell after each notebook's parameters cell (`{stem}`: the notebook)
 CHECK_CELL = ("from cmtraining.parameters import check_notebook\n\n"
-              'check_notebook("{stem}", globals())')
+              "# the semicolon keeps the checked values off the page\n"
+              'check_notebook("{stem}", globals());')
 
 
 def injected_names(namespace: Mapping[str, Any]) -> list[str]:

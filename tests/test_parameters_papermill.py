@@ -65,3 +65,15 @@ def test_good_parameters_from_the_command_line_are_typed(tmp_path, workspace):
                         parameters={"weeks": "3", "seed": "+7", "lang": "en"},
                         progress_bar=False, cwd=str(ROOT))
     assert "Editorial calendar" in out.read_text(encoding="utf-8")
+
+
+def test_the_check_cell_shows_nothing_on_the_page(tmp_path, workspace):
+    """Voila shows every output: the checked parameters must not be printed above the app."""
+    import nbformat
+
+    out = tmp_path / "out.ipynb"
+    pm.execute_notebook(str(NB / "00-profile.ipynb"), str(out), parameters={"org": "cafe"},
+                        progress_bar=False, cwd=str(ROOT))
+    cells = nbformat.read(out, 4).cells
+    check = next(c for c in cells if "check_notebook(" in c.source)
+    assert check.outputs == []
