@@ -120,11 +120,10 @@ def _sentiment(frame, backend):
     """
     from cmtraining.listening import classify_sentiment, sentiment_scores
 
-    langs = frame["lang"].fillna("auto").where(frame["lang"].isin(["es", "en"]), "auto")
+    langs = frame["lang"].fillna("auto").where(frame["lang"].isin(["es", "en"]), "auto").tolist()
     texts = frame["text"].fillna("").astype(str).tolist()
-    unique = {}
-    for text, lang in zip(texts, langs, strict=True):
-        unique.setdefault((lang, text), None)
+    keys = list(zip(langs, texts, strict=True))
+    unique = dict.fromkeys(keys)  # distinct (language, text), in order of first appearance
     by_lang: dict[str, list[str]] = {}
     for lang, text in unique:
         by_lang.setdefault(lang, []).append(text)
@@ -137,7 +136,7 @@ def _sentiment(frame, backend):
                           sentiment_scores(subset, lang=lang, backend=chosen), strict=True)
         for text, result in zip(subset, results, strict=True):
             unique[(lang, text)] = result
-    pairs = [unique[(lang, text)] for text, lang in zip(texts, langs, strict=True)]
+    pairs = [unique[key] for key in keys]
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
@@ -203,7 +202,8 @@ def terms(texts, *, exclude=(), limit: int = 20) -> tuple[list, list]:
     # every word as written, counted once per distinct text (C loops), then read once per
     # distinct word, in order of first appearance (ties of most_common keep that order)
     written_counts: Counter = Counter()
-    for text, times in Counter(str(text) for text in texts).items():
+    items = texts.tolist() if hasattr(texts, "tolist") else texts  # a Series: no per-row getitem
+    for text, times in Counter(map(str, items)).items():
         found = _WORD.findall(_URL.sub(" ", text))
         if times == 1:
             written_counts.update(found)
