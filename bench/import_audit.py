@@ -3,9 +3,11 @@
 Writes a 100,000-row export in the airline-tweets layout (seeded: texts from
 templates in English and Spanish with quotes, commas, `&amp;`, emoji and
 line breaks; X-style dates with offsets; three brands and human labels),
-nearly every text distinct (a flight number in each: the worst case, since
-the audit classifies each distinct text once), then times, in the same run
-and on the same file:
+nearly every text distinct (a flight number in each) and every text's
+tokens distinct too (a booking reference in letters in each, as "ref QXHTZA":
+numbers all read as one token): the worst case, since the audit classifies
+each distinct text once and weighs each distinct token sequence once. Then
+it times, in the same run and on the same file:
 
 - pandas.read_csv (the floor: parsing only, no mapping, dates or checks);
 - `read_mentions_csv` (reading, layout detection, dates to the org's zone,
@@ -22,6 +24,7 @@ audit <= 5 s. Never fails.
 from __future__ import annotations
 
 import random
+import string
 import tempfile
 import time
 from datetime import datetime, timedelta, timezone
@@ -61,7 +64,8 @@ def write_export(path: Path) -> None:
                      "retweet_count": rng.randrange(5),
                      "text": template.format(brand=brand, city=rng.choice(CITIES),
                                              emoji=rng.choice(EMOJI), n=rng.randrange(2, 9),
-                                             flight=f"{brand[:2].upper()}{rng.randrange(10000)}"),
+                                             flight=f"{brand[:2].upper()}{rng.randrange(10000)}")
+                     + " ref " + "".join(rng.choices(string.ascii_uppercase, k=6)),
                      "tweet_created": at.strftime("%Y-%m-%d %H:%M:%S %z"),
                      "tweet_location": rng.choice(CITIES), "user_timezone": "Madrid"})
     pd.DataFrame(rows).to_csv(path, index=False)
