@@ -46,7 +46,10 @@ def stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():  # nothing to decompose, no accent to drop
+        return lowered
+    return "".join(c for c in unicodedata.normalize("NFD", lowered)
                    if unicodedata.category(c) != "Mn")
 
 
