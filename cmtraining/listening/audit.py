@@ -46,7 +46,10 @@ def stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", text.lower())
+    lowered = text.lower()
+    if lowered.isascii():  # nothing to decompose, no accent to drop
+        return lowered
+    return "".join(c for c in unicodedata.normalize("NFD", lowered)
                    if unicodedata.category(c) != "Mn")
 
 
@@ -120,11 +123,10 @@ def _sentiment(frame, backend):
     """
     from cmtraining.listening import classify_sentiment, sentiment_scores
 
-    langs = frame["lang"].fillna("auto").where(frame["lang"].isin(["es", "en"]), "auto")
+    langs = frame["lang"].fillna("auto").where(frame["lang"].isin(["es", "en"]), "auto").tolist()
     texts = frame["text"].fillna("").astype(str).tolist()
-    unique = {}
-    for text, lang in zip(texts, langs, strict=True):
-        unique.setdefault((lang, text), None)
+    keys = list(zip(langs, texts, strict=True))
+    unique = dict.fromkeys(keys)  # distinct (language, text), in order of first appearance
     by_lang: dict[str, list[str]] = {}
     for lang, text in unique:
         by_lang.setdefault(lang, []).append(text)
@@ -137,47 +139,92 @@ def _sentiment(frame, backend):
                           sentiment_scores(subset, lang=lang, backend=chosen), strict=True)
         for text, result in zip(subset, results, strict=True):
             unique[(lang, text)] = result
-    pairs = [unique[(lang, text)] for text, lang in zip(texts, langs, strict=True)]
+    pairs = [unique[key] for key in keys]
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
 def _lexicon(texts: list[str], lang: str) -> list[tuple[str, float]]:
     """(label, score) of the default lexicon backend, as `classify_sentiment` and
-    `sentiment_scores` give them, from one analysis per text."""
-    from cmtraining.listening.sentiment.langdetect import detect_lang
-    from cmtraining.listening.sentiment.lexicon import load_lexicon
-    from cmtraining.listening.sentiment.rules import analyse, classify
+    `sentiment_scores` give them.
 
+    Each text is tokenised once and its tokens feed both the language guess and
+    the scorer; both depend on the tokens alone (plus two checks on the raw
+    text: Spanish letters on a tie, shouting), so they are kept per token
+    sequence: "flight IB1234 is late" and "flight IB5678 is late" weigh once.
+    """
+    from cmtraining.listening.sentiment.langdetect import decide_lang, token_verdicts
+    from cmtraining.listening.sentiment.lexicon import load_lexicon
+    from cmtraining.listening.sentiment.normalize import tokens
+    from cmtraining.listening.sentiment.rules import classify, finish, weigh
+
+    lexicons = {code: load_lexicon(code) for code in ("es", "en")}
+    verdicts: dict[tuple[str, ...], tuple] = {}
+    weights: dict[tuple[str, tuple[str, ...]], tuple] = {}
     out = []
     for text in texts:
-        code = detect_lang(text) if lang == "auto" else lang
-        analysis = analyse(text, load_lexicon(code))
+        toks = tokens(text)
+        key = tuple(toks)
+        if lang == "auto":
+            found = verdicts.get(key)
+            if found is None:
+                found = verdicts[key] = token_verdicts(toks)
+            code = decide_lang(text, found)
+        else:
+            code = lang
+        weighed = weights.get((code, key))
+        if weighed is None:
+            weighed = weights[(code, key)] = weigh(toks, lexicons[code])
+        analysis = finish(weighed, text)
         out.append((classify(analysis, code), analysis.score))
     return out
+
+
+@lru_cache(maxsize=131072)
+def _term(token: str) -> tuple[str, str, str] | None:
+    """What one word of `terms` counts as: ("tag", shown, "") or ("word", folded, written),
+    the word still left out when a stopword or a brand; None for a mention, a word of
+    fewer than three letters or a function-word contraction."""
+    folded = _fold(token).replace("’", "'").strip("'-")
+    if "'" in folded and not folded.startswith("#"):
+        base, _, clitic = folded.partition("'")
+        if clitic in _CLITICS:  # i'm, you're, we've, i'll, i'd, don't: function words
+            return None
+        folded = base if clitic == "s" else folded  # it's -> it, united's -> united
+    if folded.startswith("#"):
+        return "tag", token.lower(), ""
+    if folded.startswith("@") or len(folded) < 3:
+        return None
+    written = token.lower().replace("’", "'").strip("'-")
+    written = written.partition("'")[0] if written.endswith("'s") else written
+    return "word", folded, written
 
 
 def terms(texts, *, exclude=(), limit: int = 20) -> tuple[list, list]:
     """Most frequent content words and hashtags (stopwords, brand names, links left out)."""
     skip = stopwords() | {_fold(w) for name in exclude for w in _WORD.findall(name)}
+    # every word as written, counted once per distinct text (C loops), then read once per
+    # distinct word, in order of first appearance (ties of most_common keep that order)
+    written_counts: Counter = Counter()
+    items = texts.tolist() if hasattr(texts, "tolist") else texts  # a Series: no per-row getitem
+    for text, times in Counter(map(str, items)).items():
+        found = _WORD.findall(_URL.sub(" ", text))
+        if times == 1:
+            written_counts.update(found)
+        else:
+            for token in found:
+                written_counts[token] += times
     words, tags = Counter(), Counter()
     spellings: dict[str, Counter] = {}  # folded word -> how people wrote it
-    for text, times in Counter(str(text) for text in texts).items():  # each distinct text read once
-        for token in _WORD.findall(_URL.sub(" ", text)):
-            folded = _fold(token).replace("’", "'").strip("'-")
-            if "'" in folded and not folded.startswith("#"):
-                base, _, clitic = folded.partition("'")
-                if clitic in _CLITICS:  # i'm, you're, we've, i'll, i'd, don't: function words
-                    continue
-                folded = base if clitic == "s" else folded  # it's -> it, united's -> united
-            if folded.startswith("#"):
-                tags[token.lower()] += times
-            elif folded.startswith("@") or len(folded) < 3 or folded in skip:
-                continue
-            else:
-                words[folded] += times
-                written = token.lower().replace("’", "'").strip("'-")
-                written = written.partition("'")[0] if written.endswith("'s") else written
-                spellings.setdefault(folded, Counter())[written] += times
+    for token, times in written_counts.items():
+        term = _term(token)
+        if term is None:
+            continue
+        kind, folded, written = term
+        if kind == "tag":
+            tags[folded] += times
+        elif folded not in skip:
+            words[folded] += times
+            spellings.setdefault(folded, Counter())[written] += times
     # counted without accents (people often skip them), shown as most people wrote them
     shown = [(max(spellings[w].items(), key=lambda kv: (kv[1], kv[0]))[0], n)
              for w, n in words.most_common(limit)]

@@ -37,10 +37,10 @@ hours still why where yes hi hello guys nothing never nobody been being its it's
 _ES_MARKS = frozenset("ñáéíóú¿¡")
 
 
-def function_words(text: str) -> tuple[int, int]:
+def function_words(text: str, toks: list[str] | None = None) -> tuple[int, int]:
     """How many Spanish and how many English function words a text has."""
     es = en = 0
-    for token in tokens(text):
+    for token in tokens(text) if toks is None else toks:
         if token in _ES:
             es += 1
         if token in _EN:
@@ -48,19 +48,37 @@ def function_words(text: str) -> tuple[int, int]:
     return es, en
 
 
-def detect_lang(text: str, default: str = "es") -> str:
-    """"es" or "en" for one message; `default` when nothing tells them apart."""
-    es, en = function_words(text)
-    toks = tokens(text)
+def detect_lang(text: str, default: str = "es", toks: list[str] | None = None) -> str:
+    """"es" or "en" for one message; `default` when nothing tells them apart.
+
+    `toks`: the message's tokens, when the caller has them already.
+    """
+    return decide_lang(text, token_verdicts(tokens(text) if toks is None else toks), default)
+
+
+def token_verdicts(toks: list[str]) -> tuple[str | None, str | None]:
+    """What the tokens alone say: by function words, then by the lexicons (None: a tie).
+
+    Equal tokens give equal verdicts, so a caller may keep them per token sequence.
+    """
+    es, en = function_words("", toks)
     if es != en:
-        return "es" if es > en else "en"
-    lowered = text[:500].lower()
-    if any(c in _ES_MARKS for c in lowered):
-        return "es"
+        return ("es" if es > en else "en"), None
     from cmtraining.listening.sentiment.lexicon import load_lexicon
 
     known = {code: sum(1 for tok in toks if tok.isalpha() and load_lexicon(code).valence(tok))
              for code in ("es", "en")}
     if known["es"] != known["en"]:
-        return "es" if known["es"] > known["en"] else "en"
-    return default
+        return None, "es" if known["es"] > known["en"] else "en"
+    return None, None
+
+
+def decide_lang(text: str, verdicts: tuple[str | None, str | None], default: str = "es") -> str:
+    """Function words first, then letters only Spanish uses, then the lexicons, then `default`."""
+    by_words, by_lexicon = verdicts
+    if by_words is not None:
+        return by_words
+    lowered = text[:500].lower()
+    if any(c in _ES_MARKS for c in lowered):
+        return "es"
+    return by_lexicon if by_lexicon is not None else default

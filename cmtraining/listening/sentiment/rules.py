@@ -54,9 +54,19 @@ class Analysis:
     exclamations: int
 
 
-def analyse(text: str, lex: Lexicon) -> Analysis:
-    toks = tokens(text)
+def analyse(text: str, lex: Lexicon, toks: list[str] | None = None) -> Analysis:
+    """The scorer's findings for one message; `toks` when the caller has them already."""
+    return finish(weigh(tokens(text) if toks is None else toks, lex), text)
+
+
+Weights = tuple[float, float, int, bool, bool, bool, int]
+
+
+def weigh(toks: list[str], lex: Lexicon) -> Weights:
+    """Everything but shouting, from the tokens alone (positive, negative, negations,
+    question, request, thanks, exclamations): equal tokens weigh the same."""
     n = len(toks)
+    phrases = lex.phrases
     values: list[tuple[int, float]] = []
     negations = exclam = negators_seen = 0
     question = request = has_thanks = sarcasm_mark = False
@@ -82,7 +92,7 @@ def analyse(text: str, lex: Lexicon) -> Analysis:
             sarcasm_mark = True
         if tok in lex.negators:
             negators_seen += 1
-        phrase = lex.phrase_at(toks, i)
+        phrase = lex.phrase_at(toks, i) if tok in phrases else None
         if phrase is not None:
             length, value = phrase
         else:
@@ -115,6 +125,12 @@ def analyse(text: str, lex: Lexicon) -> Analysis:
     # a "no" that negates no sentiment word is, in a message to an organization,
     # mostly a complaint about something that did not happen ("no me dicen nada")
     neg -= UNRESOLVED_NEGATION * min(max(negators_seen - negations, 0), 2)
+    return pos, neg, negations, question, request, has_thanks, exclam
+
+
+def finish(weights: Weights, text: str) -> Analysis:
+    """The squashed score: the weights amplified by exclamations and shouting."""
+    pos, neg, negations, question, request, has_thanks, exclam = weights
     total = pos + neg
     if total:
         boost = 1.0 + 0.1 * min(exclam, 3)
