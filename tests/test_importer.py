@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cmtraining.csvinput import read_table
@@ -47,9 +47,18 @@ _TEXT = st.lists(st.sampled_from(list('ab "\',;\t\n|&#é😀👍🏽') + ["\r\n"
                  max_size=30).map("".join)
 
 
+def _not_a_spreadsheet_guard(text: str) -> bool:
+    # A cell "'" + "=+-@\t\r"… is read as the spreadsheet guard that csvout (and other
+    # exporters, per OWASP) put before a formula character, and the quote is dropped: the
+    # one text a foreign file cannot carry unchanged (documented in docs/importing.md).
+    return not (text.startswith("'") and text.lstrip("'").startswith(("=", "+", "-", "@", "\t",
+                                                                        "\r")))
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(_TEXT, min_size=1, max_size=12), st.sampled_from([",", ";", "\t"]))
 def test_texts_written_by_pandas_read_back_exactly(texts, sep):
+    assume(all(map(_not_a_spreadsheet_guard, texts)))
     frame = pd.DataFrame({"id": range(len(texts)), "text": texts})
     table = read_table(frame.to_csv(index=False, sep=sep).encode(), source="p.csv",
                        error=MentionsFileError, prefix="listening.error", max_rows=100)
@@ -61,6 +70,7 @@ def test_texts_written_by_pandas_read_back_exactly(texts, sep):
        st.sampled_from(["utf-8-sig", "utf-16"]))
 def test_texts_written_excel_style_read_back_exactly(texts, sep, encoding):
     """Excel quotes a cell holding the delimiter, a quote or a line break; `;` in Spanish locales."""
+    assume(all(map(_not_a_spreadsheet_guard, texts)))
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=sep, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(["Fecha", "Mensaje"])
