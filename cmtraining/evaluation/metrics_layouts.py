@@ -23,10 +23,9 @@ SUMMED = ("reach", "impressions", "reactions", "comments", "shares", "link_click
 
 @cache
 def metrics_layouts() -> dict:
-    import yaml
+    from cmtraining.yamlio import read_yaml
 
-    with open(datasets_dir() / "metrics_layouts.yaml", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))["layouts"]
+    return read_yaml(datasets_dir() / "metrics_layouts.yaml")["layouts"]
 
 
 def _find(header: list[str], names) -> int | None:

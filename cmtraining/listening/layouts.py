@@ -26,10 +26,9 @@ FIELD_ALIASES = {"date": "at", "fecha": "at", "texto": "text", "autor": "author"
 
 @cache
 def layouts_data() -> dict:
-    import yaml
+    from cmtraining.yamlio import read_yaml
 
-    with open(datasets_dir() / "export_layouts.yaml", encoding="utf-8") as fh:
-        return yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return read_yaml(datasets_dir() / "export_layouts.yaml")
 
 
 def fold(name: str) -> str:
