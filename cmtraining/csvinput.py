@@ -77,11 +77,11 @@ def count_text(text: str) -> int | None:
     ASCII digits only (not "²" nor other scripts' digits, which `str.isdigit`
     accepts), at most 15 of them: a count past 10^15 is a typing error.
     """
-    if _DIGITS.match(text):
+    if _DIGITS.fullmatch(text):
         return int(text)
-    if _GROUPED.match(text):
+    if _GROUPED.fullmatch(text):
         return int(re.sub(r"[^0-9]", "", text))
-    zero = _ZERO_DECIMAL.match(text)
+    zero = _ZERO_DECIMAL.fullmatch(text)
     return int(zero.group(1)) if zero else None
 
 

@@ -143,7 +143,7 @@ def _network(raw: str, source: str, line: int) -> str:
 
 
 def _month(raw: str, source: str, line: int) -> date:
-    match = _MONTH.match(raw.strip())
+    match = _MONTH.fullmatch(raw.strip())
     try:
         if not match:
             raise ValueError

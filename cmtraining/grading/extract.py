@@ -50,7 +50,7 @@ def _errors(nb: dict) -> list[dict]:
             lines = [int(m) for t in trace if isinstance(t, str)
                      for m in _LINE.findall(re.sub(r"\x1b\[[0-9;]*m", "", t))]
             out.append({"cell": number, "line": lines[0] if lines else None,
-                        "type": ename if _NAME.match(ename) else "Error",
+                        "type": ename if _NAME.fullmatch(ename) else "Error",
                         "excerpt": excerpt(output.get("evalue", ""), 60)})
     return out[:MAX_ERRORS]
 
