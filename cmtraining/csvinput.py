@@ -77,6 +77,7 @@ def count_text(text: str) -> int | None:
     ASCII digits only (not "²" nor other scripts' digits, which `str.isdigit`
     accepts), at most 15 of them: a count past 10^15 is a typing error.
     """
+    text = text.strip()  # a cell's padding is not part of the number; fullmatch on the rest
     if _DIGITS.fullmatch(text):
         return int(text)
     if _GROUPED.fullmatch(text):
