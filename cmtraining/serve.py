@@ -54,6 +54,13 @@ from cmtraining.serve_query import (
     query_lang,
     query_values,
 )
+from cmtraining.workspace import (
+    PRIVATE_LINKS_ENV,
+    is_workbook_id,
+    list_workbooks,
+    private_links,
+    token_for,
+)
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 #: request line and headers tornado reads before answering (its default, 64 KiB, makes it
@@ -307,6 +314,11 @@ class GuardedVoilaHandler(FacilitatorCheck, TornadoVoilaHandler):
             if target.stem in FACILITATOR_NOTEBOOKS and not self._facilitator():
                 return self._refuse(403, t("server.facilitator_title", lang),
                                     t("server.facilitator_only", lang), lang)
+            ref = query.get("workbook", "")
+            if private_links() and is_workbook_id(ref) and not self._facilitator():
+                # a name is guessable: trainees open workbooks by their private link only
+                return self._refuse(403, t("classroom.private_title", lang),
+                                    t("classroom.private_only", lang), lang)
             try:
                 values = check_query(target.stem, query)
             except CmtrainingError as exc:
@@ -370,7 +382,11 @@ class ClassroomStatusHandler(FacilitatorCheck, JupyterHandler):
         self.finish({"in_use": len(manager.in_use()), "warm": len(manager.pool),
                      "warming": len(manager.warming), "handed_out": manager.handed_out,
                      "max_kernels": manager.max_kernels,
-                     "max_per_trainee": manager.max_per_trainee})
+                     "max_per_trainee": manager.max_per_trainee,
+                     # each trainee's private link to the start page, for the facilitator
+                     "private_links": {
+                         entry.id: f"{LANDING}?{urlencode({'workbook': token_for(entry.id)})}"
+                         for entry in list_workbooks()} if private_links() else {}})
 
 
 class CmtrainingVoila(Voila):
@@ -406,7 +422,8 @@ def serve(*, host: str = "127.0.0.1", port: int = 8866, token: str | None = None
           facilitator_token: str | None = None, gradebook: str = "",
           cull_idle: float = DEFAULT_CULL_MINUTES, workspace: Path | None = None,
           lang: str = "es", open_browser: bool = False, pool_size: int = DEFAULT_POOL_SIZE,
-          max_kernels: int | None = None, max_per_trainee: int = DEFAULT_PER_TRAINEE) -> None:
+          max_kernels: int | None = None, max_per_trainee: int = DEFAULT_PER_TRAINEE,
+          private: bool | None = None) -> None:
     """Start Voila over `notebooks/` and print the landing page's and the facilitator's URLs."""
     from cmtraining.grading.gradebook import _safe
     from cmtraining.numbers import decimal
@@ -429,6 +446,9 @@ def serve(*, host: str = "127.0.0.1", port: int = 8866, token: str | None = None
     os.environ["CMTRAINING_WORKSPACE"] = str(folder)  # inherited by every kernel
     os.environ["CMTRAINING_LANG"] = lang
     os.environ[GRADEBOOK_ENV] = book
+    # private links by default whenever the server is reachable from other machines
+    private = host not in LOOPBACK if private is None else private
+    os.environ[PRIVATE_LINKS_ENV] = "1" if private else "0"
     port = free_port(host, port)
     url = landing_url(host, port, lang, token)
 
@@ -450,6 +470,7 @@ def serve(*, host: str = "127.0.0.1", port: int = 8866, token: str | None = None
     print(t("server.gradebook", lang, source=_safe(book) if "://" in book else book), flush=True)
     print(t("server.cull", lang, minutes=decimal(cull_idle, lang, decimals=2, trim=True)),
           flush=True)
+    print(t("classroom.private_on" if private else "classroom.private_off", lang), flush=True)
     print(t("classroom.limits", lang, pool=pool_size, total=max_kernels or "∞",
             per_trainee=max_per_trainee or "∞"), flush=True)
     if open_browser:

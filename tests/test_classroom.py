@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cmtraining.errors import ParameterError
 from cmtraining.kernel_pool import warm_pages
@@ -245,3 +247,98 @@ def test_the_kernel_watch_script_is_in_the_readers_language_and_cannot_close_its
     assert "Reload the page" in kernel_watch_script("en")
     body = kernel_watch_script("en")
     assert len(re.findall("</script>", body)) == 1 and body.endswith("</script>")
+
+
+# --- issue 17.3: private links ----------------------------------------------------------
+
+
+def test_each_workbook_gets_one_unguessable_token_that_is_never_an_id(tmp_path):
+    from cmtraining.workspace import (
+        create_workbook,
+        id_for_token,
+        is_workbook_id,
+        token_for,
+        workbook_path,
+    )
+
+    ana = create_workbook("Ana", "ngo", workspace=tmp_path).id
+    ben = create_workbook("Ben", "cafe", workspace=tmp_path).id
+    token = token_for(ana, tmp_path)
+    assert token == token_for(ana, tmp_path) != token_for(ben, tmp_path)
+    assert re.fullmatch(r"wb_[0-9a-f]{32}", token) and not is_workbook_id(token)
+    assert id_for_token(token, tmp_path) == ana
+    assert workbook_path(token, tmp_path) == tmp_path / f"{ana}.yaml"
+    assert id_for_token("wb_" + "0" * 32, tmp_path) is None
+    assert id_for_token(ana, tmp_path) is None  # a name is not a token
+
+
+@pytest.fixture(scope="module")
+def one_token(tmp_path_factory):
+    from cmtraining.workspace import create_workbook, token_for
+
+    folder = tmp_path_factory.mktemp("tokens")
+    return folder, token_for(create_workbook("Ana", "ngo", workspace=folder).id, folder)
+
+
+@given(value=st.one_of(st.text(max_size=60), st.from_regex(r"wb_[0-9a-f]{32}", fullmatch=True)))
+@settings(max_examples=200, deadline=None)
+def test_no_string_but_the_given_token_opens_a_workbook(one_token, value):
+    from cmtraining.workspace import id_for_token
+
+    folder, token = one_token
+    assert id_for_token(value, folder) == ("ana" if value == token else None)
+
+
+def test_with_private_links_the_landing_page_lists_nobody_and_creates_a_private_link(
+        tmp_path, monkeypatch):
+    from cmtraining.apps.landing import build_app
+    from cmtraining.workspace import PRIVATE_LINKS_ENV, create_workbook, id_for_token
+
+    monkeypatch.setenv("CMTRAINING_WORKSPACE", str(tmp_path))
+    monkeypatch.setenv(PRIVATE_LINKS_ENV, "1")
+    create_workbook("Someone Else", "ngo", workspace=tmp_path)
+    app = build_app(lang="en")
+    assert list(app.existing.options) == []
+    app.trainee.value = "Ana García"
+    app._on_create(None)
+    assert id_for_token(app.current, tmp_path) == "ana-garcia"
+    assert "Someone" not in app.stages.value and "someone-else" not in app.stages.value
+    assert f"workbook={app.current}" in app.stages.value
+
+
+@pytest.fixture(scope="module")
+def served_private(tmp_path_factory):
+    server = Served(tmp_path_factory.mktemp("private"), "--private-links", "--pool-size", "0")
+    yield server
+    server.stop()
+
+
+def test_a_trainee_opens_a_workbook_by_its_private_link_only(served_private):
+    from cmtraining.workspace import token_for
+
+    server = served_private
+    add_workbook(server, "ana", "ngo", "Ana")
+    token = token_for("ana", server.workspace)
+    before = server.kernels()
+    for query, words in (("workbook=ana", "enlace privado"), ("workbook=ana&lang=en",
+                                                              "private link")):
+        code, body, _ = server.get(f"/voila/render/00-profile.ipynb?{query}")
+        assert code == 403 and words in body
+    code, body, _ = server.get("/voila/render/00-profile.ipynb?workbook=wb_" + "1" * 32)
+    assert code == 400 and "cm-refused" in body
+    assert server.kernels() == before
+    code, body, _ = server.get(f"/voila/render/00-profile.ipynb?workbook={token}")
+    assert code == 200 and "cm-refused" not in body
+
+
+def test_the_facilitator_opens_any_workbook_by_name_and_reads_every_private_link(
+        served_private):
+    from cmtraining.workspace import token_for
+
+    server = served_private
+    add_workbook(server, "ben", "cafe", "Ben")
+    code, body, _ = server.get(
+        f"/voila/render/00-profile.ipynb?workbook=ben&facilitator_token={FACILITATOR}")
+    assert code == 200 and "cm-refused" not in body
+    links = status(server)["private_links"]
+    assert links["ben"] == f"index.ipynb?workbook={token_for('ben', server.workspace)}"
