@@ -64,7 +64,7 @@ def warm_pages(folder: Path) -> list[tuple[str, str, bool]]:
 
 def warm_code(folder: Path) -> str:
     """What a pooled kernel runs: every page built once as a preview, nothing of a trainee."""
-    return (f"from cmtraining.warmup import warm as _warm\n_warm({warm_pages(folder)!r})\n"
+    return (f"from cmtraining.apps.warmup import warm as _warm\n_warm({warm_pages(folder)!r})\n"
             "del _warm\n")
 
 

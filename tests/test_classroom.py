@@ -67,7 +67,7 @@ def test_every_stage_and_the_landing_page_are_warmed_but_not_the_gradebook():
 
 
 def test_a_preview_warm_up_writes_nothing(tmp_path, monkeypatch):
-    from cmtraining.warmup import warm
+    from cmtraining.apps.warmup import warm
 
     monkeypatch.setenv("CMTRAINING_WORKSPACE", str(tmp_path))
     assert warm([(stem, module, session) for stem, module, session
