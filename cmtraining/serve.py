@@ -349,6 +349,9 @@ class GuardedVoilaHandler(FacilitatorCheck, TornadoVoilaHandler):
     async def _render(self, path: str, owner: str, lang: str) -> None:
         """Voila's rendering (as its tornado handler), with the page's kernel watched."""
         manager = self.kernel_manager
+        # the page's unload beacon ends its kernel only with the _xsrf cookie, which Voila's
+        # page never sets: without it a left page's kernel waits for the culler
+        self.xsrf_token  # noqa: B018 - reading it sets the cookie
         token = KERNEL_OWNER.set(owner)
         manager.rendering += 1
         try:

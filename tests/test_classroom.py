@@ -342,3 +342,28 @@ def test_the_facilitator_opens_any_workbook_by_name_and_reads_every_private_link
     assert code == 200 and "cm-refused" not in body
     links = status(server)["private_links"]
     assert links["ben"] == f"index.ipynb?workbook={token_for('ben', server.workspace)}"
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_leaving_a_page_ends_its_kernel_at_once(tmp_path):
+    """A trainee going from stage to stage holds one kernel, not one per page visited."""
+    from playwright.sync_api import sync_playwright
+
+    server = Served(tmp_path, "--pool-size", "0")  # culling (20 min) plays no part here
+    try:
+        add_workbook(server, "ana", "ngo", "Ana")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                        args=CHROMIUM_ARGS)
+            page = browser.new_page()
+            page.goto(f"{server.base}/voila/render/00-profile.ipynb?workbook=ana")
+            page.locator(".cm-field-name input").wait_for(timeout=120_000)
+            first = kernel_pid(server, page_kernel_id(page))
+            page.goto(f"{server.base}/voila/render/index.ipynb?workbook=ana")
+            page.locator(".cm-stages-box").wait_for(timeout=120_000)
+            assert wait_for(lambda: first not in server.kernels(), timeout=60)
+            assert len(server.kernels()) == 1
+            browser.close()
+    finally:
+        server.stop()
