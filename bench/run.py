@@ -7,6 +7,8 @@ import importlib
 BENCHES = [
     ("import time", "import_time"),
     ("Voila time to first interactive widget", "voila_first_widget"),
+    ("warm kernels: a stage's first usable widget with and without the pool", "classroom_warm"),
+    ("a class of 25 trainees on one server (a few minutes)", "classroom_load"),
     ("editorial calendar generation", "calendar_generation"),
     ("post checker throughput", "post_checker"),
     ("sentiment backends on real messages", "sentiment"),

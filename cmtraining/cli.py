@@ -235,14 +235,23 @@ def build_cli(lang: str) -> click.Group:
     @click.option("--workspace", type=click.Path(file_okay=False, path_type=Path),
                   default=None, help=t("cli.serve.workspace", lang))
     @click.option("--open/--no-open", "open_browser", default=False, help=t("cli.serve.open", lang))
+    @click.option("--pool-size", default=0, show_default=True, type=int,
+                  help=t("classroom.cli.pool_size", lang))
+    @click.option("--max-kernels", default=None, type=int,
+                  help=t("classroom.cli.max_kernels", lang))
+    @click.option("--max-per-trainee", default=6, show_default=True, type=int,
+                  help=t("classroom.cli.max_per_trainee", lang))
+    @click.option("--private-links/--named-links", "private", default=None,
+                  help=t("classroom.cli.private", lang))
     @lang_option
     def serve_cmd(host, port, token, facilitator_token, gradebook, cull_idle, workspace,
-                  open_browser, lang):
+                  open_browser, pool_size, max_kernels, max_per_trainee, private, lang):
         from cmtraining.serve import serve
 
         serve(host=host, port=port, token=token, facilitator_token=facilitator_token,
               gradebook=gradebook, cull_idle=cull_idle, workspace=workspace, lang=lang,
-              open_browser=open_browser)
+              open_browser=open_browser, pool_size=pool_size, max_kernels=max_kernels,
+              max_per_trainee=max_per_trainee, private=private)
 
     cli.add_command(sentiment_group(lang))
     cli.add_command(__import__("cmtraining.cli_listening", fromlist=["x"]).listening_group(lang))

@@ -94,9 +94,13 @@ def _orgs() -> tuple[str, ...]:
 
 def _check_workbook(value: str, source: Source, lang: str, name: str) -> str:
     """An id in the workspace; papermill and the CLI may also give a path."""
-    from cmtraining.workspace import is_workbook_id, path_for
+    from cmtraining.workspace import id_for_token, is_workbook_id, is_workbook_token, path_for
 
     if value == "":
+        return value
+    if is_workbook_token(value):  # a private link (issue 17)
+        if id_for_token(value) is None:
+            raise ParameterError("error.workbook_unknown_id", value=value, lang=lang)
         return value
     if is_workbook_id(value):
         if not path_for(value).exists():

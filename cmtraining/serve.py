@@ -25,18 +25,24 @@ import functools
 import hashlib
 import hmac
 import html
+import json
 import os
 import secrets
 import socket
 from pathlib import Path
 from urllib.parse import urlencode
 
+import tornado.ioloop
 import tornado.web
+from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.utils import url_path_join
+from voila import __version__ as voila_version
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from cmtraining.errors import CmtrainingError, ParameterError
 from cmtraining.i18n import check_lang, t
+from cmtraining.kernel_pool import KERNEL_OWNER, warm_code
 from cmtraining.paths import notebooks_dir
 from cmtraining.serve_query import (
     FACILITATOR_NOTEBOOKS,
@@ -48,12 +54,31 @@ from cmtraining.serve_query import (
     query_lang,
     query_values,
 )
+from cmtraining.workspace import (
+    PRIVATE_LINKS_ENV,
+    is_workbook_id,
+    list_workbooks,
+    private_links,
+    token_for,
+)
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 #: request line and headers tornado reads before answering (its default, 64 KiB, makes it
 #: close the connection without an answer on a longer address)
 MAX_HEADER_BYTES = 1024 * 1024
 DEFAULT_CULL_MINUTES = 20.0
+DEFAULT_POOL_SIZE = 0  # off until the classroom load test holds with it (issue 17)
+DEFAULT_PER_TRAINEE = 6  # three stages, the landing page and two spare tabs
+#: resident memory of one kernel: ~75 MB for a bare stage page (issue 17), ~200 MB once warmed
+#: with every page (measured on the project's 2-core machine, 2026); a margin for the page's data
+KERNEL_MEMORY_BYTES = 250 * 1024 * 1024
+#: the most kernels `--max-kernels` defaults to, whatever the memory
+MAX_KERNELS_CAP = 60
+ROOM_RETRY_SECONDS = 60
+BROWSER_COOKIE = "cmtraining-browser"
+KERNEL_WATCH_SECONDS = 30
+#: the room's state for the facilitator (JSON; needs the facilitator's token)
+STATUS_PATH = "/cmtraining/status"
 CULL_MINUTES_RANGE = (0.05, 24 * 60.0)
 FACILITATOR_SETTING = "cmtraining_facilitator_token"
 PAGE_STYLE = ("body{font-family:system-ui,sans-serif;max-width:42rem;margin:3rem auto;"
@@ -112,10 +137,26 @@ def cull_interval(idle_seconds: float) -> int:
     return int(min(60, max(1, idle_seconds // 4)))
 
 
+def default_max_kernels(available_bytes: int | None = None) -> int:
+    """Kernels the machine holds: available memory over one kernel's, from 4 to the cap."""
+    if available_bytes is None:
+        import psutil
+
+        available_bytes = psutil.virtual_memory().available
+    return int(min(MAX_KERNELS_CAP, max(4, available_bytes // KERNEL_MEMORY_BYTES)))
+
+
 def voila_argv(host: str, port: int, token: str, root: Path,
-               cull_minutes: float = DEFAULT_CULL_MINUTES) -> list[str]:
+               cull_minutes: float = DEFAULT_CULL_MINUTES, *, pool_size: int = DEFAULT_POOL_SIZE,
+               max_kernels: int = 0, max_per_trainee: int = 0) -> list[str]:
     idle = round(cull_minutes * 60)
     argv = [str(root), f"--Voila.ip={host}", f"--port={port}", "--Voila.port_retries=0",
+            # warm kernels, handed to a page before its parameters are injected
+            "--VoilaConfiguration.multi_kernel_manager_class="
+            "cmtraining.kernel_pool.WarmKernelManager",
+            f"--WarmKernelManager.pool_size={pool_size}",
+            f"--WarmKernelManager.max_kernels={max_kernels}",
+            f"--WarmKernelManager.max_per_trainee={max_per_trainee}",
             "--no-browser", "--VoilaConfiguration.show_tracebacks=False",
             "--VoilaConfiguration.allow_template_override=NO",
             "--VoilaConfiguration.allow_theme_override=NO",
@@ -151,6 +192,17 @@ def check_cull_minutes(minutes: float, lang: str) -> float:
         raise ParameterError("server.cull_idle", value=shown(minutes), low=shown(low),
                              high=shown(high), lang=lang)
     return minutes
+
+
+def check_limits(pool_size: int, max_kernels: int, max_per_trainee: int, lang: str) -> None:
+    """Whole numbers, 0 meaning none (no pool, no limit); a pool within the room's limit."""
+    for option, value in (("--pool-size", pool_size), ("--max-kernels", max_kernels),
+                          ("--max-per-trainee", max_per_trainee)):
+        if not 0 <= value <= 10_000:
+            raise ParameterError("classroom.limit_range", option=option, value=value, lang=lang)
+    if max_kernels and pool_size >= max_kernels:
+        raise ParameterError("classroom.pool_too_big", pool=pool_size, total=max_kernels,
+                             lang=lang)
 
 
 def gradebook_setting(gradebook: str, workspace: Path) -> str:
@@ -197,29 +249,39 @@ def refusal_html(title: str, message: str, back: str, back_label: str, lang: str
             f'<p><a href="{html.escape(back)}">{html.escape(back_label)}</a></p></body></html>')
 
 
-class GuardedVoilaHandler(TornadoVoilaHandler):
-    """Voila's page handler, behind the facilitator's token and the parameter contract."""
+def kernel_watch_script(lang: str) -> str:
+    """A page's watch on its kernel: when it is gone (culled, server restarted), say so.
 
-    notebook_stem: str | None = None
+    It asks Voila's `api/kernels/<id>` when the tab becomes visible again and
+    every `KERNEL_WATCH_SECONDS`; on a 404 (or no answer) it shows a notice with
+    a reload button instead of leaving widgets that no longer answer.
+    """
+    texts = {"message": t("classroom.kernel_gone", lang), "reload": t("classroom.reload", lang)}
+    return ("<script>(function(){var T=" + json.dumps(texts).replace("</", "<\\/") + ";"
+            "var c=document.getElementById('jupyter-config-data');if(!c)return;"
+            "var cfg=JSON.parse(c.textContent),id=cfg.kernelId,base=cfg.baseUrl||'/';"
+            "if(!id)return;var shown=false;"
+            "function gone(){if(shown)return;shown=true;var d=document.createElement('div');"
+            "d.className='cm-kernel-gone';d.setAttribute('role','alert');"
+            "d.style.cssText='position:fixed;top:0;left:0;right:0;z-index:10000;padding:1rem;"
+            "background:#fff3cd;color:#222;border-bottom:2px solid #b58900;"
+            "font:1rem system-ui,sans-serif;text-align:center';"
+            "var p=document.createElement('p');p.textContent=T.message;p.style.margin='0 0 .5rem';"
+            "var b=document.createElement('button');b.className='cm-reload';"
+            "b.textContent=T.reload;b.onclick=function(){location.reload()};"
+            "d.appendChild(p);d.appendChild(b);document.body.appendChild(d);}"
+            "function check(){if(shown)return;fetch(base+'api/kernels/'+id,"
+            "{credentials:'same-origin',cache:'no-store'}).then(function(r){"
+            "if(r.status===404)gone();}).catch(gone);}"
+            "document.addEventListener('visibilitychange',function(){"
+            "if(document.visibilityState==='visible')check();});"
+            "window.addEventListener('focus',check);"
+            f"setInterval(check,{KERNEL_WATCH_SECONDS * 1000});"
+            "window.cmtrainingCheckKernel=check;})();</script>")
 
-    @tornado.web.authenticated
-    async def get(self, path=None):
-        query = query_values(self.request.query_arguments)
-        lang = query_lang(query)
-        root = os.path.realpath(self.contents_manager.root_dir)
-        target = notebook_file(root, path)
-        if target.suffix == ".ipynb" and target.is_file() and target.parent == Path(root):
-            self.notebook_stem = target.stem
-            if target.stem in FACILITATOR_NOTEBOOKS and not self._facilitator():
-                return self._refuse(403, t("server.facilitator_title", lang),
-                                    t("server.facilitator_only", lang), lang)
-            try:
-                check_query(target.stem, query)
-            except CmtrainingError as exc:
-                return self._refuse(400, t("serve.refused_title", lang), exc.message(lang), lang)
-        elif target.suffix == ".ipynb":
-            raise tornado.web.HTTPError(404)  # outside the notebooks folder, or missing
-        await super().get(path)
+
+class FacilitatorCheck:
+    """The facilitator's token check shared by the guarded pages and the status."""
 
     def _facilitator(self) -> bool:
         """Whether the request carries the facilitator's token (query or signed cookie)."""
@@ -235,6 +297,74 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
         cookie = self.get_signed_cookie(cookie_name, max_age_days=1)
         return cookie is not None and hmac.compare_digest(cookie, expected.encode())
 
+
+class GuardedVoilaHandler(FacilitatorCheck, TornadoVoilaHandler):
+    """Voila's page handler, behind the facilitator's token and the parameter contract."""
+
+    notebook_stem: str | None = None
+
+    @tornado.web.authenticated
+    async def get(self, path=None):
+        query = query_values(self.request.query_arguments)
+        lang = query_lang(query)
+        root = os.path.realpath(self.contents_manager.root_dir)
+        target = notebook_file(root, path)
+        if target.suffix == ".ipynb" and target.is_file() and target.parent == Path(root):
+            self.notebook_stem = target.stem
+            if target.stem in FACILITATOR_NOTEBOOKS and not self._facilitator():
+                return self._refuse(403, t("server.facilitator_title", lang),
+                                    t("server.facilitator_only", lang), lang)
+            ref = query.get("workbook", "")
+            if private_links() and is_workbook_id(ref) and not self._facilitator():
+                # a name is guessable: trainees open workbooks by their private link only
+                return self._refuse(403, t("classroom.private_title", lang),
+                                    t("classroom.private_only", lang), lang)
+            try:
+                values = check_query(target.stem, query)
+            except CmtrainingError as exc:
+                return self._refuse(400, t("serve.refused_title", lang), exc.message(lang), lang)
+            owner = self._owner(values)
+            verdict = self.kernel_manager.admission(owner)
+            if verdict != "ok":
+                self.set_header("Retry-After", str(ROOM_RETRY_SECONDS))
+                return self._refuse(503 if verdict == "room_full" else 429,
+                                    t(f"classroom.{verdict}_title", lang),
+                                    t(f"classroom.{verdict}", lang), lang)
+            return await self._render(path, owner, lang)
+        elif target.suffix == ".ipynb":
+            raise tornado.web.HTTPError(404)  # outside the notebooks folder, or missing
+        await super().get(path)
+
+    def _owner(self, values: dict) -> str:
+        """Whose page this is: the workbook's, else the browser's (a cookie of its own)."""
+        if values.get("workbook"):
+            return f"workbook:{values['workbook']}"
+        browser = self.get_cookie(BROWSER_COOKIE)
+        if not browser or len(browser) > 64:
+            browser = secrets.token_urlsafe(16)
+            self.set_cookie(BROWSER_COOKIE, browser, httponly=True, samesite="Strict",
+                            path=self.base_url)
+        return f"browser:{browser}"
+
+    async def _render(self, path: str, owner: str, lang: str) -> None:
+        """Voila's rendering (as its tornado handler), with the page's kernel watched."""
+        manager = self.kernel_manager
+        # the page's unload beacon ends its kernel only with the _xsrf cookie, which Voila's
+        # page never sets: without it a left page's kernel waits for the culler
+        self.xsrf_token  # noqa: B018 - reading it sets the cookie
+        token = KERNEL_OWNER.set(owner)
+        manager.rendering += 1
+        try:
+            watcher = kernel_watch_script(lang)
+            async for chunk in self.get_generator(path=path):
+                if watcher and "</body>" in chunk:
+                    chunk, watcher = chunk.replace("</body>", watcher + "</body>", 1), ""
+                self.write(chunk)
+                self.flush()
+        finally:
+            manager.rendering -= 1
+            KERNEL_OWNER.reset(token)
+
     def _refuse(self, status: int, title: str, message: str, lang: str) -> None:
         back = LANDING + (f"?lang={lang}" if lang != "es" else "")
         self.set_status(status)
@@ -243,24 +373,50 @@ class GuardedVoilaHandler(TornadoVoilaHandler):
         self.finish(refusal_html(title, message, back, t("app.back_home", lang), lang))
 
 
+class ClassroomStatusHandler(FacilitatorCheck, JupyterHandler):
+    """The room, for the facilitator: kernels in use, warm and warming, pages served warm."""
+
+    @tornado.web.authenticated
+    def get(self):
+        if not self._facilitator():
+            raise tornado.web.HTTPError(403)
+        manager = self.kernel_manager
+        self.set_header("Cache-Control", "no-store")
+        self.finish({"in_use": len(manager.in_use()), "warm": len(manager.pool),
+                     "warming": len(manager.warming), "handed_out": manager.handed_out,
+                     "max_kernels": manager.max_kernels,
+                     "max_per_trainee": manager.max_per_trainee,
+                     # each trainee's private link to the start page, for the facilitator
+                     "private_links": {
+                         entry.id: f"{LANDING}?{urlencode({'workbook': token_for(entry.id)})}"
+                         for entry in list_workbooks()} if private_links() else {}})
+
+
 class CmtrainingVoila(Voila):
     """Voila with the guarded page handler, hidden facilitator pages and long addresses read."""
 
     def __init__(self, *, facilitator_token: str, **kwargs):
         super().__init__(**kwargs)
         self.tornado_settings = {**self.tornado_settings, FACILITATOR_SETTING: facilitator_token}
+        self.pool_settings: dict = {}
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
         hidden = [f"{stem}.ipynb" for stem in sorted(FACILITATOR_NOTEBOOKS)]
         self.contents_manager.hide_globs = [*self.contents_manager.hide_globs, *hidden]
+        for name, value in self.pool_settings.items():  # the kernel manager exists from here
+            setattr(self.kernel_manager, name, value)
         return settings
 
     def init_handlers(self) -> list:
-        return [(rule[0], GuardedVoilaHandler, *rule[2:]) if rule[1] is TornadoVoilaHandler
-                else rule for rule in super().init_handlers()]
+        status = (url_path_join(self.server_url, STATUS_PATH), ClassroomStatusHandler)
+        return [status, *((rule[0], GuardedVoilaHandler, *rule[2:])
+                          if rule[1] is TornadoVoilaHandler else rule
+                          for rule in super().init_handlers())]
 
     def listen(self) -> None:
+        # the pool fills once the server's loop runs
+        tornado.ioloop.IOLoop.current().add_callback(self.kernel_manager.schedule_refill)
         self.app.listen = functools.partial(self.app.listen, max_header_size=MAX_HEADER_BYTES)
         super().listen()
 
@@ -268,7 +424,9 @@ class CmtrainingVoila(Voila):
 def serve(*, host: str = "127.0.0.1", port: int = 8866, token: str | None = None,
           facilitator_token: str | None = None, gradebook: str = "",
           cull_idle: float = DEFAULT_CULL_MINUTES, workspace: Path | None = None,
-          lang: str = "es", open_browser: bool = False) -> None:
+          lang: str = "es", open_browser: bool = False, pool_size: int = DEFAULT_POOL_SIZE,
+          max_kernels: int | None = None, max_per_trainee: int = DEFAULT_PER_TRAINEE,
+          private: bool | None = None) -> None:
     """Start Voila over `notebooks/` and print the landing page's and the facilitator's URLs."""
     from cmtraining.grading.gradebook import _safe
     from cmtraining.numbers import decimal
@@ -284,17 +442,30 @@ def serve(*, host: str = "127.0.0.1", port: int = 8866, token: str | None = None
         raise ParameterError("server.tokens_equal", lang=lang)
     check_port(port, lang)
     cull_idle = check_cull_minutes(cull_idle, lang)
+    max_kernels = default_max_kernels() if max_kernels is None else max_kernels
+    check_limits(pool_size, max_kernels, max_per_trainee, lang)
     folder = _prepare_workspace(workspace, lang)
     book = gradebook_setting(gradebook, folder)
     os.environ["CMTRAINING_WORKSPACE"] = str(folder)  # inherited by every kernel
     os.environ["CMTRAINING_LANG"] = lang
     os.environ[GRADEBOOK_ENV] = book
+    # private links by default whenever the server is reachable from other machines
+    private = host not in LOOPBACK if private is None else private
+    os.environ[PRIVATE_LINKS_ENV] = "1" if private else "0"
     port = free_port(host, port)
     url = landing_url(host, port, lang, token)
 
     app = CmtrainingVoila(facilitator_token=facilitator_token)
-    app.initialize(voila_argv(host, port, token, notebooks_dir(), cull_idle))
+    app.initialize(voila_argv(host, port, token, notebooks_dir(), cull_idle,
+                              pool_size=pool_size, max_kernels=max_kernels,
+                              max_per_trainee=max_per_trainee))
     app.voila_configuration.prelaunch_hook = prelaunch_hook
+    app.pool_settings = {
+        "warm_source": warm_code(notebooks_dir()),
+        # what Voila adds to a page's kernel environment, minus the request's own address
+        "pool_env": {"SERVER_SOFTWARE": f"voila/{voila_version}", "VOILA_PREHEAT": "False",
+                     "VOILA_BASE_URL": "/", "VOILA_SERVER_URL": "/", "VOILA_APP_PORT": str(port),
+                     "SERVER_PORT": str(port), "SERVER_NAME": host}}
     print(t("serve.url", lang, url=url), flush=True)
     print(t("server.facilitator_url", lang,
             url=facilitator_url(host, port, lang, token, facilitator_token)), flush=True)
@@ -302,6 +473,9 @@ def serve(*, host: str = "127.0.0.1", port: int = 8866, token: str | None = None
     print(t("server.gradebook", lang, source=_safe(book) if "://" in book else book), flush=True)
     print(t("server.cull", lang, minutes=decimal(cull_idle, lang, decimals=2, trim=True)),
           flush=True)
+    print(t("classroom.private_on" if private else "classroom.private_off", lang), flush=True)
+    print(t("classroom.limits", lang, pool=pool_size, total=max_kernels or "∞",
+            per_trainee=max_per_trainee or "∞"), flush=True)
     if open_browser:
         import webbrowser
 

@@ -52,13 +52,13 @@ class Session:
 def open_session(notebook: str, **params) -> Session:
     from cmtraining.samples.organizations import sample_workbook
     from cmtraining.workbook.store import load
-    from cmtraining.workspace import is_workbook_id, path_for
+    from cmtraining.workspace import workbook_path
 
     values = resolve(notebook, params, source="papermill")
     ref = values.get("workbook", "")
     lang = values["lang"]
     if ref:
-        path = path_for(ref) if is_workbook_id(ref) else Path(ref)
+        path = workbook_path(ref)  # a private token, an id or a path
         workbook = load(path, lang=lang)
     else:
         path = None

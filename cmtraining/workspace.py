@@ -108,3 +108,71 @@ def new_workbook(org_id: str | None, trainee: str, *, lang: str = "es"):
                              lang=lang)
     return (sample_workbook(org_id, trainee=trainee, lang=lang) if org_id
             else blank_workbook(trainee=trainee, lang=lang))
+
+
+# --- private links (issue 17): an unguessable token per workbook ----------------------
+
+#: a workbook's private token: never an id (ids have no underscore), 128 random bits
+TOKEN_PATTERN = re.compile(r"^wb_[0-9a-f]{32}$")
+TOKENS_FILE = ".tokens.json"
+#: set by `cmtraining serve --private-links`: trainees open workbooks by token only
+PRIVATE_LINKS_ENV = "CMTRAINING_PRIVATE_LINKS"
+
+
+def is_workbook_token(value: str) -> bool:
+    return bool(TOKEN_PATTERN.fullmatch(value))
+
+
+def private_links() -> bool:
+    import os
+
+    return os.environ.get(PRIVATE_LINKS_ENV) == "1"
+
+
+def _tokens(folder: Path) -> dict[str, str]:
+    import json
+
+    try:
+        data = json.loads((folder / TOKENS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if is_workbook_token(k) and is_workbook_id(v)} \
+        if isinstance(data, dict) else {}
+
+
+def id_for_token(token: str, workspace: Path | None = None) -> str | None:
+    """The workbook a private token opens, or None."""
+    if not is_workbook_token(token):
+        return None
+    return _tokens(workspace or workspace_dir()).get(token)
+
+
+def token_for(workbook_id: str, workspace: Path | None = None, *, lang: str = "es") -> str:
+    """The workbook's private token, made (and saved atomically) the first time it is asked."""
+    import json
+    import os
+    import secrets
+
+    from cmtraining.workbook.store import locked
+
+    folder = workspace or workspace_dir()
+    path_for(workbook_id, folder)  # a valid id, or the package's error
+    with locked(folder / ".workspace", lang=lang):
+        tokens = _tokens(folder)
+        for token, ident in tokens.items():
+            if ident == workbook_id:
+                return token
+        token = f"wb_{secrets.token_hex(16)}"
+        tokens[token] = workbook_id
+        tmp = folder / f"{TOKENS_FILE}.{os.getpid()}.tmp"
+        tmp.write_text(json.dumps(tokens, indent=1, sort_keys=True), encoding="utf-8")
+        os.replace(tmp, folder / TOKENS_FILE)
+        return token
+
+
+def workbook_path(ref: str, workspace: Path | None = None) -> Path:
+    """The file a workbook reference names: a private token, an id or (papermill) a path."""
+    ident = id_for_token(ref, workspace)
+    if ident is not None:
+        return path_for(ident, workspace)
+    return path_for(ref, workspace) if is_workbook_id(ref) else Path(ref)

@@ -92,7 +92,7 @@ class Served:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "cmtraining.cli", "serve", "--port", str(self.port),
              "--workspace", str(self.workspace), "--facilitator-token", FACILITATOR,
-             "--gradebook", str(self.gradebook), *extra],
+             "--gradebook", str(self.gradebook), "--pool-size", "0", *extra],
             cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT)
         up = wait_for(lambda: self.proc.poll() is not None or self.status("/voila/api/contents")
                       == 200, timeout=120)

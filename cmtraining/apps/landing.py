@@ -12,7 +12,7 @@ from cmtraining.parameters import resolve
 from cmtraining.samples.organizations import list_organizations, load_organization
 from cmtraining.stages import STAGES
 from cmtraining.stages import link_parameters as _stage_params
-from cmtraining.workspace import create_workbook, list_workbooks
+from cmtraining.workspace import create_workbook, list_workbooks, private_links, token_for
 
 BLANK = "__blank__"
 
@@ -68,7 +68,8 @@ class LandingApp(widgets.VBox):
         self.add_class("cm-landing")
 
     def _refresh_existing(self) -> None:
-        entries = list_workbooks()
+        # with private links, nobody is shown the others' workbooks (issue 17)
+        entries = [] if private_links() else list_workbooks()
         self.existing.options = [
             (f"{e.trainee or e.id} — {e.organization} ({e.id})", e.id) for e in entries]
         self.existing.disabled = self.open_button.disabled = not entries
@@ -90,7 +91,7 @@ class LandingApp(widgets.VBox):
         except Exception as exc:  # noqa: BLE001 - one message whatever fails (Status.failure)
             self.status.failure(exc, self._on_create)
             return
-        self.current = entry.id
+        self.current = token_for(entry.id, lang=self.lang) if private_links() else entry.id
         self.trainee.value = ""
         self.status.info(t("landing.created", self.lang, id=entry.id))
         self._refresh_existing()

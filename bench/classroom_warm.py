@@ -1,0 +1,126 @@
+"""Warm kernels: time to first usable widget with the pool, without it, and the Voila floor.
+
+Three servers on loopback ports, measured side by side in one run:
+`cmtraining serve --pool-size 2` (a page takes a warm kernel; before each
+measured page the benchmark waits until the pool is full again, as between two
+trainees arriving), `cmtraining serve --pool-size 0` (every page starts its
+kernel, as before the pool) and plain Voila on a one-slider notebook (the
+floor). Playwright on Debian's chromium opens the profile stage on a trainee's
+workbook in a fresh context and times `goto` to the first enabled input.
+Prints medians, each as a ratio to the floor (issue 17's target: a warm stage
+under 1 s on this machine). Never fails the build.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+from voila_first_widget import ARGS, ROOT, free_port, wait_http
+
+RUNS = int(os.environ.get("BENCH_RUNS", "5"))
+FACILITATOR = "bench-facilitator"
+POOL = 2
+
+
+def pool_full(port: int) -> bool:
+    url = f"http://127.0.0.1:{port}/cmtraining/status?facilitator_token={FACILITATOR}"
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        state = json.load(resp)
+    return state["warm"] >= POOL
+
+
+def wait_pool(port: int, timeout: float = 300) -> None:
+    end = time.monotonic() + timeout
+    while not pool_full(port):
+        if time.monotonic() > end:
+            raise RuntimeError("the pool did not fill")
+        time.sleep(0.5)
+
+
+def start_servers(tmp: Path) -> tuple[list[subprocess.Popen], dict[str, int]]:
+    floor_dir = tmp / "floor"
+    floor_dir.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import ipywidgets as widgets\nwidgets.IntSlider()")]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, floor_dir / "slider.ipynb")
+    workspace = tmp / "workspace"
+    env = {**os.environ, "CMTRAINING_WORKSPACE": str(workspace)}
+    subprocess.run([sys.executable, "-m", "cmtraining.cli", "new", "--org", "ngo", "--trainee",
+                    "bench"], env=env, check=True, capture_output=True)
+    ports = {"warm": free_port(), "cold": free_port(), "floor": free_port()}
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
+    servers = [
+        subprocess.Popen([sys.executable, "-m", "cmtraining.cli", "serve", "--port",
+                          str(ports[name]), "--workspace", str(workspace), "--pool-size",
+                          str(pool), "--facilitator-token", FACILITATOR],
+                         env=env, cwd=ROOT, **quiet)
+        for name, pool in (("warm", POOL), ("cold", 0))]
+    servers.append(subprocess.Popen(
+        [sys.executable, "-m", "voila", str(floor_dir), f"--port={ports['floor']}",
+         "--no-browser", "--Voila.ip=127.0.0.1", "--Voila.log_level=WARN"], **quiet))
+    return servers, ports
+
+
+def main() -> dict:
+    from playwright.sync_api import sync_playwright
+
+    tmp = Path(tempfile.mkdtemp(prefix="cm-bench-warm-"))
+    servers, ports = start_servers(tmp)
+    stage = "00-profile.ipynb?workbook=bench"
+    pages = {
+        "warm": (f"http://127.0.0.1:{ports['warm']}/voila/render/{stage}",
+                 ".cm-field-name input:enabled"),
+        "cold": (f"http://127.0.0.1:{ports['cold']}/voila/render/{stage}",
+                 ".cm-field-name input:enabled"),
+        "floor": (f"http://127.0.0.1:{ports['floor']}/voila/render/slider.ipynb",
+                  ".widget-slider .noUi-handle, .widget-slider input"),
+    }
+    times: dict[str, list[float]] = {name: [] for name in pages}
+    try:
+        for port in ports.values():
+            wait_http(f"http://127.0.0.1:{port}/voila/render/none.ipynb")
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                        args=ARGS)
+            for run in range(RUNS + 1):  # the first round warms caches and is dropped
+                order = list(pages) if run % 2 else list(reversed(pages))
+                for name in order:
+                    wait_pool(ports["warm"])  # the pool is full between two arrivals
+                    url, selector = pages[name]
+                    context = browser.new_context()
+                    page = context.new_page()
+                    start = time.perf_counter()
+                    page.goto(url, wait_until="commit")
+                    page.locator(selector).first.wait_for(state="visible", timeout=180_000)
+                    elapsed = time.perf_counter() - start
+                    context.close()
+                    if run:
+                        times[name].append(elapsed)
+            browser.close()
+    finally:
+        for proc in servers:
+            proc.terminate()
+            proc.wait(timeout=60)
+    result = {name: statistics.median(v) for name, v in times.items()}
+    result["warm_ratio"] = result["warm"] / result["floor"]
+    result["cold_ratio"] = result["cold"] / result["floor"]
+    print(f"Profile stage, request to first usable widget (median of {RUNS}): "
+          f"warm kernel {result['warm']:.2f} s ({result['warm_ratio']:.2f}x the floor), "
+          f"no pool {result['cold']:.2f} s ({result['cold_ratio']:.2f}x), one-slider Voila "
+          f"floor {result['floor']:.2f} s (target: warm under 1 s on this machine)")
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,34 @@
+"""What a pooled kernel does before any trainee asks for it (run inside the kernel).
+
+Each page is built once as a preview of the default sample organization (a
+preview is read-only, so nothing is written), which imports everything the
+page imports lazily and fills the caches a first page would fill; then every
+widget is closed, so the page that takes the kernel starts from a clean
+widget registry. A page that fails to warm is only reported: its own request
+will run it, and show its error, as without a pool.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+
+def warm(pages: list[tuple[str, str, bool]]) -> list[str]:
+    """Build each (stem, app module, uses a session) page once; the stems that failed."""
+    import ipywidgets
+
+    from cmtraining.parameters import resolve
+    from cmtraining.session import open_session
+
+    failed = []
+    for stem, module, with_session in pages:
+        try:
+            build = importlib.import_module(module).build_app
+            if with_session:
+                build(open_session(stem))
+            else:
+                build(**resolve(stem, {}, source="papermill"))
+        except Exception:  # noqa: BLE001 - warming is best effort; the page itself reports
+            failed.append(stem)
+    ipywidgets.Widget.close_all()
+    return failed
