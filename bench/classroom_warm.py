@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 import nbformat
-from voila_first_widget import ARGS, ROOT, free_port, wait_http
+from voila_first_widget import ARGS, ROOT, free_port, time_to_widget, wait_http
 
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 FACILITATOR = "bench-facilitator"
@@ -97,14 +97,7 @@ def main() -> dict:
                 order = list(pages) if run % 2 else list(reversed(pages))
                 for name in order:
                     wait_pool(ports["warm"])  # the pool is full between two arrivals
-                    url, selector = pages[name]
-                    context = browser.new_context()
-                    page = context.new_page()
-                    start = time.perf_counter()
-                    page.goto(url, wait_until="commit")
-                    page.locator(selector).first.wait_for(state="visible", timeout=180_000)
-                    elapsed = time.perf_counter() - start
-                    context.close()
+                    elapsed = time_to_widget(browser, *pages[name], timeout_ms=180_000)
                     if run:
                         times[name].append(elapsed)
             browser.close()

@@ -48,6 +48,18 @@ def wait_http(url: str, timeout: float = 120) -> None:
     raise RuntimeError(f"{url} did not answer")
 
 
+
+def time_to_widget(browser, url: str, selector: str, timeout_ms: int = 120_000) -> float:
+    """Seconds from the request to the first visible `selector`, in a fresh browser context."""
+    context = browser.new_context()
+    page = context.new_page()
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit")
+    page.locator(selector).first.wait_for(state="visible", timeout=timeout_ms)
+    elapsed = time.perf_counter() - start
+    context.close()
+    return elapsed
+
 def main() -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -86,14 +98,7 @@ def main() -> dict:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=ARGS)
             for run in range(RUNS + 1):  # the first round warms caches and is dropped
                 for name in (("ours", "floor") if run % 2 else ("floor", "ours")):
-                    url, selector = pages[name]
-                    context = browser.new_context()
-                    page = context.new_page()
-                    start = time.perf_counter()
-                    page.goto(url, wait_until="commit")
-                    page.locator(selector).first.wait_for(state="visible", timeout=120_000)
-                    elapsed = time.perf_counter() - start
-                    context.close()
+                    elapsed = time_to_widget(browser, *pages[name])
                     if run:
                         times[name].append(elapsed)
             browser.close()
