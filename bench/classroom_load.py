@@ -4,15 +4,20 @@ One server (`--private-links`, the default pool, limits from the memory) and
 one headless chromium (Debian's) with a context per trainee. Trainees arrive
 staggered (`LOAD_STAGGER` seconds apart, as a class logs in); each goes through
 three stages in one tab by their private link, timing `goto` to the stage's first usable input,
-and renames the organization on the profile stage. Afterwards every workbook
-file is read: an edit that is not there is a lost edit. Errors are failed or
+renames the organization on the profile stage (and waits for "saved", as a
+trainee would), and at the end reloads the profile stage: an edit the reloaded
+page or the workbook file does not show is a lost edit. Errors are failed or
 refused loads, timeouts, and script errors on a page. Peak memory is the
 server's resident memory plus its kernels', sampled every half second.
 
 The same run is made with one trainee first; the class's median and 95th
 percentile time to interactive and its peak memory are printed as ratios to
 that single-user figure (issue 17: errors and lost edits must be 0). Takes a
-few minutes; `make bench` only, never a test.
+few minutes; `make bench` only, never a test (`tests/test_classroom_load.py` is
+its 3-trainee version). LOAD_TRAINEES, LOAD_STAGGER and LOAD_POOL (the
+server's `--pool-size`; empty: its default) change the class; LOAD_LOG_DIR
+keeps the server's log, the pages' consoles and a screenshot and the HTML of
+every page that failed.
 """
 
 from __future__ import annotations
@@ -33,15 +38,15 @@ from voila_first_widget import ARGS, ROOT, free_port, wait_http
 
 TRAINEES = int(os.environ.get("LOAD_TRAINEES", "25"))
 STAGGER = float(os.environ.get("LOAD_STAGGER", "2"))
+POOL = os.environ.get("LOAD_POOL", "")  # empty: the server's default
+LOG_DIR = os.environ.get("LOAD_LOG_DIR", "")  # keep the server's log and pages' consoles here
 FACILITATOR = "bench-facilitator"
-STAGES = [  # (notebook, its first usable input)
-    ("00-profile.ipynb", ".cm-field-name input:enabled"),
-    ("01-objectives.ipynb", ".widget-text input:enabled, .widget-dropdown select:enabled, "
-                            "button.jupyter-button:enabled"),
-    ("02-audiences-networks.ipynb", ".widget-text input:enabled, "
-                                    ".widget-dropdown select:enabled, "
-                                    "button.jupyter-button:enabled"),
-]
+#: each page's ready marker (cmtraining.apps.common.READY_SELECTOR, set once the app has built
+#: its widgets)
+READY = ".cm-ready [data-cmtraining-ready]"
+#: the first three stages of the journey, as a class's first session goes (issue 17: 3 stages)
+STAGES = [(f"{notebook}.ipynb", READY) for notebook in (
+    "00-profile", "01-objectives", "02-audiences-networks")]
 TIMEOUT_MS = 300_000
 
 
@@ -81,6 +86,8 @@ async def trainee(browser, base: str, link: str, number: int, delay: float, out:
         # (leaving a page ends its kernel)
         page = await context.new_page()
         page.on("pageerror", lambda exc: errors.append(f"script: {exc}"))
+        page.on("console", lambda msg: out["console"].append(
+            f"{number} {page.url.split('?')[0].rsplit('/', 1)[-1]} {msg.type}: {msg.text}"))
         for notebook, selector in STAGES:
             start = time.perf_counter()
             try:
@@ -89,16 +96,34 @@ async def trainee(browser, base: str, link: str, number: int, delay: float, out:
                 if response is None or response.status >= 400:
                     errors.append(f"{notebook}: HTTP {response and response.status}")
                     continue
-                await page.locator(selector).first.wait_for(state="visible",
+                await page.locator(selector).first.wait_for(state="attached",
                                                             timeout=TIMEOUT_MS)
                 out["tti"].append(time.perf_counter() - start)
                 if notebook == "00-profile.ipynb":
                     field = page.locator(".cm-field-name input")
                     await field.fill(f"Organization of trainee {number}")
                     await field.press("Enter")
-                    await page.wait_for_timeout(1500)  # the save is one round trip
+                    # the trainee sees "saved" before following the journey's link onward
+                    await page.locator(".cm-status .cm-ok").wait_for(timeout=TIMEOUT_MS)
             except Exception as exc:  # noqa: BLE001 - every failure is counted, not raised
-                errors.append(f"{notebook}: {type(exc).__name__}")
+                errors.append(f"{number} {notebook}: {type(exc).__name__}")
+                if LOG_DIR:  # what the trainee saw, for the post-mortem
+                    stem = Path(LOG_DIR) / f"failed-{number}-{notebook.split('.')[0]}"
+                    try:
+                        await page.screenshot(path=f"{stem}.png", full_page=True)
+                        Path(f"{stem}.html").write_text(await page.content())
+                    except Exception:  # noqa: BLE001 - the page may be gone too
+                        pass
+        # back to the profile: the edit must be there after a reload
+        try:
+            await page.goto(f"{base}/voila/render/00-profile.ipynb?workbook={link}",
+                            wait_until="commit", timeout=TIMEOUT_MS)
+            field = page.locator(".cm-field-name input:enabled")
+            await field.wait_for(state="visible", timeout=TIMEOUT_MS)
+            if await field.input_value() != f"Organization of trainee {number}":
+                out["reload_lost"] += 1
+        except Exception as exc:  # noqa: BLE001
+            errors.append(f"{number} reload: {type(exc).__name__}")
     finally:
         await context.close()
     out["errors"].extend(errors)
@@ -107,13 +132,15 @@ async def trainee(browser, base: str, link: str, number: int, delay: float, out:
 async def run_class(base: str, links: list[str]) -> dict:
     from playwright.async_api import async_playwright
 
-    out: dict = {"tti": [], "errors": []}
+    out: dict = {"tti": [], "errors": [], "console": [], "reload_lost": 0}
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                           args=ARGS)
         await asyncio.gather(*(trainee(browser, base, link, i, i * STAGGER, out)
                                for i, link in enumerate(links)))
         await browser.close()
+    if LOG_DIR:
+        (Path(LOG_DIR) / f"console-{len(links)}.log").write_text("\n".join(out["console"]))
     return out
 
 
@@ -122,22 +149,25 @@ def one_run(count: int) -> dict:
     workspace = tmp / "workspace"
     env = {**os.environ, "CMTRAINING_WORKSPACE": str(workspace)}
     sys.path.insert(0, str(ROOT))
-    from cmtraining.workspace import create_workbook, token_for
+    from cmtraining.runtime.workspace import create_workbook, token_for
 
     ids = [create_workbook(f"Trainee {i}", "ngo", workspace=workspace).id for i in range(count)]
     links = [token_for(ident, workspace) for ident in ids]
     port = free_port()
+    log = open(Path(LOG_DIR) / f"serve-{count}.log", "w") if LOG_DIR else subprocess.DEVNULL
     server = subprocess.Popen(
         [sys.executable, "-m", "cmtraining.cli", "serve", "--port", str(port), "--workspace",
-         str(workspace), "--private-links", "--facilitator-token", FACILITATOR],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+         str(workspace), "--private-links", "--facilitator-token", FACILITATOR,
+         *(["--pool-size", POOL] if POOL else [])],
+        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     memory = MemoryPeak(server.pid)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(f"{base}/voila/render/none.ipynb")
         status = f"{base}/cmtraining/status?facilitator_token={FACILITATOR}"
         end = time.monotonic() + 300
-        while json.load(urllib.request.urlopen(status, timeout=10))["warm"] < 2:
+        wanted = int(POOL) if POOL else json.load(urllib.request.urlopen(status))["pool_size"]
+        while json.load(urllib.request.urlopen(status, timeout=10))["warm"] < wanted:
             if time.monotonic() > end:
                 break
             time.sleep(0.5)
@@ -147,9 +177,12 @@ def one_run(count: int) -> dict:
         memory.running = False
         server.terminate()
         server.wait(timeout=60)
+        if LOG_DIR:
+            log.close()
     lost = sum(f"Organization of trainee {i}" not in (workspace / f"{ident}.yaml").read_text(
         "utf-8") for i, ident in enumerate(ids))
-    return {"tti": out["tti"], "errors": out["errors"], "lost": lost, "peak": memory.peak}
+    return {"tti": out["tti"], "errors": out["errors"], "lost": max(lost, out["reload_lost"]),
+            "peak": memory.peak}
 
 
 def main() -> dict:
@@ -167,7 +200,8 @@ def main() -> dict:
           f"{result['p95_ratio']:.2f}x one trainee alone ({single:.2f} s); peak memory "
           f"{result['peak_ratio']:.2f}x ({crowd['peak'] / 2**30:.2f} GiB against "
           f"{alone['peak'] / 2**30:.2f} GiB); errors {result['errors']} (must be 0); lost "
-          f"edits {result['lost_edits']} (must be 0)")
+          f"edits {result['lost_edits']} (must be 0); load average at the end "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for error in (alone["errors"] + crowd["errors"])[:10]:
         print(f"  error: {error}")
     return result

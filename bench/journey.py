@@ -70,7 +70,7 @@ def journey(org: str, folder: Path) -> tuple[float, int, bool]:
 def report_time(org: str, folder: Path) -> float:
     from datetime import date
 
-    from cmtraining.journey_run import write_report
+    from cmtraining.runtime.journey_run import write_report
 
     write_report(folder / f"run-{org}" / "workbook.yaml", folder / "warm.html", lang="es",
                  as_of=date(2026, 11, 23))  # warm caches and imports

@@ -17,6 +17,8 @@ BENCHES = [
     ("cmtraining run against the papermill floor", "journey"),
     ("cohort grading: workers and sandbox overhead", "grading"),
     ("importing and auditing 100,000 mentions against pandas.read_csv", "import_audit"),
+    ("live crisis workshop: one turn for 6 teams batched against 6 separate runs",
+     "workshop_turn"),
 ]
 
 if __name__ == "__main__":

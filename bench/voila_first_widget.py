@@ -49,14 +49,27 @@ def wait_http(url: str, timeout: float = 120) -> None:
 
 
 
-def time_to_widget(browser, url: str, selector: str, timeout_ms: int = 120_000) -> float:
-    """Seconds from the request to the first visible `selector`, in a fresh browser context."""
+def time_to_widget(browser, url: str, selector: str, timeout_ms: int = 120_000, *,
+                   before: str | None = None, between=None) -> float:
+    """Seconds from the request to the first visible `selector`, in a fresh browser context.
+
+    `before`: a page opened first in the same context (as a trainee comes from the start
+    page: the browser then holds Voila's scripts); `between()` runs after it (e.g. wait for
+    the pool to refill)."""
     context = browser.new_context()
     page = context.new_page()
+    if before:
+        page.goto(before, wait_until="load", timeout=timeout_ms)
+        page.wait_for_load_state("networkidle", timeout=timeout_ms)
+    if between:
+        between()
     start = time.perf_counter()
     page.goto(url, wait_until="commit")
     page.locator(selector).first.wait_for(state="visible", timeout=timeout_ms)
     elapsed = time.perf_counter() - start
+    # leave the page as a trainee does (its kernel ends): closing the context would leave it
+    # to the culler, and the trainee's page limit would refuse the next measured page
+    page.goto("about:blank")
     context.close()
     return elapsed
 

@@ -9,31 +9,20 @@ from __future__ import annotations
 from functools import cache
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from cmtraining.errors import DatasetError, WorkbookValidationError
-from cmtraining.paths import datasets_dir
+from cmtraining.core.errors import DatasetError, WorkbookValidationError
+from cmtraining.core.models import Bilingual, FrozenModel
+from cmtraining.core.paths import datasets_dir
+from cmtraining.core.yamlio import read_yaml
 from cmtraining.workbook.models import Format, NetworkId, NetworkRoleId
 from cmtraining.workbook.validation import validate_model
-from cmtraining.yamlio import read_yaml
+
+#: a catalogue text: present in both languages
+Text = Bilingual[Annotated[str, Field(min_length=1)]]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Bilingual(_Strict):
-    es: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def render(self, lang: str | None) -> str:
-        return self.en if lang == "en" else self.es
-
-
-class BilingualList(_Strict):
-    es: list[str] = Field(min_length=1)
-    en: list[str] = Field(min_length=1)
-
+class BilingualList(Bilingual[Annotated[list[str], Field(min_length=1)]]):
     @model_validator(mode="after")
     def _same_length(self):
         if len(self.es) != len(self.en):
@@ -41,7 +30,7 @@ class BilingualList(_Strict):
         return self
 
 
-class Source(_Strict):
+class Source(FrozenModel):
     kind: Literal["report", "help_centre", "study", "assumption"]
     title: str = Field(min_length=3)
     publisher: str = ""
@@ -56,17 +45,17 @@ class Source(_Strict):
         return self
 
 
-class Limit(_Strict):
+class Limit(FrozenModel):
     value: Annotated[float, Field(gt=0)]
     unit: Literal["characters", "seconds", "minutes", "items", "megabytes"]
     source: str
 
 
 class ExtraLimit(Limit):
-    what: Bilingual
+    what: Text
 
 
-class Rate(_Strict):
+class Rate(FrozenModel):
     value: Annotated[float, Field(gt=0, lt=1)]
     source: str
 
@@ -75,19 +64,19 @@ class EngagementRate(Rate):
     basis: Literal["followers", "reach", "impressions"]
 
 
-class PostsPerWeek(_Strict):
+class PostsPerWeek(FrozenModel):
     low: Annotated[float, Field(ge=0)]
     high: Annotated[float, Field(gt=0)]
     source: str
 
 
-class Audience(_Strict):
-    age_core: Bilingual
-    description: Bilingual
+class Audience(FrozenModel):
+    age_core: Text
+    description: Text
     source: str
 
 
-class Network(_Strict):
+class Network(FrozenModel):
     name: str
     owner: str
     launched: int
@@ -115,7 +104,7 @@ class Network(_Strict):
         return rate.value * self.organic_reach_rate.value
 
 
-class Catalogue(_Strict):
+class Catalogue(FrozenModel):
     sources: dict[str, Source]
     networks: dict[str, Network]
 
@@ -141,7 +130,7 @@ def catalogue() -> Catalogue:
     try:
         return validate_model(Catalogue, data, source=str(path))
     except WorkbookValidationError as exc:  # a shipped file: say which one is broken
-        raise DatasetError("error.dataset_invalid", source=str(path), detail=str(exc)) from None
+        raise DatasetError("core.error.dataset_invalid", source=str(path), detail=str(exc)) from None
 
 
 def network(network_id: str) -> Network:

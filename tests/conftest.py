@@ -1,11 +1,19 @@
-"""Shared fixtures. Every test works in its own workspace folder."""
+"""Shared fixtures and helpers for every test folder. Every test works in its own workspace folder.
+
+The folders below mirror the package (`tests/crisis/` tests `cmtraining/crisis/`, ...); what two
+folders need is here, what one folder needs is in that folder's `conftest.py`. Import helpers
+from here as `from tests.conftest import run_cli`.
+"""
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -14,8 +22,22 @@ ROOT = Path(__file__).resolve().parent.parent
 # nbval and papermill kernels inherit this: tests never touch ./workspace
 os.environ.setdefault("CMTRAINING_WORKSPACE", tempfile.mkdtemp(prefix="cmtraining-ws-"))
 os.environ.pop("CMTRAINING_LANG", None)
-ARTIFACTS = ROOT / "tests" / "artifacts"
+ARTIFACTS = ROOT / "tests" / "artifacts"  # screenshots and cohort folders kept for reading
+FIXTURES = ROOT / "tests" / "fixtures"
+EXPORTS = FIXTURES / "exports"  # platform exports the listening importer reads
+NOTEBOOKS = ROOT / "notebooks"
 
+# The browser tests drive Debian's chromium (not Playwright's own download) with these flags.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+WAIT_MS = 90_000  # generous: a cold kernel on a loaded 2-core machine
+needs_chromium = pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                    reason="Debian's chromium is not installed "
+                                           "(make test installs it)")
+
+
+# --- a trainee's workspace and workbook -------------------------------------------------
 
 @pytest.fixture
 def workspace(tmp_path, monkeypatch) -> Path:
@@ -25,15 +47,22 @@ def workspace(tmp_path, monkeypatch) -> Path:
     return folder
 
 
-@pytest.fixture
-def sample_file(tmp_path) -> Path:
+def write_sample(path: Path, org: str = "ngo", trainee: str = "Ana", **kwargs) -> Path:
+    """A sample organization's workbook saved at `path` (its folder made if missing)."""
     from cmtraining.samples import sample_workbook
     from cmtraining.workbook import save
 
-    path = tmp_path / "w.yaml"
-    save(sample_workbook("ngo", trainee="Ana"), path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save(sample_workbook(org, trainee=trainee, **kwargs), path)
     return path
 
+
+@pytest.fixture
+def sample_file(tmp_path) -> Path:
+    return write_sample(tmp_path / "w.yaml")
+
+
+# --- the command line, as a facilitator types it ----------------------------------------
 
 def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None,
             timeout: int = 120) -> subprocess.CompletedProcess:
@@ -42,3 +71,120 @@ def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None,
         [sys.executable, "-m", "cmtraining.cli", *args], capture_output=True, text=True,
         env={**os.environ, **(env or {})}, cwd=cwd or ROOT, timeout=timeout,
     )
+
+
+JOURNEY_AS_OF = "2026-11-23"  # the day the shared journey runs are dated
+JOURNEY_SEED = "3"
+
+
+@pytest.fixture(scope="session")
+def journey_run(tmp_path_factory):
+    """`journey_run(org, lang)`: the folder and result of `cmtraining run` for a sample
+    organization (seed 3, dated JOURNEY_AS_OF), run once per session. It is the slowest
+    set-up of the suite, read (never written) by the runtime and the report tests."""
+    base = tmp_path_factory.mktemp("journeys")
+    done: dict[tuple[str, str], tuple[Path, subprocess.CompletedProcess]] = {}
+
+    def run(org: str, lang: str) -> tuple[Path, subprocess.CompletedProcess]:
+        if (org, lang) not in done:
+            folder = base / f"{org}-{lang}"
+            result = run_cli("run", "--org", org, "--out", str(folder), "--lang", lang,
+                             "--as-of", JOURNEY_AS_OF, "--seed", JOURNEY_SEED, timeout=900)
+            assert result.returncode == 0, result.stderr[-3000:]
+            done[(org, lang)] = (folder, result)
+        return done[(org, lang)]
+    return run
+
+
+# --- waiting for servers, kernels and pages ---------------------------------------------
+
+def wait_for(predicate, timeout=60.0, step=0.2):
+    """Poll until predicate() is truthy (a wait, not a timed assertion)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(step)
+    return predicate()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# --- executed notebooks -----------------------------------------------------------------
+
+def outputs_text(path) -> str:
+    """Cell outputs plus the saved widget state (what the app displayed)."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    chunks = [json.dumps(nb["metadata"].get("widgets", {}), ensure_ascii=False)]
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            chunks.append(json.dumps(out, ensure_ascii=False))
+    return "\n".join(chunks)
+
+
+# --- a real browser ---------------------------------------------------------------------
+
+def launch_chromium(playwright):
+    """Debian's chromium, headless, with the house flags, from a running Playwright."""
+    return playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                      args=CHROMIUM_ARGS)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One chromium per test module (a test that starts its own Playwright needs none open)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch_chromium(p)
+        yield b
+        b.close()
+
+
+def browser_context(browser, locale: str | None = "es-ES", **options):
+    """A fresh context whose navigations wait as long as the rest of the suite.
+
+    Voila's "load" comes once the notebook has run on the server, and a
+    prefilled stage on a loaded 2-core machine can take longer than
+    Playwright's 30 s default (CI of 5 Dec: the crisis page).
+    """
+    options.setdefault("viewport", {"width": 1200, "height": 1000})
+    if locale:
+        options["locale"] = locale
+    context = browser.new_context(**options)
+    context.set_default_navigation_timeout(WAIT_MS)
+    return context
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page in its own context (no cookies from another test), in Spanish."""
+    context = browser_context(browser)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def whole_page(page, name: str, folder: Path = ARTIFACTS) -> Path:
+    """A screenshot of the whole page into `folder`/`name`.png (issue 19.11).
+
+    Voila's page scrolls inside an inner container, so Playwright's
+    `full_page` stops at the viewport (the first 1,000 px): the viewport
+    grows to the tallest scrolling element first, then shrinks back.
+    """
+    size = page.viewport_size or {"width": 1200, "height": 1000}
+    height = page.evaluate("""() => Math.max(document.documentElement.scrollHeight,
+        ...Array.from(document.querySelectorAll('*')).map(e => e.scrollHeight))""")
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 16000)})
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+    return path

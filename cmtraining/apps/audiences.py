@@ -8,14 +8,14 @@ from typing import get_args
 import ipywidgets as widgets
 
 from cmtraining.apps.coherence_panel import coherence_panel
-from cmtraining.apps.common import StageApp, Status, heading, stage_header
+from cmtraining.apps.common import StageApp, Status, heading, mark_ready, stage_header
 from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
+from cmtraining.core.numbers import decimal
 from cmtraining.i18n import t
-from cmtraining.numbers import decimal
 from cmtraining.planning.audiences import check_network_roles, fit_table, persona_templates
-from cmtraining.session import Session
+from cmtraining.runtime.session import Session
 from cmtraining.workbook.models import Format, NetworkId, NetworkRoleId
 
 LIST_FIELDS = ("needs", "questions")
@@ -45,24 +45,25 @@ class PersonaCard(widgets.VBox):
                   "description": "persona_description", "needs": "persona_needs",
                   "questions": "persona_questions", "expectations": "persona_expectations"}
         self.networks = {n: widgets.Checkbox(value=n in persona["networks"], indent=False,
-                                             description=t(f"network.{n}", lang),
+                                             description=t(f"common.network.{n}", lang),
                                              layout=widgets.Layout(width="170px"))
                          for n in get_args(NetworkId)}
         for w in [*self.fields.values(), *self.networks.values()]:
             w.disabled = off
             w.observe(lambda _: self.app.save_persona(self.index, self.current()), names="value")
         self.persona = persona
-        remove = widgets.Button(description=t("audiences.remove_persona", lang), icon="trash",
+        remove = widgets.Button(description=t("app.audiences.remove_persona", lang), icon="trash",
                                 disabled=off)
         remove.on_click(lambda _: app.remove_persona(self.index))
         # the persona's name, never its internal id (issue 19.4)
-        rows = [widgets.HTML(f"<h3 style='margin:.2em 0'>"
-                             f"{html.escape(persona['name'] or persona['id'])}</h3>")]
+        self.title = widgets.HTML(f"<h3 style='margin:.2em 0'>"
+                                  f"{html.escape(persona['name'] or persona['id'])}</h3>")
+        rows = [self.title]
         for key, widget in self.fields.items():
             rows.append(widgets.HBox([widgets.HTML(
-                f"<b>{html.escape(t('audiences.' + labels[key], lang))}</b>",
+                f"<b>{html.escape(t('app.audiences.' + labels[key], lang))}</b>",
                 layout=widgets.Layout(width="230px")), widget]))
-        rows.append(widgets.HTML(f"<b>{html.escape(t('audiences.persona_networks', lang))}</b>"))
+        rows.append(widgets.HTML(f"<b>{html.escape(t('app.audiences.persona_networks', lang))}</b>"))
         rows.append(widgets.GridBox(list(self.networks.values()),
                                     layout=widgets.Layout(grid_template_columns="repeat(5, 175px)")))
         rows.append(remove)
@@ -85,15 +86,19 @@ class AudiencesApp(FieldErrorsMixin, StageApp):
         lang, off, wb = self.lang, session.preview, session.workbook
         self.status = Status(lang)
         # resources
-        # a plain FloatText: a bounded one clamps -5 to 0 without a word (issue 19.9)
-        self.hours = widgets.FloatText(value=wb.resources.hours_per_week,
-                                       description=t("audiences.hours", lang),
-                                       style={"description_width": "initial"}, disabled=off)
+        # not bounded: a bounded field clamps -5 to 0 without a word (issue 19.9); read as
+        # the reader writes numbers (issue 21.6)
+        from cmtraining.apps.number_field import NumberField
+
+        self.hours = NumberField(wb.resources.hours_per_week, lang,
+                                 description=t("app.audiences.hours", lang),
+                                 style={"description_width": "initial"}, disabled=off,
+                                 layout=widgets.Layout(width="300px"))
         self.hours.add_class("cm-hours")
         self.hours_status = Status(lang)
         self.hours_status.add_class("cm-hours-status")
         self.formats = {f: widgets.Checkbox(value=f in wb.resources.formats, indent=False,
-                                            description=t(f"format.{f}", lang), disabled=off,
+                                            description=t(f"common.format.{f}", lang), disabled=off,
                                             layout=widgets.Layout(width="150px"))
                         for f in get_args(Format)}
         for w in [self.hours, *self.formats.values()]:
@@ -102,7 +107,7 @@ class AudiencesApp(FieldErrorsMixin, StageApp):
         templates = persona_templates(wb.profile.kind, lang)
         self.template = widgets.Dropdown(options=[(p.name, p.id) for p in templates],
                                          disabled=off or not templates)
-        self.add_template = widgets.Button(description=t("audiences.add_template", lang),
+        self.add_template = widgets.Button(description=t("app.audiences.add_template", lang),
                                            icon="plus", disabled=off or not templates)
         self.add_template.add_class("cm-add-persona")
         self.add_template.on_click(self._on_add_template)
@@ -120,14 +125,14 @@ class AudiencesApp(FieldErrorsMixin, StageApp):
         self.roles.add_class("cm-roles")
         self.prescribers_status = Status(lang)
         self.prescribers = RowsEditor([
-            Column("kind", "audiences.prescriber_kind", kind="choice", default="prescriber",
-                   width="260px", options=tuple((t(f"prescribers.kind.{k}", lang), k)
+            Column("kind", "app.audiences.prescriber_kind", kind="choice", default="prescriber",
+                   width="260px", options=tuple((t(f"planning.prescribers.kind.{k}", lang), k)
                                                 for k in ("prescriber", "energizer"))),
-            Column("network", "audiences.prescriber_network", kind="choice", default="instagram",
-                   options=tuple((t(f"network.{n}", lang), n) for n in get_args(NetworkId))),
-            Column("who", "audiences.prescriber_who", default=t("objectives.new_row", lang),
+            Column("network", "app.audiences.prescriber_network", kind="choice", default="instagram",
+                   options=tuple((t(f"common.network.{n}", lang), n) for n in get_args(NetworkId))),
+            Column("who", "app.audiences.prescriber_who", default=t("app.objectives.new_row", lang),
                    width="160px"),
-            Column("where_to_find", "audiences.prescriber_where", width="240px"),
+            Column("where_to_find", "app.audiences.prescriber_where", width="240px"),
         ], [p.model_dump() for p in wb.prescribers], lang,
             lambda rows: self._save_section("prescribers", rows, self.prescribers_status),
             disabled=off)
@@ -139,18 +144,18 @@ class AudiencesApp(FieldErrorsMixin, StageApp):
             return heading(key, lang, help_key)
 
         super().__init__([
-            *stage_header(session, "audiences", "audiences.intro", "02-audiences-networks"),
+            *stage_header(session, "audiences", "app.audiences.intro", "02-audiences-networks"),
             coherence_panel(self, "audiences"),  # issue 15: coherence
-            h2("audiences.resources_title"), widgets.HBox([self.hours, self.hours_status]),
-            widgets.HTML(f"<b>{html.escape(t('audiences.formats', lang))}</b>"),
+            h2("app.audiences.resources_title"), widgets.HBox([self.hours, self.hours_status]),
+            widgets.HTML(f"<b>{html.escape(t('app.audiences.formats', lang))}</b>"),
             widgets.GridBox(list(self.formats.values()),
                             layout=widgets.Layout(grid_template_columns="repeat(5, 155px)")),
-            h2("audiences.personas_title"), self.personas,
+            h2("app.audiences.personas_title"), self.personas,
             widgets.HBox([self.template, self.add_template]), self.status,
-            h2("audiences.fit_title", "audiences.fit_help"), self.fit,
-            h2("audiences.roles_title", "audiences.roles_help"), self.roles, self.roles_status,
-            h2("audiences.checks_title"), self.checks,
-            h2("audiences.prescribers_title", "audiences.prescribers_help"), self.prescribers,
+            h2("app.audiences.fit_title", "app.audiences.fit_help"), self.fit,
+            h2("app.audiences.roles_title", "app.audiences.roles_help"), self.roles, self.roles_status,
+            h2("app.audiences.checks_title"), self.checks,
+            h2("app.audiences.prescribers_title", "app.audiences.prescribers_help"), self.prescribers,
             self.prescribers_status,
             self.tips,
         ], layout=widgets.Layout(max_width=COLUMN))
@@ -163,13 +168,13 @@ class AudiencesApp(FieldErrorsMixin, StageApp):
         lang, wb = self.lang, self.session.workbook
         personas = tuple((p.name or p.id, p.id) for p in wb.audiences)
         return [
-            Column("network", "audiences.role_network", kind="choice", default="instagram",
-                   options=tuple((t(f"network.{n}", lang), n) for n in get_args(NetworkId))),
-            Column("role", "audiences.role_role", kind="choice", default="community", width="230px",
-                   options=tuple((t(f"role.{r}", lang), r) for r in get_args(NetworkRoleId))),
-            Column("personas", "screens.audiences.role_personas", kind="multi", width="260px",
+            Column("network", "app.audiences.role_network", kind="choice", default="instagram",
+                   options=tuple((t(f"common.network.{n}", lang), n) for n in get_args(NetworkId))),
+            Column("role", "app.audiences.role_role", kind="choice", default="community", width="230px",
+                   options=tuple((t(f"common.role.{r}", lang), r) for r in get_args(NetworkRoleId))),
+            Column("personas", "app.audiences.screen.role_personas", kind="multi", width="260px",
                    options=personas),
-            Column("hours_per_week", "audiences.role_hours", kind="number", default=0.0,
+            Column("hours_per_week", "app.audiences.role_hours", kind="number", default=0.0,
                    width="110px"),
         ]
 
@@ -182,7 +187,7 @@ class AudiencesApp(FieldErrorsMixin, StageApp):
             key = "hours_negative" if hours < 0 else "hours_too_many"
             self.hours_status.value = (
                 "<span class='cm-error'>✖ " + html.escape(t(
-                    f"screens.audiences.{key}", self.lang, value=decimal(hours, self.lang, trim=True),
+                    f"app.audiences.screen.{key}", self.lang, value=decimal(hours, self.lang, trim=True),
                     max=decimal(MAX_HOURS, self.lang, trim=True))) + "</span>")
             return
         formats = [f for f, box in self.formats.items() if box.value]
@@ -212,8 +217,9 @@ class AudiencesApp(FieldErrorsMixin, StageApp):
 
     def _render_personas(self) -> None:
         personas = [p.model_dump() for p in self.session.workbook.audiences]
-        self.personas.children = [PersonaCard(self, i, p) for i, p in enumerate(personas)] or [
-            widgets.HTML(f"<i class='cm-muted'>{html.escape(t('audiences.personas_none', self.lang))}</i>")]
+        self.persona_cards = [PersonaCard(self, i, p) for i, p in enumerate(personas)]
+        self.personas.children = self.persona_cards or [
+            widgets.HTML(f"<i class='cm-muted'>{html.escape(t('app.audiences.personas_none', self.lang))}</i>")]
 
     def refresh(self) -> None:
         lang, wb = self.lang, self.session.workbook
@@ -221,26 +227,26 @@ class AudiencesApp(FieldErrorsMixin, StageApp):
         findings = check_network_roles(wb)
         self.checks.value = findings_list(findings, lang) if findings else (
             f"<p class='cm-muted cm-checks-empty'>"
-            f"{html.escape(t('screens.audiences.checks_empty', lang))}</p>")
+            f"{html.escape(t('app.audiences.screen.checks_empty', lang))}</p>")
         if hasattr(self, "roles"):  # persona names changed: the audiences column follows
             columns = self._role_columns()
             if columns[2].options != self.roles.columns[2].options:
                 self.roles.set_columns(columns)
         nets = sorted({r.network for r in wb.networks} | {p.network for p in wb.prescribers})
         self.tips.value = "".join(
-            f"<p><b>{html.escape(t(f'network.{n}', lang))}</b>: "
-            f"{html.escape(t(f'prescribers.where.{n}', lang))}</p>" for n in nets)
+            f"<p><b>{html.escape(t(f'common.network.{n}', lang))}</b>: "
+            f"{html.escape(t(f'planning.prescribers.where.{n}', lang))}</p>" for n in nets)
 
 
 def fit_html(wb, lang: str) -> str:
     fits = fit_table(wb)
     if not fits:
-        return f"<i class='cm-muted'>{html.escape(t('audiences.fit_none', lang))}</i>"
+        return f"<i class='cm-muted'>{html.escape(t('app.audiences.fit_none', lang))}</i>"
     names = {p.id: p.name for p in wb.audiences}
     blocks = []
     for persona in wb.audiences:
         mine = [f for f in fits if f.persona == persona.id]
-        head = "".join(f"<th>{html.escape(t(f'fit.component.{c.name}', lang))}</th>"
+        head = "".join(f"<th>{html.escape(t(f'planning.fit.component.{c.name}', lang))}</th>"
                        for c in mine[0].components)
         rows = []
         for fit in mine:
@@ -248,17 +254,17 @@ def fit_html(wb, lang: str) -> str:
             bar = (f"<div style='background:#e8eaed;width:90px;height:10px'><div style='background:"
                    f"#0072B2;width:{score * 0.9:.0f}px;height:10px'></div></div>")
             cells = "".join(
-                f"<td style='text-align:left;vertical-align:top'><b>{round(c.score * 100)}</b>"
+                f"<td><b>{round(c.score * 100)}</b>"
                 f"<div class='cm-muted' style='font-size:.85em'>{html.escape(c.explain(lang))}</div></td>"
                 for c in fit.components)
-            rows.append(f"<tr data-network='{fit.network}'><td>{html.escape(t(f'network.{fit.network}', lang))}</td>"
+            rows.append(f"<tr data-network='{fit.network}'><td>{html.escape(t(f'common.network.{fit.network}', lang))}</td>"
                         f"<td><b class='cm-fit-score'>{score}</b>{bar}</td>{cells}</tr>")
         blocks.append(
             f"<h3>{html.escape(names[persona.id])}</h3><table class='cm-table'>"
-            f"<tr><th>{html.escape(t('audiences.role_network', lang))}</th>"
-            f"<th>{html.escape(t('audiences.fit_score', lang))}</th>{head}</tr>{''.join(rows)}</table>")
+            f"<tr><th>{html.escape(t('app.audiences.role_network', lang))}</th>"
+            f"<th>{html.escape(t('app.audiences.fit_score', lang))}</th>{head}</tr>{''.join(rows)}</table>")
     return "".join(blocks)
 
 
 def build_app(session: Session) -> AudiencesApp:
-    return AudiencesApp(session)
+    return mark_ready(AudiencesApp(session), "02-audiences-networks")

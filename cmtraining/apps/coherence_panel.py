@@ -1,7 +1,7 @@
 """The coherence findings of one stage, shown in that stage's app (issue 15, part 2).
 
 One call per app, `coherence_panel(app, stage)`, adds a box that lists where
-this stage contradicts the rest of the strategy (`planning.coherence`), and
+this stage contradicts the rest of the strategy (`evaluation.coherence`), and
 redraws it after every save (it chains onto the app's `refresh`). Empty when
 the strategy holds together.
 """
@@ -13,7 +13,7 @@ import html
 import ipywidgets as widgets
 
 from cmtraining.apps.findings_view import findings_table
-from cmtraining.errors import CmtrainingError
+from cmtraining.core.errors import CmtrainingError
 from cmtraining.i18n import t
 
 
@@ -25,7 +25,7 @@ class CoherencePanel(widgets.HTML):
         self.refresh()
 
     def refresh(self) -> None:
-        from cmtraining.planning.coherence import for_stage
+        from cmtraining.evaluation.coherence import for_stage
 
         try:
             found = for_stage(self.session.workbook, self.stage)
@@ -35,7 +35,7 @@ class CoherencePanel(widgets.HTML):
         if not found:
             self.value = ""
             return
-        self.value = (f"<h3>{html.escape(t('coherence.panel.title', self.lang))}</h3>"
+        self.value = (f"<h3>{html.escape(t('app.coherence_panel.title.title', self.lang))}</h3>"
                       + findings_table(found, self.lang))
 
 

@@ -11,16 +11,18 @@ exception in a handler was lost in the kernel, or printed as a traceback.
 
 from __future__ import annotations
 
+import base64
 import html
 import logging
+import threading
 import weakref
 from collections.abc import Callable, Mapping
 
 import ipywidgets as widgets
 
-from cmtraining.errors import CmtrainingError
+from cmtraining.core.errors import CmtrainingError
 from cmtraining.i18n import LANGS, t
-from cmtraining.parameters import query_string
+from cmtraining.runtime.parameters import query_string
 
 log = logging.getLogger("cmtraining.apps")
 
@@ -28,7 +30,7 @@ log = logging.getLogger("cmtraining.apps")
 class UnexpectedError(CmtrainingError):
     """What the trainee is told when a handler fails for a reason that is not theirs."""
 
-    key = "safety.app.unexpected"
+    key = "core.safety.app.unexpected"
 
 STYLE = """
 <style>
@@ -38,19 +40,29 @@ STYLE = """
 .cm-muted { color: #5f6368; }
 /* a button is as wide as its label (ipywidgets' fixed 148 px clips Spanish labels) */
 .jupyter-widgets.jupyter-button:not(.widget-toggle-button) { width: fit-content; min-width: 148px; }
-.cm-profile-app textarea { font-family: inherit; }
+/* prose is written in the page's font, not ipywidgets' monospace */
+.widget-textarea textarea { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; }
 .cm-banner { background: #fff4e5; border-left: 4px solid #f29900; padding: .5em .8em; }
 .cm-ok { color: #137333; }
 .cm-error { color: #b3261e; white-space: pre-wrap; }
 .cm-stages li { margin: .35em 0; font-size: 1.05em; }
 .cm-app a, a.cm-stage, .cm-stages a { color: #0b57d0; text-decoration: underline; }
 .cm-table { border-collapse: collapse; }
-.cm-table td, .cm-table th { padding: .25em .6em; border-bottom: 1px solid #ddd; text-align: right; }
-.cm-table td:first-child, .cm-table th:first-child { text-align: left; }
-.cm-table td.cm-text, .cm-detail-table td:last-child, .cm-at-risk-table td:last-child { text-align: left; }
-.cm-mentions td:nth-child(4), .cm-prescribers td:nth-child(6) { text-align: left; }
+/* a header lines up with its column: words left, figures right (apps/tables.py marks them) */
+.cm-table td, .cm-table th { padding: .25em .6em; border-bottom: 1px solid #ddd; text-align: left;
+  vertical-align: top; }
+.cm-table td.cm-num, .cm-table th.cm-num { text-align: right; white-space: nowrap; }
 </style>
 """
+
+
+def choice(options: list[tuple[str, object]], value: object, **kwargs) -> widgets.Dropdown:
+    """A dropdown showing `value`'s label, None included: ipywidgets reads `value=None` as
+    "nothing chosen" and shows a blank box even when an option's value is None ("any
+    network", "no goal"); chosen by index, the option's label shows."""
+    values = [v for _, v in options]
+    index = values.index(value) if value in values else (0 if options else None)
+    return widgets.Dropdown(options=options, index=index, **kwargs)
 
 
 def link(notebook: str, params: Mapping[str, object]) -> str:
@@ -62,7 +74,7 @@ def link(notebook: str, params: Mapping[str, object]) -> str:
 def language_switch(notebook: str, params: Mapping[str, object], lang: str) -> str:
     parts = []
     for code in LANGS:
-        label = t(f"lang.{code}", code)
+        label = t(f"common.lang.{code}", code)
         if code == lang:
             parts.append(f"<b>{label}</b>")
         else:
@@ -93,10 +105,13 @@ class Status(widgets.HTML):
         Status._latest = weakref.ref(self)
 
     def saved(self, when: str) -> None:
-        self.value = f'<span class="cm-ok">✔ {html.escape(t("app.saved", self.lang, time=when))}</span>'
+        self.value = f'<span class="cm-ok">✔ {html.escape(t("app.common.saved", self.lang, time=when))}</span>'
 
     def error(self, exc: CmtrainingError) -> None:
-        self.value = f'<div class="cm-error">✖ {html.escape(exc.message(self.lang))}</div>'
+        """The refusal in words, each problem naming its field: never a server path (19.6)."""
+        from cmtraining.apps.field_errors import error_html
+
+        self.value = error_html(exc, self.lang)
 
     def info(self, text: str) -> None:
         self.value = f'<span class="cm-muted">{html.escape(text)}</span>'
@@ -198,6 +213,132 @@ def install_handler_guard() -> None:
 install_handler_guard()
 
 
+# --- charts drawn after the page is built ------------------------------------------------
+
+#: drawings started by `draw_later` and not finished: the browser's first state waits for them
+_DRAWING: set[threading.Thread] = set()
+_DRAWING_GUARD = threading.Lock()
+#: one chart at a time in a kernel: matplotlib's first import and font cache are not
+#: thread-safe, and a page may start several deferred charts (evaluation + radars)
+_ONE_DRAWING = threading.Lock()
+#: the longest the page's first state waits for its charts (a hung drawing must not hang it)
+DRAW_WAIT_SECONDS = 120.0
+
+
+def draw_later(target: Callable[..., object], *args, name: str = "cm-chart") -> threading.Thread:
+    """Run `target(*args)` (a chart's drawing) in a background thread, so the page is
+    built before matplotlib has loaded.
+
+    A value set on a widget while the browser builds its models from the
+    kernel's state is lost: the widget manager answers `request_states` and
+    drops every update that arrives for a model not wired yet. A radar drawn
+    then kept its empty picture while its layout update (shown) arrived, the
+    broken image of the sweep (issue 19.7). `hold_states_for_drawings` makes
+    the state wait for these threads, so it holds the pictures already.
+    """
+    def run():
+        try:
+            with _ONE_DRAWING:
+                target(*args)
+        finally:
+            with _DRAWING_GUARD:
+                _DRAWING.discard(thread)
+
+    thread = threading.Thread(target=run, name=name, daemon=True)
+    with _DRAWING_GUARD:
+        _DRAWING.add(thread)
+    thread.start()
+    return thread
+
+
+def wait_for_drawings(timeout: float = DRAW_WAIT_SECONDS) -> bool:
+    """Wait until every `draw_later` drawing has finished; False if `timeout` passed first."""
+    import time
+
+    end = time.monotonic() + timeout
+    while True:
+        with _DRAWING_GUARD:
+            pending = [t for t in _DRAWING if t is not threading.current_thread()]
+        if not pending:
+            return True
+        left = end - time.monotonic()
+        if left <= 0:
+            log.warning("charts still drawing after %.0f s: the page opens without them", timeout)
+            return False
+        pending[0].join(left)
+
+
+def hold_states_for_drawings() -> None:
+    """The browser's `request_states` (the page's first state) answered once the charts are
+    drawn (idempotent). ipywidgets answers it in `Widget._handle_control_comm_msg`."""
+    from ipywidgets.widgets.widget import Widget
+
+    if getattr(Widget, "_cm_states_hold_drawings", False):
+        return
+    answer = Widget._handle_control_comm_msg  # bound to Widget
+
+    def handle(cls, msg):
+        if (msg.get("content", {}).get("data") or {}).get("method") == "request_states":
+            wait_for_drawings()
+        return answer(msg)
+
+    Widget._handle_control_comm_msg = classmethod(handle)
+    Widget._cm_states_hold_drawings = True
+
+
+hold_states_for_drawings()
+
+
+#: what tests and benchmarks wait for: present once the app has built its widgets (issue 19.11)
+READY_SELECTOR = ".cm-ready [data-cmtraining-ready]"
+
+
+def mark_ready(app: widgets.Box, name: str) -> widgets.Box:
+    """Append the page's ready marker to `app`, built last, so it renders after the widgets.
+
+    A hidden element with a fixed class (`READY_SELECTOR`): the evaluation
+    and self-assessment pages have no button to wait for, and a chart drawn
+    later must not count as the page being usable.
+    """
+    marker = widgets.HTML(f'<span data-cmtraining-ready="{html.escape(name)}"></span>',
+                          layout=widgets.Layout(display="none"))
+    marker.add_class("cm-ready")
+    app.children = (*app.children, marker)
+    return app
+
+
+#: a 1 x 1 transparent PNG: what a chart's image holds until it is drawn (an <img> without
+#: a picture is a broken-image icon, shown or not)
+NO_CHART = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=")
+
+
+def has_chart(image: widgets.Image) -> bool:
+    """Whether a `chart_image` holds a drawn chart."""
+    return bytes(image.value) not in (b"", NO_CHART)
+
+
+def chart_image(max_width: str = "100%") -> widgets.Image:
+    """A chart's image, hidden until it has a picture.
+
+    An Image widget without a value draws as a broken-image icon: the sweep
+    (issue 19.7) found one under every deferred chart while it was drawn.
+    Until then (or when a chart is taken away: `value = b""`) it holds
+    `NO_CHART`, so no <img> of the page is ever without a picture.
+    """
+    image = widgets.Image(value=NO_CHART, format="png",
+                          layout=widgets.Layout(max_width=max_width, display="none"))
+
+    def shown(change) -> None:
+        if not change["new"]:
+            image.value = NO_CHART  # observed again: hidden there
+            return
+        image.layout.display = None if has_chart(image) else "none"
+
+    image.observe(shown, "value")
+    return image
+
+
 def labelled(widget: widgets.Widget, label: str, help_text: str = "") -> widgets.VBox:
     children = [widgets.HTML(f"<b>{html.escape(label)}</b>"), widget]
     if help_text:
@@ -212,22 +353,29 @@ def session_params(session) -> dict:
     return {"org": session.org, "lang": session.lang}
 
 
+def workbook_name(wb, lang: str) -> str:
+    """A workbook as a trainee names it: "Cuaderno de Ana García", never its file's id."""
+    trainee = (wb.trainee or "").strip()
+    return (t("app.common.workbook_of", lang, trainee=trainee) if trainee
+            else t("app.common.workbook_unnamed", lang))
+
+
 def stage_header(session, stage_key: str, intro_key: str, notebook: str) -> list[widgets.Widget]:
     """Title, language switch, back link, whose workbook and which organization."""
     lang = session.lang
     params = session_params(session)
     wb = session.workbook
-    who = (t("app.workbook_of", lang, trainee=wb.trainee or "—", id=session.workbook_id)
-           if not session.preview else t("app.preview_short", lang))
+    # a workbook is named by its trainee; its id (a slug or a token) stays in the links (19)
+    who = workbook_name(wb, lang) if not session.preview else t("app.common.preview_short", lang)
     parts = [
-        header(t(f"stage.{stage_key}", lang), t(intro_key, lang), notebook, params, lang),
+        header(t(f"common.stage.{stage_key}", lang), t(intro_key, lang), notebook, params, lang),
         widgets.HTML(
-            f'<a href="{html.escape(link("index", params))}">← {html.escape(t("app.back_home", lang))}</a>'
+            f'<a href="{html.escape(link("index", params))}">← {html.escape(t("app.common.back_home", lang))}</a>'
             f' · <span class="cm-muted">{html.escape(who)} · '
             f'<b class="cm-org-name">{html.escape(wb.profile.name)}</b></span>'),
     ]
     if session.preview:
-        parts.append(widgets.HTML(f'<div class="cm-banner">{html.escape(t("app.preview", lang))}</div>'))
+        parts.append(widgets.HTML(f'<div class="cm-banner">{html.escape(t("app.common.preview", lang))}</div>'))
     return parts
 
 

@@ -10,12 +10,15 @@ from typing import get_args
 import ipywidgets as widgets
 
 from cmtraining.apps.coherence_panel import coherence_panel
-from cmtraining.apps.common import StageApp, Status, heading, stage_header
+from cmtraining.apps.common import StageApp, Status, heading, mark_ready, stage_header
 from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin, error_html
 from cmtraining.apps.findings_view import findings_list
+from cmtraining.apps.reader_fields import DateField
 from cmtraining.apps.rows import Column, RowsEditor
-from cmtraining.clock import today as clock_today
-from cmtraining.errors import CmtrainingError
+from cmtraining.core.clock import today as clock_today
+from cmtraining.core.errors import CmtrainingError
+from cmtraining.core.numbers import day as format_day
+from cmtraining.core.numbers import weekday_day
 from cmtraining.i18n import t
 from cmtraining.planning.content import (
     check_capacity,
@@ -24,7 +27,7 @@ from cmtraining.planning.content import (
     next_monday,
     pillar_id,
 )
-from cmtraining.session import Session
+from cmtraining.runtime.session import Session
 from cmtraining.workbook.models import NetworkId
 
 
@@ -37,8 +40,8 @@ class ContentApp(FieldErrorsMixin, StageApp):
         self.status = Status(lang)
         # pillars
         self.pillars = RowsEditor([
-            Column("name", "content.pillar_name", width="300px"),
-            Column("share", "content.pillar_share", kind="number", default=0.0, width="140px"),
+            Column("name", "app.content.pillar_name", width="300px"),
+            Column("share", "app.content.pillar_share", kind="number", default=0.0, width="140px"),
         ], [p.model_dump() for p in plan.pillars], lang, self._save_pillars, disabled=off)
         self.mix = widgets.HTML()
         self.mix.add_class("cm-mix")
@@ -47,24 +50,24 @@ class ContentApp(FieldErrorsMixin, StageApp):
         self.voice = widgets.Textarea(value=style.voice, continuous_update=False, disabled=off,
                                       layout=widgets.Layout(width="auto", height="4em"))
         self.formality = widgets.Dropdown(
-            options=[(t(f"content.formality_{k}", lang), k) for k in ("formal", "neutral", "informal")],
+            options=[(t(f"app.content.formality_{k}", lang), k) for k in ("formal", "neutral", "informal")],
             value=style.formality, disabled=off)
         self.words_use = widgets.Text(value=", ".join(style.words_use), continuous_update=False,
                                       disabled=off, layout=widgets.Layout(width="auto"))
         self.words_avoid = widgets.Text(value=", ".join(style.words_avoid), continuous_update=False,
                                         disabled=off, layout=widgets.Layout(width="auto"))
         self.emoji = widgets.Dropdown(
-            options=[(t(f"content.emoji_{k}", lang), k) for k in ("none", "moderate", "free")],
+            options=[(t(f"app.content.emoji_{k}", lang), k) for k in ("none", "moderate", "free")],
             value=style.emoji_policy, disabled=off)
         self.neutral = widgets.Checkbox(value=style.neutral_on_politics_religion, indent=False,
-                                        description=t("content.neutrality", lang), disabled=off)
+                                        description=t("app.content.neutrality", lang), disabled=off)
         for w in (self.voice, self.formality, self.words_use, self.words_avoid, self.emoji,
                   self.neutral):
             w.observe(lambda _: self._save_style(), names="value")
         # capacity
         capacity = plan.posts_per_week or default_capacity(wb)
         self.capacity = {n: widgets.BoundedIntText(value=capacity.get(n, 0), min=0, max=70,
-                                                   description=t(f"network.{n}", lang),
+                                                   description=t(f"common.network.{n}", lang),
                                                    disabled=off, layout=widgets.Layout(width="290px"),
                                                    style={"description_width": "170px"})
                          for n in get_args(NetworkId)
@@ -73,17 +76,17 @@ class ContentApp(FieldErrorsMixin, StageApp):
             w.observe(lambda _: self._save_capacity(), names="value")
         self.capacity_checks = widgets.HTML()
         # calendar
-        self.weeks = widgets.BoundedIntText(value=4, min=1, max=104, description=t("content.weeks", lang),
+        self.weeks = widgets.BoundedIntText(value=4, min=1, max=104, description=t("app.content.weeks", lang),
                                             layout=widgets.Layout(width="200px"), disabled=off)
-        self.start = widgets.DatePicker(value=next_monday(self.today), disabled=off,
-                                        description=t("content.start", lang))
+        self.start = DateField(next_monday(self.today), lang, disabled=off,
+                               description=t("app.content.start", lang))
         # "Semilla" meant nothing to a trainee: it picks a variant of the example (issue 19.10)
-        self.seed = widgets.IntText(value=1, description=t("content.seed", lang), disabled=off,
-                                    tooltip=t("screens.content.seed_help", lang),
+        self.seed = widgets.IntText(value=1, description=t("app.content.seed", lang), disabled=off,
+                                    tooltip=t("app.content.screen.seed_help", lang),
                                     style={"description_width": "initial"},
                                     layout=widgets.Layout(width="230px"))
         self.seed.add_class("cm-seed")
-        self.generate = widgets.Button(description=t("content.generate", lang), icon="calendar",
+        self.generate = widgets.Button(description=t("app.content.generate", lang), icon="calendar",
                                        button_style="primary", disabled=off)
         self.generate.add_class("cm-generate")
         self.generate.on_click(self._on_generate)
@@ -97,14 +100,14 @@ class ContentApp(FieldErrorsMixin, StageApp):
         self.calendar_checks = widgets.HTML()
         self.downloads = widgets.HTML()
         # post checker
-        self.draft = widgets.Textarea(placeholder=t("content.checker_placeholder", lang),
+        self.draft = widgets.Textarea(placeholder=t("app.content.checker_placeholder", lang),
                                       layout=widgets.Layout(width="auto", height="6em"))
         self.draft.add_class("cm-draft")
         nets = [r.network for r in wb.networks] or list(capacity) or ["instagram"]
         self.draft_network = widgets.Dropdown(
-            options=[(t(f"network.{n}", lang), n) for n in get_args(NetworkId)], value=nets[0],
-            description=t("content.checker_network", lang))
-        self.check_button = widgets.Button(description=t("content.check", lang), icon="check")
+            options=[(t(f"common.network.{n}", lang), n) for n in get_args(NetworkId)], value=nets[0],
+            description=t("app.content.checker_network", lang))
+        self.check_button = widgets.Button(description=t("app.content.check", lang), icon="check")
         self.check_button.add_class("cm-check-post")
         self.check_button.on_click(lambda _: self._check_post())
         self.post_findings = widgets.HTML()
@@ -119,25 +122,25 @@ class ContentApp(FieldErrorsMixin, StageApp):
             return widgets.HTML(f"<b>{html.escape(t(key, lang))}</b>")
 
         super().__init__([
-            *stage_header(session, "content", "content.intro", "03-content-plan"),
+            *stage_header(session, "content", "app.content.intro", "03-content-plan"),
             coherence_panel(self, "content"),  # issue 15: coherence
-            h2("content.pillars_title", "content.pillars_help"), self.pillars, self.mix,
+            h2("app.content.pillars_title", "app.content.pillars_help"), self.pillars, self.mix,
             self.status,
-            h2("content.style_title"), label("content.voice"), self.voice,
-            widgets.HBox([widgets.VBox([label("content.formality"), self.formality]),
-                          widgets.VBox([label("content.emoji_policy"), self.emoji])]),
-            label("content.words_use"), self.words_use, label("content.words_avoid"),
+            h2("app.content.style_title"), label("app.content.voice"), self.voice,
+            widgets.HBox([widgets.VBox([label("app.content.formality"), self.formality]),
+                          widgets.VBox([label("app.content.emoji_policy"), self.emoji])]),
+            label("app.content.words_use"), self.words_use, label("app.content.words_avoid"),
             self.words_avoid, self.neutral,
-            h2("content.capacity_title", "content.capacity_help"),
+            h2("app.content.capacity_title", "app.content.capacity_help"),
             widgets.GridBox(list(self.capacity.values()),
                             layout=widgets.Layout(grid_template_columns="repeat(3, 270px)")),
             self.capacity_checks,
-            h2("content.calendar_title"),
+            h2("app.content.calendar_title"),
             widgets.HBox([self.start, self.weeks, self.seed, self.generate]),
             widgets.HTML(f"<span class='cm-muted'>"
-                         f"{html.escape(t('screens.content.seed_help', lang))}</span>"),
+                         f"{html.escape(t('app.content.screen.seed_help', lang))}</span>"),
             self.generate_status, self.format_checks, self.calendar_checks, self.downloads, self.calendar,
-            h2("content.checker_title", "content.checker_help"), self.draft,
+            h2("app.content.checker_title", "app.content.checker_help"), self.draft,
             widgets.HBox([self.draft_network, self.check_button]), self.post_findings,
         ], layout=widgets.Layout(max_width=COLUMN))
         self.add_class("cm-content-app")
@@ -197,7 +200,7 @@ class ContentApp(FieldErrorsMixin, StageApp):
                                                wb.profile.name)):
             self.generate_status.value = (
                 f"<span class='cm-ok'>✔ "
-                f"{html.escape(t('content.generated', self.lang, count=len(entries)))}</span>")
+                f"{html.escape(t('app.content.generated', self.lang, count=len(entries)))}</span>")
             self._render_calendar()
 
     def _render_calendar(self) -> None:
@@ -207,21 +210,26 @@ class ContentApp(FieldErrorsMixin, StageApp):
         entries = wb.content_plan.calendar
         if not entries:
             self.calendar.children = [widgets.HTML(
-                f"<i class='cm-muted'>{html.escape(t('content.calendar_none', lang))}</i>")]
+                f"<i class='cm-muted'>{html.escape(t('app.content.calendar_none', lang))}</i>")]
             self.calendar_checks.value = self.downloads.value = ""
             return
         names = {p.id: p.name for p in wb.content_plan.pillars}
         rows, week = [], None
+        # named parts: one heading per week, and each entry's pillar, idea and remove button
+        self.week_headings: list[widgets.HTML] = []
+        self.entry_fields: list[dict[str, widgets.Widget]] = []
         pillar_options = [(p.name, p.id) for p in wb.content_plan.pillars]
         for index, entry in enumerate(entries):
             monday = entry.day - timedelta(days=entry.day.weekday())
             if monday != week:
                 week = monday
-                rows.append(widgets.HTML(f"<h3>{html.escape(t('content.week', lang, day=monday.isoformat()))}</h3>"))
+                self.week_headings.append(widgets.HTML(
+                    f"<h3>{html.escape(t('app.content.week', lang, day=format_day(monday, lang)))}</h3>"))
+                rows.append(self.week_headings[-1])
             info = widgets.HTML(
-                f"<span style='display:inline-block;width:330px'>{entry.day:%d/%m} {entry.time} · "
-                f"<b>{html.escape(t(f'network.{entry.network}', lang))}</b> · "
-                f"{html.escape(t(f'format.{entry.format}', lang) if entry.format else '')}"
+                f"<span style='display:inline-block;width:330px'>{html.escape(weekday_day(entry.day, lang))} {entry.time} · "
+                f"<b>{html.escape(t(f'common.network.{entry.network}', lang))}</b> · "
+                f"{html.escape(t(f'common.format.{entry.format}', lang) if entry.format else '')}"
                 + (f" <i class='cm-muted'>({html.escape(entry.note)})</i>" if entry.note else "")
                 + "</span>")
             pillar = widgets.Dropdown(options=pillar_options, value=entry.pillar
@@ -232,10 +240,11 @@ class ContentApp(FieldErrorsMixin, StageApp):
                                 layout=widgets.Layout(width="330px"), disabled=self.session.preview)
             pillar.observe(lambda ch, i=index: self._edit_entry(i, "pillar", ch["new"]), names="value")
             idea.observe(lambda ch, i=index: self._edit_entry(i, "idea", ch["new"]), names="value")
-            remove = widgets.Button(description=t("content.remove_entry", lang), icon="trash",
+            remove = widgets.Button(description=t("app.content.remove_entry", lang), icon="trash",
                                     disabled=self.session.preview,
                                     layout=widgets.Layout(width="100px"))
             remove.on_click(lambda _, i=index: self._remove_entry(i))
+            self.entry_fields.append({"pillar": pillar, "idea": idea, "remove": remove})
             rows.append(widgets.HBox([info, pillar, idea, remove]))
         self.calendar.children = rows
         self.calendar_checks.value = findings_list(
@@ -251,13 +260,13 @@ class ContentApp(FieldErrorsMixin, StageApp):
         names = {p.id: p.name for p in wb.content_plan.pillars}
         ics = calendar_to_ics(entries, org_name=wb.profile.name, lang=lang, pillar_names=names)
         csv_text = calendar_to_csv(entries, lang=lang, pillar_names=names, bom=True)
-        stem = f"{t('screens.content.download_stem', lang)}-{self.session.workbook_id or self.session.org}"
+        stem = f"{t('app.content.screen.download_stem', lang)}-{self.session.workbook_id or self.session.org}"
         self.downloads.value = (
             f"<a download='{stem}.ics' class='cm-download-ics' href='data:text/calendar;base64,"
-            f"{base64.b64encode(ics).decode()}'>⬇ {html.escape(t('content.download_ics', lang))}</a> · "
+            f"{base64.b64encode(ics).decode()}'>⬇ {html.escape(t('app.content.download_ics', lang))}</a> · "
             f"<a download='{stem}.csv' class='cm-download-csv' href='data:text/csv;base64,"
             f"{base64.b64encode(csv_text.encode('utf-8')).decode()}'>⬇ "
-            f"{html.escape(t('content.download_csv', lang))}</a>")
+            f"{html.escape(t('app.content.download_csv', lang))}</a>")
 
     def _edit_entry(self, index: int, field: str, value) -> None:
         def change(wb):
@@ -308,7 +317,7 @@ class ContentApp(FieldErrorsMixin, StageApp):
         except CmtrainingError as exc:
             self.post_findings.value = f"<div class='cm-error'>✖ {html.escape(exc.message(self.lang))}</div>"
             return
-        from cmtraining.planning.findings import worst_first
+        from cmtraining.core.findings import worst_first
 
         self.post_findings.value = findings_list(worst_first(findings), self.lang)
 
@@ -327,4 +336,4 @@ def _renewed(entries, previous, org_name: str) -> list[dict]:
 
 
 def build_app(session: Session, *, today: date | None = None) -> ContentApp:
-    return ContentApp(session, today=today)
+    return mark_ready(ContentApp(session, today=today), "03-content-plan")

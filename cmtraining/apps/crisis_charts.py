@@ -3,7 +3,7 @@
 The time axis spans the whole exercise from the first turn, so a chart with
 one point is readable (not one bar stretched from -2 to +2 minutes) and the
 picture only grows; the legend sits below the plot, never over the data;
-tick labels are written as the reader writes numbers (`cmtraining.numbers`).
+tick labels are written as the reader writes numbers (`cmtraining.core.numbers`).
 """
 
 from __future__ import annotations
@@ -30,20 +30,20 @@ def live_figure(frame, lang: str, duration: int | None = None):
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-    from cmtraining.numbers import count, decimal
+    from cmtraining.core.numbers import count, decimal
 
     fig = Figure(figsize=(8.4, 3.3), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     run = frame[frame["run"] == frame["run"].min()]
     end = max(duration or 0, int(run["minute"].max()) if len(run) else 0, 4 * STEP)
     ax.bar(run["minute"] + STEP / 2, run["new_negative"], width=STEP * 0.8, color="#D55E00",
-           label=t("crisis_app.chart.new_negative", lang))
+           label=t("app.crisis.chart.new_negative", lang))
     ax.plot(run["minute"], run["outraged"], color="#000000", linewidth=1.5, marker="o",
-            markersize=3, label=t("crisis_app.chart.outraged", lang))
+            markersize=3, label=t("app.crisis.chart.outraged", lang))
     ax.plot(run["minute"], run["calmed"], color="#009E73", linewidth=1.5, marker="o",
-            markersize=3, label=t("crisis_app.chart.calmed", lang))
+            markersize=3, label=t("app.crisis.chart.calmed", lang))
     reach = int(run["negative_reach"].iloc[-1]) if len(run) else 0
-    ax.set_title(t("crisis_app.chart.title", lang, reach=count(reach, lang)), loc="left",
+    ax.set_title(t("app.crisis.chart.title", lang, reach=count(reach, lang)), loc="left",
                  fontsize=11)
     ax.set_xlim(0, end)
     top = max([1.0, *run["new_negative"], *run["outraged"], *run["calmed"]])
@@ -53,11 +53,11 @@ def live_figure(frame, lang: str, duration: int | None = None):
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: count(v, lang)))
     ax.yaxis.set_major_formatter(FuncFormatter(
         lambda v, _: count(v, lang) if float(v).is_integer() else decimal(v, lang, trim=True)))
-    ax.set_xlabel(t("crisis_app.chart.minutes", lang))
+    ax.set_xlabel(t("app.crisis.chart.minutes", lang))
     ax.grid(axis="y", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
     if len(run) <= 1:  # the first turn: say the chart fills in, rather than show a lone bar
-        ax.text(0.5, 0.55, t("crisis_play.chart.waiting", lang), transform=ax.transAxes,
+        ax.text(0.5, 0.55, t("app.crisis.play.chart.waiting", lang), transform=ax.transAxes,
                 ha="center", va="center", fontsize=10, color="#555555")
     fig.legend(loc="outside lower center", ncol=3, frameon=False, fontsize=9)
     return fig

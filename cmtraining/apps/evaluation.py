@@ -13,21 +13,24 @@ import html
 
 import ipywidgets as widgets
 
-from cmtraining.apps.charts import baseline_png
 from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import (
     StageApp,
     Status,
+    chart_image,
+    draw_later,
     heading,
     labelled,
+    mark_ready,
     stage_header,
 )
 from cmtraining.apps.findings_view import findings_list
-from cmtraining.apps.listening import table_html
-from cmtraining.clock import today as clock_today
-from cmtraining.evaluation.baseline import CHART_METRICS
+from cmtraining.apps.tables import table_html
+from cmtraining.core.clock import today as clock_today
+from cmtraining.evaluation.charts import baseline_png
 from cmtraining.i18n import t
-from cmtraining.session import Session
+from cmtraining.metrics.baseline import CHART_METRICS
+from cmtraining.runtime.session import Session
 
 SUMMARY_SHOWN = ("followers", "posts_per_week", "reach", "engagement_rate_reach",
                  "amplification_rate", "conversation_rate", "audience_growth_rate",
@@ -36,12 +39,30 @@ RATES = {"engagement_rate_reach", "amplification_rate", "conversation_rate",
          "audience_growth_rate", "click_through_rate"}
 
 
-def _fmt(value, rate: bool, lang: str) -> str:
-    from cmtraining.numbers import decimal, percent
+def _fmt(value, column: str, lang: str) -> str:
+    """One rule per quantity (issue 21.8): rates to two significant figures, growth whole %."""
+    from cmtraining.core.numbers import decimal, growth, rate
 
-    if rate:  # small rates (amplification, conversation) need a second decimal
-        return percent(value, lang, small=True)
+    if column == "audience_growth_rate":
+        return growth(value, lang, sign=True)
+    if column in RATES:
+        return rate(value, lang)
     return decimal(value, lang, trim=True)
+
+
+def csv_guide(lang: str) -> widgets.HTML:
+    """The metrics file's columns in the reader's words, each with the header to type as code."""
+    from cmtraining.evaluation.metrics_csv import column_guide
+
+    other = "en" if lang == "es" else "es"
+    items = "".join(f"<li><code>{html.escape(header)}</code>: {html.escape(what)}</li>"
+                    for header, what in column_guide(lang))
+    more = t("app.evaluation.csv_more", lang,
+             other=", ".join(header for header, _ in column_guide(other)))
+    guide = widgets.HTML(f"<ul class='cm-muted' style='margin:.2em 0;columns:2'>{items}</ul>"
+                         f"<span class='cm-muted'>{html.escape(more)}</span>")
+    guide.add_class("cm-csv-guide")
+    return guide
 
 
 class EvaluationApp(StageApp):
@@ -54,23 +75,27 @@ class EvaluationApp(StageApp):
         lang, wb, off = self.lang, session.workbook, session.preview
         self.status = Status(lang)
         self.upload = widgets.FileUpload(accept=".csv,.tsv,.txt,.xlsx", multiple=False,
-                                         description=t("evaluation.app.upload", lang),
+                                         description=t("app.evaluation.upload", lang),
                                          disabled=off)
         self.upload.observe(self._on_upload, names="value")
         self.gaps = widgets.HTML()
-        self.network = widgets.Dropdown(description=t("evaluation.app.network", lang))
+        self.network = widgets.Dropdown(description=t("app.evaluation.network", lang))
         self.months = widgets.SelectionRangeSlider(options=[("—", None)], index=(0, 0),
-                                                   description=t("evaluation.app.months", lang),
+                                                   description=t("app.evaluation.months", lang),
                                                    continuous_update=False,
                                                    layout=widgets.Layout(width="520px"))
         self.metric = widgets.Dropdown(
-            options=[(t(f"metric.{m}", lang), m) for m in CHART_METRICS], value="followers",
-            description=t("evaluation.app.chart", lang))
+            options=[(t(f"common.metric.{m}", lang), m) for m in CHART_METRICS], value="followers",
+            description=t("app.evaluation.chart", lang))
         for w in (self.network, self.months, self.metric):
             w.observe(lambda _: self._render_dashboard(), names="value")
         self.summary = widgets.HTML()
         self.summary.add_class("cm-kpi-summary")
-        self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.period = widgets.HTML()  # the table's period and the recommendations' (21.8)
+        self.period.add_class("cm-kpi-period")
+        self.rec_period = widgets.HTML()
+        self.rec_period.add_class("cm-rec-period")
+        self.chart = chart_image()
         self.attainment = widgets.HTML()
         self.attainment.add_class("cm-attainment")
         self.recommendations = widgets.HTML()
@@ -78,29 +103,32 @@ class EvaluationApp(StageApp):
         ev = wb.evaluation
         self.conclusions = widgets.Textarea(value=ev.conclusions, continuous_update=False,
                                             disabled=off,
-                                            layout=widgets.Layout(width="100%", height="6em"))
+                                            layout=widgets.Layout(width="auto", height="6em"))
         self.changes = widgets.Textarea(value="\n".join(ev.changes), continuous_update=False,
                                         disabled=off,
-                                        layout=widgets.Layout(width="100%", height="5em"))
+                                        layout=widgets.Layout(width="auto", height="5em"))
         self.conclusions.observe(lambda _: self._save_evaluation(), names="value")
         self.changes.observe(lambda _: self._save_evaluation(), names="value")
         self.report_link = widgets.HTML()
 
-        children = stage_header(session, "evaluation", "evaluation.app.intro", "06-evaluation")
+        children = stage_header(session, "evaluation", "app.evaluation.intro", "06-evaluation")
         children.append(coherence_panel(self, "evaluation"))  # issue 15: coherence
         children += [
-            heading("evaluation.app.dashboard_title", lang, "evaluation.app.dashboard_help"),
+            heading("app.evaluation.dashboard_title", lang, "app.evaluation.dashboard_help"),
+            csv_guide(lang),
             widgets.HBox([self.upload]), self.gaps,
-            widgets.HBox([self.network, self.metric]), self.months, self.summary, self.chart,
-            heading("evaluation.app.attainment_title", lang, "evaluation.app.attainment_help"),
+            widgets.HBox([self.network, self.metric]), self.months, self.summary, self.period,
+            self.chart,
+            heading("app.evaluation.attainment_title", lang, "app.evaluation.attainment_help"),
             self.attainment,
-            heading("evaluation.app.recommendations_title", lang), self.recommendations,
-            heading("evaluation.app.conclusions_title", lang),
-            labelled(self.conclusions, t("evaluation.app.conclusions", lang)),
-            labelled(self.changes, t("evaluation.app.changes", lang),
-                     t("evaluation.app.changes_help", lang)),
+            heading("app.evaluation.recommendations_title", lang), self.rec_period,
+            self.recommendations,
+            heading("app.evaluation.conclusions_title", lang),
+            labelled(self.conclusions, t("app.evaluation.conclusions", lang)),
+            labelled(self.changes, t("app.evaluation.changes", lang),
+                     t("app.evaluation.changes_help", lang)),
             self.status,
-            heading("evaluation.app.self_title", lang, "evaluation.app.self_help"),
+            heading("app.evaluation.self_title", lang, "app.evaluation.self_help"),
         ]
         from cmtraining.apps.self_assessment import SelfAssessmentPanel
 
@@ -116,13 +144,19 @@ class EvaluationApp(StageApp):
     def _reset_filters(self) -> None:
         metrics = self.session.workbook.metrics
         nets = sorted({m.network for m in metrics})
-        self.network.options = [(t("listening.app.all", self.lang), "")] + [
-            (t(f"network.{n}", self.lang), n) for n in nets]
+        self.network.options = [(t("app.listening.all", self.lang), "")] + [
+            (t(f"common.network.{n}", self.lang), n) for n in nets]
         self.network.value = ""
         months = sorted({m.month for m in metrics})
         if months:
-            self.months.options = [(f"{t(f'month.{m.month}', self.lang)} {m:%y}", m) for m in months]
-            self.months.index = (0, len(months) - 1)
+            from cmtraining.evaluation.recommendations import recommendation_period
+
+            self.months.options = [(f"{t(f'common.month.{m.month}', self.lang)} {m:%y}", m) for m in months]
+            # opens on the recommendations' period: one set of figures for both (issue 21.8)
+            recent = recommendation_period(metrics, self.today)
+            start = months.index(recent[0]) if recent else 0
+            end = months.index(recent[1]) if recent else len(months) - 1
+            self.months.index = (start, end)
         self.months.disabled = not months
 
     def _selection(self):
@@ -142,25 +176,35 @@ class EvaluationApp(StageApp):
             return
         network, months = self._selection()
         frame = kpi_summary(metrics, network=network, months=months)
+        self.period.value = self._period_html(frame)
         self.summary.value = table_html(
-            [[t(f"network.{r['network']}", lang),
-              *(_fmt(r[c], c in RATES, lang) for c in SUMMARY_SHOWN)]
+            [[t(f"common.network.{r['network']}", lang),
+              *(_fmt(r[c], c, lang) for c in SUMMARY_SHOWN)]
              for r in frame.to_dict("records")],
-            [t("report.network", lang), *(t(f"evaluation.app.col.{c}", lang) for c in SUMMARY_SHOWN)])
+            [t("report.network", lang), *(t(f"app.evaluation.col.{c}", lang) for c in SUMMARY_SHOWN)])
         rows = select(metrics, network=network, months=months)
         metric = self.metric.value
         if self.defer_chart:
-            import threading
-
-            threading.Thread(target=self._draw, args=(rows, metric), daemon=True).start()
+            draw_later(self._draw, rows, metric, name="cm-kpi-chart")
         else:
             self._draw(rows, metric)
+
+    def _period_html(self, frame) -> str:
+        from cmtraining.evaluation.recommendations import period_text, recommendation_period
+
+        recent = recommendation_period(self.session.workbook.metrics, self.today)
+        if not len(frame) or recent is None:
+            return ""
+        period = period_text(min(frame["first_month"]), max(frame["last_month"]), self.lang)
+        text = t("evaluation.period_text.kpi_period", self.lang, period=period,
+                 recent=period_text(*recent, self.lang))
+        return f"<p class='cm-muted'>{html.escape(text)}</p>"
 
     def _draw(self, rows, metric) -> None:
         self.chart.value = baseline_png(rows, metric, self.lang)
 
     def _on_upload(self, change) -> None:
-        from cmtraining.csvinput import guarded
+        from cmtraining.core.csvinput import guarded
         from cmtraining.evaluation.metrics_csv import (
             MetricsFileError,
             metrics_gaps,
@@ -174,14 +218,14 @@ class EvaluationApp(StageApp):
         data = [r.model_dump() for r in rows]
         if self.apply(lambda wb: {**wb.model_dump(), "metrics": data}):
             self.gaps.value = findings_list(metrics_gaps(rows), self.lang)
-            self.status.info(t("evaluation.app.imported", self.lang, count=len(rows), source=name))
+            self.status.info(t("app.evaluation.imported", self.lang, count=len(rows), source=name))
             self._reset_filters()
             self.refresh()
 
     # --- attainment, recommendations, conclusions --------------------------------
 
     def refresh(self) -> None:
-        from cmtraining.evaluation.attainment import attainment_all
+        from cmtraining.evaluation.attainment import attainment_all, status_label
         from cmtraining.evaluation.recommendations import recommend
         from cmtraining.planning.smart import objective_title
 
@@ -193,16 +237,32 @@ class EvaluationApp(StageApp):
             self.attainment.value = "<table class='cm-table'>" + "".join(
                 f"<tr data-status='{a.status}' data-objective='{html.escape(a.objective_id)}'>"
                 f"<td>{html.escape(titles.get(a.objective_id, a.objective_id))}</td>"
-                f"<td class='cm-status-{a.status}'><b>{html.escape(t(f'evaluation.status.{a.status}', lang))}</b></td>"
-                f"<td style='text-align:left'>{html.escape(a.finding.message(lang))}</td></tr>"
+                f"<td class='cm-status-{a.status}'><b>{html.escape(status_label(a, lang))}</b></td>"
+                f"<td>{html.escape(a.finding.message(lang))}</td></tr>"
                 for a in rows) + "</table>"
         else:
             self.attainment.value = f"<p class='cm-muted'>{html.escape(t('report.empty.objectives', lang))}</p>"
         recs = recommend(wb, today=self.today)
+        self.rec_period.value = self._rec_period_html()
         self.recommendations.value = "<ol>" + "".join(
             f"<li class='cm-finding cm-{r.finding.level}' data-code='{r.code}'>"
             f"{html.escape(r.finding.message(lang))}<br><span class='cm-muted' style='font-size:.9em'>"
             f"{html.escape(r.finding.rule(lang))}</span></li>" for r in recs) + "</ol>"
+
+    def _rec_period_html(self) -> str:
+        from cmtraining.evaluation.attainment import Progress
+        from cmtraining.evaluation.recommendations import (
+            TRIVIAL_GAP,
+            period_text,
+            recommendation_period,
+        )
+
+        recent = recommendation_period(self.session.workbook.metrics, self.today)
+        if recent is None:
+            return ""
+        text = t("evaluation.period_text.rec_period", self.lang, recent=period_text(*recent, self.lang),
+                 trivial=Progress(TRIVIAL_GAP).render(self.lang))
+        return f"<p class='cm-muted'>{html.escape(text)}</p>"
 
     def _save_evaluation(self) -> None:
         changes = [line.strip() for line in self.changes.value.splitlines() if line.strip()]
@@ -216,4 +276,4 @@ class EvaluationApp(StageApp):
 
 
 def build_app(session: Session, *, today=None, defer_chart: bool | None = None) -> EvaluationApp:
-    return EvaluationApp(session, today=today, defer_chart=defer_chart)
+    return mark_ready(EvaluationApp(session, today=today, defer_chart=defer_chart), "06-evaluation")

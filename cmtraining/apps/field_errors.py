@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 
-from cmtraining.errors import CmtrainingError, WorkbookValidationError
+from cmtraining.core.errors import CmtrainingError, WorkbookValidationError
 from cmtraining.i18n import catalogue, check_lang, t
 
 #: the width of the text column of every page (the header's `.cm-app` max-width): fields
@@ -32,11 +32,11 @@ def field_name(path: str, lang: str | None = None) -> str:
         if index:
             if words and words[-1].startswith("#"):
                 continue
-            words.append(t("screens.field.row", lang, n=int(index) + 1))
+            words.append(t("app.common.field.row", lang, n=int(index) + 1))
         else:
-            key = f"screens.field.{name}"
-            words.append(known[key] if key in known else name.replace("_", " "))
-    return ", ".join(words) or t("screens.field.workbook", lang)
+            keys = [k for k in (f"app.common.field.{name}",) if k in known]
+            words.append(known[keys[0]] if keys else name.replace("_", " "))
+    return ", ".join(words) or t("app.common.field.workbook", lang)
 
 
 def problem_lines(exc: CmtrainingError, lang: str | None = None) -> list[str]:
@@ -54,7 +54,7 @@ def error_html(exc: CmtrainingError, lang: str | None = None) -> str:
     if not isinstance(exc, WorkbookValidationError):  # one refusal: the sentence says it all
         return (f"<div class='cm-error cm-field-error' style='white-space:normal'>✖ "
                 f"{html.escape(lines[0])}</div>")
-    head = t("screens.not_saved", lang)
+    head = t("app.common.not_saved", lang)
     items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
     return (f"<div class='cm-error cm-field-error' style='white-space:normal'>✖ "
             f"{html.escape(head)}<ul style='margin:.2em 0'>{items}</ul></div>")
@@ -72,7 +72,7 @@ class FieldErrorsMixin:
             return False
         when = wb.updated.astimezone().strftime("%H:%M:%S")
         target.value = (f'<span class="cm-ok">✔ '
-                        f'{html.escape(t("app.saved", self.lang, time=when))}</span>')
+                        f'{html.escape(t("app.common.saved", self.lang, time=when))}</span>')
         if target is not self.status:
             self.status.value = ""
         self.refresh()

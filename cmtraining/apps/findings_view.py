@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from cmtraining.planning.findings import Finding
+from cmtraining.core.findings import Finding
 
 ICONS = {"ok": "✔", "info": "ℹ", "warning": "⚠", "error": "✖"}
 COLOURS = {"ok": "#137333", "info": "#1a73e8", "warning": "#b06000", "error": "#b3261e"}

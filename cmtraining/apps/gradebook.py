@@ -17,20 +17,20 @@ import os
 
 import ipywidgets as widgets
 
-from cmtraining.apps.common import Status, header, link
-from cmtraining.apps.listening import table_html
-from cmtraining.errors import CmtrainingError
+from cmtraining.apps.common import Status, chart_image, draw_later, header, link, mark_ready
+from cmtraining.apps.tables import table_html
+from cmtraining.core.errors import CmtrainingError
+from cmtraining.core.numbers import decimal, percent
 from cmtraining.grading.cohort import ExerciseSummary, summarize
 from cmtraining.i18n import t
-from cmtraining.numbers import decimal, percent
-from cmtraining.parameters import resolve
+from cmtraining.runtime.parameters import resolve
 
 NOTEBOOK = "90-gradebook"
 
 
 def configured_gradebook() -> str:
     """The gradebook `cmtraining serve` was told to show ("" outside a server: the default)."""
-    from cmtraining.serve_query import GRADEBOOK_ENV
+    from cmtraining.runtime.serve_query import GRADEBOOK_ENV
 
     return os.environ.get(GRADEBOOK_ENV, "")
 
@@ -42,7 +42,7 @@ def _points(value: float | None, lang: str) -> str:
 
 def _reason(key: str, lang: str) -> str:
     if key in ("", "failed", "rejected"):
-        return t(f"grading.app.status_{key or 'graded'}", lang)
+        return t(f"app.gradebook.status_{key or 'graded'}", lang)
     return t(f"grading.reason.{key}", lang)
 
 
@@ -64,24 +64,24 @@ class GradebookApp(widgets.VBox):
                   "risk": self.risk if self.risk != 50 else ""}
         self.status = Status(lang)
         self.source = widgets.HTML()
-        self.reload = widgets.Button(description=t("grading.app.reload", lang), icon="refresh")
+        self.reload = widgets.Button(description=t("app.gradebook.reload", lang), icon="refresh")
         self.reload.add_class("cm-reload")
         self.reload.on_click(lambda _: self.load())
         self.overview = widgets.HTML()
         self.overview.add_class("cm-overview")
-        self.exercise = widgets.Dropdown(description=t("grading.app.exercise", lang),
+        self.exercise = widgets.Dropdown(description=t("app.gradebook.exercise", lang),
                                          layout=widgets.Layout(width="620px"),
                                          style={"description_width": "initial"})
         self.exercise.observe(lambda _: self.show_exercise(), names="value")
         self.facts = widgets.HTML()
-        self.distribution = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.checks_chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        self.distribution = chart_image()
+        self.checks_chart = chart_image()
         self.checks_table = widgets.HTML()
         self.at_risk = widgets.HTML()
         self.at_risk.add_class("cm-at-risk")
         self.similar = widgets.HTML()
         self.similar.add_class("cm-similar")
-        self.trainee = widgets.Dropdown(description=t("grading.app.trainee", lang),
+        self.trainee = widgets.Dropdown(description=t("app.gradebook.trainee", lang),
                                         style={"description_width": "initial"})
         self.trainee.observe(lambda _: self.show_trainee(), names="value")
         self.detail = widgets.HTML()
@@ -89,16 +89,16 @@ class GradebookApp(widgets.VBox):
         self.download = widgets.HTML()
         self.details = widgets.VBox([
             self.exercise, self.facts, self.distribution,
-            self._h2("grading.app.checks_title", "grading.app.checks_help"),
+            self._h2("app.gradebook.checks_title", "app.gradebook.checks_help"),
             self.checks_chart, self.checks_table,
-            self._h2("grading.app.at_risk_title", None), self.at_risk,
-            self._h2("grading.app.similar", "grading.app.similar_help"), self.similar,
-            self._h2("grading.app.trainee_title", None), self.trainee, self.detail,
+            self._h2("app.gradebook.at_risk_title", None), self.at_risk,
+            self._h2("app.gradebook.similar", "app.gradebook.similar_help"), self.similar,
+            self._h2("app.gradebook.trainee_title", None), self.trainee, self.detail,
         ])
         back = (f'<a href="{html.escape(link("index", {"lang": lang}))}">'
-                f'← {html.escape(t("app.back_home", lang))}</a>')
+                f'← {html.escape(t("app.common.back_home", lang))}</a>')
         super().__init__([
-            header(t("grading.app.title", lang), t("grading.app.intro", lang), NOTEBOOK, params,
+            header(t("app.gradebook.title", lang), t("app.gradebook.intro", lang), NOTEBOOK, params,
                    lang),
             widgets.HTML(back), widgets.HBox([self.source, self.reload]), self.status,
             self.overview, self.download, self.details,
@@ -116,13 +116,18 @@ class GradebookApp(widgets.VBox):
 
     def load(self, select: str = "") -> None:
         """(Re)read the gradebook and redraw everything."""
-        from cmtraining.grading.gradebook import Gradebook, _safe, resolve_gradebook, sqlite_path
+        from cmtraining.grading.gradebook import (
+            Gradebook,
+            redacted_url,
+            resolve_gradebook,
+            sqlite_path,
+        )
 
         lang = self.lang
         url, exists = resolve_gradebook(self.db)
         path = sqlite_path(url)
-        shown = str(path) if path is not None else _safe(url)
-        self.source.value = (f"<span class='cm-muted'>{html.escape(t('grading.app.source', lang))}"
+        shown = str(path) if path is not None else redacted_url(url)
+        self.source.value = (f"<span class='cm-muted'>{html.escape(t('app.gradebook.source', lang))}"
                              f" <code>{html.escape(shown)}</code></span>")
         self.status.value = ""
         rows, titles = [], {}
@@ -138,7 +143,7 @@ class GradebookApp(widgets.VBox):
             exercises_root=path.parent if path is not None else None)}
         if not self.summaries:
             if not self.status.value:  # no error to show: the gradebook is missing or empty
-                self.status.info(t("grading.app.empty", lang, url=_safe(url)))
+                self.status.info(t("app.gradebook.empty", lang, url=redacted_url(url)))
             self.overview.value = self.download.value = ""
             self.details.layout.display = "none"
             return
@@ -147,7 +152,7 @@ class GradebookApp(widgets.VBox):
         data = base64.b64encode(self.book.export_csv(rows=rows).encode("utf-8")).decode("ascii")
         self.download.value = (f'<a class="cm-download" download="gradebook.csv" '
                                f'href="data:text/csv;charset=utf-8;base64,{data}">⬇ '
-                               f'{html.escape(t("grading.app.download", lang))}</a>')
+                               f'{html.escape(t("app.gradebook.download", lang))}</a>')
         current = select if select in self.summaries else self.exercise.value
         self.exercise.options = [(s.title(lang), s.exercise) for s in self.summaries.values()]
         self.exercise.value = current if current in self.summaries else next(iter(self.summaries))
@@ -155,7 +160,7 @@ class GradebookApp(widgets.VBox):
 
     def _overview_html(self) -> str:
         lang = self.lang
-        head = [t(f"grading.app.{k}", lang) for k in
+        head = [t(f"app.gradebook.{k}", lang) for k in
                 ("exercise", "count", "graded", "mean", "median", "failed", "at_risk_count")]
         body = [[s.title(lang), s.count, s.graded,
                  f"{_points(s.mean, lang)} / {_points(s.max_points, lang)}" if s.mean is not None else "—",
@@ -171,39 +176,37 @@ class GradebookApp(widgets.VBox):
         lang = self.lang
         reasons = "; ".join(f"{_reason(k, lang)}: {v}" for k, v in sorted(summary.reasons.items()))
         self.facts.value = (
-            f"<p>{html.escape(t('grading.app.facts', lang, count=summary.count, graded=summary.graded, version=summary.version, max=_points(summary.max_points, lang)))}"
-            + (f"<br><span class='cm-muted'>{html.escape(t('grading.app.failed', lang))}: "
+            f"<p>{html.escape(t('app.gradebook.facts', lang, count=summary.count, graded=summary.graded, version=summary.version, max=_points(summary.max_points, lang)))}"
+            + (f"<br><span class='cm-muted'>{html.escape(t('app.gradebook.failed', lang))}: "
                f"{html.escape(reasons)}</span>" if reasons else "") + "</p>")
         self.checks_table.value = table_html(
             [[c.title, _points(c.max_points, lang), percent(c.mean_share, lang, decimals=0), c.zero]
              for c in sorted(summary.checks, key=lambda c: c.mean_share)],
-            [t("grading.app.check", lang), t("grading.app.points", lang),
-             t("grading.app.share", lang), t("grading.app.zero", lang)], "cm-checks-table")
+            [t("app.gradebook.check", lang), t("app.gradebook.points", lang),
+             t("app.gradebook.share", lang), t("app.gradebook.zero", lang)], "cm-checks-table")
         if summary.at_risk:
             self.at_risk.value = table_html(
                 [[r.trainee, f"{_points(r.total, lang)} / {_points(r.max_points, lang)}",
                   percent(r.share, lang, decimals=0) if r.status == "graded" else "—", _reason(r.reason, lang)
-                  if r.status != "graded" else t("grading.app.below", lang, share=self.risk)]
+                  if r.status != "graded" else t("app.gradebook.below", lang, share=self.risk)]
                  for r in summary.at_risk],
-                [t("grading.app.trainee", lang), t("grading.app.score", lang),
-                 t("grading.app.share", lang), t("grading.app.reason", lang)], "cm-at-risk-table")
+                [t("app.gradebook.trainee", lang), t("app.gradebook.score", lang),
+                 t("app.gradebook.share", lang), t("app.gradebook.reason", lang)], "cm-at-risk-table")
         else:
-            self.at_risk.value = f"<p class='cm-ok'>{html.escape(t('grading.app.none_at_risk', lang))}</p>"
+            self.at_risk.value = f"<p class='cm-ok'>{html.escape(t('app.gradebook.none_at_risk', lang))}</p>"
         pairs = self.book.similar(summary.exercise) if self.book is not None else []
         self.similar.value = (table_html(
             [[p["trainee_a"], p["trainee_b"], f"{p['score']:.2f}"] for p in pairs],
-            [t("grading.app.trainee", lang), t("grading.app.trainee", lang),
-             t("grading.app.cosine", lang)], "cm-similar-table") if pairs else
-            f"<p class='cm-muted'>{html.escape(t('grading.app.no_similar', lang))}</p>")
+            [t("app.gradebook.trainee", lang), t("app.gradebook.trainee", lang),
+             t("app.gradebook.cosine", lang)], "cm-similar-table") if pairs else
+            f"<p class='cm-muted'>{html.escape(t('app.gradebook.no_similar', lang))}</p>")
         trainees = sorted(r["trainee_id"] for r in self.rows if r["exercise_id"] == summary.exercise)
         keep = self.trainee.value
         self.trainee.options = trainees
         self.trainee.value = keep if keep in trainees else (trainees[0] if trainees else None)
         self.show_trainee()
         if self.defer_charts:
-            import threading
-
-            threading.Thread(target=self._draw, args=(summary,), daemon=True).start()
+            draw_later(self._draw, summary, name="cm-gradebook-charts")
         else:
             self._draw(summary)
 
@@ -224,7 +227,7 @@ class GradebookApp(widgets.VBox):
         summary = self.summaries[row["exercise_id"]]
         titles = {c.check_id: c.title for c in summary.checks}
         manual = {a["check_id"]: a for a in row["adjustments"]}
-        lines = [f"<p><b>{html.escape(t('grading.app.score', lang))}:</b> "
+        lines = [f"<p><b>{html.escape(t('app.gradebook.score', lang))}:</b> "
                  f"{_points(row['total'], lang)} / {_points(row['max_points'], lang)}"
                  + (f" · {html.escape(_reason(row['reason'] or row['status'], lang))}"
                     if row["status"] != "graded" else "")
@@ -238,12 +241,12 @@ class GradebookApp(widgets.VBox):
                          f"{_points(check['points'], lang)} / {_points(check['max_points'], lang)}",
                          (check["message"] or "") + extra])
         if body:
-            lines.append(table_html(body, [t("grading.app.check", lang),
-                                           t("grading.app.points", lang),
+            lines.append(table_html(body, [t("app.gradebook.check", lang),
+                                           t("app.gradebook.points", lang),
                                            t("grading.feedback.message", lang)], "cm-detail-table"))
         self.detail.value = "".join(lines)
 
 
 def build_app(*, db: str = "", exercise: str = "", risk: int = 50, lang: str = "es",
               defer_charts: bool | None = None) -> GradebookApp:
-    return GradebookApp(db=db, exercise=exercise, risk=risk, lang=lang, defer_charts=defer_charts)
+    return mark_ready(GradebookApp(db=db, exercise=exercise, risk=risk, lang=lang, defer_charts=defer_charts), "90-gradebook")

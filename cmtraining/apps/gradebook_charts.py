@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import textwrap
 
-from cmtraining.apps.charts import PALETTE
+from cmtraining.core.charts import PALETTE
 from cmtraining.grading.cohort import CheckShare, histogram
 from cmtraining.i18n import t
 
@@ -30,7 +30,7 @@ def _png(fig) -> bytes:
 
 def _percent(value: float, lang: str) -> str:
     """`value` in percent points (0-100), as the axes are."""
-    from cmtraining.numbers import percent
+    from cmtraining.core.numbers import percent
 
     return percent(value / 100, lang, decimals=0)
 
@@ -43,13 +43,13 @@ def distribution_png(shares: tuple[float, ...], risk: int, title: str, lang: str
     colours = [VERMILION if left + 10 <= risk else BLUE for left in lefts]
     ax.bar([x + 5 for x in lefts], counts, width=9, color=colours)
     ax.axvline(risk, color="#333333", linestyle="--", linewidth=1)
-    ax.text(risk, max(counts + [1]) * 0.98, " " + t("grading.app.risk_mark", lang, share=risk),
+    ax.text(risk, max(counts + [1]) * 0.98, " " + t("app.gradebook.risk_mark", lang, share=risk),
             va="top", fontsize=9)
     ax.set_xlim(0, 100)
     ax.set_xticks(range(0, 101, 10), [_percent(x, lang) for x in range(0, 101, 10)])
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_ylabel(t("grading.app.trainees", lang))
-    ax.set_title(t("grading.app.distribution", lang, exercise=title), loc="left", fontsize=11)
+    ax.set_ylabel(t("app.gradebook.trainees", lang))
+    ax.set_title(t("app.gradebook.distribution", lang, exercise=title), loc="left", fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="y", alpha=0.3)
     return _png(fig)
@@ -68,7 +68,7 @@ def checks_png(checks: tuple[CheckShare, ...], risk: int, title: str, lang: str)
         ax.text(min(v + 1, 92), y, _percent(v, lang), va="center", fontsize=9)
     ax.set_xlim(0, 100)
     ax.xaxis.set_major_formatter(lambda v, _: _percent(v, lang))
-    ax.set_title(t("grading.app.per_check", lang, exercise=title), loc="left", fontsize=11)
+    ax.set_title(t("app.gradebook.per_check", lang, exercise=title), loc="left", fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     ax.grid(axis="x", alpha=0.3)
     return _png(fig)

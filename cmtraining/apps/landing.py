@@ -6,13 +6,13 @@ import html
 
 import ipywidgets as widgets
 
-from cmtraining.apps.common import Status, header, labelled, link
+from cmtraining.apps.common import Status, header, labelled, link, mark_ready, workbook_name
+from cmtraining.core.stages import STAGES
+from cmtraining.core.stages import link_parameters as _stage_params
 from cmtraining.i18n import t
-from cmtraining.parameters import resolve
+from cmtraining.runtime.parameters import resolve
+from cmtraining.runtime.workspace import create_workbook, list_workbooks, private_links, token_for
 from cmtraining.samples.organizations import list_organizations, load_organization
-from cmtraining.stages import STAGES
-from cmtraining.stages import link_parameters as _stage_params
-from cmtraining.workspace import create_workbook, list_workbooks, private_links, token_for
 
 BLANK = "__blank__"
 
@@ -25,19 +25,19 @@ class LandingApp(widgets.VBox):
         self.current = values["workbook"] if "/" not in values["workbook"] else ""
 
         org_options = [(load_organization(o).title.model_dump()[lang], o) for o in list_organizations()]
-        org_options.append((t("landing.blank", lang), BLANK))
-        self.trainee = widgets.Text(placeholder=t("landing.trainee_placeholder", lang))
+        org_options.append((t("app.landing.blank", lang), BLANK))
+        self.trainee = widgets.Text(placeholder=t("app.landing.trainee_placeholder", lang))
         self.trainee.add_class("cm-trainee")
         self.sample = widgets.Dropdown(options=org_options, value=self.org)
         self.sample.observe(self._on_sample, names="value")
-        self.create = widgets.Button(description=t("landing.create", lang), icon="plus",
+        self.create = widgets.Button(description=t("app.landing.create", lang), icon="plus",
                                      button_style="primary")
         self.create.add_class("cm-create")
         self.create.on_click(self._on_create)
 
         self.existing = widgets.Dropdown(options=[], layout=widgets.Layout(width="60%"))
         self.existing.add_class("cm-existing")
-        self.open_button = widgets.Button(description=t("landing.open", lang), icon="folder-open")
+        self.open_button = widgets.Button(description=t("app.landing.open", lang), icon="folder-open")
         self.open_button.on_click(self._on_open)
         self.status = Status(lang)
         self.current_label = widgets.HTML()
@@ -48,36 +48,66 @@ class LandingApp(widgets.VBox):
         self._render()
 
         create_box = widgets.VBox([
-            widgets.HTML(f"<h2>{html.escape(t('landing.new_title', lang))}</h2>"),
-            widgets.HBox([labelled(self.trainee, t("landing.trainee", lang)),
-                          labelled(self.sample, t("landing.sample", lang))]),
+            widgets.HTML(f"<h2>{html.escape(t('app.landing.new_title', lang))}</h2>"),
+            widgets.HBox([labelled(self.trainee, t("app.landing.trainee", lang)),
+                          labelled(self.sample, t("app.landing.sample", lang))]),
             self.create,
         ])
         pick_box = widgets.VBox([
-            widgets.HTML(f"<h2>{html.escape(t('landing.pick_title', lang))}</h2>"),
+            widgets.HTML(f"<h2>{html.escape(t('app.landing.pick_title', lang))}</h2>"),
             widgets.HBox([self.existing, self.open_button]),
         ])
         super().__init__([
             self.top, create_box, pick_box, self.status, self.current_label,
-            widgets.HTML(f"<h2>{html.escape(t('landing.journey', lang))}</h2>"), self.stages,
+            widgets.HTML(f"<h2>{html.escape(t('app.landing.journey', lang))}</h2>"), self.stages,
             # no link: the facilitator's page needs the token `cmtraining serve` prints
-            widgets.HTML(f"<h2>{html.escape(t('landing.facilitators', lang))}</h2>"
+            widgets.HTML(f"<h2>{html.escape(t('app.landing.facilitators', lang))}</h2>"
                          f'<p class="cm-gradebook-note">'
-                         f"{html.escape(t('server.landing_gradebook', lang))}</p>"),
+                         f"{html.escape(t('runtime.server.landing_gradebook', lang))}</p>"),
         ], layout=widgets.Layout(max_width="1000px"))
         self.add_class("cm-landing")
 
     def _refresh_existing(self) -> None:
         # with private links, nobody is shown the others' workbooks (issue 17)
         entries = [] if private_links() else list_workbooks()
-        self.existing.options = [
-            (f"{e.trainee or e.id} — {e.organization} ({e.id})", e.id) for e in entries]
+        self._entries = {e.id: e for e in entries}
+        # named by trainee, organization and last edit: the id is only the option's value (19)
+        self.existing.options = [(self._entry_label(e), e.id) for e in entries]
         self.existing.disabled = self.open_button.disabled = not entries
         ids = [e.id for e in entries]
         if self.current in ids:
             self.existing.value = self.current
         elif ids:
             self.existing.value = ids[0]
+
+    def _entry_label(self, entry) -> str:
+        from datetime import datetime
+
+        from cmtraining.core.numbers import day_time
+
+        try:
+            edited = day_time(datetime.fromisoformat(entry.updated), self.lang)
+        except ValueError:
+            edited = entry.updated
+        return t("app.landing.entry", self.lang, workbook=workbook_name(entry, self.lang),
+                 org=entry.organization, edited=edited)
+
+    def _named(self, key: str, ref: str) -> str:
+        """`key`'s message about the workbook `ref` (an id or a private token), by its names."""
+        entry = self._entries.get(ref)
+        if entry is not None:
+            name, org = workbook_name(entry, self.lang), entry.organization
+        else:
+            from cmtraining.core.errors import CmtrainingError
+            from cmtraining.runtime.workspace import workbook_path
+            from cmtraining.workbook.store import load
+
+            try:
+                wb = load(workbook_path(ref), lang=self.lang)
+                name, org = workbook_name(wb, self.lang), wb.profile.name
+            except CmtrainingError:
+                name, org = t("app.common.workbook_unnamed", self.lang), "—"
+        return t(key, self.lang, workbook=name, org=org)
 
     def _on_sample(self, change) -> None:
         if change["new"] != BLANK and not self.current:
@@ -93,14 +123,15 @@ class LandingApp(widgets.VBox):
             return
         self.current = token_for(entry.id, lang=self.lang) if private_links() else entry.id
         self.trainee.value = ""
-        self.status.info(t("landing.created", self.lang, id=entry.id))
+        self.status.info(t("app.landing.created", self.lang, workbook=workbook_name(entry, self.lang),
+                           org=entry.organization))
         self._refresh_existing()
         self._render()
 
     def _on_open(self, _button) -> None:
         if self.existing.value:
             self.current = self.existing.value
-            self.status.info(t("landing.opened", self.lang, id=self.current))
+            self.status.info(self._named("app.landing.opened", self.current))
             self._render()
 
     def _render(self) -> None:
@@ -108,26 +139,26 @@ class LandingApp(widgets.VBox):
         if self.current:
             params = {"workbook": self.current, "lang": lang}
             self.current_label.value = (
-                f"<p>{html.escape(t('landing.current', lang, id=self.current))}</p>")
+                f"<p>{html.escape(self._named('app.landing.current', self.current))}</p>")
         else:
             params = {"org": self.org, "lang": lang}
             title = load_organization(self.org).title.model_dump()[lang]
             self.current_label.value = (
-                f"<p class='cm-banner'>{html.escape(t('landing.preview', lang, org=title))}</p>")
-        self.top.value = header(t("landing.title", lang), t("landing.intro", lang), "index",
+                f"<p class='cm-banner'>{html.escape(t('app.landing.preview', lang, org=title))}</p>")
+        self.top.value = header(t("app.landing.title", lang), t("app.landing.intro", lang), "index",
                                 {**params, "lang": lang}, lang).value
         items = []
         for stage in STAGES:
-            label = f"{stage.number}. {html.escape(t(f'stage.{stage.key}', lang))}"
+            label = f"{stage.number}. {html.escape(t(f'common.stage.{stage.key}', lang))}"
             if stage.available():
                 href = html.escape(link(stage.notebook, _stage_params(stage.notebook, params,
                                                                       preview=not self.current)))
                 items.append(f'<li><a class="cm-stage" data-stage="{stage.notebook}" '
                              f'href="{href}">{label}</a></li>')
             else:
-                items.append(f"<li class='cm-muted'>{label} — {html.escape(t('landing.soon', lang))}</li>")
+                items.append(f"<li class='cm-muted'>{label} — {html.escape(t('app.landing.soon', lang))}</li>")
         self.stages.value = f"<ol class='cm-stages' style='list-style:none;padding-left:0'>{''.join(items)}</ol>"
 
 
 def build_app(*, workbook: str = "", org: str = "ngo", lang: str = "es") -> LandingApp:
-    return LandingApp(workbook=workbook, org=org, lang=lang)
+    return mark_ready(LandingApp(workbook=workbook, org=org, lang=lang), "index")

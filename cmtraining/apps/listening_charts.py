@@ -31,7 +31,7 @@ def volume_png(daily, limits, alerts, lang: str) -> bytes:
     fig = _figure()
     ax = fig.add_subplot()
     if not len(daily):
-        ax.text(0.5, 0.5, t("listening.app.no_dates", lang), ha="center", transform=ax.transAxes)
+        ax.text(0.5, 0.5, t("app.listening.no_dates", lang), ha="center", transform=ax.transAxes)
         ax.set_axis_off()
         return _png(fig)
     days = list(daily["day"])
@@ -39,7 +39,7 @@ def volume_png(daily, limits, alerts, lang: str) -> bytes:
     for label in ("negative", "neutral", "positive"):
         values = list(daily[label])
         ax.bar(days, values, bottom=bottom, color=SENTIMENT_COLOURS[label], width=0.85,
-               label=t(f"sentiment.label.{label}", lang))
+               label=t(f"listening.sentiment.label.{label}", lang))
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     gaps = [d for d, gap in zip(days, daily["missing"], strict=True) if gap] \
         if "missing" in daily else []
@@ -47,21 +47,24 @@ def volume_png(daily, limits, alerts, lang: str) -> bytes:
         middle = datetime.combine(day, time())  # bars are centred on the day
         ax.axvspan(middle - timedelta(hours=12), middle + timedelta(hours=12), facecolor="#EEEEEE",
                    hatch="//", edgecolor="#999999", linewidth=0,
-                   label=t("importer.chart.gap", lang) if number == 0 else None)
+                   label=t("app.listening.importer_chart.gap", lang) if number == 0 else None)
     # the threshold line breaks over gaps (nan), where there is no threshold
     first = next((i for i, lim in enumerate(limits) if lim), len(limits))
     xs = days[first:]
     ys = [lim[1] if lim else float("nan") for lim in limits[first:]]
     if xs:
         ax.step(xs, ys, where="mid", color="#000000", linewidth=1.2, linestyle="--",
-                label=t("listening.app.threshold", lang))
+                label=t("app.listening.threshold", lang))
     for alert in alerts:
         ax.annotate("▲", (alert.day, alert.count), ha="center", va="bottom", color="#B3261E",
                     fontsize=12)
-    ax.set_title(t("listening.app.volume_title", lang), loc="left", fontsize=11)
+    ax.set_title(t("app.listening.volume_title", lang), loc="left", fontsize=11)
     ax.grid(axis="y", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
     ax.legend(frameon=False, fontsize=9, loc="upper left")
+    from cmtraining.core.charts import date_axis
+
+    date_axis(ax.xaxis, lang)  # days ("29 oct"), or months on a long import: never one twice
     fig.autofmt_xdate()
     return _png(fig)
 
@@ -71,7 +74,7 @@ def share_png(sov, own: str, lang: str) -> bytes:
     fig = _figure(1.0 + 0.45 * max(len(sov), 1))
     ax = fig.add_subplot()
     if not len(sov):
-        ax.text(0.5, 0.5, t("listening.app.no_competitors", lang), ha="center",
+        ax.text(0.5, 0.5, t("app.listening.no_competitors", lang), ha="center",
                 transform=ax.transAxes)
         ax.set_axis_off()
         return _png(fig)
@@ -83,6 +86,6 @@ def share_png(sov, own: str, lang: str) -> bytes:
         text = f"{value:.1f} %".replace(".", ",") if lang == "es" else f"{value:.1f}%"
         ax.text(value + 0.5, y, text, va="center", fontsize=9)
     ax.set_xlim(0, max(shares) * 1.2)
-    ax.set_title(t("listening.app.sov_title", lang), loc="left", fontsize=11)
+    ax.set_title(t("app.listening.sov_title", lang), loc="left", fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)

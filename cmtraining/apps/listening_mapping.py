@@ -30,19 +30,19 @@ class MappingStep(widgets.VBox):
         self.preview.add_class("cm-mapping-preview")
         self.dropdowns = {}
         for name in FIELDS:
-            dropdown = widgets.Dropdown(description=t(f"importer.field.{name}", lang),
+            dropdown = widgets.Dropdown(description=t(f"listening.importer.field.{name}", lang),
                                         style={"description_width": "230px"},
                                         layout=widgets.Layout(width="520px"))
             dropdown.add_class(f"cm-map-{name}")
             self.dropdowns[name] = dropdown
-        self.import_button = widgets.Button(description=t("importer.app.import", lang),
+        self.import_button = widgets.Button(description=t("app.listening.importer.import", lang),
                                             icon="check", button_style="primary")
         self.import_button.add_class("cm-mapping-import")
         self.import_button.on_click(lambda _: self.on_import(self.mapping()))
-        self.cancel_button = widgets.Button(description=t("importer.app.cancel", lang))
+        self.cancel_button = widgets.Button(description=t("app.listening.importer.cancel", lang))
         self.cancel_button.on_click(lambda _: self.on_cancel())
         super().__init__([self.title, self.preview,
-                          widgets.HTML(f"<b>{html.escape(t('importer.app.columns', lang))}</b>"),
+                          widgets.HTML(f"<b>{html.escape(t('app.listening.importer.columns', lang))}</b>"),
                           *self.dropdowns.values(),
                           widgets.HBox([self.import_button, self.cancel_button])])
         self.add_class("cm-mapping")
@@ -56,9 +56,9 @@ class MappingStep(widgets.VBox):
         for name, dropdown in self.dropdowns.items():
             dropdown.options = options
             dropdown.value = mapping.column(name) or NONE
-        layout = layout_title(mapping.layout, lang) or t("importer.app.no_layout", lang)
+        layout = layout_title(mapping.layout, lang) or t("app.listening.importer.no_layout", lang)
         self.title.value = (f"<p class='cm-mapping-title'>"
-                            f"{html.escape(t('importer.app.detected', lang, source=read.source, layout=layout, count=len(read.table.rows)))}"
+                            f"{html.escape(t('app.listening.importer.detected', lang, source=read.source, layout=layout, count=len(read.table.rows)))}"
                             "</p>")
         cell = ("style='white-space:nowrap;max-width:22em;overflow:hidden;"
                 "text-overflow:ellipsis;font-size:.85em;padding:2px 8px'")

@@ -3,33 +3,48 @@
 from __future__ import annotations
 
 import html
-from datetime import date, timedelta
+import textwrap
+from datetime import date
 from typing import get_args
 
 import ipywidgets as widgets
 
 from cmtraining.apps.coherence_panel import coherence_panel
-from cmtraining.apps.common import StageApp, Status, heading, stage_header
+from cmtraining.apps.common import StageApp, Status, choice, heading, mark_ready, stage_header
 from cmtraining.apps.findings_view import findings_table
+from cmtraining.apps.number_field import NumberField
+from cmtraining.apps.reader_fields import DateField
 from cmtraining.apps.rows import Column, RowsEditor
-from cmtraining.clock import today as clock_today
+from cmtraining.core.clock import today as clock_today
+from cmtraining.core.findings import Finding
+from cmtraining.core.numbers import day as format_day
+from cmtraining.evaluation.attainment import starting_point
 from cmtraining.i18n import t
-from cmtraining.planning.findings import Finding
-from cmtraining.planning.smart import check_smart, history, objective_title, suggest_target
-from cmtraining.session import Session
+from cmtraining.planning.smart import (
+    RATES,
+    check_smart,
+    draft_objective,
+    objective_title,
+    rounded,
+    suggest_target,
+)
+from cmtraining.runtime.session import Session
 from cmtraining.workbook.models import NetworkId, Objective, ObjectiveMetric
-from cmtraining.workspace import slugify
 
 
 def findings_html(findings: list[Finding], lang: str) -> str:
     return findings_table(findings, lang,
-                          label=lambda f: t(f"smart.letter.{f.code.split('.')[-1]}", lang))
+                          label=lambda f: t(f"planning.smart.letter.{f.code.split('.')[-1]}", lang))
 
 
-def _num(value: float, lang: str) -> str:
-    from cmtraining.numbers import decimal
+def _num(value: float, lang: str, metric: str = "followers") -> str:
+    """A suggested value: rates as the reader's percentage, counts with their grouping."""
+    from cmtraining.core.numbers import decimal, rate
 
-    return decimal(value, lang, decimals=4 if value < 10 else 0, trim=True)
+    if metric in RATES:
+        return rate(value, lang)
+    # as "Use the middle" would type it: counts whole ("5", not "5,2067")
+    return decimal(rounded(metric, value), lang, decimals=4, trim=True)
 
 
 class ObjectiveCard(widgets.VBox):
@@ -41,45 +56,52 @@ class ObjectiveCard(widgets.VBox):
         off = app.session.preview
         wide = widgets.Layout(width="260px")
         self.metric = widgets.Dropdown(
-            options=[(t(f"kpi.{k}", lang), k) for k in get_args(ObjectiveMetric)],
-            value=objective.metric,
-            description=t("objectives.metric", lang), layout=wide, disabled=off)
-        nets = [(t("objectives.any_network", lang), None)] + [
-            (t(f"network.{n}", lang), n) for n in get_args(NetworkId)]
-        self.network = widgets.Dropdown(options=nets, value=objective.network, layout=wide,
-                                        description=t("objectives.network", lang), disabled=off)
+            options=[(t(f"planning.kpi.{k}", lang), k) for k in get_args(ObjectiveMetric)],
+            value=objective.metric,  # wide enough for "Conversiones (acciones del objetivo)"
+            description=t("app.objectives.metric", lang), layout=widgets.Layout(width="380px"),
+            disabled=off)
+        nets = [(t("app.objectives.any_network", lang), None)] + [
+            (t(f"common.network.{n}", lang), n) for n in get_args(NetworkId)]
+        self.network = choice(nets, objective.network, layout=wide,
+                              description=t("app.objectives.network", lang), disabled=off)
         self.audience = widgets.Text(value=objective.audience, continuous_update=False,
-                                     placeholder=t("objectives.audience_placeholder", lang),
-                                     description=t("objectives.audience", lang), disabled=off)
-        self.baseline = widgets.FloatText(value=objective.baseline, layout=wide, disabled=off,
-                                          description=t("objectives.baseline", lang))
-        self.target = widgets.FloatText(value=objective.target, layout=wide, disabled=off,
-                                        description=t("objectives.target", lang))
+                                     placeholder=t("app.objectives.audience_placeholder", lang),
+                                     description=t("app.objectives.audience", lang), disabled=off,
+                                     # the rest of the line: "Menciones de la organización (escucha)"
+                                     layout=widgets.Layout(flex="1 1 auto", width="auto"))
+        # typed as the reader writes numbers ("4.000" is four thousand in Spanish), rates
+        # as percentages; the store keeps fractions (issue 21.5, 21.6)
+        percent = objective.metric in RATES
+        self.baseline = NumberField(objective.baseline, lang, percent=percent, layout=wide,
+                                    disabled=off, description=t("app.objectives.baseline", lang))
+        self.target = NumberField(objective.target, lang, percent=percent, layout=wide,
+                                  disabled=off, description=t("app.objectives.target", lang))
         self.target.add_class("cm-target")
-        self.deadline = widgets.DatePicker(value=objective.deadline, disabled=off,
-                                           description=t("objectives.deadline", lang))
-        goals = [(t("objectives.no_goal", lang), None)] + [
-            (g.text[:70], g.id) for g in wb.profile.goals]
-        self.goal = widgets.Dropdown(options=goals, disabled=off,
-                                     value=objective.goal_id if objective.goal_id in
-                                     {g.id for g in wb.profile.goals} else None,
-                                     description=t("objectives.goal", lang),
-                                     style={"description_width": "initial"},
-                                     layout=widgets.Layout(width="560px"))
+        self.deadline = DateField(objective.deadline, lang, disabled=off,
+                                  description=t("app.objectives.deadline", lang))
+        # a goal is a sentence: shortened at a word, never cut mid-word ("…por mensaje direc")
+        goals = [(t("app.objectives.no_goal", lang), None)] + [
+            (textwrap.shorten(g.text, 110, placeholder=" …"), g.id) for g in wb.profile.goals]
+        self.goal = choice(goals, objective.goal_id, disabled=off,
+                           description=t("app.objectives.goal", lang),
+                           style={"description_width": "initial"},
+                           layout=widgets.Layout(width="auto"))
         self.owner = widgets.Text(value=objective.owner, continuous_update=False, disabled=off,
-                                  description=t("objectives.owner", lang))
+                                  description=t("app.objectives.owner", lang))
+        self._resetting = False
         for w in (self.metric, self.network, self.audience, self.baseline, self.target,
                   self.deadline, self.goal, self.owner):
-            w.style.description_width = "initial" if w is self.goal else "110px"
+            inner = w.text if isinstance(w, NumberField) else w
+            inner.style.description_width = "initial" if w is self.goal else "110px"
             w.observe(self._changed, names="value")
         self.findings = widgets.HTML()
         self.findings.add_class("cm-smart")
         self.suggestion = widgets.HTML()
-        self.accept = widgets.Button(description=t("objectives.accept", lang), icon="check",
+        self.accept = widgets.Button(description=t("app.objectives.accept", lang), icon="check",
                                      disabled=off)
         self.accept.on_click(self._accept)
-        remove = widgets.Button(description=t("objectives.remove", lang), icon="trash",
-                                disabled=off)
+        self.remove_button = remove = widgets.Button(description=t("app.objectives.remove", lang),
+                                                     icon="trash", disabled=off)
         remove.on_click(lambda _: app.remove(self.index))
         # named as the report names it ("Followers on Instagram"); redrawn on every change
         self.title = widgets.HTML(self._title_html(objective, lang))
@@ -88,9 +110,10 @@ class ObjectiveCard(widgets.VBox):
             self.title,
             widgets.HBox([self.metric, self.network, self.audience]),
             widgets.HBox([self.baseline, self.target, self.deadline]),
-            widgets.HBox([self.goal, self.owner]),
+            self.goal,  # a line of its own: the goal's sentence is read whole
+            self.owner,
             widgets.HBox([self.suggestion, self.accept]),
-            widgets.HTML(f"<b>{html.escape(t('objectives.smart_title', lang))}</b>"),
+            widgets.HTML(f"<b>{html.escape(t('app.objectives.smart_title', lang))}</b>"),
             self.findings, remove,
         ], layout=widgets.Layout(border="1px solid #ddd", padding=".6em", margin=".5em 0"))
         self.add_class("cm-objective")
@@ -105,12 +128,26 @@ class ObjectiveCard(widgets.VBox):
                 "owner": self.owner.value}
 
     def _changed(self, change) -> None:
+        if self._resetting:
+            return
         if change["owner"] is self.metric or change["owner"] is self.network:
-            values = history(self.app.session.workbook.metrics, self.metric.value, self.network.value)
-            if values:  # start from the latest month, as a facilitator would
-                self.baseline.value = round(values[-1], 4)
+            self._reset_figures()
         self.app.save(self.index, self.current())
         self.refresh()
+
+    def _reset_figures(self) -> None:
+        """A new metric or network: baseline and target from THAT metric's history (21.5)."""
+        metric = self.metric.value
+        baseline, target = starting_point(self.app.session.workbook, metric, self.network.value,
+                                          today=self.app.today, deadline=self.deadline.value)
+        self._resetting = True
+        try:
+            for field, value in ((self.baseline, baseline), (self.target, target)):
+                field.show_percent(metric in RATES)  # the "%" beside the field comes and goes
+                field.value = None  # redraws the text in the new unit even if the value is equal
+                field.value = value
+        finally:
+            self._resetting = False
 
     def refresh(self) -> None:
         lang = self.app.lang
@@ -126,12 +163,13 @@ class ObjectiveCard(widgets.VBox):
         self._suggested = s.mid if s else None
         self.accept.layout.display = None if s else "none"
         if s:
+            metric = objective.metric
             self.suggestion.value = html.escape(t(
-                "objectives.suggestion", lang, deadline=objective.deadline.isoformat(),
-                low=_num(s.low, lang), mid=_num(s.mid, lang), high=_num(s.high, lang),
-                source=t(f"smart.band.{s.band.source}", lang)))
+                "app.objectives.suggestion", lang, deadline=format_day(objective.deadline, lang),
+                low=_num(s.low, lang, metric), mid=_num(s.mid, lang, metric),
+                high=_num(s.high, lang, metric), source=t(f"planning.smart.band.{s.band.source}", lang)))
         else:
-            self.suggestion.value = f"<span class='cm-muted'>{html.escape(t('objectives.no_suggestion', lang))}</span>"
+            self.suggestion.value = f"<span class='cm-muted'>{html.escape(t('app.objectives.no_suggestion', lang))}</span>"
 
     @staticmethod
     def _title_html(objective: Objective, lang: str) -> str:
@@ -140,7 +178,7 @@ class ObjectiveCard(widgets.VBox):
 
     def _accept(self, _button) -> None:
         if self._suggested is not None:
-            self.target.value = round(self._suggested, 4 if self._suggested < 10 else 0)
+            self.target.value = rounded(self.metric.value, self._suggested)
 
 
 class ObjectivesApp(StageApp):
@@ -150,34 +188,34 @@ class ObjectivesApp(StageApp):
         lang = self.lang
         self.status = Status(lang)
         self.cards = widgets.VBox()
-        self.add_button = widgets.Button(description=t("objectives.add", lang), icon="plus",
+        self.add_button = widgets.Button(description=t("app.objectives.add", lang), icon="plus",
                                          button_style="primary", disabled=session.preview)
         self.add_button.add_class("cm-add-objective")
         self.add_button.on_click(self._add)
         self._render_cards()
         wb = session.workbook
         self.informants = RowsEditor([
-            Column("department", "objectives.informant_department"),
-            Column("person", "objectives.informant_person"),
-            Column("topics", "objectives.informant_topics", kind="list", width="260px"),
-            Column("cadence", "objectives.informant_cadence", width="140px"),
+            Column("department", "app.objectives.informant_department"),
+            Column("person", "app.objectives.informant_person"),
+            Column("topics", "app.objectives.informant_topics", kind="list", width="260px"),
+            Column("cadence", "app.objectives.informant_cadence", width="140px"),
         ], [i.model_dump() for i in wb.informants], lang,
             lambda rows: self._save_section("informants", rows), disabled=session.preview)
         self.advocates = RowsEditor([
-            Column("person", "objectives.advocate_person"),
-            Column("department", "objectives.advocate_department"),
-            Column("how", "objectives.advocate_how", width="220px"),
-            Column("guidelines", "objectives.advocate_guidelines", width="260px"),
+            Column("person", "app.objectives.advocate_person"),
+            Column("department", "app.objectives.advocate_department"),
+            Column("how", "app.objectives.advocate_how", width="220px"),
+            Column("guidelines", "app.objectives.advocate_guidelines", width="260px"),
         ], [a.model_dump() for a in wb.advocates], lang,
             lambda rows: self._save_section("advocates", rows), disabled=session.preview)
-        children = stage_header(session, "objectives", "objectives.intro", "01-objectives")
+        children = stage_header(session, "objectives", "app.objectives.intro", "01-objectives")
         children.append(coherence_panel(self, "objectives"))  # issue 15: coherence
         children += [
-            heading("objectives.list_title", lang),
+            heading("app.objectives.list_title", lang),
             self.cards, self.add_button, self.status,
-            heading("objectives.informants_title", lang, "objectives.informants_help"),
+            heading("app.objectives.informants_title", lang, "app.objectives.informants_help"),
             self.informants,
-            heading("objectives.advocates_title", lang, "objectives.advocates_help"),
+            heading("app.objectives.advocates_title", lang, "app.objectives.advocates_help"),
             self.advocates,
         ]
         super().__init__(children, layout=widgets.Layout(max_width="1100px"))
@@ -185,9 +223,9 @@ class ObjectivesApp(StageApp):
 
     def _render_cards(self) -> None:
         objectives = self.session.workbook.objectives
-        cards = [ObjectiveCard(self, i, o) for i, o in enumerate(objectives)]
+        cards = self.objective_cards = [ObjectiveCard(self, i, o) for i, o in enumerate(objectives)]
         self.cards.children = cards or [widgets.HTML(
-            f"<i class='cm-muted'>{html.escape(t('objectives.none', self.lang))}</i>")]
+            f"<i class='cm-muted'>{html.escape(t('app.objectives.none', self.lang))}</i>")]
 
     def save(self, index: int, data: dict) -> bool:
         return self.set_item("objectives", index, data)
@@ -200,25 +238,10 @@ class ObjectivesApp(StageApp):
             self._render_cards()
 
     def _add(self, _button) -> None:
-        wb = self.session.workbook
-        network = max(wb.metrics, key=lambda r: r.followers).network if wb.metrics else None
-        values = history(wb.metrics, "followers", network)
-        taken = {o.id for o in wb.objectives}
-        base, n = slugify(f"{network or 'objetivo'}-followers") or "objective", 1
-        oid = base
-        while oid in taken:
-            n += 1
-            oid = f"{base}-{n}"
-        draft = Objective(id=oid, metric="followers", network=network,
-                          baseline=values[-1] if values else 0, target=0,
-                          deadline=self.today + timedelta(days=182),
-                          goal_id=wb.profile.goals[0].id if wb.profile.goals else None)
-        s = suggest_target(draft, wb.metrics, self.today)
-        draft = draft.model_copy(update={"target": round(s.mid) if s else draft.baseline + 1})
-
+        draft = draft_objective(self.session.workbook, self.today)
         if self.append_item("objectives", draft.model_dump(mode="json")):
             self._render_cards()
 
 
 def build_app(session: Session, *, today: date | None = None) -> ObjectivesApp:
-    return ObjectivesApp(session, today=today)
+    return mark_ready(ObjectivesApp(session, today=today), "01-objectives")

@@ -4,18 +4,26 @@ from __future__ import annotations
 
 import html
 import os
-import threading
 
 import ipywidgets as widgets
 
-from cmtraining.apps.charts import baseline_png
-from cmtraining.apps.common import StageApp, Status, labelled, stage_header
-from cmtraining.evaluation.baseline import CHART_METRICS, summary
+from cmtraining.apps.common import (
+    StageApp,
+    Status,
+    chart_image,
+    draw_later,
+    labelled,
+    mark_ready,
+    stage_header,
+)
+from cmtraining.apps.tables import table_html
+from cmtraining.core.numbers import count, decimal, percent
+from cmtraining.core.text import slugify
+from cmtraining.evaluation.charts import baseline_png
 from cmtraining.i18n import choices, t
-from cmtraining.numbers import count, decimal, percent
-from cmtraining.session import Session
+from cmtraining.metrics.baseline import CHART_METRICS, summary
+from cmtraining.runtime.session import Session
 from cmtraining.workbook.store import set_field
-from cmtraining.workspace import slugify
 
 #: languages offered for the organization's own communication (ISO 639-1)
 ORG_LANGUAGES = ("es", "en", "ca", "eu", "gl", "pt", "fr", "de", "it")
@@ -23,7 +31,7 @@ ORG_LANGUAGES = ("es", "en", "ca", "eu", "gl", "pt", "fr", "de", "it")
 
 def country_options(lang: str, current: str) -> list[tuple[str, str]]:
     """Real countries only, sorted as the reader sorts them (issue 21.13)."""
-    from cmtraining.countries import country_options as options
+    from cmtraining.core.countries import country_options as options
 
     return options(lang, current)
 
@@ -48,13 +56,13 @@ class ProfileApp(StageApp):
         disabled = session.preview
 
         self.name = widgets.Text(value=prof.name, continuous_update=False, disabled=disabled,
-                                 layout=widgets.Layout(width="100%"))
+                                 layout=widgets.Layout(width="auto"))
         self.name.add_class("cm-field-name")
-        self.kind = widgets.Dropdown(options=[(v, k) for k, v in choices("kind", lang).items()],
+        self.kind = widgets.Dropdown(options=[(v, k) for k, v in choices("common.kind", lang).items()],
                                      value=prof.kind, disabled=disabled)
         self.sector = widgets.Text(value=prof.sector, continuous_update=False, disabled=disabled,
-                                   layout=widgets.Layout(width="100%"))
-        self.size = widgets.Dropdown(options=[(v, k) for k, v in choices("size", lang).items()],
+                                   layout=widgets.Layout(width="auto"))
+        self.size = widgets.Dropdown(options=[(v, k) for k, v in choices("common.size", lang).items()],
                                      value=prof.size, disabled=disabled)
         self.country = widgets.Dropdown(options=country_options(lang, prof.country),
                                         value=prof.country, disabled=disabled)
@@ -62,38 +70,38 @@ class ProfileApp(StageApp):
                                          value=prof.language, disabled=disabled)
         self.mission = widgets.Textarea(value=prof.mission, continuous_update=False,
                                         disabled=disabled,
-                                        layout=widgets.Layout(width="100%", height="5em"))
+                                        layout=widgets.Layout(width="auto", height="5em"))
         for widget, field in ((self.name, "name"), (self.kind, "kind"), (self.sector, "sector"),
                               (self.size, "size"), (self.country, "country"),
                               (self.language, "language"), (self.mission, "mission")):
             widget.observe(self._saver(f"profile.{field}"), names="value")
 
         self.goals_box = widgets.VBox()
-        self.new_goal = widgets.Text(placeholder=t("profile.goal_placeholder", lang),
+        self.new_goal = widgets.Text(placeholder=t("app.profile.goal_placeholder", lang),
                                      disabled=disabled, layout=widgets.Layout(width="70%"))
-        self.add_goal = widgets.Button(description=t("profile.add_goal", lang), icon="plus",
+        self.add_goal = widgets.Button(description=t("app.profile.add_goal", lang), icon="plus",
                                        disabled=disabled)
         self.add_goal.on_click(self._on_add_goal)
         self._render_goals()
 
         form = widgets.VBox([
-            labelled(self.name, t("profile.name", lang)),
-            widgets.HBox([labelled(self.kind, t("profile.kind", lang)),
-                          labelled(self.size, t("profile.size", lang), t("profile.size_help", lang))]),
-            labelled(self.sector, t("profile.sector", lang)),
-            widgets.HBox([labelled(self.country, t("profile.country", lang)),
-                          labelled(self.language, t("profile.language", lang))]),
-            labelled(self.mission, t("profile.mission", lang)),
-            widgets.HTML(f"<h2>{html.escape(t('profile.goals', lang))}</h2>"
-                         f"<span class='cm-muted'>{html.escape(t('profile.goals_help', lang))}</span>"),
+            labelled(self.name, t("app.profile.name", lang)),
+            widgets.HBox([labelled(self.kind, t("app.profile.kind", lang)),
+                          labelled(self.size, t("app.profile.size", lang), t("app.profile.size_help", lang))]),
+            labelled(self.sector, t("app.profile.sector", lang)),
+            widgets.HBox([labelled(self.country, t("app.profile.country", lang)),
+                          labelled(self.language, t("app.profile.language", lang))]),
+            labelled(self.mission, t("app.profile.mission", lang)),
+            widgets.HTML(f"<h2>{html.escape(t('app.profile.goals', lang))}</h2>"
+                         f"<span class='cm-muted'>{html.escape(t('app.profile.goals_help', lang))}</span>"),
             self.goals_box,
             widgets.HBox([self.new_goal, self.add_goal]),
             self.status,
         ])
 
         self.metric = widgets.Dropdown(
-            options=[(t(f"metric.{m}", lang), m) for m in CHART_METRICS], value="followers")
-        self.chart = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+            options=[(t(f"common.metric.{m}", lang), m) for m in CHART_METRICS], value="followers")
+        self.chart = chart_image()
         self.metric.observe(lambda _: self._draw(), names="value")
         self.table = widgets.HTML()
         self._render_table()
@@ -102,17 +110,17 @@ class ProfileApp(StageApp):
         if defer_chart:
             # matplotlib's import and first draw take about a second: let the
             # form become interactive first and fill the chart in when ready
-            self.chart_note = widgets.HTML(f"<i class='cm-muted'>{html.escape(t('app.loading_chart', lang))}</i>")
-            threading.Thread(target=self._draw, name="cm-baseline-chart", daemon=True).start()
+            self.chart_note = widgets.HTML(f"<i class='cm-muted'>{html.escape(t('app.common.loading_chart', lang))}</i>")
+            draw_later(self._draw, name="cm-baseline-chart")
         else:
             self.chart_note = widgets.HTML()
             self._draw()
 
-        children = stage_header(session, "profile", "profile.intro", "00-profile")
+        children = stage_header(session, "profile", "app.profile.intro", "00-profile")
         children += [
-            widgets.HTML(f"<h2>{html.escape(t('profile.section_profile', lang))}</h2>"), form,
-            widgets.HTML(f"<h2>{html.escape(t('profile.section_baseline', lang))}</h2>"
-                         f"<span class='cm-muted'>{html.escape(t('profile.baseline_help', lang))}</span>"),
+            widgets.HTML(f"<h2>{html.escape(t('app.profile.section_profile', lang))}</h2>"), form,
+            widgets.HTML(f"<h2>{html.escape(t('app.profile.section_baseline', lang))}</h2>"
+                         f"<span class='cm-muted'>{html.escape(t('app.profile.baseline_help', lang))}</span>"),
             self.metric, self.chart_note, self.chart, self.table,
         ]
         super().__init__(children, layout=widgets.Layout(max_width="1000px"))
@@ -129,16 +137,18 @@ class ProfileApp(StageApp):
 
     def _render_goals(self) -> None:
         rows = []
+        self.goal_fields: list[dict[str, widgets.Widget]] = []  # each goal's text and remove
         for index, goal in enumerate(self.session.workbook.profile.goals):
             text = widgets.Text(value=goal.text, continuous_update=False,
                                 disabled=self.session.preview, layout=widgets.Layout(width="70%"))
             text.observe(self._saver(f"profile.goals[{index}].text"), names="value")
-            remove = widgets.Button(description=t("profile.remove_goal", self.lang), icon="trash",
+            remove = widgets.Button(description=t("app.profile.remove_goal", self.lang), icon="trash",
                                     disabled=self.session.preview)
             remove.on_click(lambda _, gid=goal.id: self._remove_goal(gid))
+            self.goal_fields.append({"text": text, "remove": remove})
             rows.append(widgets.HBox([text, remove]))
         if not rows:
-            rows.append(widgets.HTML(f"<i class='cm-muted'>{html.escape(t('profile.no_goals', self.lang))}</i>"))
+            rows.append(widgets.HTML(f"<i class='cm-muted'>{html.escape(t('app.profile.no_goals', self.lang))}</i>"))
         self.goals_box.children = rows
 
     def _on_add_goal(self, _button) -> None:
@@ -178,16 +188,12 @@ class ProfileApp(StageApp):
         lang = self.lang
         rows = summary(self.session.workbook.metrics)
         if not rows:
-            self.table.value = f"<p class='cm-muted'>{html.escape(t('profile.no_metrics', lang))}</p>"
+            self.table.value = f"<p class='cm-muted'>{html.escape(t('app.profile.no_metrics', lang))}</p>"
             return
-        head = "".join(f"<th>{html.escape(t(f'profile.table.{c}', lang))}</th>"
-                       for c in ("network", "followers", "growth", "posts", "err"))
-        body = "".join(
-            f"<tr><td>{html.escape(t(f'network.{s.network}', lang))}</td>"
-            f"<td>{count(s.followers, lang)}</td><td>{percent(s.growth, lang)}</td>"
-            f"<td>{decimal(s.posts_per_month, lang)}</td><td>{percent(s.engagement_rate_reach, lang)}</td></tr>"
-            for s in rows)
-        self.table.value = f"<table class='cm-table'><tr>{head}</tr>{body}</table>"
+        self.table.value = table_html(
+            [[t(f"common.network.{s.network}", lang), count(s.followers, lang), percent(s.growth, lang),
+              decimal(s.posts_per_month, lang), percent(s.engagement_rate_reach, lang)] for s in rows],
+            [t(f"app.profile.table.{c}", lang) for c in ("network", "followers", "growth", "posts", "err")])
 
 
 def under_voila() -> bool:
@@ -196,4 +202,4 @@ def under_voila() -> bool:
 
 
 def build_app(session: Session, *, defer_chart: bool | None = None) -> ProfileApp:
-    return ProfileApp(session, defer_chart=defer_chart)
+    return mark_ready(ProfileApp(session, defer_chart=defer_chart), "00-profile")

@@ -14,29 +14,28 @@ from datetime import timedelta
 
 import ipywidgets as widgets
 
-from cmtraining.apps.common import StageApp, Status, heading, labelled, stage_header
+from cmtraining.apps.common import StageApp, Status, heading, labelled, mark_ready, stage_header
 from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list, findings_table
-from cmtraining.apps.listening import table_html
-from cmtraining.apps.response_playbook import PlaybookEditor
-from cmtraining.errors import CmtrainingError
+from cmtraining.apps.response_playbook import PlaybookEditor, template_slots
+from cmtraining.apps.tables import table_html
+from cmtraining.core.errors import CmtrainingError
+from cmtraining.core.numbers import count, day_time, decimal, percent
 from cmtraining.i18n import t
 from cmtraining.i18n.plural import tn
 from cmtraining.listening.adapt import adapt, load_adapted
 from cmtraining.listening.audit import audit_mentions
 from cmtraining.listening.inbox import brand_terms, inbox_for
 from cmtraining.listening.prescribers import rank_prescribers
-from cmtraining.numbers import count, decimal, percent
+from cmtraining.response.inbox_order import ranked, shown
+from cmtraining.response.playbook import fill_template, reply_author, template_for
 from cmtraining.response.triage import (
-    PRIORITIES,
     accuracy,
     routes_for,
     triage_mentions,
     unassigned_findings,
 )
-from cmtraining.session import Session
-
-INBOX_SIZE = 60
+from cmtraining.runtime.session import Session
 
 
 def _pct(value, lang: str) -> str:
@@ -57,22 +56,19 @@ class ResponseApp(FieldErrorsMixin, StageApp):
                                     backend=self.model)
         self.routes = routes_for(wb)
         self.inbox, self.decisions = triage_mentions(self.audit.mentions, routes=self.routes)
-        rank = {p: i for i, p in enumerate(PRIORITIES)}
-        order = sorted(range(len(self.inbox)), key=lambda i: (
-            rank[self.inbox.at[i, "triage_priority"]], -self.inbox.at[i, "at"].timestamp()))
-        self.ranked = [i for i in order if self.inbox.at[i, "triage_category"] != "spam"]
-        self.order = self.ranked[:INBOX_SIZE]
+        self.ranked = ranked(self.inbox)
+        self.order = shown(self.ranked, self.decisions)
 
         self.accuracy = widgets.HTML(self._accuracy_html())
         self.routes_note = widgets.HTML(
-            f"<span class='cm-muted'>{html.escape(t(f'response.app.routes_{self.routes.source}', lang))}</span>"
+            f"<span class='cm-muted'>{html.escape(t(f'app.response.routes_{self.routes.source}', lang))}</span>"
             + findings_list(unassigned_findings(wb), lang))
         self.routes_note.add_class("cm-routes-note")
         self.category_filter = widgets.Dropdown(
-            options=[(t("listening.app.all", lang), "")] + [
-                (t(f"triage.category.{c}", lang), c) for c in
+            options=[(t("app.listening.all", lang), "")] + [
+                (t(f"response.triage.category.{c}", lang), c) for c in
                 ("crisis_signal", "complaint", "question", "suggestion", "praise", "other")],
-            description=t("response.app.filter", lang))
+            description=t("app.response.filter", lang))
         self.category_filter.observe(lambda _: self._filter(), names="value")
         self.picker = widgets.Select(options=[(self._option(i), i) for i in self.order],
                                      rows=10, layout=widgets.Layout(width="auto"))
@@ -83,27 +79,27 @@ class ResponseApp(FieldErrorsMixin, StageApp):
         self.triage_box = widgets.HTML()
         self.triage_box.add_class("cm-triage")
         self.label_buttons = widgets.ToggleButtons(
-            options=[(t(f"sentiment.label.{s}", lang), s) for s in ("positive", "neutral", "negative")],
+            options=[(t(f"listening.sentiment.label.{s}", lang), s) for s in ("positive", "neutral", "negative")],
             value=None, disabled=off, style={"button_width": "110px"})
         self.label_buttons.observe(self._on_label, names="value")
-        self.adapt = widgets.Button(description=t("response.app.adapt", lang), icon="magic",
+        self.adapt = widgets.Button(description=t("app.response.adapt", lang), icon="magic",
                                     disabled=off)
         self.adapt.add_class("cm-adapt")
         self.adapt.on_click(self._on_adapt)
         self.adapt_note = widgets.HTML(self._model_note())
         self.minutes = widgets.BoundedIntText(value=30, min=0, max=10080, step=5,
                                               layout=widgets.Layout(width="110px"))
-        self.reply = widgets.Textarea(placeholder=t("response.app.reply_placeholder", lang),
+        self.reply = widgets.Textarea(placeholder=t("app.response.reply_placeholder", lang),
                                       layout=widgets.Layout(width="auto", height="6em"))
         self.reply.add_class("cm-reply")
-        self.template = widgets.Button(description=t("response.app.use_template", lang),
+        self.template = widgets.Button(description=t("app.response.use_template", lang),
                                        icon="file-text-o")
         self.template.on_click(self._on_template)
-        self.check = widgets.Button(description=t("response.app.check", lang), icon="check",
+        self.check = widgets.Button(description=t("app.response.check", lang), icon="check",
                                     button_style="primary")
         self.check.add_class("cm-check-reply")
         self.check.on_click(lambda _: self._check())
-        self.save_reply = widgets.Button(description=t("response.app.save_reply", lang),
+        self.save_reply = widgets.Button(description=t("app.response.save_reply", lang),
                                          icon="save", disabled=True)
         self.save_reply.on_click(self._on_save_reply)
         self.score = widgets.HTML()
@@ -114,18 +110,18 @@ class ResponseApp(FieldErrorsMixin, StageApp):
         self.prescribers = widgets.VBox()
         self._render_prescribers()
 
-        children = stage_header(session, "response", "response.app.intro", "04-response")
+        children = stage_header(session, "response", "app.response.intro", "04-response")
         children += [
-            heading("response.app.inbox_title", lang, "response.app.inbox_help"),
+            heading("app.response.inbox_title", lang, "app.response.inbox_help"),
             self.accuracy, self.routes_note, self.category_filter, self.picker, self.message, self.triage_box,
-            labelled(self.label_buttons, t("response.app.label", lang), t("response.app.label_help", lang)),
+            labelled(self.label_buttons, t("app.response.label", lang), t("app.response.label_help", lang)),
             widgets.HBox([self.adapt, self.adapt_note]),
-            heading("response.app.reply_title", lang, "response.app.reply_help"),
-            widgets.HBox([widgets.HTML(html.escape(t("response.app.minutes", lang)) + "&nbsp;"),
+            heading("app.response.reply_title", lang, "app.response.reply_help"),
+            widgets.HBox([widgets.HTML(html.escape(t("app.response.minutes", lang)) + "&nbsp;"),
                           self.minutes, self.template]),
-            self.reply, widgets.HBox([self.check, self.save_reply]), self.score, self.review,
-            heading("response.app.playbook_title", lang, "response.app.playbook_help"), self.playbook,
-            heading("response.app.prescribers_title", lang, "response.app.prescribers_help"),
+            template_slots(lang), self.reply, widgets.HBox([self.check, self.save_reply]), self.score, self.review,
+            heading("app.response.playbook_title", lang, "app.response.playbook_help"), self.playbook,
+            heading("app.response.prescribers_title", lang, "app.response.prescribers_help"),
             self.prescribers, self.status,
         ]
         super().__init__(children, layout=widgets.Layout(max_width=COLUMN))
@@ -139,13 +135,12 @@ class ResponseApp(FieldErrorsMixin, StageApp):
     def _option(self, i: int) -> str:
         row, lang = self.inbox.loc[i], self.lang
         text = row["text"] if len(row["text"]) <= 90 else row["text"][:87] + "…"
-        return (f"[{t(f'triage.priority.{row.triage_priority}', lang)}] "
-                f"{t(f'triage.category.{row.triage_category}', lang)} · {text}")
+        return (f"[{t(f'response.triage.priority.{row.triage_priority}', lang)}] "
+                f"{t(f'response.triage.category.{row.triage_category}', lang)} · {text}")
 
     def _filter(self) -> None:
         wanted = self.category_filter.value
-        self.order = [i for i in self.ranked
-                      if not wanted or self.decisions[i].category == wanted][:INBOX_SIZE]
+        self.order = shown(self.ranked, self.decisions, wanted)
         self.picker.options = [(self._option(i), i) for i in self.order]
         self.picker.value = self.order[0] if self.order else None
         self._show()
@@ -156,11 +151,11 @@ class ResponseApp(FieldErrorsMixin, StageApp):
             return ""
         # what the figures mean, in words; the department figure only where the sample's
         # labels and the routes name the same departments (issue 21.11)
-        text = t("screens.response.accuracy", self.lang,
+        text = t("app.response.screen.accuracy", self.lang,
                  category=_pct(scores["category"], self.lang),
                  priority=_pct(scores["priority"], self.lang))
         if self.routes.source == "sample":
-            text += " " + t("screens.response.accuracy_department", self.lang,
+            text += " " + t("app.response.screen.accuracy_department", self.lang,
                             department=_pct(scores["department"], self.lang))
         return "<span class='cm-muted cm-triage-accuracy'>" + html.escape(text) + "</span>"
 
@@ -173,25 +168,25 @@ class ResponseApp(FieldErrorsMixin, StageApp):
         self.reply.value, self.score.value, self.review.value = "", "", ""
         self.save_reply.disabled = True
         if row is None:
-            self.message.value = f"<i class='cm-muted'>{html.escape(t('response.app.empty', lang))}</i>"
+            self.message.value = f"<i class='cm-muted'>{html.escape(t('app.response.empty', lang))}</i>"
             self.triage_box.value = ""
             return
-        meta = t("response.app.meta", lang, author=row["author"] or "—",
+        meta = t("app.response.meta", lang, author=row["author"] or "—",
                  followers=count(row["followers"] or 0, lang),
-                 network=t(f"network.{row['network']}", lang) if row["network"] else "—",
-                 when=row["at"].strftime("%Y-%m-%d %H:%M"))
+                 network=t(f"common.network.{row['network']}", lang) if row["network"] else "—",
+                 when=day_time(row["at"], lang))
         if row["lang"] in ("es", "en") and row["lang"] != lang:  # answer in the person's language
-            meta += " · " + t("response.app.written_in", lang,
-                              language=t(f"reply.lang_name.{row['lang']}", lang))
+            meta += " · " + t("app.response.written_in", lang,
+                              language=t(f"response.reply.lang_name.{row['lang']}", lang))
         self.message.value = (f"<blockquote style='border-left:4px solid #ccc;padding:.3em .8em'>"
                               f"<span class='cm-muted'>{html.escape(meta)}</span><br>"
                               f"{html.escape(row['text'])}</blockquote>")
         decision = self.decisions[self.picker.value]
         self.triage_box.value = (
-            "<b>" + html.escape(t("response.app.triage" if decision.department
-                                  else "screens.response.triage_unassigned", lang,
-                                  category=t(f"triage.category.{decision.category}", lang),
-                                  priority=t(f"triage.priority.{decision.priority}", lang),
+            "<b>" + html.escape(t("app.response.triage" if decision.department
+                                  else "app.response.screen.triage_unassigned", lang,
+                                  category=t(f"response.triage.category.{decision.category}", lang),
+                                  priority=t(f"response.triage.priority.{decision.priority}", lang),
                                   department=decision.department)) + "</b>"
             + findings_list(decision.reasons, lang))
         labels = {m.mention_id: m.sentiment for m in self.session.workbook.mention_labels}
@@ -213,13 +208,13 @@ class ResponseApp(FieldErrorsMixin, StageApp):
             return data
         if self.apply(edit):
             labelled_now = len(self.session.workbook.mention_labels)
-            self.status.info(tn("screens.response.labelled", labelled_now, self.lang))
+            self.status.info(tn("app.response.screen.labelled", labelled_now, self.lang))
             self.adapt_note.value = self._model_note()  # never a stale count beside it
 
     def _model_note(self) -> str:
         count = len(self.session.workbook.mention_labels)
-        key = ("screens.response.model_adapted" if self.model is not None
-               else "screens.response.model_default")
+        key = ("app.response.screen.model_adapted" if self.model is not None
+               else "app.response.screen.model_default")
         trained = getattr(self.model, "trained_on", 0)
         text = tn(key, count, self.lang, trained=trained)
         return f"<span class='cm-muted cm-model-note'>{html.escape(text)}</span>"
@@ -232,7 +227,7 @@ class ResponseApp(FieldErrorsMixin, StageApp):
             return
         self.model = load_adapted(self.session.path)
         self.adapt_note.value = self._model_note()
-        key = "response.app.adapted" if result.kept else "response.app.not_adapted"
+        key = "app.response.adapted" if result.kept else "app.response.not_adapted"
         self.status.info(t(key, self.lang, labels=result.labels,
                            before=_pct(result.agreement_before, self.lang),
                            after=_pct(result.agreement_after, self.lang)))
@@ -244,15 +239,8 @@ class ResponseApp(FieldErrorsMixin, StageApp):
         if row is None:
             return
         category = self.decisions[self.picker.value].category
-        rule = next((r for r in self.session.workbook.response_playbook.rules
-                     if r.category == category), None)
         lang = row["lang"] if row["lang"] in ("es", "en") else self.lang
-        if rule and rule.templates.get(lang):
-            text = rule.templates[lang]
-        else:
-            text = t(f"playbook.template.{category}", lang) \
-                if category in ("complaint", "question", "crisis_signal", "praise", "suggestion",
-                                "other") else ""
+        text = template_for(self.session.workbook.response_playbook, category, lang)
         self.reply.value = fill_template(text, row, self.decisions[self.picker.value].department)
 
     def _check(self):
@@ -268,7 +256,7 @@ class ResponseApp(FieldErrorsMixin, StageApp):
                 self.reply.value, message=row["text"],
                 lang=row["lang"] if row["lang"] in ("es", "en") else self.lang,
                 network=row["network"] or "x", category=decision.category,
-                author=_author(row), received=row["at"].to_pydatetime(),
+                author=reply_author(row), received=row["at"].to_pydatetime(),
                 replied=row["at"].to_pydatetime() + timedelta(minutes=self.minutes.value),
                 playbook=wb.response_playbook, style=wb.content_plan.style,
                 crisis=decision.category == "crisis_signal")
@@ -276,9 +264,9 @@ class ResponseApp(FieldErrorsMixin, StageApp):
             self.review.value = f"<div class='cm-error'>✖ {html.escape(exc.message(self.lang))}</div>"
             return None
         lang = self.lang
-        parts = " · ".join(f"{t(f'reply.component.{k}', lang)} {round(v * 100)}"
+        parts = " · ".join(f"{t(f'response.reply.component.{k}', lang)} {round(v * 100)}"
                            for k, v in review.components.items())
-        self.score.value = (f"<h3 class='cm-score'>{html.escape(t('response.app.score', lang))}: "
+        self.score.value = (f"<h3 class='cm-score'>{html.escape(t('app.response.score', lang))}: "
                             f"<b>{review.score:.0f}</b>/100</h3><span class='cm-muted'>{html.escape(parts)}</span>")
         self.review.value = findings_table(review.findings, lang)
         self.save_reply.disabled = self.session.preview or not self.reply.value.strip()
@@ -294,7 +282,7 @@ class ResponseApp(FieldErrorsMixin, StageApp):
         record = {"mention_id": row["id"], "category": self.decisions[self.picker.value].category,
                   "reply": self.reply.value.strip(), "score": round(review.score, 1), "at": now()}
         if self.append_item("replies", record):
-            self.status.info(t("response.app.reply_saved", self.lang, score=round(review.score)))
+            self.status.info(t("app.response.reply_saved", self.lang, score=round(review.score)))
 
     # --- prescribers --------------------------------------------------------------
 
@@ -303,28 +291,34 @@ class ResponseApp(FieldErrorsMixin, StageApp):
         candidates = rank_prescribers(self.audit.mentions, limit=8)
         saved = {p.who for p in self.session.workbook.prescribers}
         head = table_html(
-            [[c.author, t(f"response.app.kind_{c.kind}", lang), count(c.followers, lang), c.positive,
+            [[c.author, t(f"app.response.kind_{c.kind}", lang), count(c.followers, lang), c.positive,
               c.defences,
               " · ".join(f"{t(f'response.prescriber.{k}', lang)} {decimal(v, lang, sign=True)}"
                          for k, v in c.components.items()),
               decimal(c.score, lang)] for c in candidates],
-            [t(f"response.app.pcol.{k}", lang) for k in
+            [t(f"app.response.pcol.{k}", lang) for k in
              ("author", "kind", "followers", "positive", "defences", "why", "score")], "cm-prescribers")
-        buttons = []
+        buttons = self.prescriber_buttons = []  # one "add" per candidate, in their order
         for c in candidates:
-            button = widgets.Button(description=t("response.app.add_prescriber", lang, author=c.author),
+            button = widgets.Button(description=t("app.response.add_prescriber", lang, author=c.author),
                                     disabled=self.session.preview or c.author in saved,
                                     layout=widgets.Layout(width="auto"))
             button.on_click(lambda b, c=c: self._add_prescriber(c, b))
             buttons.append(button)
         if not candidates:
-            head = f"<i class='cm-muted'>{html.escape(t('response.app.no_prescribers', lang))}</i>"
+            head = f"<i class='cm-muted'>{html.escape(t('app.response.no_prescribers', lang))}</i>"
         self.prescribers.children = [widgets.HTML(head), widgets.HBox(buttons, layout=widgets.Layout(
             flex_flow="row wrap"))]
 
     def _add_prescriber(self, c, button) -> None:
-        note = t("response.app.prescriber_note", self.lang, positive=c.positive, defences=c.defences,
-                 followers=c.followers, score=c.score)
+        from cmtraining.core.numbers import count, decimal
+        from cmtraining.i18n.plural import tn
+
+        # numbers as the reader writes them: "116.222 seguidores (puntuación 14,8)" (issue 21.13)
+        note = t("app.response.prescriber_note", self.lang, positive=count(c.positive, self.lang),
+                 defences=tn("common.n.defence", c.defences, self.lang),
+                 followers=count(c.followers, self.lang),
+                 score=decimal(c.score, self.lang, decimals=1, trim=True))
         record = {"kind": c.kind, "network": c.network or "instagram", "who": c.author,
                   "where_to_find": c.name, "note": note}
         if self.append_item("prescribers", record):
@@ -332,24 +326,5 @@ class ResponseApp(FieldErrorsMixin, StageApp):
 
 
 def build_app(session: Session) -> ResponseApp:
-    return ResponseApp(session)
+    return mark_ready(ResponseApp(session), "04-response")
 
-
-def fill_template(text: str, row, department: str = "") -> str:
-    """The template with the author's name (and the department, when known) filled in.
-
-    Issue 19.6: "Hola, {name}, …" was inserted as it is, and the checker then
-    penalised the template's own placeholder. Other placeholders stay for the
-    trainee to write.
-    """
-    name = (row["author_name"] or "").split(" ")[0] or (row["author"] or "")
-    text = text.replace("{name}", name)
-    if department:
-        text = text.replace("{department}", department)
-    return text
-
-
-def _author(row) -> str:
-    """"Grace Díaz (@gracediaz29)": greeting either the name or the handle counts."""
-    name, handle = row["author_name"] or "", row["author"] or ""
-    return f"{name} ({handle})" if name and handle else name or handle

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import get_args
 
 import ipywidgets as widgets
@@ -10,21 +11,31 @@ import ipywidgets as widgets
 from cmtraining.apps.common import labelled
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.i18n import t
+from cmtraining.response.playbook import (
+    escalation_from_rows,
+    escalation_rows,
+    rule_rows,
+    rules_from_rows,
+    service_hours_from,
+)
 from cmtraining.workbook.base import MessageCategory
 from cmtraining.workbook.sections_response import EscalationTrigger
 
-
-def _rule_rows(playbook) -> list[dict]:
-    return [{"category": r.category, "department": r.department, "max_hours": r.max_hours,
-             "template_es": r.templates.get("es", ""), "template_en": r.templates.get("en", ""),
-             "escalate": r.escalate} for r in playbook.rules]
+#: the blanks a template may hold, in the order the legend explains them
+SLOTS = ("name", "department", "issue", "answer", "topic")
 
 
-def _rules_from(rows: list[dict]) -> list[dict]:
-    return [{"category": r["category"], "department": r.get("department", ""),
-             "max_hours": r.get("max_hours") or 1.0, "escalate": bool(r.get("escalate")),
-             "templates": {lang: r[f"template_{lang}"] for lang in ("es", "en")
-                           if r.get(f"template_{lang}")}} for r in rows]
+def template_slots(lang: str) -> widgets.HTML:
+    """What each {blank} of a template is replaced with (issue 19, sweep 2): shown under
+    the templates and beside the reply they are inserted into."""
+    items = "".join(
+        "<li>" + re.sub(r"\{\w+\}", lambda m: f"<code>{m.group(0)}</code>",
+                        html.escape(t(f"response.pb.slots.{slot}", lang))) + "</li>"
+        for slot in SLOTS)
+    legend = widgets.HTML(f"<div class='cm-muted'><b>{html.escape(t('response.pb.slots_title', lang))}</b>"
+                          f"<ul style='margin:.2em 0'>{items}</ul></div>")
+    legend.add_class("cm-template-slots")
+    return legend
 
 
 class PlaybookEditor(widgets.VBox):
@@ -57,7 +68,7 @@ class PlaybookEditor(widgets.VBox):
 
         lang, disabled = self.lang, self.disabled
         pb = wb.response_playbook
-        intro = []
+        intro = []  # `self.intro`: the example's note or its start button, or None
         if not pb.rules:
             if disabled:  # a preview: show the example, read-only
                 pb = ResponsePlaybook.model_validate(default_playbook(wb))
@@ -68,7 +79,7 @@ class PlaybookEditor(widgets.VBox):
         yes_no = ((t("response.yes", lang), True), (t("response.no", lang), False))
         self.rules = RowsEditor([
             Column("category", "response.pb.category", kind="choice", width="150px",
-                   options=tuple((t(f"triage.category.{c}", lang), c) for c in get_args(MessageCategory)),
+                   options=tuple((t(f"response.triage.category.{c}", lang), c) for c in get_args(MessageCategory)),
                    default="question"),
             Column("department", "response.pb.department", width="150px"),
             Column("max_hours", "response.pb.max_hours", kind="number", default=1.0, width="90px"),
@@ -77,7 +88,7 @@ class PlaybookEditor(widgets.VBox):
             Column("template_en", "response.pb.template_en", kind="textarea", width="440px"),
             Column("escalate", "response.pb.escalate", kind="choice", options=yes_no,
                    default=False, width="80px"),
-        ], _rule_rows(pb), lang, self._save_rules, disabled=disabled)
+        ], rule_rows(pb), lang, self._save_rules, disabled=disabled)
         hours = pb.service_hours
         self.days = widgets.SelectMultiple(
             options=[(t(f"response.weekday.{d}", lang), d) for d in range(7)], value=tuple(hours.days),
@@ -98,12 +109,14 @@ class PlaybookEditor(widgets.VBox):
             Column("to", "response.pb.to", width="200px", default=t("response.pb.to_default", lang)),
             Column("within_minutes", "response.pb.within", kind="number", default=60.0, width="110px"),
             Column("threshold", "response.pb.threshold", kind="number", default=0.0, width="110px"),
-        ], [{**e.model_dump(), "threshold": e.threshold or 0} for e in pb.escalation], lang,
+        ], escalation_rows(pb), lang,
             self._save_escalation, disabled=disabled)
         self.escalation.add_class("cm-escalation")
         self.rules.add_class("cm-playbook-rules")
+        self.intro = intro[0] if intro else None
         self.children = [
             *intro,
+            template_slots(lang),  # read before the templates it explains
             self.rules,
             widgets.HTML(f"<h3>{html.escape(t('response.pb.hours_title', lang))}</h3>"),
             widgets.HBox([labelled(self.days, t("response.pb.days", lang)),
@@ -123,16 +136,12 @@ class PlaybookEditor(widgets.VBox):
         return self.app.apply(change)
 
     def _save_rules(self, rows: list[dict]) -> bool:
-        return self._edit("rules", _rules_from(rows))
+        return self._edit("rules", rules_from_rows(rows))
 
     def _save_hours(self) -> bool:
-        return self._edit("service_hours", {
-            "days": sorted(self.days.value), "start": self.start.value.strip(),
-            "end": self.end.value.strip(),
-            "after_hours": {k: w.value for k, w in self.after.items() if w.value.strip()}})
+        return self._edit("service_hours", service_hours_from(
+            self.days.value, self.start.value, self.end.value,
+            {k: w.value for k, w in self.after.items()}))
 
     def _save_escalation(self, rows: list[dict]) -> bool:
-        return self._edit("escalation", [
-            {"trigger": r["trigger"], "to": r.get("to", ""),
-             "within_minutes": int(r.get("within_minutes") or 60),
-             "threshold": int(r["threshold"]) if r.get("threshold") else None} for r in rows])
+        return self._edit("escalation", escalation_from_rows(rows))

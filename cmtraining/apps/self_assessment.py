@@ -10,7 +10,8 @@ The profile is drawn as two radars, one for the nine personal competencies
 and one for the seven areas of the role: sixteen axes on one chart crowd
 the labels, and the two sets answer different questions (how I work / what
 the job asks of me). Under Voila the radars are drawn in a background thread
-so the questions become clickable before matplotlib has loaded.
+(`draw_later`) so the page is built before matplotlib has loaded; the
+browser's first state waits for them, so they never arrive half-way.
 """
 
 from __future__ import annotations
@@ -20,13 +21,25 @@ import threading
 
 import ipywidgets as widgets
 
-from cmtraining.apps.charts import PALETTE, radar_png  # noqa: F401  (re-exported)
-from cmtraining.apps.common import StageApp, Status, heading, link, session_params, stage_header
+from cmtraining.apps.common import (
+    StageApp,
+    Status,
+    chart_image,
+    draw_later,
+    has_chart,
+    heading,
+    link,
+    mark_ready,
+    session_params,
+    stage_header,
+)
 from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list
+from cmtraining.core.charts import PALETTE  # noqa: F401  (re-exported)
+from cmtraining.core.findings import Number
 from cmtraining.evaluation import competency as engine
+from cmtraining.evaluation.charts import radar_png
 from cmtraining.i18n import t
-from cmtraining.planning.findings import Number
 
 NOTEBOOK = "07-self-assessment"
 
@@ -57,7 +70,7 @@ class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
 
         self.questions: dict[str, widgets.ToggleButtons] = {}
         self.accordions: dict[str, widgets.Accordion] = {}
-        options = [(t(f"competency.scale.{v}", lang), v) for v in engine.SCALE]
+        options = [(t(f"evaluation.competency.scale.{v}", lang), v) for v in engine.SCALE]
         sections = []
         for kind in ("competency", "area"):
             groups = [g for g in self.quest.groups if g.kind == kind]
@@ -78,9 +91,9 @@ class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
                 boxes.append(widgets.VBox(rows))
             # the first group open and a line saying to open the others (issue 19.10)
             self.accordions[kind] = widgets.Accordion(children=boxes, selected_index=0)
-            sections += [heading(f"competency.kind.{kind}", lang),
+            sections += [heading(f"evaluation.competency.kind.{kind}", lang),
                          widgets.HTML(f"<span class='cm-muted cm-open-groups'>"
-                                      f"{html.escape(t('screens.competency.open_groups', lang, count=len(boxes)))}"
+                                      f"{html.escape(t('app.self_assessment.open_groups', lang, count=len(boxes)))}"
                                       "</span>"),
                          self.accordions[kind]]
 
@@ -89,30 +102,28 @@ class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
         self.progress_label = widgets.HTML()
         self.completed = widgets.HTML()
         # hidden until drawn: an empty Image is a broken-image icon in the browser (issue 19.3)
-        self.radars = {kind: widgets.Image(format="png", layout=widgets.Layout(max_width="49%",
-                                                                               display="none"))
-                       for kind in ("competency", "area")}
+        self.radars = {kind: chart_image(max_width="49%") for kind in ("competency", "area")}
         for kind, image in self.radars.items():
             image.add_class(f"cm-radar-{kind}")
         self.chart_note = widgets.HTML()
         self.plan = widgets.HTML()
         self.plan.add_class("cm-competency-plan")
 
-        children = stage_header(self.session, "self_assessment", "competency.intro", NOTEBOOK) \
+        children = stage_header(self.session, "self_assessment", "evaluation.competency.intro", NOTEBOOK) \
             if header else []
         children += [
-            widgets.HTML(f"<span class='cm-muted'>{html.escape(t('competency.scale_help', lang))}</span>"),
+            widgets.HTML(f"<span class='cm-muted'>{html.escape(t('evaluation.competency.scale_help', lang))}</span>"),
             widgets.HBox([self.progress, self.progress_label]), self.completed,
             *sections, self.status,
-            heading("competency.results", lang, "competency.results_help"),
+            heading("evaluation.competency.results", lang, "evaluation.competency.results_help"),
             self.chart_note, widgets.HBox(list(self.radars.values())),
-            heading("competency.plan_title", lang, "competency.plan_help"), self.plan,
+            heading("evaluation.competency.plan_title", lang, "evaluation.competency.plan_help"), self.plan,
         ]
         super().__init__(children, layout=widgets.Layout(max_width=COLUMN))
         self.add_class("cm-self-assessment")
         self._render_text()
         if defer_chart:
-            self.chart_note.value = f"<i class='cm-muted'>{html.escape(t('app.loading_chart', lang))}</i>"
+            self.chart_note.value = f"<i class='cm-muted'>{html.escape(t('app.common.loading_chart', lang))}</i>"
         self._schedule_draw()
 
     # --- saving ---------------------------------------------------------------
@@ -153,17 +164,17 @@ class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
         self.progress.value = scores.answered
         self.progress_label.value = (
             f"&nbsp;<span class='cm-progress'>"
-            f"{html.escape(t('competency.progress', lang, answered=scores.answered, total=scores.total))}"
+            f"{html.escape(t('evaluation.competency.progress', lang, answered=scores.answered, total=scores.total))}"
             "</span>")
         for kind, accordion in self.accordions.items():
             groups = [s for s in scores.groups.values() if s.kind == kind]
             accordion.titles = tuple(
-                f"{t(f'competency.name.{s.group}', lang)} · "
-                f"{t('competency.group_progress', lang, answered=s.answered, total=s.total)}"
+                f"{t(f'evaluation.competency.name.{s.group}', lang)} · "
+                f"{t('evaluation.competency.group_progress', lang, answered=s.answered, total=s.total)}"
                 for s in groups)
         done = self.session.workbook.competency.completed
         self.completed.value = "" if done is None else (
-            f"<span class='cm-ok'>✔ {html.escape(t('competency.completed', lang, date=_date(done, lang)))}</span>")
+            f"<span class='cm-ok'>✔ {html.escape(t('evaluation.competency.completed', lang, date=_date(done, lang)))}</span>")
         self.plan.value = self.plan_html(scores)
 
     def plan_html(self, scores: engine.Scores) -> str:
@@ -171,8 +182,8 @@ class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
         plan = engine.development_plan(scores, lang, self.plan_size, self.quest)
         if not plan:
             strong = any(s.enough for s in scores.groups.values())
-            text = (t("competency.plan_strong", lang, strength=Number(engine.STRENGTH).render(lang))
-                    if strong else t("competency.plan_empty", lang))
+            text = (t("evaluation.competency.plan_strong", lang, strength=Number(engine.STRENGTH).render(lang))
+                    if strong else t("evaluation.competency.plan_empty", lang))
             return f"<p class='cm-muted'>{html.escape(text)}</p>"
         params = session_params(self.session)
         parts = []
@@ -181,21 +192,21 @@ class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
             for action in entry.actions:
                 extra = []
                 if action.resource:
-                    extra.append(f"{html.escape(t('competency.resource', lang))}: "
+                    extra.append(f"{html.escape(t('evaluation.competency.resource', lang))}: "
                                  f"{html.escape(action.resource)}")
                 if action.stage:
                     extra.append(_stage_link(action.stage, params, lang))
                 note = f"<br><span class='cm-muted'>{' · '.join(extra)}</span>" if extra else ""
                 actions.append(f"<li>{html.escape(action.text)}{note}</li>")
             parts.append(f"<div class='cm-plan-entry' data-group='{entry.group}'>"
-                         f"<h3>{html.escape(t(f'competency.name.{entry.group}', lang))}</h3>"
+                         f"<h3>{html.escape(t(f'evaluation.competency.name.{entry.group}', lang))}</h3>"
                          f"{findings_list([entry.finding], lang)}<ul>{''.join(actions)}</ul></div>")
         rule = html.escape(plan[0].finding.rule(lang))
         return "".join(parts) + f"<p class='cm-muted' style='font-size:.9em'>{rule}</p>"
 
     def _schedule_draw(self) -> None:
         if self.defer_chart:
-            threading.Thread(target=self._draw, name="cm-competency-radar", daemon=True).start()
+            draw_later(self._draw, name="cm-competency-radar")
         else:
             self._draw()
 
@@ -204,24 +215,19 @@ class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
             scores = self.scores()
             for colour, (kind, image) in zip(PALETTE, self.radars.items(), strict=False):
                 means = scores.competencies if kind == "competency" else scores.areas
-                title = t("competency.radar_competencies" if kind == "competency"
-                          else "competency.radar_areas", self.lang)
+                title = t("evaluation.competency.radar_competencies" if kind == "competency"
+                          else "evaluation.competency.radar_areas", self.lang)
                 png = _drawn(means, title, self.lang, colour)
                 if png:
                     image.value = png
-                image.layout.display = None if image.value else "none"
-            missing = [k for k, image in self.radars.items() if not image.value]
+            missing = [k for k, image in self.radars.items() if not has_chart(image)]
             self.chart_note.value = "" if not missing else (
-                f"<span class='cm-error'>{html.escape(t('screens.competency.chart_failed', self.lang))}"
+                f"<span class='cm-error'>{html.escape(t('app.self_assessment.chart_failed', self.lang))}"
                 "</span>")
 
 
 def _drawn(means, title: str, lang: str, colour: str, attempts: int = 2) -> bytes:
-    """The radar's PNG, or b"" when matplotlib fails twice (the page says so, no broken image).
-
-    Drawn in a background thread beside the evaluation's own charts: a first
-    draw can fail while matplotlib builds its font cache in the other thread.
-    """
+    """The radar's PNG, or b"" when matplotlib fails twice (the page says so, no broken image)."""
     for _ in range(attempts):
         try:
             return radar_png(means, title, lang, colour)
@@ -231,13 +237,13 @@ def _drawn(means, title: str, lang: str, colour: str, attempts: int = 2) -> byte
 
 
 def _stage_link(key: str, params: dict, lang: str) -> str:
-    from cmtraining.journey import STAGES
+    from cmtraining.core.stages import STAGES
 
     stage = next(s for s in STAGES if s.key == key)
-    name = html.escape(t(f"stage.{key}", lang))
+    name = html.escape(t(f"common.stage.{key}", lang))
     if stage.available():
         name = f"<a href='{html.escape(link(stage.notebook, params))}'>{name}</a>"
-    return t("competency.in_course", lang, stage=name)
+    return t("evaluation.competency.in_course", lang, stage=name)
 
 
 def _date(when, lang: str) -> str:
@@ -248,4 +254,4 @@ def _date(when, lang: str) -> str:
 
 def build_app(session, *, defer_chart: bool | None = None) -> SelfAssessmentPanel:
     """The whole page of notebook 07: header, questionnaire, radars and plan."""
-    return SelfAssessmentPanel(session, header=True, defer_chart=defer_chart)
+    return mark_ready(SelfAssessmentPanel(session, header=True, defer_chart=defer_chart), "07-self-assessment")

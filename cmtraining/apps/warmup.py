@@ -17,8 +17,8 @@ def warm(pages: list[tuple[str, str, bool]]) -> list[str]:
     """Build each (stem, app module, uses a session) page once; the stems that failed."""
     import ipywidgets
 
-    from cmtraining.parameters import resolve
-    from cmtraining.session import open_session
+    from cmtraining.runtime.parameters import resolve
+    from cmtraining.runtime.session import open_session
 
     failed = []
     for stem, module, with_session in pages:

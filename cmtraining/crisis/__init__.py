@@ -26,6 +26,7 @@ _EXPORTS = {
     "CrisisOutcome": "public",
     "CrisisGraphWarning": "public",
     "simulate_crisis": "public",
+    "simulate_crisis_batch": "public",
     "summarize": "public",
     "compare": "public",
     "EFFECTS": "effects",

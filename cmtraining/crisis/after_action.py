@@ -51,6 +51,11 @@ def sections(exercise, debrief, lang: str) -> dict:
         "wrong": [f"{t(f'crisis.strategy.{w.strategy}', lang)}: {exercise.text(w.reason)}"
                   for w in advice.wrong],
         "best": t(f"crisis.family.{debrief.best}", lang),
+        # the simulation's best and SCCT's advice answer different questions: say which is which
+        "reconcile": (t("crisis.debrief_reconcile.agree", lang) if debrief.best == rec.primary
+                      else t("crisis.debrief_reconcile.differ", lang,
+                             best=t(f"crisis.family.{debrief.best}", lang),
+                             recommended=t(f"crisis.family.{rec.primary}", lang))),
         "strategies": [{**s, "name": t(f"crisis.family.{s['family']}", lang)}
                        for s in debrief.strategies],
         "counterfactuals": [{**cf, "text": t(_cf_key(cf["key"], exercise), lang,
@@ -60,7 +65,7 @@ def sections(exercise, debrief, lang: str) -> dict:
                                               high=_pct(cf["change"]["negative_reach"]["high"], lang))}
                             for cf in debrief.counterfactuals],
         "outcome": debrief.outcome, "reference": debrief.reference,
-        "timeline": [{**e, "label": _event_label(e, lang)} for e in debrief.timeline],
+        "timeline": [{**e, "label": event_label(e, lang)} for e in debrief.timeline],
     }
 
 
@@ -75,30 +80,30 @@ def _cf_key(key: str, exercise) -> str:
 
     issued = any(a["kind"] in STATEMENT_ACTIONS for turn in exercise.turns for a in turn.actions)
     if key == "earlier" and not issued:
-        return "screens.cf.earlier_none"
-    return f"crisis_app.cf.{key}"
+        return "crisis.cf.earlier_none"
+    return f"crisis.cf.{key}"
 
 
 def _pct(value: float, lang: str) -> str:
-    from cmtraining.numbers import percent
+    from cmtraining.core.numbers import percent
 
     return percent(value, lang, decimals=0, sign=True)
 
 
-def _event_label(event: dict, lang: str) -> str:
+def event_label(event: dict, lang: str) -> str:
     from cmtraining.i18n import t
 
     kind = event["kind"]
     if kind.startswith("action:"):
-        label = t(f"crisis_app.action.{kind[7:]}", lang)
+        label = t(f"crisis.action.{kind[7:]}", lang)
         strategy = event.get("strategy")
         if strategy:
             label += " (" + t(f"crisis.strategy.{strategy}", lang) + ")"
         if event.get("reply_to"):
-            label += " " + t("crisis_play.to", lang, author=event["reply_to"])
+            label += " " + t("crisis.play.to", lang, author=event["reply_to"])
         return label
     if kind == "opening":
-        return t("crisis_app.opening", lang) + (f" · {event['author']}" if event.get("author") else "")
+        return t("crisis.opening", lang) + (f" · {event['author']}" if event.get("author") else "")
     if kind == "message":
         return event.get("author") or ""
     return t(f"crisis.inject.{kind}", lang)

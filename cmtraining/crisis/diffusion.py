@@ -43,7 +43,7 @@ def seed_sequence(seed) -> np.random.SeedSequence:
         return seed.bit_generator.seed_seq.spawn(1)[0]
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | np.integer)
                              or seed < 0):
-        raise CrisisEngineError("crisis_engine.error.seed", value=repr(seed))
+        raise CrisisEngineError("crisis.engine.error.seed", value=repr(seed))
     return np.random.SeedSequence(seed)
 
 
@@ -51,10 +51,10 @@ def initial_rows(adj: Adjacency, initial) -> tuple[np.ndarray | None, int]:
     """Either fixed seed rows (explicit ids) or, for a fraction, the count drawn per run."""
     if isinstance(initial, float | np.floating) and not isinstance(initial, bool):
         if not (np.isfinite(initial) and 0.0 < initial < 1.0):
-            raise CrisisEngineError("crisis_engine.error.initial_fraction", value=repr(initial))
+            raise CrisisEngineError("crisis.engine.error.initial_fraction", value=repr(initial))
         return None, max(1, int(round(initial * adj.n)))
     if isinstance(initial, str | bytes | dict | set) or initial is None:
-        raise CrisisEngineError("crisis_engine.error.initial_type", type=type(initial).__name__)
+        raise CrisisEngineError("crisis.engine.error.initial_type", type=type(initial).__name__)
     rows = adj.index(initial)
     return rows, rows.size
 

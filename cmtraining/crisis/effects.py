@@ -25,6 +25,22 @@ Sources (directions only unless stated):
                private channel limit firestorm virality, compensation offered
                in public can fuel it; strategy fit correlates with reputation
                only moderately (meta-analysis r = .23).
+  PFEFFER_2014 Pfeffer, J., Zorbach, T. & Carley, K. M. (2014). Understanding
+               online firestorms: negative word-of-mouth dynamics in social
+               media networks. Journal of Marketing Communications 20(1-2),
+               117-128: outrage flares within hours and feeds on attention
+               from outside the network (the press, high-reach accounts).
+
+Injects (the live workshop's facilitator pushes a journalist's question, a
+leaked memo... to one team or all): an outside event at a minute, not the
+organization's doing. From the first step that starts at or after its minute
+it multiplies the exposure rate by `inject.<kind>.exposure` and the outrage
+rate by `inject.<kind>.outrage`, a boost that fades (halves every
+`inject.half_life` minutes). The directions come from PFEFFER_2014 (outside
+attention feeds the firestorm) and COOMBS_2007 (evidence that the
+organization knew raises attributed responsibility); every magnitude is an
+assumption, except that a leaked memo's outrage boost is the table's own
+step from an accidental to a preventable crisis (1.6 / 1.0).
 """
 
 from __future__ import annotations
@@ -36,6 +52,7 @@ import numpy as np
 
 COOMBS_2007 = "Coombs 2007, Corporate Reputation Review 10(3)"
 DOMAIN = "DOMAIN.md (surveys and large-scale studies it summarises)"
+PFEFFER_2014 = "Pfeffer, Zorbach & Carley 2014, Journal of Marketing Communications 20(1-2)"
 ASSUMPTION = "assumption"
 
 
@@ -114,6 +131,33 @@ EFFECTS: dict[str, Effect] = {
     "compensation_public.exposure": _e(1.3, 1, 5, "exposure multiplier once compensation is offered in public",
                                        DOMAIN),
     "escalate.calm": _e(1.1, 1, 5, "calm multiplier once the crisis team is involved"),
+    # outside events (the workshop's injects): boosts from their minute on, fading
+    "inject.half_life": _e(60, 1, 10000, "an inject's boost halves every … minutes (a firestorm "
+                           "flares within hours)", PFEFFER_2014, 2014),
+    "inject.journalist.exposure": _e(1.5, 1, 5, "exposure multiplier when a journalist asks in "
+                                     "public (the newsroom's audience sees the story)",
+                                     PFEFFER_2014, 2014),
+    "inject.journalist.outrage": _e(1.1, 1, 5, "outrage multiplier when a journalist asks in public "
+                                    "(the story looks more credible)", PFEFFER_2014, 2014),
+    "inject.leaked_memo.exposure": _e(1.2, 1, 5, "exposure multiplier of a leaked internal memo",
+                                      PFEFFER_2014, 2014),
+    "inject.leaked_memo.outrage": _e(1.6, 1, 5, "outrage multiplier of a leaked memo suggesting the "
+                                     "organization knew: accidental -> preventable "
+                                     "(cluster.preventable / cluster.accidental)",
+                                     COOMBS_2007, 2007),
+    "inject.influencer.exposure": _e(1.8, 1, 5, "exposure multiplier when a high-reach account joins",
+                                     PFEFFER_2014, 2014),
+    "inject.influencer.outrage": _e(1.0, 1, 5, "outrage multiplier when a high-reach account joins"),
+    "inject.regulator.exposure": _e(1.3, 1, 5, "exposure multiplier when a regulator asks in public",
+                                    PFEFFER_2014, 2014),
+    "inject.regulator.outrage": _e(1.25, 1, 5, "outrage multiplier when a regulator asks in public "
+                                   "(as a crisis history: the problem looks serious)"),
+    "inject.employee_off_protocol.exposure": _e(1.2, 1, 5, "exposure multiplier when an employee "
+                                                "posts off protocol"),
+    "inject.employee_off_protocol.outrage": _e(1.3, 1, 5, "outrage multiplier when an employee posts "
+                                               "off protocol (the organization contradicts itself)"),
+    "inject.facilitator.exposure": _e(1.3, 1, 5, "exposure multiplier of a free-text inject"),
+    "inject.facilitator.outrage": _e(1.1, 1, 5, "outrage multiplier of a free-text inject"),
     # reputation index at the end (0..100)
     "rep.good": _e(75, 0, 100, "starting index, good prior reputation"),
     "rep.neutral": _e(60, 0, 100, "starting index, neutral prior reputation"),
@@ -136,6 +180,8 @@ STRATEGIES = {  # SCCT postures and their sub-strategies (Coombs 2007); base = i
     "rebuild": ("compensation", "apology"),
     "bolster": ("reminder", "ingratiation", "victimage"),
 }
+INJECTS = ("journalist", "leaked_memo", "influencer", "regulator", "employee_off_protocol",
+           "facilitator")  # "facilitator": a free text, a generic push
 _LEVEL = {"base": 0, "deny": 0, "bolster": 0, "diminish": 1, "rebuild": 2}
 
 
@@ -147,10 +193,10 @@ def parameters(overrides=None) -> dict[str, float]:
     for name, value in dict(overrides or {}).items():
         effect = EFFECTS.get(name)
         if effect is None:
-            raise CrisisEngineError("crisis_engine.error.effect", value=str(name))
+            raise CrisisEngineError("crisis.engine.error.effect", value=str(name))
         ok = isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
         if not ok or not effect.low <= value <= effect.high:
-            raise CrisisEngineError("crisis_engine.error.effect_value", name=name, value=repr(value),
+            raise CrisisEngineError("crisis.engine.error.effect_value", name=name, value=repr(value),
                                     low=effect.low, high=effect.high)
         values[name] = float(value)
     return values
@@ -203,56 +249,92 @@ def reputation_index(p: dict, prior: str, history: bool, outraged_share, aware_s
     return np.clip(value, 0.0, 100.0)
 
 
+def inject_boost(injects, start: float, p: dict) -> tuple[float, float]:
+    """(exposure, outrage) multipliers at minute `start` of the injects at or before it: each
+    1 + (inject.<kind>.<rate> - 1) x 0.5^(minutes since it / inject.half_life), multiplied."""
+    exposure = outrage = 1.0
+    for i in injects:
+        if i.minute <= start:
+            fade = 0.5 ** ((start - i.minute) / p["inject.half_life"])
+            exposure *= 1 + (p[f"inject.{i.kind}.exposure"] - 1) * fade
+            outrage *= 1 + (p[f"inject.{i.kind}.outrage"] - 1) * fade
+    return exposure, outrage
+
+
+def _multipliers(scenario, response, in_force, start, p, keep, fits) -> tuple:
+    """(outrage, calm, exposure multipliers, statement strength) of the actions in force."""
+    mixed, first = response.mixed, response.first_response()
+    o_mult, c_mult, e_mult, strength = 1.0, 1.0, 1.0, 0.0
+    for a in in_force:
+        w = timeliness(a.minute, p["timing.golden_hour"], p["timing.half_life"]) * keep
+        if a.kind == "hold":
+            o_mult = min(o_mult, 1 - (1 - p["hold.outrage"]) * w)
+        elif a.kind == "statement" and a.strategy == "deny" and not scenario.unfounded:
+            pass  # backfire applied below, whatever else was said
+        elif a.kind == "statement":
+            if a.strategy not in fits:  # the same for every step: computed once
+                fits[a.strategy] = strategy_fit(a.strategy, scenario.cluster,
+                                                scenario.history, scenario.reputation,
+                                                p["fit.under"], scenario.unfounded)
+            w *= fits[a.strategy] * (p["mix.keep"] if mixed and a.strategy != "deny" else 1.0)
+            o_mult = min(o_mult, 1 - (1 - p[f"{a.strategy}.outrage"]) * w)
+            c_mult = max(c_mult, 1 + (p[f"{a.strategy}.calm"] - 1) * w)
+            strength = max(strength, w)
+    kinds = {(a.kind, a.strategy) for a in in_force}
+    if ("statement", "deny") in kinds and not scenario.unfounded:
+        o_mult *= p["deny.backfire"]
+    if mixed and ("statement", "deny") in kinds and kinds & {("statement", "diminish"),
+                                                             ("statement", "rebuild")}:
+        o_mult *= p["mix.outrage"]
+    if first is not None and first <= start:
+        o_mult *= 1 - p["empathy.outrage"] * response.empathy
+    if any(a.kind == "compensation_public" for a in in_force):
+        e_mult *= p["compensation_public.exposure"]
+    if any(a.kind == "escalate" for a in in_force):
+        c_mult *= p["escalate.calm"]
+    return o_mult, c_mult, e_mult, strength
+
+
 def schedule(scenario, response, steps: int, p: dict) -> dict:
     """Per-step probabilities (index = step, 1..steps) and the conversation actions per step.
 
     The actions only depend on the clock, never on the simulated state, so the
     whole schedule is known before the first step (which is what makes the first
-    t steps independent of later turns).
+    t steps independent of later turns). The actions in force at a step are the
+    first i (sorted by minute): their rates are computed once per i. The
+    response's injects (`response.injects`, outside events) boost exposure and
+    outrage from their minute on (`inject_boost`).
     """
     mps = scenario.minutes_per_step
     outrage0 = p["rate.outrage"] * p[f"cluster.{scenario.cluster}"] * p[f"prior.{scenario.reputation}"]
     outrage0 *= p["history"] if scenario.history else 1.0
-    mixed, consistency = response.mixed, response.consistency
-    keep = p["consistency.floor"] + (1 - p["consistency.floor"]) * consistency
+    keep = p["consistency.floor"] + (1 - p["consistency.floor"]) * response.consistency
     out = {k: np.zeros(steps + 1) for k in ("exposure", "outrage", "calm", "settle")}
     convo = {}
-    first = response.first_response()
-    for s in range(1, steps + 1):
-        start = (s - 1) * mps
-        in_force = [a for a in response.actions if a.minute <= start]
-        o_mult, c_mult, e_mult, strength = 1.0, 1.0, 1.0, 0.0
-        for a in in_force:
-            w = timeliness(a.minute, p["timing.golden_hour"], p["timing.half_life"]) * keep
-            if a.kind == "hold":
-                o_mult = min(o_mult, 1 - (1 - p["hold.outrage"]) * w)
-            elif a.kind == "statement" and a.strategy == "deny" and not scenario.unfounded:
-                pass  # backfire applied below, whatever else was said
-            elif a.kind == "statement":
-                fit = strategy_fit(a.strategy, scenario.cluster, scenario.history,
-                                   scenario.reputation, p["fit.under"], scenario.unfounded)
-                w *= fit * (p["mix.keep"] if mixed and a.strategy != "deny" else 1.0)
-                o_mult = min(o_mult, 1 - (1 - p[f"{a.strategy}.outrage"]) * w)
-                c_mult = max(c_mult, 1 + (p[f"{a.strategy}.calm"] - 1) * w)
-                strength = max(strength, w)
-        kinds = {(a.kind, a.strategy) for a in in_force}
-        if ("statement", "deny") in kinds and not scenario.unfounded:
-            o_mult *= p["deny.backfire"]
-        if mixed and ("statement", "deny") in kinds and kinds & {("statement", "diminish"),
-                                                                 ("statement", "rebuild")}:
-            o_mult *= p["mix.outrage"]
-        if first is not None and first <= start:
-            o_mult *= 1 - p["empathy.outrage"] * response.empathy
-        if any(a.kind == "compensation_public" for a in in_force):
-            e_mult *= p["compensation_public.exposure"]
-        if any(a.kind == "escalate" for a in in_force):
-            c_mult *= p["escalate.calm"]
-        out["exposure"][s] = per_step(p["rate.exposure"] * e_mult * scenario.virality, mps)
-        out["outrage"][s] = min(1.0, outrage0 * o_mult)
-        out["calm"][s] = per_step(p["rate.calm"] * c_mult, mps)
-        out["settle"][s] = per_step(p["rate.settle"] + p["statement.settle"] * strength, mps)
-        todo = [a for a in response.actions if a.kind in ("reply", "private") and a.count
-                and start - mps < a.minute <= start]
+    actions = response.actions
+    minutes = [a.minute for a in actions]
+    talk = [a for a in actions if a.kind in ("reply", "private") and a.count]
+    injects = getattr(response, "injects", ())
+    fits: dict[str, float] = {}
+    starts = [(s - 1) * mps for s in range(1, steps + 1)]
+    in_force = np.searchsorted(np.asarray(minutes, dtype=float), starts, side="right")
+    for i in np.unique(in_force):  # the first i actions are in force: one set of rates
+        o_mult, c_mult, e_mult, strength = _multipliers(
+            scenario, response, actions[:i], starts[np.argmax(in_force == i)], p, keep, fits)
+        at = np.flatnonzero(in_force == i) + 1
+        out["exposure"][at] = per_step(p["rate.exposure"] * e_mult * scenario.virality, mps)
+        out["outrage"][at] = min(1.0, outrage0 * o_mult)
+        out["calm"][at] = per_step(p["rate.calm"] * c_mult, mps)
+        out["settle"][at] = per_step(p["rate.settle"] + p["statement.settle"] * strength, mps)
+        for s in at if injects else ():
+            start = starts[s - 1]
+            if injects[0].minute <= start:
+                boost_e, boost_o = inject_boost(injects, start, p)
+                out["exposure"][s] = per_step(p["rate.exposure"] * e_mult * scenario.virality
+                                              * boost_e, mps)
+                out["outrage"][s] = min(1.0, outrage0 * o_mult * boost_o)
+    for s in range(1, steps + 1) if talk else ():
+        todo = [a for a in talk if starts[s - 1] - mps < a.minute <= starts[s - 1]]
         if todo:
             convo[s] = todo
     return {**out, "convo": convo}

@@ -28,7 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from cmtraining.errors import CmtrainingError
+from cmtraining.core.errors import CmtrainingError
 from cmtraining.workbook.sections_crisis import FAMILY, STATEMENT_ACTIONS
 
 ENGINE_KIND = {"statement": "statement", "pin_post": "statement", "update": "statement",
@@ -59,7 +59,7 @@ class Debrief:
 class ExerciseInputError(CmtrainingError):
     """An action the exercise cannot take (a reply to a post that is not there)."""
 
-    key = "crisis_play.no_post"
+    key = "crisis.play.no_post"
 
 
 class Exercise:
@@ -169,7 +169,7 @@ class Exercise:
         for item in self.posts():
             if item["id"] == post_id:
                 return item
-        raise ExerciseInputError("crisis_play.no_post", post=str(post_id))
+        raise ExerciseInputError("crisis.play.no_post", post=str(post_id))
 
     # --- turns ------------------------------------------------------------------------
 
@@ -203,27 +203,33 @@ class Exercise:
 
     def act(self, actions: list[dict]) -> None:
         """Record this turn's actions (texts checked) and move the clock one turn."""
+        recorded = [self.prepare(action) for action in actions]
+        self.turns.append(Turn(self.minute, recorded))
+        self.minute = min(self.duration, self.minute + self.minutes_per_turn)
+
+    def prepare(self, action: dict) -> dict:
+        """One action as `act` records it: its text reviewed now, its reply target resolved.
+
+        The live workshop (`cmtraining.workshop`) reviews each draft with it
+        when it is written, and replays the recorded actions into `turns`.
+        """
         from cmtraining.workbook.sections_crisis import CrisisAction
         from cmtraining.workbook.validation import validate_model
 
-        recorded = []
-        for action in actions:
-            action = {k: v for k, v in action.items() if v not in (None, "")}
-            reply_to = action.pop("reply_to", None)
-            if action["kind"] in ("reply", "private_message"):
-                post = self.post(reply_to)
-                action["_reply_to"], action["_reply_author"] = post["id"], post.get("author")
-            if action.get("text") and action["kind"] in ENGINE_KIND and action["kind"] != "escalate":
-                review = self.check_text(action["text"], kind=action["kind"],
-                                         channel=action.get("channel"), reply_to=reply_to,
-                                         strategy=action.get("strategy"))
-                action["reply_score"] = review.score
-                action["_empathy"] = review.components.get("empathy")
-            validate_model(CrisisAction, {k: v for k, v in action.items() if not k.startswith("_")},
-                           source="crisis action", lang=self.lang)
-            recorded.append(action)
-        self.turns.append(Turn(self.minute, recorded))
-        self.minute = min(self.duration, self.minute + self.minutes_per_turn)
+        action = {k: v for k, v in action.items() if v not in (None, "")}
+        reply_to = action.pop("reply_to", None)
+        if action["kind"] in ("reply", "private_message"):
+            post = self.post(reply_to)
+            action["_reply_to"], action["_reply_author"] = post["id"], post.get("author")
+        if action.get("text") and action["kind"] in ENGINE_KIND and action["kind"] != "escalate":
+            review = self.check_text(action["text"], kind=action["kind"],
+                                     channel=action.get("channel"), reply_to=reply_to,
+                                     strategy=action.get("strategy"))
+            action["reply_score"] = review.score
+            action["_empathy"] = review.components.get("empathy")
+        validate_model(CrisisAction, {k: v for k, v in action.items() if not k.startswith("_")},
+                       source="crisis action", lang=self.lang)
+        return action
 
     # --- simulation -------------------------------------------------------------------
 
@@ -286,37 +292,64 @@ class Exercise:
 
     # --- the end --------------------------------------------------------------------
 
-    def finish(self, runs: int = DEBRIEF_RUNS) -> Debrief:
-        from cmtraining.crisis.public import Response, compare, summarize
+    def debrief_plan(self) -> dict:
+        """{name: engine Response} of every simulation the debrief needs.
+
+        "mine" (the trainee's actions), "none" (no response), one
+        counterfactual ("earlier": the first statement at minute 30, or
+        "later": waiting four golden windows) and "family:<f>" (the same
+        timing with each SCCT family). `finish` simulates them one by one;
+        the live workshop simulates every team's plan in one batch.
+        """
+        from cmtraining.crisis.public import Response
+
+        plan = {"mine": self.engine_response(), "none": Response(())}
+        earlier, first = self._earlier(), self._first_statement()
+        if first is None or first > earlier:  # what answering sooner would have changed
+            plan["earlier"] = self.engine_response(shift_first=earlier)
+        else:  # what waiting would have cost
+            later = 4 * self.scenario.golden_minutes
+            shifted = [Turn(t.minute if not any(a["kind"] in STATEMENT_ACTIONS for a in t.actions)
+                            else max(t.minute, later), t.actions) for t in self.turns]
+            shifted.sort(key=lambda t: t.minute)
+            plan["later"] = self.engine_response(shifted)
+        for family in FAMILIES:
+            plan[f"family:{family}"] = self.engine_response(
+                shift_first=first if first is not None else earlier, family=family)
+        return plan
+
+    def _earlier(self) -> int:
+        return 30 if self.scenario.golden_minutes >= 30 else self.scenario.golden_minutes
+
+    def _first_statement(self) -> int | None:
+        return next((t.minute for t in self.turns for a in t.actions
+                     if a["kind"] in STATEMENT_ACTIONS), None)
+
+    def finish(self, runs: int = DEBRIEF_RUNS, outcomes: dict | None = None) -> Debrief:
+        """The debrief: `outcomes` {name: CrisisOutcome} of `debrief_plan()` when already
+        simulated (same seed and runs), else each is simulated here with `runs` runs."""
+        from cmtraining.crisis.public import compare, summarize
         from cmtraining.crisis.scoring import recommendation_for, score_run
 
-        mine = self.simulate(runs=runs)
-        none = self.simulate(Response(()), runs=runs)
+        if outcomes is None:
+            outcomes = {name: self.simulate(response, runs=runs)
+                        for name, response in self.debrief_plan().items()}
+        mine, none = outcomes["mine"], outcomes["none"]
         ours, ref = summarize(mine), summarize(none)
         outcome = _figures(ours)
         reference = _figures(ref)
         turns = self.turns_for_workbook()
         score = score_run(self.scenario, turns, outcome, reference)
         counterfactuals = []
-        earlier = 30 if self.scenario.golden_minutes >= 30 else self.scenario.golden_minutes
-        first = next((t.minute for t in self.turns for a in t.actions
-                      if a["kind"] in STATEMENT_ACTIONS), None)
-        if first is None or first > earlier:  # what answering sooner would have changed
-            other = self.simulate(self.engine_response(shift_first=earlier), runs=runs)
-            counterfactuals.append({"key": "earlier", "minute": earlier,
-                                    "change": _relative(compare(mine, other), ours)})
-        else:  # what waiting would have cost
-            later = 4 * self.scenario.golden_minutes
-            shifted = [Turn(t.minute if not any(a["kind"] in STATEMENT_ACTIONS for a in t.actions)
-                            else max(t.minute, later), t.actions) for t in self.turns]
-            shifted.sort(key=lambda t: t.minute)
-            other = self.simulate(self.engine_response(shifted), runs=runs)
-            counterfactuals.append({"key": "later", "minute": later,
-                                    "change": _relative(compare(mine, other), ours)})
+        if "earlier" in outcomes:
+            counterfactuals.append({"key": "earlier", "minute": self._earlier(),
+                                    "change": _relative(compare(mine, outcomes["earlier"]), ours)})
+        else:
+            counterfactuals.append({"key": "later", "minute": 4 * self.scenario.golden_minutes,
+                                    "change": _relative(compare(mine, outcomes["later"]), ours)})
         strategies = []
         for family in FAMILIES:
-            result = summarize(self.simulate(self.engine_response(
-                shift_first=first if first is not None else earlier, family=family), runs=runs))
+            result = summarize(outcomes[f"family:{family}"])
             strategies.append({"family": family,
                                "reputation": float(result.loc["reputation", "mean"]),
                                "negative_reach": float(result.loc["negative_reach", "mean"])})

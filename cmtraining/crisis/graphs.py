@@ -19,13 +19,13 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from cmtraining.errors import CmtrainingError
+from cmtraining.core.errors import CmtrainingError
 
 
 class CrisisEngineError(CmtrainingError):
     """Bad input to the crisis engine: a graph, a probability, an action, a scenario."""
 
-    key = "crisis_engine.error.generic"
+    key = "crisis.engine.error.generic"
 
 
 def _rng(seed: Any) -> np.random.Generator:
@@ -34,7 +34,7 @@ def _rng(seed: Any) -> np.random.Generator:
 
 def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
     if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
-        raise CrisisEngineError("crisis_engine.error.positive_int", name=name,
+        raise CrisisEngineError("crisis.engine.error.positive_int", name=name,
                                 value=repr(value), minimum=minimum)
     return int(value)
 
@@ -42,7 +42,7 @@ def _positive_int(name: str, value: Any, minimum: int = 1) -> int:
 def _probability(name: str, value: Any) -> float:
     ok = not isinstance(value, bool) and isinstance(value, int | float | np.number)
     if not ok or not np.isfinite(value) or not 0.0 <= float(value) <= 1.0:
-        raise CrisisEngineError("crisis_engine.error.probability", name=name, value=repr(value))
+        raise CrisisEngineError("crisis.engine.error.probability", name=name, value=repr(value))
     return float(value)
 
 
@@ -126,7 +126,7 @@ def stochastic_block(sizes, probs, *, seed=None) -> tuple[sp.csr_array, np.ndarr
     sizes = [_positive_int("sizes", s) for s in sizes]
     probs = np.asarray(probs, dtype=float)
     if probs.shape != (len(sizes), len(sizes)) or not np.allclose(probs, probs.T):
-        raise CrisisEngineError("crisis_engine.error.block_matrix", blocks=len(sizes))
+        raise CrisisEngineError("crisis.engine.error.block_matrix", blocks=len(sizes))
     for value in probs.ravel():
         _probability("probs", float(value))
     rng = _rng(seed)
@@ -173,7 +173,7 @@ def audience(n: int, *, shares=SEGMENT_SHARES, affinity=SEGMENT_AFFINITY,
     """
     n = _positive_int("n", n, len(shares))
     if not (len(shares) == len(names) == len(affinity)) or abs(sum(shares) - 1) > 1e-6:
-        raise CrisisEngineError("crisis_engine.error.segments", count=len(names))
+        raise CrisisEngineError("crisis.engine.error.segments", count=len(names))
     sizes = np.maximum(1, np.round(np.asarray(shares) * n).astype(int))
     sizes[int(np.argmax(sizes))] += n - int(sizes.sum())
     probs = np.minimum(1.0, np.asarray(affinity, dtype=float) / n)
@@ -197,7 +197,7 @@ class Adjacency:
         nodes = list(np.atleast_1d(np.asarray(nodes, dtype=object))) if not isinstance(
             nodes, list | tuple) else list(nodes)
         if not nodes:
-            raise CrisisEngineError("crisis_engine.error.initial_empty")
+            raise CrisisEngineError("crisis.engine.error.initial_empty")
         if self.labels is not None:
             lookup = {label: i for i, label in enumerate(self.labels)}
             missing = [v for v in nodes if v not in lookup]
@@ -210,7 +210,7 @@ class Adjacency:
             missing = [v for v, r in zip(nodes, rows, strict=True) if r < 0]
         if missing:
             shown = ", ".join(repr(v) for v in missing[:5]) + (" …" if len(missing) > 5 else "")
-            raise CrisisEngineError("crisis_engine.error.initial_missing", nodes=shown, n=self.n)
+            raise CrisisEngineError("crisis.engine.error.initial_missing", nodes=shown, n=self.n)
         return np.unique(np.asarray(rows, dtype=np.int64))
 
 
@@ -227,20 +227,20 @@ def to_adjacency(graph) -> Adjacency:
     labels = None
     if sp.issparse(graph):
         if graph.ndim != 2 or graph.shape[0] != graph.shape[1]:
-            raise CrisisEngineError("crisis_engine.error.not_square", shape=str(graph.shape))
+            raise CrisisEngineError("crisis.engine.error.not_square", shape=str(graph.shape))
         matrix = sp.csr_array(graph, dtype=np.float32)
     elif hasattr(graph, "nodes") and hasattr(graph, "adj"):
         import networkx as nx
 
         labels = list(graph.nodes)
         if not labels:
-            raise CrisisEngineError("crisis_engine.error.empty_graph")
+            raise CrisisEngineError("crisis.engine.error.empty_graph")
         matrix = sp.csr_array(nx.to_scipy_sparse_array(graph, nodelist=labels, weight=None,
                                                        dtype=np.float32, format="csr"))
     else:
-        raise CrisisEngineError("crisis_engine.error.not_a_graph", type=type(graph).__name__)
+        raise CrisisEngineError("crisis.engine.error.not_a_graph", type=type(graph).__name__)
     if matrix.shape[0] == 0:
-        raise CrisisEngineError("crisis_engine.error.empty_graph")
+        raise CrisisEngineError("crisis.engine.error.empty_graph")
     matrix.eliminate_zeros()
     if matrix.diagonal().any():
         matrix.setdiag(0)

@@ -20,9 +20,10 @@ learning about the crisis from a journalist.
 
 from __future__ import annotations
 
+from cmtraining.core.findings import Finding, Key
+from cmtraining.core.numbers import decimal, percent
 from cmtraining.i18n import check_lang, t
-from cmtraining.planning.findings import Finding, Key
-from cmtraining.workbook.sections_crisis import OWNED_WEB, CrisisProtocol
+from cmtraining.workbook.sections_crisis import OWNED_WEB, PERCENT_THRESHOLDS, CrisisProtocol
 
 __all__ = ["MAX_APPROVALS", "MAX_CADENCE", "check_protocol", "default_protocol",
            "describe_trigger"]
@@ -36,12 +37,16 @@ _RISING = {"volume_per_hour": 1, "influencer": 1, "net_sentiment": -1}
 
 
 def describe_trigger(trigger, lang: str | None = None) -> str:
-    """A trigger in words for the report and the apps, e.g. "net sentiment ≤ -0.4"."""
+    """A trigger in words for the report and the apps, e.g. "net sentiment ≤ -40.0%".
+
+    Net sentiment is a percentage, as the listening audit and the objectives show it
+    ("-10,0 %", not "-0,1"); counts have their grouping ("10.000").
+    """
     lang = check_lang(lang)
     text = t(f"crisis.trigger.{trigger.kind}", lang)
     if trigger.threshold is not None:
-        number = f"{trigger.threshold:g}"
-        number = number.replace(".", ",") if lang == "es" else number
+        number = (percent(trigger.threshold, lang) if trigger.kind in PERCENT_THRESHOLDS
+                  else decimal(trigger.threshold, lang, decimals=4, trim=True))
         text += f" {'≤' if _RISING.get(trigger.kind) == -1 else '≥'} {number}"
     return f"{text} ({trigger.note})" if trigger.note else text
 

@@ -11,8 +11,10 @@ outraged neighbours sees the content with probability 1-(1-exposure)^k and
 becomes outraged with probability `outrage` when it does; outraged nodes calm
 with probability `calm`, aware ones settle with `settle`. The organization's
 timed actions change those rates from the step that starts at or after their
-minute (`effects.py` lists every effect and its source). Replies and moves
-to a private channel act on individual sharers, most-followed first.
+minute (`effects.py` lists every effect and its source), and so do outside
+events (`Inject`: a journalist's question, a leaked memo...). Replies and
+moves to a private channel act on individual sharers, most-followed first.
+The steps themselves are in `spread.py`.
 
 Counterfactuals and turns: every run has its own generator, a child of
 `SeedSequence(seed)` keyed by the run's number, and draws the same uniforms
@@ -34,9 +36,9 @@ import numpy as np
 from cmtraining.crisis import effects as fx
 from cmtraining.crisis.diffusion import initial_rows, seed_sequence
 from cmtraining.crisis.graphs import CrisisEngineError, _positive_int, to_adjacency
+from cmtraining.crisis.spread import prefix_classes, step_runs
 
 KINDS = ("hold", "statement", "reply", "private", "compensation_public", "escalate")
-UNAWARE, AWARE, OUTRAGED, CALMED = 0, 1, 2, 3
 _CHUNK_STATES = 1 << 23
 
 
@@ -47,7 +49,7 @@ class CrisisGraphWarning(UserWarning):
 def _unit(name, value):
     ok = isinstance(value, int | float) and not isinstance(value, bool) and np.isfinite(value)
     if not ok or not 0.0 <= value <= 1.0:
-        raise CrisisEngineError("crisis_engine.error.unit_interval", name=name, value=repr(value))
+        raise CrisisEngineError("crisis.engine.error.unit_interval", name=name, value=repr(value))
     return float(value)
 
 
@@ -55,11 +57,11 @@ def _build(cls, value, key):
     if isinstance(value, cls):
         return value
     if not isinstance(value, dict):
-        raise CrisisEngineError(f"crisis_engine.error.{key}_type", type=type(value).__name__)
+        raise CrisisEngineError(f"crisis.engine.error.{key}_type", type=type(value).__name__)
     names = [f.name for f in fields(cls)]
     for name in value:
         if name not in names:
-            raise CrisisEngineError(f"crisis_engine.error.{key}_field", value=str(name),
+            raise CrisisEngineError(f"crisis.engine.error.{key}_field", value=str(name),
                                     allowed=", ".join(names))
     return cls(**value)
 
@@ -88,18 +90,18 @@ class ScenarioParams:
 
     def __post_init__(self):
         if self.cluster not in fx.CLUSTERS:
-            raise CrisisEngineError("crisis_engine.error.cluster", value=str(self.cluster),
+            raise CrisisEngineError("crisis.engine.error.cluster", value=str(self.cluster),
                                     allowed=", ".join(fx.CLUSTERS))
         if self.reputation not in fx.PRIORS:
-            raise CrisisEngineError("crisis_engine.error.reputation", value=str(self.reputation),
+            raise CrisisEngineError("crisis.engine.error.reputation", value=str(self.reputation),
                                     allowed=", ".join(fx.PRIORS))
         mps = self.minutes_per_step
         if isinstance(mps, bool) or not isinstance(mps, int | float) or not 0 < mps < 1e6:
-            raise CrisisEngineError("crisis_engine.error.minutes_per_step", value=repr(mps))
+            raise CrisisEngineError("crisis.engine.error.minutes_per_step", value=repr(mps))
         _unit("aware", self.aware)
         v = self.virality
         if isinstance(v, bool) or not isinstance(v, int | float) or not 0 <= v <= 10:
-            raise CrisisEngineError("crisis_engine.error.effect_value", name="virality",
+            raise CrisisEngineError("crisis.engine.error.effect_value", name="virality",
                                     value=repr(v), low=0, high=10)
         fx.parameters(self.effects)
 
@@ -114,7 +116,7 @@ class Action:
     "apology", is read as its family), "reply" (`count` individual replies of `quality` 0..1,
     e.g. from the reply checker), "private" (`count` complaints moved to a
     private channel), "compensation_public" (compensation offered in public),
-    "escalate" (the crisis team is involved).
+    "escalate" (the crisis team is involved). Outside events are `Inject`s.
     """
 
     minute: float
@@ -127,9 +129,9 @@ class Action:
     def __post_init__(self):
         m = self.minute
         if isinstance(m, bool) or not isinstance(m, int | float) or not 0 <= m < float("inf"):
-            raise CrisisEngineError("crisis_engine.error.minute", value=repr(m))
+            raise CrisisEngineError("crisis.engine.error.minute", value=repr(m))
         if self.kind not in KINDS:
-            raise CrisisEngineError("crisis_engine.error.kind", value=str(self.kind),
+            raise CrisisEngineError("crisis.engine.error.kind", value=str(self.kind),
                                     allowed=", ".join(KINDS))
         allowed = ", ".join(fx.STRATEGIES)
         family = next((f for f, subs in fx.STRATEGIES.items() if self.strategy in subs), None)
@@ -137,41 +139,69 @@ class Action:
             object.__setattr__(self, "substrategy", self.strategy)
             object.__setattr__(self, "strategy", family)
         if self.kind == "statement" and self.strategy is None:
-            raise CrisisEngineError("crisis_engine.error.strategy_missing", allowed=allowed)
+            raise CrisisEngineError("crisis.engine.error.strategy_missing", allowed=allowed)
         if self.strategy is not None and self.strategy not in fx.STRATEGIES:
-            raise CrisisEngineError("crisis_engine.error.strategy", value=str(self.strategy),
+            raise CrisisEngineError("crisis.engine.error.strategy", value=str(self.strategy),
                                     allowed=allowed)
         subs = fx.STRATEGIES.get(self.strategy, ())
         if self.substrategy is not None and self.substrategy not in subs:
-            raise CrisisEngineError("crisis_engine.error.substrategy", value=str(self.substrategy),
+            raise CrisisEngineError("crisis.engine.error.substrategy", value=str(self.substrategy),
                                     strategy=str(self.strategy), allowed=", ".join(subs) or "-")
         c = self.count
         if isinstance(c, bool) or not isinstance(c, int | np.integer) or c < 0:
-            raise CrisisEngineError("crisis_engine.error.count", kind=self.kind, value=repr(c))
+            raise CrisisEngineError("crisis.engine.error.count", kind=self.kind, value=repr(c))
         _unit("quality", self.quality)
 
 
 @dataclass(frozen=True)
+class Inject:
+    """An outside event that reaches the public at `minute`, not the organization's doing:
+    a journalist's question, a leaked memo... (the live workshop's facilitator pushes them).
+
+    `kind` is one of `effects.INJECTS` ("facilitator": a free text). From the
+    first step that starts at or after `minute` it boosts exposure and
+    outrage by that kind's `inject.<kind>.*` effects, fading with
+    `inject.half_life` (effects.py gives every size and its basis).
+    """
+
+    minute: float
+    kind: str = "facilitator"
+
+    def __post_init__(self):
+        m = self.minute
+        if isinstance(m, bool) or not isinstance(m, int | float) or not 0 <= m < float("inf"):
+            raise CrisisEngineError("crisis.engine.error.minute", value=repr(m))
+        if self.kind not in fx.INJECTS:
+            raise CrisisEngineError("crisis.engine.error.inject", value=str(self.kind),
+                                    allowed=", ".join(fx.INJECTS))
+
+
+@dataclass(frozen=True)
 class Response:
-    """The organization's actions plus flags read from the whole run.
+    """The organization's actions plus flags read from the whole run, and the outside
+    events (`injects`) that reached this public.
 
     empathy and consistency (across channels) are 0..1 scores the exercise
     derives; `deny_rebuild_mix` None means: derive it from the statements
-    (deny together with diminish or rebuild).
+    (deny together with diminish or rebuild). `injects`: Inject objects or
+    dicts {minute, kind}; they change the public, never the organization's
+    score.
     """
 
     actions: tuple = ()
     empathy: float = 0.5
     consistency: float = 1.0
     deny_rebuild_mix: bool | None = None
+    injects: tuple = ()
 
     def __post_init__(self):
-        if isinstance(self.actions, dict | str) or not hasattr(self.actions, "__iter__"):
-            raise CrisisEngineError("crisis_engine.error.action_type",
-                                    type=type(self.actions).__name__)
-        acts = tuple(sorted((_build(Action, a, "action") for a in self.actions),
-                            key=lambda a: a.minute))
-        object.__setattr__(self, "actions", acts)
+        for name, cls, key in (("actions", Action, "action"), ("injects", Inject, "inject")):
+            given = getattr(self, name)
+            if isinstance(given, dict | str) or not hasattr(given, "__iter__"):
+                raise CrisisEngineError(f"crisis.engine.error.{key}_type",
+                                        type=type(given).__name__)
+            built = tuple(sorted((_build(cls, a, key) for a in given), key=lambda a: a.minute))
+            object.__setattr__(self, name, built)
         _unit("empathy", self.empathy)
         _unit("consistency", self.consistency)
 
@@ -185,109 +215,6 @@ class Response:
     def first_response(self) -> float | None:
         times = [a.minute for a in self.actions if a.kind in ("hold", "statement", "reply")]
         return min(times) if times else None
-
-
-def _converse(state, since, priority, u, acts, s, mps, p):
-    """Replies and private moves of step s on one run: most-followed outraged sharers first."""
-    for a in acts:
-        who = np.flatnonzero(state == OUTRAGED)
-        if who.size > a.count:
-            who = who[np.argpartition(-priority[who], a.count - 1)[:a.count]]
-        if a.kind == "reply":
-            delay = (s - since[who]) * mps
-            late = np.maximum(0.0, delay - p["reply.expected"]) / p["reply.half_life"]
-            chance = a.quality * p["reply.calm"] * 0.5 ** late
-        else:
-            chance = np.full(who.size, p["private.calm"])
-        state[who[u[who] < chance]] = CALMED
-
-
-def _state_counts(flat_state, run_of, runs):
-    return np.bincount(run_of * 4 + flat_state, minlength=4 * runs).reshape(runs, 4)
-
-
-def _chunk(adj, fixed, count, aware, seeds, steps, sched, p, mps):
-    """One batch of runs; states are (run, node), flat index run * n + node.
-
-    Work per step follows the outraged: their neighbours come from a sparse
-    product (outraged x adjacency), so quiet steps are cheap.
-    """
-    import scipy.sparse as sp
-
-    n, runs = adj.n, len(seeds)
-    matrix = adj.matrix
-    degree = np.diff(matrix.indptr).astype(np.float64)
-    ks = np.arange(int(np.diff(matrix.T.tocsr().indptr).max()) + 1)
-    rngs = [np.random.default_rng(s) for s in seeds]
-    state = np.zeros((runs, n), dtype=np.int8)
-    since = np.zeros((runs, n), dtype=np.int32)
-    priority = np.empty((runs, n))
-    for r, rng in enumerate(rngs):
-        rows = fixed if fixed is not None else rng.choice(n, count, replace=False)
-        state[r, rows] = OUTRAGED
-        if aware:
-            others = rng.choice(n, min(n, aware + rows.size), replace=False)
-            state[r, others[state[r, others] == UNAWARE][:aware]] = AWARE
-        priority[r] = degree + rng.random(n)  # ties among equal followings broken at random
-    flat_state, run_of = state.reshape(-1), np.repeat(np.arange(runs), n)
-    counts = np.zeros((steps + 1, runs, 4), dtype=np.int64)
-    new_neg = np.zeros((steps + 1, runs), dtype=np.int64)
-    reach = np.zeros((steps + 1, runs))
-    new_neg[0] = (state == OUTRAGED).sum(1)
-    reach[0] = (state == OUTRAGED) @ degree
-    counts[0] = _state_counts(flat_state, run_of, runs)
-    u = np.empty((runs, 2, n), dtype=np.float32)  # two uniforms per node and step, per run
-    u_flat = u.reshape(-1)  # u[run, j, node] is u_flat[flat + (run + j) * n]
-    ones = np.ones(n * runs, dtype=np.float32)
-    for s in range(1, steps + 1):
-        for r, rng in enumerate(rngs):
-            rng.random((2, n), dtype=np.float32, out=u[r])
-        now = counts[s - 1]
-        if s in sched["convo"]:
-            for r in range(runs):
-                _converse(state[r], since[r], priority[r], u[r, 0], sched["convo"][s], s, mps, p)
-            now = _state_counts(flat_state, run_of, runs)
-        outraged = np.flatnonzero(flat_state == OUTRAGED)
-        o_run = run_of[outraged]
-        indptr = np.concatenate([[0], np.cumsum(np.bincount(o_run, minlength=runs))])
-        heard = sp.csr_array((ones[:outraged.size], (outraged - o_run * n).astype(np.int32),
-                              indptr), shape=(runs, n)) @ matrix  # outraged neighbours
-        exposed = np.repeat(np.arange(runs), np.diff(heard.indptr)) * n + heard.indices
-        st = flat_state[exposed]
-        open_ = st <= AWARE  # only the unaware and the aware can turn
-        exposed, st, kk = exposed[open_], st[open_], heard.data[open_].astype(np.int64)
-        uu = u_flat[exposed + run_of[exposed] * n]
-        e, rho = sched["exposure"][s], sched["outrage"][s]
-        hit = (1.0 - (1.0 - e) ** ks).astype(np.float32)[kk]
-        again = (1.0 - (1.0 - e * rho) ** ks).astype(np.float32)[kk]
-        rho = np.float32(rho)
-        unaware, aware = st == UNAWARE, st == AWARE
-        out_u = exposed[unaware & (uu < hit * rho)]
-        out_a = exposed[aware & (uu < again)]
-        to_aware = exposed[unaware & (uu >= hit * rho) & (uu < hit)]
-        calm_o = outraged[u_flat[outraged + (o_run + 1) * n] < sched["calm"][s]]
-        calm_a = np.flatnonzero(flat_state == AWARE)
-        calm_a = calm_a[u_flat[calm_a + (run_of[calm_a] + 1) * n] < sched["settle"][s]]
-        flat_state[out_u] = OUTRAGED
-        flat_state[out_a] = OUTRAGED
-        calm_a = calm_a[flat_state[calm_a] == AWARE]  # turning outraged beats settling
-        flat_state[to_aware] = AWARE
-        flat_state[calm_o] = CALMED
-        flat_state[calm_a] = CALMED
-        to_out = np.concatenate([out_u, out_a])
-        since.reshape(-1)[to_out] = s
-        out_run = run_of[to_out]
-
-        def per_run(idx):
-            return np.bincount(run_of[idx], minlength=runs)
-
-        n_ou, n_oa, n_ua, n_co, n_ca = (per_run(x) for x in (out_u, out_a, to_aware, calm_o, calm_a))
-        counts[s] = now + np.stack([-n_ou - n_ua, n_ua - n_oa - n_ca, n_ou + n_oa - n_co,
-                                    n_co + n_ca], axis=1)
-        new_neg[s] = n_ou + n_oa
-        reach[s] = reach[s - 1] + np.bincount(out_run, weights=degree[to_out - out_run * n],
-                                              minlength=runs)
-    return counts.transpose(2, 0, 1), new_neg, reach
 
 
 @dataclass(frozen=True)
@@ -314,45 +241,98 @@ def simulate_crisis(graph, scenario=None, actions=(), *, steps: int, runs: int =
     posters). `runs` holds peak_negative, negative_reach, ever_outraged,
     outraged_share, aware_share and reputation (0..100, see effects.py).
     """
+    return simulate_crisis_batch(graph, scenario, [actions], steps=steps, runs=runs,
+                                 seed=seed)[0]
+
+
+def simulate_crisis_batch(graph, scenario=None, responses=((),), *, steps: int, runs: int = 1,
+                          seed=None) -> list[CrisisOutcome]:
+    """One `simulate_crisis` per response, all computed in one batch of runs.
+
+    Response k's run r draws the same random numbers as run r of any other
+    response (common random numbers: the children of `SeedSequence(seed)`
+    are shared), so outcome k is exactly `simulate_crisis(graph, scenario,
+    responses[k], steps=steps, runs=runs, seed=seed)`. The batch does once
+    what is the same for every response: the per-step overhead, the seed's
+    random numbers and initial draws, and every step while responses'
+    schedules agree (`spread.py`). The live workshop runs a team per
+    response, the debrief every team's plan; a response's `injects` are its
+    own outside events.
+    """
     import pandas as pd
 
     scenario = _build(ScenarioParams, scenario if scenario is not None else {}, "scenario")
-    response = actions if isinstance(actions, Response) else Response(tuple(actions))
+    if isinstance(responses, Response | dict | str) or not hasattr(responses, "__iter__"):
+        raise CrisisEngineError("crisis.engine.error.action_type",
+                                type=type(responses).__name__)
+    responses = [r if isinstance(r, Response) else Response(tuple(r)) for r in responses]
+    if not responses:
+        raise CrisisEngineError("crisis.engine.error.positive_int", name="responses", minimum=1,
+                                value=0)
     steps, runs = _positive_int("steps", steps), _positive_int("runs", runs)
     adj = to_adjacency(graph)
     if adj.matrix.nnz == 0:
-        raise CrisisEngineError("crisis_engine.error.no_edges")
+        raise CrisisEngineError("crisis.engine.error.no_edges")
     _check_connected(adj)
     fixed, count = initial_rows(adj, scenario.initial)
     p = fx.parameters(scenario.effects)
-    sched = fx.schedule(scenario, response, steps, p)
-    children = seed_sequence(seed).spawn(runs)
+    scheds = [fx.schedule(scenario, response, steps, p) for response in responses]
+    classes = prefix_classes(scheds, steps)
+    children = seed_sequence(seed).spawn(runs)  # batch run k * runs + r draws child r
+    total = len(responses) * runs
     per = max(1, _CHUNK_STATES // adj.n)
     aware = int(round(scenario.aware * adj.n))
-    parts = [_chunk(adj, fixed, count, aware, children[i:i + per], steps, sched, p,
-                    scenario.minutes_per_step) for i in range(0, runs, per)]
+    parts = [step_runs(adj, fixed, count, aware, children, batch % runs, batch // runs, scheds,
+                       classes, steps, p, scenario.minutes_per_step)
+             for batch in (np.arange(i, min(i + per, total)) for i in range(0, total, per))]
     counts = np.concatenate([c for c, _, _ in parts], axis=2)
     new_neg = np.concatenate([x for _, x, _ in parts], axis=1)
     reach = np.concatenate([x for _, _, x in parts], axis=1)
-    length = steps + 1
-    frame = pd.DataFrame({
-        "run": np.repeat(np.arange(runs), length), "step": np.tile(np.arange(length), runs),
-        "minute": np.tile(np.arange(length) * scenario.minutes_per_step, runs),
+    groups = len(responses)
+    frames = _cut(_frame(scenario, counts, new_neg, reach, groups), groups)
+    ever = new_neg.sum(0)
+    aware_share = (adj.n - counts[0, -1]) / adj.n
+    rep = np.concatenate([_reputation(scenario, response, p, ever[k * runs:(k + 1) * runs] / adj.n,
+                                      aware_share[k * runs:(k + 1) * runs])
+                          for k, response in enumerate(responses)])
+    per_runs = _cut(pd.DataFrame({
+        "run": np.tile(np.arange(runs), groups), "peak_negative": new_neg[1:].max(0),
+        "negative_reach": reach[-1], "ever_outraged": ever, "outraged_share": ever / adj.n,
+        "aware_share": aware_share, "reputation": rep}), groups)
+    return [CrisisOutcome(frame, per_run, scenario, response, adj.n, seed)
+            for frame, per_run, response in zip(frames, per_runs, responses, strict=True)]
+
+
+def _frame(scenario, counts, new_neg, reach, groups: int):
+    """One row per run and step for the whole batch (runs of response k are the k-th block)."""
+    import pandas as pd
+
+    length, total = new_neg.shape
+    return pd.DataFrame({
+        "run": np.tile(np.repeat(np.arange(total // groups), length), groups),
+        "step": np.tile(np.arange(length), total),
+        "minute": np.tile(np.arange(length) * scenario.minutes_per_step, total),
         **{name: counts[i].T.reshape(-1) for i, name in
            enumerate(("unaware", "aware", "outraged", "calmed"))},
         "new_negative": new_neg.T.reshape(-1), "negative_reach": reach.T.reshape(-1)})
-    ever = new_neg.sum(0)
+
+
+def _cut(frame, groups: int) -> list:
+    """`groups` equal blocks of rows, each indexed from 0 (one DataFrame built and cut costs
+    less than one built per response)."""
+    if groups == 1:
+        return [frame]
+    size = len(frame) // groups
+    return [frame.iloc[k * size:(k + 1) * size].reset_index(drop=True) for k in range(groups)]
+
+
+def _reputation(scenario, response, p, outraged_share, aware_share):
     fits = [fx.strategy_fit(a.strategy, scenario.cluster, scenario.history, scenario.reputation,
                             p["fit.under"], scenario.unfounded)
             for a in response.actions if a.kind == "statement"]
-    aware_share = (adj.n - counts[0, -1]) / adj.n
-    rep = fx.reputation_index(p, scenario.reputation, scenario.history, ever / adj.n,
-                              aware_share, max(fits, default=0.0), response.mixed)
-    per_run = pd.DataFrame({"run": np.arange(runs), "peak_negative": new_neg[1:].max(0),
-                            "negative_reach": reach[-1], "ever_outraged": ever,
-                            "outraged_share": ever / adj.n, "aware_share": aware_share,
-                            "reputation": rep})
-    return CrisisOutcome(frame, per_run, scenario, response, adj.n, seed)
+    return np.broadcast_to(fx.reputation_index(
+        p, scenario.reputation, scenario.history, outraged_share, aware_share,
+        max(fits, default=0.0), response.mixed), outraged_share.shape)
 
 
 def _check_connected(adj) -> None:
@@ -364,7 +344,7 @@ def _check_connected(adj) -> None:
     if share < 0.5:
         from cmtraining.i18n import t
 
-        warnings.warn(t("crisis_engine.warning.disconnected", share=f"{share:.0%}"),
+        warnings.warn(t("crisis.engine.warning.disconnected", share=f"{share:.0%}"),
                       CrisisGraphWarning, stacklevel=3)
 
 
@@ -394,6 +374,6 @@ def compare(base: CrisisOutcome, other: CrisisOutcome):
     import pandas as pd
 
     if base.n != other.n or len(base.runs) != len(other.runs) or len(base.frame) != len(other.frame):
-        raise CrisisEngineError("crisis_engine.error.outcome")
+        raise CrisisEngineError("crisis.engine.error.outcome")
     return pd.DataFrame({m: _interval(other.runs[m].to_numpy(float) - base.runs[m].to_numpy(float))
                          for m in METRICS}).T

@@ -24,15 +24,18 @@ so that the debrief text and the score never contradict each other.
 
 from __future__ import annotations
 
+import re
 import string
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, NonNegativeInt, model_validator
+from pydantic import ConfigDict, Field, NonNegativeInt, model_validator
 
-from cmtraining.errors import DatasetError, WorkbookValidationError
-from cmtraining.paths import datasets_dir
+from cmtraining.core.errors import DatasetError, WorkbookValidationError
+from cmtraining.core.models import Bilingual
+from cmtraining.core.paths import datasets_dir
+from cmtraining.core.text import first_upper
 from cmtraining.workbook.base import (
     Model,
     NetworkId,
@@ -55,6 +58,8 @@ InjectKind = Literal["journalist", "video", "employee_off_protocol", "regulator"
                      "customer_wave", "official_update", "competitor", "rumour_spreads"]
 PhaseId = Literal["outbreak", "peak", "aftermath"]
 PLACEHOLDERS = {"org"}
+#: `{org}` where a sentence starts: its first letter is a capital
+SENTENCE_ORG = re.compile(r"(^|[.!?]\s+|[¿¡«“]){org}")
 
 
 class UnknownScenarioError(DatasetError):
@@ -87,11 +92,11 @@ def _placeholders(text: str, where: str) -> None:
         fail("placeholder", where, value=name or "{}")
 
 
-class Bilingual(Model):
+class ScenarioText(Bilingual[Annotated[str, Field(min_length=1, max_length=2000)]]):
     """One user-facing text in both languages; `{org}` is the organization's name."""
 
-    es: Annotated[str, Field(min_length=1, max_length=2000)]
-    en: Annotated[str, Field(min_length=1, max_length=2000)]
+    # like the workbook's models around it (`workbook.base.Model`): spaces dropped, re-validated
+    model_config = ConfigDict(frozen=False, validate_assignment=True, str_strip_whitespace=True)
 
     @model_validator(mode="after")
     def _only_org(self):
@@ -103,13 +108,18 @@ class Bilingual(Model):
         from cmtraining.i18n import check_lang, t
 
         lang = check_lang(lang)
-        return getattr(self, lang).format(org=org or t("crisis.org_default", lang))
+        if org:  # a name is written as its owner writes it
+            return getattr(self, lang).format(org=org)
+        # "the organization" opening a sentence is written "The organization" (sweep 19.6)
+        name = t("crisis.org_default", lang)
+        text = SENTENCE_ORG.sub(lambda m: m.group(1) + "{org_capital}", getattr(self, lang))
+        return text.format(org=name, org_capital=first_upper(name))
 
 
 class OpeningPost(Model):
     author: Annotated[str, Field(min_length=2, max_length=80)]
     followers: NonNegativeInt
-    text: Bilingual
+    text: ScenarioText
 
 
 class Inject(Model):
@@ -117,7 +127,7 @@ class Inject(Model):
 
     minute: NonNegativeInt
     kind: InjectKind
-    text: Bilingual
+    text: ScenarioText
     #: multiplies the scenario's virality from this minute on (1 = no change)
     virality: Annotated[float, Field(gt=0, le=10)] = 1.0
 
@@ -125,7 +135,7 @@ class Inject(Model):
 class SampleMessage(Model):
     author: ShortText = ""
     sentiment: Sentiment
-    text: Bilingual
+    text: ScenarioText
 
 
 class Phase(Model):
@@ -150,7 +160,7 @@ class Outrage(Model):
 
 class WrongChoice(Model):
     strategy: Strategy
-    reason: Bilingual
+    reason: ScenarioText
 
 
 class Advice(Model):
@@ -160,14 +170,14 @@ class Advice(Model):
     strategies: list[Strategy] = Field(min_length=1)
     bolster: bool = False
     instructing: bool  # people may be harmed: safety / instructing information needed
-    reason: Bilingual
+    reason: ScenarioText
     wrong: list[WrongChoice] = Field(min_length=1)
 
 
 class Scenario(Model):
     id: Slug
-    title: Bilingual
-    summary: Bilingual
+    title: ScenarioText
+    summary: ScenarioText
     case: Case
     cluster: Cluster
     history: bool  # the organization had a similar crisis before
@@ -237,14 +247,14 @@ def load_scenario_file(path: str | Path) -> Scenario:
     try:
         stamp = path.stat().st_mtime_ns
     except FileNotFoundError:
-        raise DatasetError("error.dataset_missing", source=str(path)) from None
+        raise DatasetError("core.error.dataset_missing", source=str(path)) from None
     return _load(str(path), stamp)
 
 
 @lru_cache(maxsize=64)
 def _load(source: str, _stamp: int) -> Scenario:
+    from cmtraining.core.yamlio import read_yaml
     from cmtraining.workbook.validation import validate_model
-    from cmtraining.yamlio import read_yaml
 
     path = Path(source)
     try:
@@ -255,3 +265,16 @@ def _load(source: str, _stamp: int) -> Scenario:
         raise DatasetError("crisis.error.id_mismatch", source=source, value=scenario.id,
                            expected=path.stem)
     return scenario
+
+
+def default_scenario(org_id: str | None) -> str:
+    """The scenario written for this sample organization, else the generic one.
+
+    The stage-5 app and anyone else who opens the exercise without a
+    `scenario` parameter start from the same choice.
+    """
+    ids = list_scenarios()
+    for sid in ids:
+        if org_id and load_scenario(sid).sample_org == org_id:
+            return sid
+    return next((s for s in ids if s.startswith("generic")), ids[0])

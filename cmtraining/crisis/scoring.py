@@ -39,7 +39,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from cmtraining.planning.findings import Finding, Key, KeyList, Number
+from cmtraining.core.findings import Finding, Key, KeyList, Number
 from cmtraining.workbook.sections_crisis import (
     FAMILY,
     STATEMENT_ACTIONS,
@@ -210,8 +210,9 @@ def quality(scores: list[float]) -> tuple[float, Finding]:
         return 0.0, _f("quality", "warning", "quality_none")
     mean = sum(scores) / len(scores)
     level = "ok" if mean >= 70 else "warning"
+    # scores are whole points: their mean is too ("85 points", not "85,2"; issue 21 sweep)
     return mean / 100, _f("quality", level, "quality_" + level, round(mean, 1),
-                          mean=Number(round(mean, 1)), count=len(scores))
+                          mean=Number(round(mean)), count=len(scores))
 
 
 def _avoided(got: float, ref: float) -> float:

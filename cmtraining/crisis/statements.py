@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from cmtraining.planning.findings import Finding, Key, KeyList, worst_first
+from cmtraining.core.findings import Finding, Key, KeyList, worst_first
 
 __all__ = ["StatementReview", "check_statement", "statement_rules"]
 
@@ -44,9 +44,9 @@ class StatementReview:
 
 @cache
 def statement_rules() -> dict:
-    from cmtraining.paths import datasets_dir
+    from cmtraining.core.paths import datasets_dir
+    from cmtraining.core.yamlio import read_yaml
     from cmtraining.planning.post_rules import Terms
-    from cmtraining.yamlio import read_yaml
 
     data = read_yaml(datasets_dir() / "statement_checker.yaml")
     cues = {lang: {name: Terms.of(items) for name, items in lists.items()}
@@ -58,12 +58,14 @@ def statement_rules() -> dict:
 
 def _f(code: str, level: str, message: str, value=None, **params) -> Finding:
     return Finding(code=f"statement.{code}", level=level,
-                   rule_key=f"crisis_statement.rule.{code}",
-                   message_key=f"crisis_statement.msg.{message}", value=value, params=params)
+                   rule_key=f"crisis.statement.rule.{code}",
+                   message_key=f"crisis.statement.msg.{message}", value=value, params=params)
 
 
-def _listing(items) -> str:
-    return ", ".join(f"«{x}»" for x in items) or "—"
+def _listing(items):
+    from cmtraining.i18n.quotes import Quoted
+
+    return Quoted(items)  # « » in Spanish, “ ” in English, chosen when rendered
 
 
 def safety(text: str, lang: str, needed: bool):
@@ -92,7 +94,7 @@ def structure(reading, cues: dict):
     if not missing:
         return [_f("structure", "ok", "structure_ok", present)], 1.0
     return [_f("structure", "warning", "structure_missing", missing,
-               missing=KeyList("crisis_statement.part", missing))], value
+               missing=KeyList("crisis.statement.part", missing))], value
 
 
 def strategy_check(reading, cues: dict, reply_cues: dict, chosen: str | None, scenario):

@@ -75,19 +75,19 @@ def _actions(wb, lv, lang: str) -> list[str]:
     protocol = wb.crisis_protocol
     out = []
     if lv.monitor_minutes:  # "every 4 hours", not "every 240 minutes"
-        out.append(t(*monitor_key("coherence.crisis.action.monitor", lv.monitor_minutes), lang,
+        out.append(t(*monitor_key("planning.coherence.crisis.action.monitor", lv.monitor_minutes), lang,
                      **monitor_params(lv.monitor_minutes)))
     statement = lv.holding_statement.get(lang) or next(
         (text for text in lv.holding_statement.values() if text.strip()), "")
     if statement.strip():
-        out.append(t("coherence.crisis.action.statement", lang, text=statement.strip()))
+        out.append(t("planning.coherence.crisis.action.statement", lang, text=statement.strip()))
     if protocol.approval_chain:
-        out.append(t("coherence.crisis.action.approval", lang,
+        out.append(t("planning.coherence.crisis.action.approval", lang,
                      chain=" → ".join(protocol.approval_chain)))
     if protocol.channels:
-        names = [t(f"network.{c}", lang) if c in _networks() else t(f"coherence.channel.{c}", lang)
+        names = [t(f"common.network.{c}", lang) if c in _networks() else t(f"planning.coherence.channel.{c}", lang)
                  for c in protocol.channels]
-        out.append(t("coherence.crisis.action.channels", lang, channels=", ".join(names)))
+        out.append(t("planning.coherence.crisis.action.channels", lang, channels=", ".join(names)))
     return out
 
 

@@ -47,10 +47,18 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from cmtraining.evaluation.baseline import MONTHLY_METRICS, series
-from cmtraining.numbers import percent
-from cmtraining.planning.findings import Finding, Key, Number
-from cmtraining.planning.smart import DECREASING, RATES, ObjectiveTitle, months_between
+from cmtraining.core.findings import Day, Finding, Key, Month, Number
+from cmtraining.core.numbers import growth, percent
+from cmtraining.metrics.baseline import MONTHLY_METRICS, series
+from cmtraining.planning.smart import (
+    DECREASING,
+    RATES,
+    ObjectiveTitle,
+    RateValue,
+    months_between,
+    rounded,
+    suggest_target,
+)
 from cmtraining.workbook.models import ChannelMonth, Objective, Workbook
 
 Status = Literal["achieved", "on_track", "at_risk", "off_track", "missed", "no_data",
@@ -82,7 +90,7 @@ BOUNDS = {"net_sentiment": (-1.0, 1.0), "share_of_voice": (0.0, 1.0),
 class Share(float):
     """A level given as a fraction, shown as a percentage (unsigned) in the reader's format.
 
-    Written by `cmtraining.numbers.percent` like every other percentage in the
+    Written by `cmtraining.core.numbers.percent` like every other percentage in the
     apps and the report (one decimal; two under 1 %), so a figure never reads
     "-18,92 %" in one place and "-18,9 %" in another."""
 
@@ -90,12 +98,23 @@ class Share(float):
         return percent(float(self), lang or "es", small=True)
 
 
+class Progress(float):
+    """A share of the way to a target (or a change over a period): whole percent.
+
+    Progress rests on monthly figures that swing by a fifth, so "20,5 %" claims
+    more than the data holds (`cmtraining.core.numbers.growth`, issue 21.8)."""
+
+    def render(self, lang: str | None) -> str:
+        return growth(float(self), lang or "es")
+
+
 def shown(metric: str, x: float | None):
-    """A metric's value as a finding parameter: rates as percentages, counts rounded."""
+    """A metric's value as a finding parameter: rates as percentages (two significant
+    figures), counts rounded."""
     if x is None:
         return "—"
     if metric in RATES:
-        return Share(x)
+        return RateValue(x)
     return Number(round(x, 1) if metric in DECREASING else round(x))
 
 
@@ -229,7 +248,7 @@ def status_for(progress_now: float, projected_progress: float, *, deadline_passe
 
 def _where(o: Objective):
     if o.network:
-        return Key(f"network.{o.network}")
+        return Key(f"common.network.{o.network}")
     return o.audience or "—"
 
 
@@ -238,6 +257,21 @@ def _range(metric: str, data: list) -> dict:
     values = [v for _, v in data[-TREND_MONTHS:]]
     return {"low": shown(metric, min(values)), "high": shown(metric, max(values)),
             "min_months": MIN_TREND}
+
+
+def status_label(a: Attainment | None, lang: str | None) -> str:
+    """The status as a word that agrees with the progress beside it (issue 19.5).
+
+    "On track" beside "progress 0 %" read as a contradiction: on track with
+    no progress yet is said to rest on the trend.
+    """
+    from cmtraining.i18n import t
+
+    if a is None:
+        return t("evaluation.status.no_data", lang)
+    if a.status == "on_track" and (a.progress or 0) <= 0:
+        return t("evaluation.status.on_track_by_trend", lang)
+    return t(f"evaluation.status.{a.status}", lang)
 
 
 def message_key(status: Status, progress_now: float, projected_progress: float) -> str:
@@ -251,9 +285,9 @@ def message_key(status: Status, progress_now: float, projected_progress: float) 
     if status == "no_trend":
         return "evaluation.msg.attainment_no_trend"
     if status == "on_track" and progress_now <= 0:
-        return "board.attainment.on_track_not_started"
+        return "report.board.attainment.on_track_not_started"
     if status == "off_track" and projected_progress < 0:
-        return "board.attainment.off_track_backwards"
+        return "report.board.attainment.off_track_backwards"
     return f"evaluation.msg.attainment_{status}"
 
 
@@ -265,9 +299,9 @@ def attainment(objective: Objective, workbook: Workbook, *, today: date) -> Atta
     end = _month_index(min(o.deadline, today))
     data = [(m, v) for m, v in data if _month_index(m) <= end]
     reason = reason or ("no_metrics" if not data else None)
-    base = {"objective": ObjectiveTitle(o), "metric": Key(f"kpi.{o.metric}"), "where": _where(o),
+    base = {"objective": ObjectiveTitle(o), "metric": Key(f"planning.kpi.{o.metric}"), "where": _where(o),
             "baseline": shown(o.metric, o.baseline), "target": shown(o.metric, o.target),
-            "deadline": o.deadline.isoformat(), "threshold": Share(AT_RISK)}
+            "deadline": Day(o.deadline), "threshold": Progress(AT_RISK)}
     common = {"objective_id": o.id, "metric": o.metric, "network": o.network,
               "baseline": o.baseline, "target": o.target, "deadline": o.deadline}
     if not data:
@@ -286,9 +320,9 @@ def attainment(objective: Objective, workbook: Workbook, *, today: date) -> Atta
     ahead = progress(o.baseline, o.target, projected, decreasing=down)
     supported = passed or trend_supported(data, o.metric)
     status = status_for(now, ahead, deadline_passed=passed, supported=supported)
-    params = {**base, "current": shown(o.metric, current), "month": f"{month:%Y-%m}",
-              "progress": Share(now), "projected": shown(o.metric, projected),
-              "projected_progress": Share(ahead), "method": Key(f"evaluation.method.{method}"),
+    params = {**base, "current": shown(o.metric, current), "month": Month(month),
+              "progress": Progress(now), "projected": shown(o.metric, projected),
+              "projected_progress": Progress(ahead), "method": Key(f"evaluation.method.{method}"),
               "n": n, **_range(o.metric, data)}
     key = message_key(status, now, ahead)
     if status == "no_trend" and n < MIN_TREND:
@@ -304,3 +338,23 @@ def attainment(objective: Objective, workbook: Workbook, *, today: date) -> Atta
 def attainment_all(workbook: Workbook, *, today: date) -> list[Attainment]:
     """Every objective of the workbook, in the workbook's order."""
     return [attainment(o, workbook, today=today) for o in workbook.objectives]
+
+
+def starting_point(workbook: Workbook, metric: str, network: str | None, *, today: date,
+                   deadline: date) -> tuple[float, float]:
+    """Baseline and target for an objective that has just been given `metric` on `network`.
+
+    The baseline is that metric's latest value (monthly metrics, the listening
+    audit's summary); the target is the middle of the suggested range from
+    that metric's own history. Without any value, both are 0 and the check
+    asks for them: a metric never inherits another metric's figures (13,478
+    followers as the target of an engagement rate)."""
+    data, _ = points(workbook, metric, network)
+    if not data:
+        return 0.0, 0.0
+    floor = -1.0 if metric == "net_sentiment" else 0.0  # the model's bounds (a falling growth)
+    baseline = max(rounded(metric, data[-1][1]), floor)
+    draft = Objective(id="draft", metric=metric, network=network, baseline=baseline,
+                      target=baseline, deadline=deadline)
+    s = suggest_target(draft, workbook.metrics, today)
+    return baseline, rounded(metric, s.mid) if s else baseline

@@ -28,9 +28,10 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from cmtraining.planning.findings import Finding, Key, Number
+from cmtraining.core.findings import Finding, Key, Number
+from cmtraining.core.models import Bilingual, FrozenModel
 from cmtraining.workbook.base import CompetencyArea
 
 #: the competencies named by the course's sources, in the order they are shown
@@ -48,20 +49,18 @@ GroupKind = Literal["competency", "area"]
 # --- the questionnaire (validated when loaded) ----------------------------------
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+class _Strict(FrozenModel):
+    """The questionnaire's texts are read without their surrounding spaces."""
+
+    model_config = ConfigDict(str_strip_whitespace=True)
 
 
 Text = Annotated[str, Field(min_length=3, max_length=300)]
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 
 
-class Bilingual(_Strict):
-    es: Text
-    en: Text
-
-    def get(self, lang: str) -> str:
-        return self.en if lang == "en" else self.es
+#: a resource's name in both languages (spaces around it dropped, like every questionnaire text)
+ResourceText = Bilingual[Annotated[Text, StringConstraints(strip_whitespace=True)]]
 
 
 class Item(_Strict):
@@ -78,8 +77,8 @@ class Action(_Strict):
     id: Id
     es: Text
     en: Text
-    resource: Bilingual | None = None
-    stage: str | None = None  # a key of cmtraining.journey.STAGES
+    resource: ResourceText | None = None
+    stage: str | None = None  # a key of cmtraining.core.stages.STAGES
 
     def text(self, lang: str) -> str:
         return self.en if lang == "en" else self.es
@@ -98,7 +97,7 @@ class Questionnaire(_Strict):
 
     @model_validator(mode="after")
     def _complete(self):
-        from cmtraining.journey import STAGES
+        from cmtraining.core.stages import STAGES
 
         ids = [g.id for g in self.groups]
         want = {"competency": COMPETENCIES, "area": AREAS}
@@ -132,7 +131,7 @@ class Questionnaire(_Strict):
 
 @cache
 def _load(path: str) -> Questionnaire:
-    from cmtraining.yamlio import load_yaml
+    from cmtraining.core.yamlio import load_yaml
 
     with open(path, encoding="utf-8") as fh:
         return Questionnaire.model_validate(load_yaml(fh))
@@ -140,7 +139,7 @@ def _load(path: str) -> Questionnaire:
 
 def questionnaire(path: str | Path | None = None) -> Questionnaire:
     """The validated questionnaire (cached); a broken dataset fails loudly here."""
-    from cmtraining.paths import datasets_dir
+    from cmtraining.core.paths import datasets_dir
 
     return _load(str(path or datasets_dir() / "competencies.yaml"))
 
@@ -232,7 +231,7 @@ class PlanEntry:
     actions: tuple[ActionText, ...]
 
 
-def _display(mean: float) -> float:
+def display_score(mean: float) -> float:
     """Two decimals, rounded half up, so that 3.335 reads 3.34 in both languages."""
     return math.floor(mean * 100 + 0.5) / 100
 
@@ -257,15 +256,15 @@ def development_plan(scores: Scores, lang: str = "es", n: int = 3,
         finding = Finding(
             code=f"competency.plan.{s.group}",
             level="warning" if s.mean < WEAK else "info",
-            rule_key="competency.plan.rule",
-            message_key="competency.plan.message",
-            value=_display(s.mean),
-            params={"name": Key(f"competency.name.{s.group}"), "score": Number(_display(s.mean)),
+            rule_key="evaluation.competency.plan.rule",
+            message_key="evaluation.competency.plan.message",
+            value=display_score(s.mean),
+            params={"name": Key(f"evaluation.competency.name.{s.group}"), "score": Number(display_score(s.mean)),
                     "answered": s.answered, "total": s.total, "strength": Number(STRENGTH)},
         )
         actions = tuple(ActionText(a.id, a.text(lang), a.resource.get(lang) if a.resource else "",
                                    a.stage) for a in quest.group(s.group).actions)
-        plan.append(PlanEntry(s.group, s.kind, _display(s.mean), finding, actions))
+        plan.append(PlanEntry(s.group, s.kind, display_score(s.mean), finding, actions))
     return plan
 
 
@@ -317,6 +316,6 @@ def _ratings(existing: list[dict], scores: Scores, lang: str) -> list[dict]:
         if s.mean is None:
             continue
         by_area[area] = {"area": area, "level": level_of(s.mean),
-                         "evidence": t("competency.evidence", lang, score=Number(_display(s.mean))
+                         "evidence": t("evaluation.competency.evidence", lang, score=Number(display_score(s.mean))
                                        .render(lang), answered=s.answered, total=s.total)}
     return [by_area[a] for a in AREAS if a in by_area]

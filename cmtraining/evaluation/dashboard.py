@@ -1,6 +1,6 @@
 """The stage 6 dashboard: every KPI per network and month, and filtered summaries.
 
-Formulas are not written here: each comes from `cmtraining.evaluation.kpis`
+Formulas are not written here: each comes from `cmtraining.metrics.kpis`
 (through `baseline.value` for the monthly ones), so the dashboard, the
 baseline chart and the SMART check can never disagree. Rates are fractions;
 a zero denominator is NaN in the tables (the formulas return None), never a
@@ -13,8 +13,8 @@ import calendar
 from collections.abc import Iterable
 from datetime import date
 
-from cmtraining.evaluation import kpis
-from cmtraining.evaluation.baseline import value
+from cmtraining.metrics import kpis
+from cmtraining.metrics.baseline import value
 from cmtraining.workbook.models import ChannelMonth
 
 COUNTS = ("followers", "posts", "reach", "impressions", "reactions", "comments", "shares",

@@ -27,12 +27,13 @@ LinkedIn page analytics, added up per month (`metrics_layouts`).
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 from pathlib import Path
 
-from cmtraining.errors import CmtrainingError
-from cmtraining.planning.findings import Finding, Key
+from cmtraining.core.errors import CmtrainingError
+from cmtraining.core.findings import Finding, Key, KeyList, Month
+from cmtraining.core.text import fold_accents
+from cmtraining.i18n.plural import Counted
 from cmtraining.workbook.models import ChannelMonth
 
 MAX_ROWS = 10_000  # 9 networks x 90 years of months: more is not a metrics file
@@ -67,8 +68,7 @@ class MetricsFileError(CmtrainingError):
 
 
 def _fold(name: str) -> str:
-    plain = unicodedata.normalize("NFKD", name.strip().lower())
-    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    plain = fold_accents(name.strip(), lower=True, compatibility=True, marks="class")
     return re.sub(r"[\s\-]+", "_", plain)
 
 
@@ -79,13 +79,15 @@ def _columns(header: list[str], source: str) -> dict[str, int]:
         hits = [i for i, name in enumerate(folded) if name in names]
         if len(hits) > 1:
             raise MetricsFileError("evaluation.error.column_twice", source=source,
-                                   field=field, columns=", ".join(header[i] for i in hits))
+                                   field=Key(f"evaluation.csv.header.{field}"),
+                                   columns=", ".join(header[i] for i in hits))
         if hits:
             found[field] = hits[0]
     missing = [f for f in FIELDS if f not in found]
     if missing:
+        # named as the reader would write them: "alcance" in Spanish, "reach" in English
         raise MetricsFileError("evaluation.error.missing_columns", source=source,
-                               missing=", ".join(missing),
+                               missing=KeyList("evaluation.csv.header", missing), count=len(missing),
                                found=", ".join(h for h in header if h.strip()) or "—")
     return found
 
@@ -98,7 +100,7 @@ def read_metrics_csv(data: bytes | str | Path, *, source: str | None = None) -> 
     name, or "CSV"). Every failure is a `MetricsFileError`; the size is
     checked before the file is read (`MAX_BYTES`).
     """
-    from cmtraining.csvinput import read_table
+    from cmtraining.core.csvinput import read_table
 
     table = read_table(data, source=source, error=MetricsFileError, prefix="evaluation.error",
                        max_rows=MAX_ROWS, max_bytes=MAX_BYTES)
@@ -118,8 +120,9 @@ def read_metrics_csv(data: bytes | str | Path, *, source: str | None = None) -> 
         raise MetricsFileError("evaluation.error.no_rows", source=source)
     out: list[ChannelMonth] = []
     seen: dict[tuple[str, date], int] = {}
+    names = {field: header[i].strip() or field for field, i in cols.items()}
     for line, row in zip(table.lines, table.rows, strict=True):
-        record = _record(row, cols, source, line)
+        record = _record(row, cols, names, source, line)
         key = (record.network, record.month)
         if key in seen:
             raise MetricsFileError("evaluation.error.duplicate", source=source, line=line,
@@ -171,21 +174,34 @@ def _count(raw: str, field: str, source: str, line: int) -> int:
 
 
 def _count_text(text: str) -> int | None:
-    from cmtraining.csvinput import count_text
+    from cmtraining.core.csvinput import count_text
 
     return count_text(text)
 
 
-def _record(row: list[str], cols: dict[str, int], source: str, line: int) -> ChannelMonth:
+def _record(row: list[str], cols: dict[str, int], names: dict[str, str], source: str,
+            line: int) -> ChannelMonth:
+    """One row as a `ChannelMonth`; a bad cell is named by its column as the file heads it."""
     values: dict = {"network": _network(row[cols["network"]], source, line),
                     "month": _month(row[cols["month"]], source, line)}
     for field in FIELDS[2:]:
-        values[field] = _count(row[cols[field]], field, source, line)
+        values[field] = _count(row[cols[field]], names[field], source, line)
     if values["reach"] > values["impressions"]:
         raise MetricsFileError("evaluation.error.reach_over_impressions", source=source,
                                line=line, reach=values["reach"],
                                impressions=values["impressions"])
     return ChannelMonth(**values)
+
+
+def column_guide(lang: str) -> list[tuple[str, str]]:
+    """(header, what it holds) for each column of the metrics file, in the reader's language.
+
+    Each header is one the importer accepts (`ALIASES`): a trainee can type it as shown.
+    """
+    from cmtraining.i18n import t
+
+    return [(t(f"evaluation.csv.header.{f}", lang), t(f"evaluation.csv.what.{f}", lang))
+            for f in FIELDS]
 
 
 def _months_between(first: date, last: date) -> list[date]:
@@ -218,12 +234,13 @@ def metrics_gaps(metrics: list[ChannelMonth]) -> list[Finding]:
             findings.append(Finding(
                 code="evaluation.gap", level="warning", rule_key="evaluation.rule.gap",
                 message_key="evaluation.msg.gap", value=[f"{m:%Y-%m}" for m in missing],
-                params={"network": Key(f"network.{net}"), "count": len(missing),
+                params={"network": Key(f"common.network.{net}"), "count": len(missing),
+                        "missing": Counted(len(missing), "missing_month", "common.n"),
                         "months": ", ".join(f"{m:%Y-%m}" for m in missing)}))
         if max(months) < latest:
             findings.append(Finding(
                 code="evaluation.stale", level="info", rule_key="evaluation.rule.gap",
                 message_key="evaluation.msg.stale", value=f"{max(months):%Y-%m}",
-                params={"network": Key(f"network.{net}"), "last": f"{max(months):%Y-%m}",
-                        "latest": f"{latest:%Y-%m}"}))
+                params={"network": Key(f"common.network.{net}"), "last": Month(max(months)),
+                        "latest": Month(latest)}))
     return findings

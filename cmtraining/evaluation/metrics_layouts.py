@@ -15,15 +15,15 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
+from cmtraining.core.paths import datasets_dir
 from cmtraining.listening.layouts import fold
-from cmtraining.paths import datasets_dir
 
 SUMMED = ("reach", "impressions", "reactions", "comments", "shares", "link_clicks")
 
 
 @cache
 def metrics_layouts() -> dict:
-    from cmtraining.yamlio import read_yaml
+    from cmtraining.core.yamlio import read_yaml
 
     return read_yaml(datasets_dir() / "metrics_layouts.yaml")["layouts"]
 
@@ -57,7 +57,7 @@ def monthly_from_posts(table, layout_id: str, error: type) -> list:
     at = _find(header, layout["date"])
     followers_at = _find(header, layout.get("followers"))
     if followers_at is None or at is None:
-        raise error("importer.error.metrics_followers", source=source, layout=layout["title"])
+        raise error("listening.importer.error.metrics_followers", source=source, layout=layout["title"])
     columns = {field: _find(header, names) for field, names in layout["sum"].items()}
     network_at = _find(header, layout.get("network_column"))
     network = ("instagram" if _find(header, layout.get("instagram_if")) is not None
@@ -90,7 +90,7 @@ def monthly_from_posts(table, layout_id: str, error: type) -> list:
 
 
 def _number(raw: str, field: str, source: str, line: int, error: type) -> int:
-    from cmtraining.csvinput import count_text
+    from cmtraining.core.csvinput import count_text
 
     text = raw.strip()
     if not text:

@@ -28,10 +28,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from cmtraining.evaluation.attainment import Share, attainment_all
+from cmtraining.core.findings import LEVEL_ORDER, Day, Finding, Key, Month, Number
+from cmtraining.evaluation.attainment import Progress, Share, attainment_all
 from cmtraining.evaluation.dashboard import kpi_summary
-from cmtraining.planning.findings import LEVEL_ORDER, Finding, Key, Number
-from cmtraining.planning.smart import ObjectiveTitle
+from cmtraining.i18n.plural import Counted
+from cmtraining.planning.smart import ObjectiveTitle, RateValue
 from cmtraining.workbook.models import ChannelMonth, Workbook
 
 RECENT = 3  # a quarter: one odd month does not trigger a rule, a stale trend does not hide
@@ -76,7 +77,7 @@ class Recommendation:
 def _rec(code: str, level: str, value, impact: float, network: str | None = None,
          gap: float | None = None, **params) -> Recommendation:
     if network is not None:
-        params["network"] = Key(f"network.{network}")
+        params["network"] = Key(f"common.network.{network}")
     finding = Finding(code=f"evaluation.rec.{code}", level=level,
                       rule_key=f"evaluation.rec.{code}.rule",
                       message_key=f"evaluation.rec.{code}.msg", value=value, params=params)
@@ -98,6 +99,40 @@ def _recent(metrics: list[ChannelMonth], today: date):
         table = kpi_summary(known, network=net, months=(start, months[-1]))
         out[net] = table.iloc[0].to_dict()
     return out
+
+
+def recommendation_period(metrics: list[ChannelMonth], today: date) -> tuple[date, date] | None:
+    """The months the network rules read: the last `RECENT` of each network, up to today.
+
+    The dashboard opens on this period and both name it, so the KPI table and
+    the recommendations never give two figures for one network unexplained."""
+    known = [r for r in metrics if _month_index(r.month) <= _month_index(today)]
+    spans = []
+    for net in {r.network for r in known}:
+        months = sorted(r.month for r in known if r.network == net)
+        spans.append((months[max(0, len(months) - RECENT)], months[-1]))
+    if not spans:
+        return None
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+def period_text(start: date, end: date, lang: str | None) -> str:
+    """ "oct 2026 – dic 2026 (3 meses)": a period as every evaluation screen names it."""
+    from cmtraining.i18n import t
+    from cmtraining.i18n.plural import tn
+
+    n = _month_index(end) - _month_index(start) + 1
+    first = f"{t(f'common.month.{start.month}', lang)} {start:%Y}"
+    last = f"{t(f'common.month.{end.month}', lang)} {end:%Y}"
+    span = first if n == 1 else f"{first} – {last}"
+    return t("evaluation.period_text.period", lang, span=span, months=tn("common.n.month", n, lang))
+
+
+class _Others(int):
+    """The other too-slow kinds of message, said only when there are some (no "0 tipo(s)")."""
+
+    def render(self, lang: str | None) -> str:
+        return Counted(int(self), "other_slow", "common.n").render(lang) if self else ""
 
 
 class _Source(str):
@@ -125,7 +160,7 @@ def _network_rules(net: str, row: dict, share: dict, roles: dict,
     if rate == rate and rate < median:
         out.append(_rec("low_engagement", "warning", rate, audience * (1 - rate / median), net,
                         1 - rate / median,
-                        rate=Share(rate), median=Share(median), kpi=Key(f"kpi.engagement_rate_{basis}"),
+                        rate=RateValue(rate), median=RateValue(median), kpi=Key(f"planning.kpi.engagement_rate_{basis}"),
                         source=_Source(cat.engagement_rate.source), months=row["months"]))
     reach_rate = row["reach"] / row["months"] / row["followers"] if row["followers"] else 0
     talk = row["comments"] / row["engagements"] if row["engagements"] else None
@@ -133,9 +168,9 @@ def _network_rules(net: str, row: dict, share: dict, roles: dict,
             and talk is not None and talk < CONVERSATION_SHARE):
         out.append(_rec("low_conversation", "warning", talk,
                         audience * (1 - talk / CONVERSATION_SHARE), net,
-                        1 - talk / CONVERSATION_SHARE, share=Share(talk),
-                        reference=Share(CONVERSATION_SHARE), reach=Share(reach_rate),
-                        reach_median=Share(cat.organic_reach_rate.value)))
+                        1 - talk / CONVERSATION_SHARE, share=RateValue(talk),
+                        reference=RateValue(CONVERSATION_SHARE), reach=RateValue(reach_rate),
+                        reach_median=RateValue(cat.organic_reach_rate.value)))
     low, high, ppw = cat.posts_per_week.low, cat.posts_per_week.high, row["posts_per_week"]
     # the content plan (stage 3) already posts within the range: the advice is taken
     fixed = low <= (planned or {}).get(net, -1) <= high
@@ -148,20 +183,20 @@ def _network_rules(net: str, row: dict, share: dict, roles: dict,
     if growth == growth and growth < 0:
         out.append(_rec("declining_followers", "warning", growth,
                         audience * min(1.0, -growth / DECLINE_FULL), net, -growth / DECLINE_FULL,
-                        growth=Share(-growth), start=Number(row["followers_start"]),
+                        growth=Progress(-growth), start=Number(row["followers_start"]),
                         end=Number(audience), months=row["months"]))
     posts_share, eng_share = share[net]
     if len(share) > 1 and posts_share >= EFFORT_SHARE and eng_share < posts_share / 2:
         out.append(_rec("effort_no_return", "warning", eng_share,
                         audience * (1 - eng_share / posts_share), net, 1 - eng_share / posts_share,
-                        posts_share=Share(posts_share), eng_share=Share(eng_share)))
+                        posts_share=Progress(posts_share), eng_share=Progress(eng_share)))
     ctr = row["click_through_rate"]
     role = roles.get(net)
     if role in ("sales", "announcements") and ctr == ctr and ctr < LOW_CTR:
         out.append(_rec("low_clicks", "warning", ctr, audience * (1 - ctr / LOW_CTR), net,
                         1 - ctr / LOW_CTR,
-                        ctr=Share(ctr), reference=Share(LOW_CTR),
-                        role=Key(f"role.{role}")))
+                        ctr=RateValue(ctr), reference=RateValue(LOW_CTR),
+                        role=Key(f"common.role.{role}")))
     codes = {r.code for r in out}
     if "effort_no_return" in codes:  # more of what does not engage is not the answer
         out = [r for r in out if r.code != "posting_low"]
@@ -190,8 +225,8 @@ def _objective_rules(wb: Workbook, today: date, followers: dict) -> list[Recomme
             "objective_" + a.status)
         out.append(_rec(code, level, reached, audience * severity, a.network,
                         objective=ObjectiveTitle(objectives[a.objective_id]),
-                        metric=Key(f"kpi.{a.metric}"), reached=Share(reached),
-                        deadline=a.deadline.isoformat()))
+                        metric=Key(f"planning.kpi.{a.metric}"), reached=Progress(reached),
+                        deadline=Day(a.deadline)))
     return out
 
 
@@ -209,7 +244,8 @@ def _listening_rules(wb: Workbook, total: float) -> list[Recommendation]:
     if wb.listening.alerts and not wb.crisis_protocol.levels:
         first = min(a.day for a in wb.listening.alerts)
         out.append(_rec("alerts_no_protocol", "error", len(wb.listening.alerts), total,
-                        count=len(wb.listening.alerts), day=first.isoformat()))
+                        count=len(wb.listening.alerts), day=Day(first),
+                        alerts=Counted(len(wb.listening.alerts), "spike_alert", "common.n")))
     return out
 
 
@@ -229,8 +265,8 @@ def _playbook_rules(wb: Workbook, total: float) -> list[Recommendation]:
         return []
     return [_rec("slow_playbook", "warning", hours, total * (1 - norm / hours), None,
                  1 - norm / hours,
-                 category=Key(f"triage.category.{category}"), hours=Number(hours), norm=Number(norm),
-                 others=len(slow) - 1)]
+                 category=Key(f"response.triage.category.{category}"), hours=Number(hours), norm=Number(norm),
+                 others=_Others(len(slow) - 1))]
 
 
 def recommend(workbook: Workbook, *, today: date) -> list[Recommendation]:
@@ -259,7 +295,7 @@ def recommend(workbook: Workbook, *, today: date) -> list[Recommendation]:
                                            wb.content_plan.posts_per_week))
         last = max(row["last_month"] for row in recent.values())
         if _month_index(today) - _month_index(last) > STALE_MONTHS:
-            recs.append(_rec("stale_metrics", "info", f"{last:%Y-%m}", 0, last=f"{last:%Y-%m}"))
+            recs.append(_rec("stale_metrics", "info", f"{last:%Y-%m}", 0, last=Month(last)))
     if not wb.objectives:
         recs.append(_rec("no_objectives", "info", None, 0))
     recs.extend(_objective_rules(wb, today, followers))

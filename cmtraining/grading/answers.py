@@ -25,8 +25,8 @@ def lang_of(lang: Any) -> str:
 
 
 def msg(key: str, lang: str, **params) -> str:
-    """A check message from the exercises catalogue (`exercises.<key>`)."""
-    return t(f"exercises.{key}", lang_of(lang), **params)
+    """A check message from the exercises catalogue (`grading.exercises.<key>`)."""
+    return t(f"grading.exercises.{key}", lang_of(lang), **params)
 
 
 def missing(name: str, lang: str) -> Result:

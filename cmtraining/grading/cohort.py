@@ -69,7 +69,7 @@ def _check_titles(exercise_id: str, lang: str, root: Path | None) -> dict[str, s
     the gradebook file (where `cmtraining grade` puts it), then in the
     project's exercises folder.
     """
-    from cmtraining.errors import CmtrainingError
+    from cmtraining.core.errors import CmtrainingError
     from cmtraining.grading.exercise import load_exercise
 
     candidates = [root / exercise_id] if root is not None else []

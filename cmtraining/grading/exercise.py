@@ -24,11 +24,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
-from cmtraining.errors import CmtrainingError
-from cmtraining.paths import PROJECT_ROOT
-from cmtraining.stages import stage_keys
+from cmtraining.core.errors import CmtrainingError
+from cmtraining.core.models import Bilingual, FrozenModel
+from cmtraining.core.paths import PROJECT_ROOT
+from cmtraining.core.stages import stage_keys
 
 STAGES = stage_keys()  # an exercise's `stage:` is a registered stage's key
 EXERCISE_FILE = "exercise.yaml"
@@ -43,29 +44,20 @@ Check = Callable[[dict, str], tuple[float, str]]
 class ExerciseError(CmtrainingError):
     """An exercise folder, file or field that cannot be used."""
 
-    key = "exercises.error.generic"
+    key = "grading.exercises.error.generic"
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+Title = Bilingual[Annotated[str, Field(min_length=3, max_length=200)]]
 
 
-class Title(_Strict):
-    es: Annotated[str, Field(min_length=3, max_length=200)]
-    en: Annotated[str, Field(min_length=3, max_length=200)]
-
-    def get(self, lang: str) -> str:
-        return getattr(self, lang if lang in ("es", "en") else "es")
-
-
-class CheckSpec(_Strict):
+class CheckSpec(FrozenModel):
     id: Annotated[str, Field(pattern=_IDENT)]
     points: Annotated[float, Field(gt=0, le=100)]
     title: Title
     timeout_seconds: Annotated[float, Field(gt=0, le=600)] = 10
 
 
-class Exercise(_Strict):
+class Exercise(FrozenModel):
     id: Annotated[str, Field(pattern=_SLUG)]
     version: Annotated[int, Field(ge=1)]
     title: Title
@@ -126,7 +118,7 @@ def _folder_of(path_or_id: str | Path) -> Path:
         return candidate
     if re.fullmatch(_SLUG, text) and (exercises_dir() / text / EXERCISE_FILE).exists():
         return exercises_dir() / text
-    raise ExerciseError("exercises.error.unknown", value=text,
+    raise ExerciseError("grading.exercises.error.unknown", value=text,
                         allowed=", ".join(list_exercises()) or "—")
 
 
@@ -134,28 +126,28 @@ def load_exercise(path_or_id: str | Path) -> Exercise:
     """The validated exercise, from an id (under `exercises_dir()`), a folder or its yaml."""
     import yaml
 
-    from cmtraining.yamlio import load_yaml
+    from cmtraining.core.yamlio import load_yaml
 
     folder = _folder_of(path_or_id)
     path = folder / EXERCISE_FILE
     try:
         data = load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
-        raise ExerciseError("exercises.error.unreadable", source=str(path), reason=str(exc)) from None
+        raise ExerciseError("grading.exercises.error.unreadable", source=str(path), reason=str(exc)) from None
     except yaml.YAMLError as exc:
-        raise ExerciseError("exercises.error.yaml", source=str(path),
+        raise ExerciseError("grading.exercises.error.yaml", source=str(path),
                             reason=str(exc).splitlines()[0]) from None
     if not isinstance(data, dict):
-        raise ExerciseError("exercises.error.not_mapping", source=str(path))
+        raise ExerciseError("grading.exercises.error.not_mapping", source=str(path))
     try:
         exercise = Exercise.model_validate(data)
     except ValidationError as exc:
         first = exc.errors(include_url=False)[0]
         field = ".".join(str(p) for p in first.get("loc", ())) or "/"
-        raise ExerciseError("exercises.error.field", source=str(path), field=field,
+        raise ExerciseError("grading.exercises.error.field", source=str(path), field=field,
                             detail=first.get("msg", ""), count=exc.error_count()) from None
     if exercise.id != folder.name:
-        raise ExerciseError("exercises.error.id_mismatch", source=str(path), field="id",
+        raise ExerciseError("grading.exercises.error.id_mismatch", source=str(path), field="id",
                             value=exercise.id, expected=folder.name)
     exercise._folder = folder.resolve()
     return exercise
@@ -170,30 +162,30 @@ def load_checks(exercise: Exercise) -> dict[str, Check]:
     """
     path = exercise.folder / CHECKS_FILE
     if not path.exists():
-        raise ExerciseError("exercises.error.no_checks", source=str(path))
+        raise ExerciseError("grading.exercises.error.no_checks", source=str(path))
     name = f"_cmtraining_checks_{exercise.id.replace('-', '_')}_v{exercise.version}"
     spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise ExerciseError("exercises.error.no_checks", source=str(path))
+        raise ExerciseError("grading.exercises.error.no_checks", source=str(path))
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     try:
         spec.loader.exec_module(module)
     except Exception as exc:  # noqa: BLE001 - any import failure is the author's to fix
         sys.modules.pop(name, None)
-        raise ExerciseError("exercises.error.checks_import", source=str(path),
+        raise ExerciseError("grading.exercises.error.checks_import", source=str(path),
                             reason=f"{type(exc).__name__}: {exc}") from None
     out: dict[str, Check] = {}
     for check in exercise.checks:
         func = getattr(module, f"check_{check.id}", None)
         if not callable(func):
-            raise ExerciseError("exercises.error.check_missing", source=str(path),
+            raise ExerciseError("grading.exercises.error.check_missing", source=str(path),
                                 field=f"checks.{check.id}", function=f"check_{check.id}")
         out[check.id] = func
     declared = {f"check_{c.id}" for c in exercise.checks}
     extra = sorted(n for n in vars(module) if n.startswith("check_") and n not in declared
                    and callable(getattr(module, n)))
     if extra:
-        raise ExerciseError("exercises.error.check_undeclared", source=str(path),
+        raise ExerciseError("grading.exercises.error.check_undeclared", source=str(path),
                             function=", ".join(extra))
     return out

@@ -23,7 +23,7 @@ def _template():
 
 
 def _num(value, lang: str) -> str:
-    from cmtraining.numbers import decimal
+    from cmtraining.core.numbers import decimal
 
     return decimal(float(value or 0), lang, decimals=2, trim=True)
 
@@ -47,7 +47,7 @@ def render(row: dict, exercise, lang: str) -> str:
 
 def write_page(root: Path, row: dict, exercise) -> Path:
     """`<root>/feedback/<exercise>/<trainee>.html`, written atomically."""
-    from cmtraining.workbook.store import write_bytes_atomic
+    from cmtraining.core.outputs import write_bytes_atomic
 
     path = Path(root) / "feedback" / row["exercise_id"] / f"{row['trainee_id']}.html"
     path.parent.mkdir(parents=True, exist_ok=True)

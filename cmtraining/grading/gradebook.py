@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, SQLAlchemyError
 
-from cmtraining.errors import CmtrainingError
+from cmtraining.core.errors import CmtrainingError
 
 metadata = MetaData()
 trainees = Table("trainees", metadata, Column("id", String(120), primary_key=True),
@@ -97,7 +97,7 @@ def default_path() -> Path:
     Beside the installed exercises it would land in site-packages (and be
     shared by every course on the machine); the workspace is the course's.
     """
-    from cmtraining.paths import workspace_dir
+    from cmtraining.core.paths import workspace_dir
 
     return workspace_dir() / GRADEBOOK_FILE
 
@@ -145,11 +145,11 @@ class Gradebook:
         try:
             path = sqlite_path(url)
             if existing_only and path is not None and not path.is_file():
-                raise GradebookError("safety.gradebook.missing", path=str(path))
+                raise GradebookError("core.safety.gradebook.missing", path=str(path))
             if not existing_only and path is not None and path == default_path():
                 path.parent.mkdir(parents=True, exist_ok=True)  # the workspace, on first grading
             if path is not None and not path.parent.is_dir():
-                raise GradebookError("grading.error.db", url=_safe(url), reason=f"{path.parent}?")
+                raise GradebookError("grading.error.db", url=redacted_url(url), reason=f"{path.parent}?")
             if read_only and path is not None:
                 self.engine = create_engine("sqlite://", creator=_read_only_sqlite(path))
             else:
@@ -157,13 +157,13 @@ class Gradebook:
             if existing_only:
                 missing = set(metadata.tables) - set(inspect(self.engine).get_table_names())
                 if missing:
-                    raise GradebookError("grading.error.not_gradebook", url=_safe(url),
+                    raise GradebookError("grading.error.not_gradebook", url=redacted_url(url),
                                          tables=", ".join(sorted(missing)))
             else:
                 metadata.create_all(self.engine)
         except (ArgumentError, NoSuchModuleError, SQLAlchemyError, ImportError, ValueError) as exc:
             reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-            raise GradebookError("grading.error.db", url=_safe(url), reason=reason) from None
+            raise GradebookError("grading.error.db", url=redacted_url(url), reason=reason) from None
 
     def titles(self) -> dict[str, dict]:
         """{exercise id: {"es", "en", "version", "max_points"}} of each exercise's latest version."""
@@ -275,7 +275,7 @@ class Gradebook:
 
         `rows`: `current(exercise_id)` when the caller has already read it.
         """
-        from cmtraining import csvout
+        from cmtraining.core import csvout
 
         rows = self.current(exercise_id) if rows is None else rows
         check_ids = sorted({c["check_id"] for r in rows for c in r["checks"]})
@@ -301,7 +301,7 @@ def _read_only_sqlite(path: Path):
     return lambda: sqlite3.connect(uri, uri=True, check_same_thread=False)
 
 
-def _safe(url: str) -> str:
+def redacted_url(url: str) -> str:
     """The URL without its password, for messages."""
     try:
         from sqlalchemy.engine import make_url

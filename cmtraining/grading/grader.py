@@ -23,13 +23,13 @@ import json
 import os
 import re
 import sys
-import unicodedata
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from cmtraining.errors import CmtrainingError
+from cmtraining.core.errors import CmtrainingError
+from cmtraining.core.text import slugify
 from cmtraining.grading import sandbox
 
 
@@ -61,8 +61,7 @@ class Summary:
 
 def trainee_id(stem: str) -> str:
     """A file stem as a trainee id: accents dropped, lower case, dashes."""
-    text = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "anon"
+    return slugify(stem, limit=None) or "anon"
 
 
 def _lang_of(nb: dict, default: str) -> str:
@@ -245,11 +244,11 @@ def grade(exercise_arg, folder, *, db_url: str | None = None, workers: int | Non
     for row in book.current(exercise.id):
         if row["status"] == "graded":
             summary.scores.append(row["total"])
-        _write_feedback(url, exercise, row)
+        write_feedback(url, exercise, row)
     return summary
 
 
-def _root_of(url: str, exercise) -> Path:
+def feedback_root(url: str, exercise) -> Path:
     """Where feedback pages go: beside the SQLite file, else beside the exercises."""
     from cmtraining.grading.gradebook import sqlite_path
 
@@ -257,10 +256,10 @@ def _root_of(url: str, exercise) -> Path:
     return path.parent if path is not None else exercise.folder.parent
 
 
-def _write_feedback(url: str, exercise, row: dict) -> Path:
+def write_feedback(url: str, exercise, row: dict) -> Path:
     from cmtraining.grading.feedback import write_page
 
-    return write_page(_root_of(url, exercise), row, exercise)
+    return write_page(feedback_root(url, exercise), row, exercise)
 
 
 def _die_with_grader(grader: int) -> None:

@@ -20,13 +20,12 @@ exercise). `reference` writes the master with its solutions, for tests.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import nbformat
 
+from cmtraining.core.outputs import write_bytes_atomic
 from cmtraining.grading.exercise import Exercise, ExerciseError, load_exercise
 from cmtraining.i18n import check_lang
 
@@ -49,11 +48,11 @@ def strip_solution(source: str, *, where: str) -> str:
         marker = line.strip()
         if marker == BEGIN:
             if region is not None:
-                raise ExerciseError("exercises.error.markers", source=where, detail=BEGIN)
+                raise ExerciseError("grading.exercises.error.markers", source=where, detail=BEGIN)
             region = []
         elif marker == END:
             if region is None:
-                raise ExerciseError("exercises.error.markers", source=where, detail=END)
+                raise ExerciseError("grading.exercises.error.markers", source=where, detail=END)
             out.extend(region)
             region = None
         elif region is not None:
@@ -63,7 +62,7 @@ def strip_solution(source: str, *, where: str) -> str:
         else:
             out.append(line)
     if region is not None:
-        raise ExerciseError("exercises.error.markers", source=where, detail=END)
+        raise ExerciseError("grading.exercises.error.markers", source=where, detail=END)
     return "\n".join(out)
 
 
@@ -72,9 +71,9 @@ def _read_master(exercise: Exercise, lang: str):
     try:
         return nbformat.read(path, as_version=4), path
     except FileNotFoundError:
-        raise ExerciseError("exercises.error.no_master", source=str(path)) from None
+        raise ExerciseError("grading.exercises.error.no_master", source=str(path)) from None
     except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds on a broken file
-        raise ExerciseError("exercises.error.unreadable", source=str(path),
+        raise ExerciseError("grading.exercises.error.unreadable", source=str(path),
                             reason=f"{type(exc).__name__}: {exc}") from None
 
 
@@ -95,20 +94,20 @@ def trainee_notebook(exercise: Exercise, lang: str):
     lang = check_lang(lang)
     nb, path = _read_master(exercise, lang)
     if not _has_parameters(nb):
-        raise ExerciseError("exercises.error.no_parameters", source=str(path))
+        raise ExerciseError("grading.exercises.error.no_parameters", source=str(path))
     cells = []
     for index, cell in enumerate(nb.cells):
         role = role_of(cell)
         where = f"{path} (cell {index})"
         if role is not None and role not in ROLES:
-            raise ExerciseError("exercises.error.role", source=where, value=role,
+            raise ExerciseError("grading.exercises.error.role", source=where, value=role,
                                 allowed=", ".join(ROLES))
         if role == ROLE_HIDDEN:
             continue
         if role == ROLE_SOLUTION and cell.cell_type == "code":
             cell.source = strip_solution(cell.source, where=where)
         elif BEGIN in cell.source or END in cell.source:
-            raise ExerciseError("exercises.error.unmarked", source=where)
+            raise ExerciseError("grading.exercises.error.unmarked", source=where)
         _clean(cell)
         cells.append(cell)
     nb.cells = cells
@@ -125,15 +124,10 @@ def _stamp(nb, exercise: Exercise, lang: str) -> None:
 
 def _write(nb, path: Path) -> Path:
     """Write atomically: a failure never leaves half a notebook behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            nbformat.write(nb, fh)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    text = nbformat.writes(nb)
+    if not text.endswith("\n"):  # as nbformat.write ends the file
+        text += "\n"
+    write_bytes_atomic(path, text.encode("utf-8"))
     return path
 
 

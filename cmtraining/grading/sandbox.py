@@ -53,7 +53,7 @@ def allow_list() -> list[str]:
     public. Sorted so that parents are bound before their children.
     """
     import cmtraining
-    from cmtraining.paths import datasets_dir
+    from cmtraining.core.paths import datasets_dir
 
     paths = {sys.prefix, sys.base_prefix, os.path.dirname(os.path.realpath(sys.executable)),
              os.path.dirname(os.path.abspath(cmtraining.__file__)), str(datasets_dir())}

@@ -1,9 +1,11 @@
 """The message catalogue: every user-facing string, in Spanish and English.
 
-Catalogues are YAML files beside this module: `es.yaml` and `en.yaml`, plus
-one pair per stage or engine (`es-<part>.yaml`, `en-<part>.yaml`) so that
-each module's strings live together; nested maps are flattened to dotted
-keys, and a key defined in two files is an error. Spanish is the default because the source
+Catalogues are YAML files beside this module, one pair per owner:
+`<lang>-<top>.yaml` holds the one top-level key `<top>`, the package that owns
+the strings (`crisis`, `planning`, `report`, `runtime`, `cli`...), `app` for
+strings only an app shows (`app.<app module>.*`, `app.common.*`), or `common`
+for shared words (tests/test_i18n.py enforces it). Nested maps are flattened to
+dotted keys, and a key defined in two files is an error. Spanish is the default because the source
 material and most trainees are Spanish-speaking; `CMTRAINING_LANG` changes
 the default for a whole server or shell.
 """
@@ -30,7 +32,7 @@ def check_lang(lang: str | None) -> str:
     if lang is None or lang == "":
         return default_lang()
     if lang not in LANGS:
-        from cmtraining.errors import UnknownLanguageError
+        from cmtraining.core.errors import UnknownLanguageError
 
         raise UnknownLanguageError(value=lang, allowed=", ".join(LANGS))
     return lang
@@ -48,12 +50,12 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 
 
 def catalogue_files(lang: str) -> list[Path]:
-    return [_HERE / f"{lang}.yaml", *sorted(_HERE.glob(f"{lang}-*.yaml"))]
+    return sorted(_HERE.glob(f"{lang}-*.yaml"))
 
 
 @cache
 def catalogue(lang: str) -> dict[str, str]:
-    from cmtraining.yamlio import load_yaml
+    from cmtraining.core.yamlio import load_yaml
 
     merged: dict[str, str] = {}
     for path in catalogue_files(lang):
@@ -71,7 +73,7 @@ def _fill_stage_numbers(merged: dict[str, str]) -> dict[str, str]:
 
     So a renumbered journey renumbers every "create it in stage 4" with it.
     """
-    from cmtraining.stages import catalogue_numbers
+    from cmtraining.core.stages import catalogue_numbers
 
     numbers = catalogue_numbers()
     for key, text in merged.items():
@@ -86,18 +88,46 @@ def placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def plural_form(count) -> str:
+    """CLDR's category for Spanish and English: `one` for exactly 1, else `other`."""
+    try:
+        return "one" if float(str(count).replace(",", ".")) == 1 else "other"
+    except ValueError:
+        return "other"
+
+
+def _lookup(key: str, lang: str, params: dict) -> str | None:
+    """The entry for `key`; a plural entry (a map of `one`/`other`) picks its form by `count`,
+    so no screen writes "mensaje(s)" or "1 problems"."""
+    entries = catalogue(lang)
+    text = entries.get(key)
+    if text is None and "count" in params:
+        text = entries.get(f"{key}.{plural_form(params['count'])}")
+    return text
+
+
+def forms(key: str, lang: str | None = None) -> list[str]:
+    """The texts `key` can give: itself, or its `one` and `other` forms; [] if unknown."""
+    entries = catalogue(check_lang(lang))
+    if key in entries:
+        return [entries[key]]
+    return [entries[f"{key}.{form}"] for form in ("one", "other") if f"{key}.{form}" in entries]
+
+
 def t(key: str, lang: str | None = None, **params) -> str:
     """Translate `key` into `lang` (default: Spanish), filling `{params}`.
+
+    A plural entry (`key.one` / `key.other`) is chosen by the `count` parameter.
 
     A key missing from the catalogue is a programming error, caught by the
     catalogue tests; at run time it falls back to the other language, then
     to the key itself, so a user never sees a crash for a missing string.
     """
     lang = check_lang(lang)
-    text = catalogue(lang).get(key)
+    text = _lookup(key, lang, params)
     if text is None:
         for other in LANGS:
-            text = catalogue(other).get(key)
+            text = _lookup(key, other, params)
             if text is not None:
                 break
         else:

@@ -20,13 +20,14 @@ class Counted(int):
     """A count that renders with its noun in the right number: "1 red", "3 redes".
 
     A finding's parameter: it compares as the int it is, and `Finding.message`
-    renders it through the catalogue's `screens.n.<noun>.one|other`.
+    renders it through the catalogue's `common.n.<noun>.one|other`.
     """
 
-    def __new__(cls, count: int, noun: str):
+    def __new__(cls, count: int, noun: str, prefix: str = "common.n"):
         obj = super().__new__(cls, count)
-        obj.noun = noun
+        obj.noun, obj.prefix = noun, prefix
         return obj
 
     def render(self, lang: str | None) -> str:
-        return tn(f"screens.n.{self.noun}", int(self), lang)
+        key = self.noun if "." in self.noun else f"{self.prefix}.{self.noun}"  # or a full key
+        return tn(key, int(self), lang)

@@ -17,13 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from cmtraining.errors import CmtrainingError
+from cmtraining.core.errors import CmtrainingError
 
 MIN_LABELS = 30  # fewer labels than this do worse than the default lexicon (docs/sentiment.md)
 
 
 class AdaptError(CmtrainingError):
-    key = "adapt.error.few_labels"
+    key = "listening.adapt.error.few_labels"
 
 
 @dataclass(frozen=True)

@@ -67,9 +67,9 @@ def thresholds(counts: list[int | None], *, sensitivity: float = DEFAULT_SENSITI
     A None count is a missing day: the window holds the `window` last observed days.
     """
     if not sensitivity > 0:
-        from cmtraining.errors import ParameterError
+        from cmtraining.core.errors import ParameterError
 
-        raise ParameterError("error.param_range", name="sensitivity", value=sensitivity,
+        raise ParameterError("core.error.param_range", name="sensitivity", value=sensitivity,
                              low=">0", high=10)
     out: list[tuple[float, float] | None] = []
     observed: list[int] = []

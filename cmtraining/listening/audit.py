@@ -12,20 +12,21 @@ the same on both. Where labels exist, the classifier's accuracy is reported.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
-from cmtraining.evaluation.kpis import net_sentiment, share_of_voice
+from cmtraining.core.findings import Day, Finding, Key, Number, Percent, Share
+from cmtraining.core.paths import datasets_dir
+from cmtraining.core.text import fold_accents
+from cmtraining.i18n.plural import Counted
 from cmtraining.listening.alerts import (
     DEFAULT_SENSITIVITY,
     Spike,
     collection_gaps,
     detect_spikes,
 )
-from cmtraining.paths import datasets_dir
-from cmtraining.planning.findings import Finding, Key, Number, Percent, Share
+from cmtraining.metrics.kpis import net_sentiment, share_of_voice
 
 _WORD = re.compile(r"[#@]?[^\W\d_][\w'’-]*", re.UNICODE)
 _URL = re.compile(r"https?://\S+")
@@ -37,7 +38,7 @@ _CLITICS = frozenset({"m", "re", "ve", "ll", "d", "t"})
 
 @cache
 def stopwords() -> frozenset[str]:
-    from cmtraining.yamlio import load_yaml
+    from cmtraining.core.yamlio import load_yaml
 
     with open(datasets_dir() / "stopwords.yaml", encoding="utf-8") as fh:
         data = load_yaml(fh)
@@ -46,11 +47,7 @@ def stopwords() -> frozenset[str]:
 
 @lru_cache(maxsize=65536)
 def _fold(text: str) -> str:
-    lowered = text.lower()
-    if lowered.isascii():  # nothing to decompose, no accent to drop
-        return lowered
-    return "".join(c for c in unicodedata.normalize("NFD", lowered)
-                   if unicodedata.category(c) != "Mn")
+    return fold_accents(text, lower=True)
 
 
 @dataclass
@@ -335,7 +332,9 @@ def audit_findings(audit: Audit) -> list[Finding]:
         first = audit.alerts[0]
         out.append(Finding("listening.alerts", "error", "listening.rule.alerts",
                            "listening.msg.alerts", value=len(audit.alerts),
-                           params={"count": len(audit.alerts), "day": first.day.isoformat(),
+                           params={"count": len(audit.alerts), "day": Day(first.day),
+                                   # "1 día con alerta", "3 días" (issue 21.13)
+                                   "days": Counted(len(audit.alerts), "alert_day", "common.n"),
                                    "negative": first.count, "expected": Number(first.expected),
                                    "sensitivity": Number(audit.sensitivity)}))
     elif len(audit.daily):
@@ -347,7 +346,7 @@ def audit_findings(audit: Audit) -> list[Finding]:
         if worst["net_sentiment"] is not None and worst["net_sentiment"] < 0:
             out.append(Finding("listening.network", "warning", "listening.rule.network",
                                "listening.msg.network", value=worst["network"],
-                               params={"network": Key(f"network.{worst['network']}"),
+                               params={"network": Key(f"common.network.{worst['network']}"),
                                        "value": Percent(worst["net_sentiment"]),
                                        "negative": int(worst["negative"])}))
     if audit.top_terms:

@@ -30,14 +30,15 @@ sentence ("... otra vez. {thing} {problem}") are capitalized.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import NamedTuple
+
+from cmtraining.core.text import fold_accents
 
 
 def fold(text: str) -> str:
     """`text` without accents (for handles and for matching determiners)."""
-    return "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
+    return fold_accents(text)
 
 
 class Agreement(NamedTuple):

@@ -1,7 +1,7 @@
 """Import of real mention exports (a CSV or .xlsx from a listening tool or a network).
 
 Two steps, so that the app and the CLI can show and change the mapping:
-`read_mentions_table` reads the file (see `cmtraining.csvinput`: RFC 4180
+`read_mentions_table` reads the file (see `cmtraining.core.csvinput`: RFC 4180
 quoting always honoured, the delimiter guessed from the header, UTF-8/16,
 Excel) and proposes which column holds what (`layouts.detect_mapping`);
 `import_mentions` turns the table into the audit's DataFrame with a mapping.
@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cmtraining.errors import CmtrainingError
+from cmtraining.core.errors import CmtrainingError
 from cmtraining.listening.layouts import ColumnMapping, detect_mapping, fold, layouts_data
 
 MAX_ROWS = 200_000
@@ -40,7 +40,7 @@ class MentionsFileError(CmtrainingError):
 class MentionsTable:
     """A read file and the proposed mapping (what the mapping step shows)."""
 
-    table: object  # cmtraining.csvinput.Table
+    table: object  # cmtraining.core.csvinput.Table
     mapping: ColumnMapping
 
     @property
@@ -65,7 +65,7 @@ class MentionImport:
 
 
 def read_mentions_table(data: bytes | str | Path, *, source: str | None = None) -> MentionsTable:
-    from cmtraining.csvinput import read_table
+    from cmtraining.core.csvinput import read_table
 
     table = read_table(data, source=source, error=MentionsFileError, prefix="listening.error",
                        max_rows=MAX_ROWS)
@@ -99,7 +99,7 @@ def import_mentions(read: MentionsTable, mapping: ColumnMapping, *, brand: str =
     texts = [row[cols["text"]] for row in rows]
     keep = [i for i, text in enumerate(texts) if text.strip()]
     if len(keep) < len(rows):
-        notes.append(("importer.note.no_text", {"count": len(rows) - len(keep)}))
+        notes.append(("listening.importer.note.no_text", {"count": len(rows) - len(keep)}))
         rows, lines = [rows[i] for i in keep], [lines[i] for i in keep]
         texts = [texts[i] for i in keep]
     if not rows:
@@ -135,13 +135,13 @@ def _dates(values: list[str], lines: list[int], source: str, tz: str | None):
 
     parsed, bad = parse_dates(values, tz=tz)
     if bad is not None:
-        raise MentionsFileError("importer.error.bad_date", source=source, line=lines[bad],
+        raise MentionsFileError("listening.importer.error.bad_date", source=source, line=lines[bad],
                                 value=values[bad][:60])
     return parsed.to_numpy()
 
 
 def _followers(values: list[str], lines: list[int], source: str) -> list[int]:
-    from cmtraining.csvinput import count_text
+    from cmtraining.core.csvinput import count_text
 
     out = []
     for value, line in zip(values, lines, strict=True):
@@ -210,7 +210,7 @@ def _brands(values: list[str], own: str) -> tuple[list[str], list[bool], tuple |
     note = None
     if not mine:
         mine = [counts.most_common(1)[0][0]]
-        note = ("importer.note.own_brand", {"brand": mine[0], "own": own or "—"})
+        note = ("listening.importer.note.own_brand", {"brand": mine[0], "own": own or "—"})
     ours = set(mine)
     shown = own or mine[0]
     brands = [shown if (not v or v in ours) else v for v in values]
@@ -231,7 +231,7 @@ def _labels(values: list[str], lines: list[int], source: str) -> list[str | None
             continue
         label = names.get(value.lower())
         if label is None:
-            raise MentionsFileError("importer.error.bad_label", source=source, line=line,
+            raise MentionsFileError("listening.importer.error.bad_label", source=source, line=line,
                                     value=value[:40],
                                     allowed="positive, neutral, negative")
         out.append(label)

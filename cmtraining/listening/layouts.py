@@ -11,11 +11,11 @@ match a header best, filling fields it lacks from the others; the trainee
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
-from cmtraining.paths import datasets_dir
+from cmtraining.core.paths import datasets_dir
+from cmtraining.core.text import fold_accents
 
 FIELDS = ("text", "at", "author", "author_name", "network", "source", "followers", "lang",
           "brand", "label")
@@ -26,15 +26,15 @@ FIELD_ALIASES = {"date": "at", "fecha": "at", "texto": "text", "autor": "author"
 
 @cache
 def layouts_data() -> dict:
-    from cmtraining.yamlio import read_yaml
+    from cmtraining.core.yamlio import read_yaml
 
     return read_yaml(datasets_dir() / "export_layouts.yaml")
 
 
 def fold(name: str) -> str:
     """A column name without case, accents, spaces or punctuation ("Red social" -> "redsocial")."""
-    plain = unicodedata.normalize("NFKD", str(name).lower())
-    return re.sub(r"[^a-z0-9]", "", "".join(c for c in plain if not unicodedata.combining(c)))
+    plain = fold_accents(str(name), lower=True, compatibility=True, marks="class")
+    return re.sub(r"[^a-z0-9]", "", plain)
 
 
 @dataclass
@@ -103,10 +103,10 @@ def parse_map_options(options: list[str] | tuple[str, ...], header: list[str],
         name, sep, column = option.partition("=")
         name = FIELD_ALIASES.get(name.strip().lower(), name.strip().lower())
         if not sep or name not in FIELDS:
-            raise error("importer.error.bad_map", option=option, fields=", ".join(FIELDS))
+            raise error("listening.importer.error.bad_map", option=option, fields=", ".join(FIELDS))
         column = column.strip()
         if column and column not in header and fold(column) not in by_fold:
-            raise error("importer.error.map_column", option=option, column=column,
+            raise error("listening.importer.error.map_column", option=option, column=column,
                         columns=", ".join(header))
         changes[name] = (column if column in header else by_fold[fold(column)]) if column else None
     return mapping.with_changes(changes)

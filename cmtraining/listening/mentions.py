@@ -43,8 +43,8 @@ from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
 from itertools import accumulate
 
+from cmtraining.core.paths import datasets_dir
 from cmtraining.listening.grammar import FORMS, Agreement, agreement, fold, inflect, render
-from cmtraining.paths import datasets_dir
 from cmtraining.samples.organizations import ListeningSpec, Organization, load_organization
 
 COLUMNS = (
@@ -69,7 +69,7 @@ _KIND_TO_SAMPLE = {"smb": "cafe", "nonprofit": "ngo", "public": "library",
 
 @cache
 def templates() -> dict:
-    from cmtraining.yamlio import load_yaml
+    from cmtraining.core.yamlio import load_yaml
 
     with open(datasets_dir() / "mentions.yaml", encoding="utf-8") as fh:
         return load_yaml(fh)
@@ -311,10 +311,10 @@ def _generate(org_id, days, seed, incident, end, brand, competitors):
     import numpy as np
     import pandas as pd
 
-    from cmtraining.errors import ParameterError
+    from cmtraining.core.errors import ParameterError
 
     if not isinstance(days, int) or not 1 <= days <= 366:
-        raise ParameterError("error.param_range", name="days", value=days, low=1, high=366)
+        raise ParameterError("core.error.param_range", name="days", value=days, low=1, high=366)
     org = load_organization(org_id)
     spec: ListeningSpec = org.listening
     rng = np.random.default_rng(org.generator.seed + 7919 if seed is None else seed)

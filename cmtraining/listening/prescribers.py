@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from cmtraining.listening.cues import cues, fold
 from cmtraining.listening.mentions import INFLUENCER_FOLLOWERS
 
 WEIGHTS = {"advocacy": 1.0, "defence": 2.0, "reach": 1.0, "consistency": 2.0, "criticism": -1.0}
@@ -42,8 +43,6 @@ class Candidate:
 
 
 def defends(text: str) -> bool:
-    from cmtraining.response.triage import cues, fold
-
     folded = " " + fold(text) + " "
     return bool(cues()["defense"].find(folded.split(), folded))
 

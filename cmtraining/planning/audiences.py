@@ -19,11 +19,11 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 
+from cmtraining.core.findings import Finding, Key, KeyList, Number
+from cmtraining.core.paths import datasets_dir
+from cmtraining.core.yamlio import read_yaml
 from cmtraining.networks import catalogue
-from cmtraining.paths import datasets_dir
-from cmtraining.planning.findings import Finding, Key, KeyList, Number
 from cmtraining.workbook.models import Persona, Workbook
-from cmtraining.yamlio import read_yaml
 
 # Assumption (cmtraining, 2026): weights of the fit components. Audience comes
 # first (no audience, no point); goals next; formats and effort are constraints.
@@ -47,10 +47,10 @@ class Component:
     params: dict = field(default_factory=dict)
 
     def explain(self, lang: str | None = None) -> str:
+        from cmtraining.core.findings import render_params
         from cmtraining.i18n import t
-        from cmtraining.planning.findings import _render
 
-        return t(self.message_key, lang, **_render(self.params, lang))
+        return t(self.message_key, lang, **render_params(self.params, lang))
 
 
 @dataclass(frozen=True)
@@ -128,28 +128,28 @@ def _effort_score(need: float, have: float) -> float:
 
 def network_fit(network_id: str, persona: Persona, workbook: Workbook) -> NetworkFit:
     net = catalogue().networks[network_id]
-    name = Key(f"network.{network_id}")
+    name = Key(f"common.network.{network_id}")
     # audience
     if network_id in persona.networks:
-        audience = Component("audience", 1.0, WEIGHTS["audience"], "fit.audience_there",
+        audience = Component("audience", 1.0, WEIGHTS["audience"], "planning.fit.audience_there",
                              {"persona": persona.name, "network": name})
     else:
         mine, theirs = _ages(persona.age_range), _ages(net.audience.age_core.en)
         share = _overlap(mine, theirs) if mine and theirs else 0.0
-        audience = Component("audience", 0.5 * share, WEIGHTS["audience"], "fit.audience_ages",
+        audience = Component("audience", 0.5 * share, WEIGHTS["audience"], "planning.fit.audience_ages",
                              {"persona": persona.name, "network": name,
                               "ages": persona.age_range or "?", "core": net.audience.age_core,
                               "share": Number(round(share * 100))})
     # formats
     can = [f for f in net.formats if f in workbook.resources.formats]
     formats = Component("formats", min(1.0, len(can) / min(3, len(net.formats))),
-                        WEIGHTS["formats"], "fit.formats" if can else "fit_more.formats_none",
-                        {"can": KeyList("format", can), "network": name,
-                         "all": KeyList("format", net.formats)})
+                        WEIGHTS["formats"], "planning.fit.formats" if can else "planning.fit_more.formats_none",
+                        {"can": KeyList("common.format", can), "network": name,
+                         "all": KeyList("common.format", net.formats)})
     # effort
     need, have = weekly_hours(network_id, workbook.resources.formats), workbook.resources.hours_per_week
     effort_score = _effort_score(need, have)
-    effort = Component("effort", effort_score, WEIGHTS["effort"], "fit.effort",
+    effort = Component("effort", effort_score, WEIGHTS["effort"], "planning.fit.effort",
                        {"need": Number(round(need, 1)), "have": Number(have),
                         "low": Number(net.posts_per_week.low)})
     # goals
@@ -157,10 +157,10 @@ def network_fit(network_id: str, persona: Persona, workbook: Workbook) -> Networ
     if wanted:
         carried = [r for r in wanted if r in net.roles]
         goals = Component("goals", len(carried) / len(wanted), WEIGHTS["goals"],
-                          "fit.goals" if carried else "fit_more.goals_none",
-                          {"carried": KeyList("role", carried), "wanted": KeyList("role", wanted)})
+                          "planning.fit.goals" if carried else "planning.fit_more.goals_none",
+                          {"carried": KeyList("common.role", carried), "wanted": KeyList("common.role", wanted)})
     else:
-        goals = Component("goals", 0.5, WEIGHTS["goals"], "fit.goals_unknown", {})
+        goals = Component("goals", 0.5, WEIGHTS["goals"], "planning.fit.goals_unknown", {})
     return NetworkFit(network_id, persona.id, (audience, formats, effort, goals))
 
 
@@ -171,8 +171,8 @@ def fit_table(workbook: Workbook) -> list[NetworkFit]:
 
 
 def _f(code, level, message, value=None, **params) -> Finding:
-    return Finding(code=f"networks.{code}", level=level, rule_key=f"networks.rule.{code}",
-                   message_key=f"networks.msg.{message}", value=value, params=params)
+    return Finding(code=f"networks.{code}", level=level, rule_key=f"planning.networks.rule.{code}",
+                   message_key=f"planning.networks.msg.{message}", value=value, params=params)
 
 
 def check_network_roles(workbook: Workbook) -> list[Finding]:
@@ -182,7 +182,7 @@ def check_network_roles(workbook: Workbook) -> list[Finding]:
     total = 0.0
     for role in workbook.networks:
         net = catalogue().networks[role.network]
-        name = Key(f"network.{role.network}")
+        name = Key(f"common.network.{role.network}")
         there = [p for p in workbook.audiences if role.network in p.networks]
         if not there:
             out.append(_f("no_persona", "warning", "no_persona", role.network, network=name))
@@ -192,15 +192,15 @@ def check_network_roles(workbook: Workbook) -> list[Finding]:
                               persona=personas[pid].name, network=name))
         if role.role not in net.roles:
             out.append(_f("role_unfit", "warning", "role_unfit", role.role, network=name,
-                          role=Key(f"role.{role.role}"),
-                          roles=KeyList("role", net.roles)))
+                          role=Key(f"common.role.{role.role}"),
+                          roles=KeyList("common.role", net.roles)))
         total += role.hours_per_week or weekly_hours(role.network, workbook.resources.formats)
     have = workbook.resources.hours_per_week
     if workbook.networks and total > have:
         over = _f("hours", "error", "hours_over", round(total, 1),
                   need=Number(round(total, 1)), have=Number(have), count=len(workbook.networks))
         if len(workbook.networks) == 1:  # "La red elegida pide", never "Las 1 redes"
-            over = replace(over, message_key="screens.networks.hours_over_one")
+            over = replace(over, message_key="planning.networks.hours_over_one")
         out.append(over)
     elif workbook.networks:
         out.append(_f("hours", "ok", "hours_ok", round(total, 1),

@@ -9,7 +9,7 @@ capacity per network) into dated posts:
   the capacity between the partial weeks in proportion to their days, so the
   total is still capacity x weeks and no ISO week goes over the cap.
 * **When.** Days are the network's best days first (see
-  `datasets/posting_windows.yaml`, every window sourced, some per kind of
+  `datasets/posting_windows.yaml`, read by `planning.posting_windows`, every window sourced, some per kind of
   organization: a café's are around the weekend), then other weekdays,
   then weekends, spread out within the week, one post a day per network while
   there are free days. Public holidays of the organization's country (the
@@ -38,19 +38,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Annotated, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-
-from cmtraining.errors import CmtrainingError, DatasetError, WorkbookValidationError
+from cmtraining.core.errors import CmtrainingError
+from cmtraining.core.findings import Finding, Key, KeyList, Number, worst_first
 from cmtraining.i18n import check_lang, t
 from cmtraining.i18n.plural import Counted
-from cmtraining.networks import Source, catalogue
-from cmtraining.paths import datasets_dir
-from cmtraining.planning.findings import Finding, Key, KeyList, Number, worst_first
-from cmtraining.workbook.models import CalendarEntry, ContentPlan, NetworkId, OrgKind
-from cmtraining.workbook.validation import validate_model
-from cmtraining.yamlio import read_yaml
+from cmtraining.networks import catalogue
+from cmtraining.planning.posting_windows import posting_windows
+from cmtraining.workbook.models import CalendarEntry, ContentPlan
 
 #: Percentage points a pillar's share of the calendar may differ from its
 #: target. A mix is a rule of thumb (e.g. a third each), not an exact quota:
@@ -63,110 +58,8 @@ MIX_TOLERANCE = 10.0
 MIN_POSTS_FOR_MIX = math.ceil(100 / MIX_TOLERANCE)
 MAX_WEEKS = 104  # two years: beyond that a plan is a wish, not a calendar
 MIX_EPSILON = 0.5  # rounding allowed in the shares' total, as in planning.content
-SLOT_MINUTES = 15
 NOTE_MAX = 200  # CalendarEntry.note length limit
 
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-# --- The posting-windows dataset ---------------------------------------------------
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-def _minutes(value: str) -> int:
-    hours, minutes = value.split(":")
-    return int(hours) * 60 + int(minutes)
-
-
-class Window(_Strict):
-    days: list[Weekday] = Field(min_length=1)
-    start: Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
-    end: Annotated[str, Field(pattern=r"^([01]\d|2[0-4]):[0-5]\d$")]
-
-    @model_validator(mode="after")
-    def _ordered(self):
-        if _minutes(self.end) - _minutes(self.start) < SLOT_MINUTES:
-            raise ValueError("a window must last at least one slot and end after it starts")
-        return self
-
-    def slots(self) -> list[int]:
-        """Start minutes of the quarter hours inside the window (end excluded)."""
-        return list(range(_minutes(self.start), _minutes(self.end), SLOT_MINUTES))
-
-
-class NetworkWindows(_Strict):
-    source: str
-    windows: list[Window] = Field(min_length=1)
-
-    def by_weekday(self) -> dict[int, list[int]]:
-        """Weekday (0 = Monday) -> sorted slot minutes of its best windows."""
-        out: dict[int, set[int]] = defaultdict(set)
-        for window in self.windows:
-            for day in window.days:
-                out[WEEKDAYS.index(day)].update(window.slots())
-        return {day: sorted(slots) for day, slots in out.items()}
-
-    def all_slots(self) -> list[int]:
-        return sorted({slot for window in self.windows for slot in window.slots()})
-
-
-class KindWindow(_Strict):
-    windows: list[Window] = Field(min_length=1)
-
-
-class KindWindows(_Strict):
-    """The windows that change for one kind of organization (a café posts at weekends)."""
-
-    source: str
-    networks: dict[NetworkId, KindWindow] = Field(min_length=1)
-
-
-class PostingWindows(_Strict):
-    sources: dict[str, Source]
-    networks: dict[str, NetworkWindows]
-    kinds: dict[OrgKind, KindWindows] = Field(default_factory=dict)
-
-    def for_kind(self, kind: str | None) -> dict[str, NetworkWindows]:
-        """Each network's windows for an organization of `kind` (the general ones if None)."""
-        special = self.kinds.get(kind) if kind else None
-        if special is None:
-            return dict(self.networks)
-        out = dict(self.networks)
-        for net, windows in special.networks.items():
-            out[net] = NetworkWindows(source=special.source, windows=windows.windows)
-        return out
-
-    @field_validator("networks")
-    @classmethod
-    def _complete(cls, value):
-        missing = set(get_args(NetworkId)) - set(value)
-        unknown = set(value) - set(get_args(NetworkId))
-        if missing or unknown:
-            raise ValueError(f"networks missing: {sorted(missing)}; unknown: {sorted(unknown)}")
-        return value
-
-    @model_validator(mode="after")
-    def _sourced(self):
-        for nid, net in self.networks.items():
-            if net.source not in self.sources:
-                raise ValueError(f"{nid}: source '{net.source}' is not declared under sources")
-        for kind, special in self.kinds.items():
-            if special.source not in self.sources:
-                raise ValueError(f"kinds.{kind}: source '{special.source}' is not declared")
-        return self
-
-
-@cache
-def posting_windows() -> PostingWindows:
-    path = datasets_dir() / "posting_windows.yaml"
-    try:
-        return validate_model(PostingWindows, read_yaml(path), source=str(path))
-    except WorkbookValidationError as exc:
-        raise DatasetError("error.dataset_invalid", source=str(path), detail=str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -181,14 +74,16 @@ class _Slots:
 
 
 class Day(date):
-    """A date shown as 25/12/2026 in Spanish and 2026-12-25 in English."""
+    """A date shown as the reader writes it: "25 dic 2026" / "Dec 25, 2026"."""
 
     @classmethod
     def of(cls, day: date) -> Day:
         return cls(day.year, day.month, day.day)
 
     def render(self, lang: str | None) -> str:
-        return self.isoformat() if lang == "en" else f"{self:%d/%m/%Y}"
+        from cmtraining.core.numbers import day
+
+        return day(self, lang or "es")
 
 
 class HolidayList(tuple):
@@ -228,9 +123,9 @@ def _holiday_table(country: str, subdiv: str | None, years: tuple[int, ...], lan
             except NotImplementedError:
                 allowed = None
             if allowed is not None:
-                raise CmtrainingError("calendar.error.subdiv", lang=lang, value=subdiv,
+                raise CmtrainingError("planning.calendar.error.subdiv", lang=lang, value=subdiv,
                                       country=country, allowed=", ".join(allowed)) from None
-        raise CmtrainingError("calendar.error.country", lang=lang, value=country) from None
+        raise CmtrainingError("planning.calendar.error.country", lang=lang, value=country) from None
     language = _holiday_language(type(base), lang)
     table = holidays.country_holidays(country, subdiv=subdiv, years=years, language=language)
     return dict(table.items())
@@ -241,7 +136,7 @@ def holidays_between(country: str, start: date, end: date, *, subdiv: str | None
     """Public holidays in [start, end), names in `lang` when the country has them."""
     code = (country or "").strip().upper()
     if len(code) != 2 or not code.isalpha():
-        raise CmtrainingError("calendar.error.country", lang=lang, value=country)
+        raise CmtrainingError("planning.calendar.error.country", lang=lang, value=country)
     sub = subdiv.strip() if subdiv else None
     table = _holiday_table(code, sub, tuple(range(start.year, end.year + 1)), lang)
     return {day: name for day, name in sorted(table.items()) if start <= day < end}
@@ -249,13 +144,13 @@ def holidays_between(country: str, start: date, end: date, *, subdiv: str | None
 
 def _check_plan(plan: ContentPlan, lang: str) -> None:
     if not plan.pillars:
-        raise CmtrainingError("calendar.error.no_pillars", lang=lang)
+        raise CmtrainingError("planning.calendar.error.no_pillars", lang=lang)
     total = sum(p.share for p in plan.pillars)
     if abs(total - 100) > MIX_EPSILON:
-        raise CmtrainingError("calendar.error.mix_total", lang=lang,
+        raise CmtrainingError("planning.calendar.error.mix_total", lang=lang,
                               total=Number(round(total, 1)).render(lang))
     if not any(posts > 0 for posts in plan.posts_per_week.values()):
-        raise CmtrainingError("calendar.error.capacity", lang=lang)
+        raise CmtrainingError("planning.calendar.error.capacity", lang=lang)
 
 
 def effective_caps(plan: ContentPlan) -> dict[str, int]:
@@ -358,7 +253,7 @@ def _holiday_notes(days: list[date], holidays: dict[date, str], lang: str) -> di
         return {}
     for holiday, name in holidays.items():
         index = min(range(len(days)), key=lambda i: (abs((days[i] - holiday).days), days[i]))
-        notes[index].append(t("calendar.note_holiday", lang, day=Day.of(holiday).render(lang),
+        notes[index].append(t("planning.calendar.note_holiday", lang, day=Day.of(holiday).render(lang),
                               name=name))
     return {i: "; ".join(parts)[:NOTE_MAX] for i, parts in notes.items()}
 
@@ -385,22 +280,22 @@ def format_findings(plan: ContentPlan, formats: Sequence[str]) -> list[Finding]:
         usable = producible_formats(net, formats)
         missing = [f for f in own if f not in usable]
         if not usable:  # the first of these (by name) is the one that loses most
-            out.append(Finding("calendar.formats_none", "warning", "calendar_formats.rule",
-                               "calendar_formats.none" if out else "calendar_formats.none_most",
-                               value=net, params={"network": Key(f"network.{net}"),
-                                                  "all": KeyList("format", own)}))
+            out.append(Finding("calendar.formats_none", "warning", "planning.calendar_formats.rule",
+                               "planning.calendar_formats.none" if out else "planning.calendar_formats.none_most",
+                               value=net, params={"network": Key(f"common.network.{net}"),
+                                                  "all": KeyList("common.format", own)}))
         elif missing:
             losses.append((len(missing) / len(own), net, usable, missing, own))
     if losses and not out:
         share, net, usable, missing, own = max(losses, key=lambda x: (x[0], x[1]))
-        out.append(Finding("calendar.formats_lost", "info", "calendar_formats.rule",
-                           "calendar_formats.lost", value=round(share * 100),
-                           params={"network": Key(f"network.{net}"), "lost": len(missing),
-                                   "total": len(own), "missing": KeyList("format", missing),
-                                   "used": KeyList("format", usable)}))
+        out.append(Finding("calendar.formats_lost", "info", "planning.calendar_formats.rule",
+                           "planning.calendar_formats.lost", value=round(share * 100),
+                           params={"network": Key(f"common.network.{net}"), "lost": len(missing),
+                                   "total": len(own), "missing": KeyList("common.format", missing),
+                                   "used": KeyList("common.format", usable)}))
     if not out and nets:
-        out.append(Finding("calendar.formats_ok", "ok", "calendar_formats.rule",
-                           "calendar_formats.ok", params={}))
+        out.append(Finding("calendar.formats_ok", "ok", "planning.calendar_formats.rule",
+                           "planning.calendar_formats.ok", params={}))
     return out
 
 
@@ -424,10 +319,10 @@ def generate_calendar(plan: ContentPlan, *, start: date, weeks: int, country: st
     except TypeError:
         count = None
     if count is None or not 1 <= count <= MAX_WEEKS:
-        raise CmtrainingError("calendar.error.weeks", lang=lang, value=weeks, max=MAX_WEEKS)
+        raise CmtrainingError("planning.calendar.error.weeks", lang=lang, value=weeks, max=MAX_WEEKS)
     weeks = count
     if not isinstance(start, date):
-        raise CmtrainingError("calendar.error.start", lang=lang, value=start)
+        raise CmtrainingError("planning.calendar.error.start", lang=lang, value=start)
     if isinstance(start, datetime):
         start = start.date()
     _check_plan(plan, lang)
@@ -457,7 +352,7 @@ def generate_calendar(plan: ContentPlan, *, start: date, weeks: int, country: st
                 slots.extend((day, minute, net_id)
                              for minute in _pick_times(day, per_day[day], net, rng))
     if not cycles:  # capacity only on networks whose formats the team cannot produce
-        raise CmtrainingError("calendar_formats.error_none", lang=lang)
+        raise CmtrainingError("planning.calendar_formats.error_none", lang=lang)
     slots.sort()
 
     pillars = plan.pillars
@@ -473,7 +368,7 @@ def generate_calendar(plan: ContentPlan, *, start: date, weeks: int, country: st
         entries.append(CalendarEntry(
             day=day, time=f"{minute // 60:02d}:{minute % 60:02d}", network=net_id,
             pillar=pillar.id, format=fmt,
-            idea=t("calendar.idea", lang, format=t(f"format.{fmt}", lang), pillar=pillar.name),
+            idea=t("planning.calendar.idea", lang, format=t(f"common.format.{fmt}", lang), pillar=pillar.name),
             note=notes.get(index, "")))
     return entries
 
@@ -482,8 +377,8 @@ def generate_calendar(plan: ContentPlan, *, start: date, weeks: int, country: st
 
 
 def _f(code: str, level, value=None, **params) -> Finding:
-    return Finding(code=f"calendar.{code}", level=level, rule_key=f"calendar.rule.{code}",
-                   message_key=f"calendar.msg.{code}", value=value, params=params)
+    return Finding(code=f"calendar.{code}", level=level, rule_key=f"planning.calendar.rule.{code}",
+                   message_key=f"planning.calendar.msg.{code}", value=value, params=params)
 
 
 def _week_label(day: date) -> Day:
@@ -514,14 +409,14 @@ def check_calendar(entries: list[CalendarEntry], plan: ContentPlan, *, country: 
             for net in plan.posts_per_week}
     for net, posts in plan.posts_per_week.items():
         if posts > high[net]:
-            out.append(_f("capacity_high", "warning", posts, network=Key(f"network.{net}"),
+            out.append(_f("capacity_high", "warning", posts, network=Key(f"common.network.{net}"),
                           posts=posts, high=high[net]))
     per_week = Counter((e.network, e.day.isocalendar()[:2]) for e in entries)
     monday = {(e.network, e.day.isocalendar()[:2]): e.day for e in entries}
     for (net, week), count in sorted(per_week.items()):
         cap = plan.posts_per_week.get(net, 0)
         if count > cap:
-            out.append(_f("cap", "error", count, network=Key(f"network.{net}"), posts=count,
+            out.append(_f("cap", "error", count, network=Key(f"common.network.{net}"), posts=count,
                           cap=cap, excess=count - cap, week=_week_label(monday[(net, week)])))
 
     # Pillars: unknown ones, then the mix.
@@ -550,7 +445,7 @@ def check_calendar(entries: list[CalendarEntry], plan: ContentPlan, *, country: 
     for e in entries:
         if e.day in holidays:
             out.append(_f("holiday_post", "warning", e.day.isoformat(),
-                          network=Key(f"network.{e.network}"), day=Day.of(e.day),
+                          network=Key(f"common.network.{e.network}"), day=Day.of(e.day),
                           name=holidays[e.day]))
     if holidays:
         out.append(_f("holidays", "info", len(holidays), count=Counted(len(holidays), "holiday"),

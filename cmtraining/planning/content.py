@@ -8,10 +8,10 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+from cmtraining.core.findings import Finding, Key, Number
+from cmtraining.core.text import slugify
 from cmtraining.networks import catalogue
-from cmtraining.planning.findings import Finding, Key, Number
 from cmtraining.workbook.models import ContentPlan, Workbook
-from cmtraining.workspace import slugify
 
 MIX_EPSILON = 0.5  # percentage points of rounding allowed in a mix's total
 
@@ -22,8 +22,8 @@ def next_monday(today: date) -> date:
 
 
 def _f(code, level, message, value=None, **params) -> Finding:
-    return Finding(code=f"content.{code}", level=level, rule_key=f"content.rule.{code}",
-                   message_key=f"content.msg.{message}", value=value, params=params)
+    return Finding(code=f"content.{code}", level=level, rule_key=f"planning.content.rule.{code}",
+                   message_key=f"planning.content.msg.{message}", value=value, params=params)
 
 
 def check_mix(plan: ContentPlan) -> list[Finding]:
@@ -81,7 +81,7 @@ def check_capacity(plan: ContentPlan) -> list[Finding]:
     out = []
     for net, posts in plan.posts_per_week.items():
         band = catalogue().networks[net].posts_per_week
-        name = Key(f"network.{net}")
+        name = Key(f"common.network.{net}")
         params = {"network": name, "posts": posts, "low": Number(band.low), "high": Number(band.high)}
         if posts > band.high:
             out.append(_f("capacity", "warning", "capacity_high", posts, **params))

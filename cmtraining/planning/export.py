@@ -11,7 +11,7 @@ it (`CalendarEntry.uid`), so moving a post or re-importing an updated export
 updates the event instead of adding a new one; SEQUENCE is the post's own
 count of changes; DTSTAMP is when the file was written. Text values are
 escaped (backslash, comma, semicolon, newline) and lines folded at 75
-octets with CRLF by icalendar. The CSV goes through `cmtraining.csvout`.
+octets with CRLF by icalendar. The CSV goes through `cmtraining.core.csvout`.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from cmtraining.csvout import to_csv
-from cmtraining.errors import CmtrainingError
+from cmtraining.core.csvout import to_csv
+from cmtraining.core.errors import CmtrainingError
 from cmtraining.i18n import check_lang, t
 from cmtraining.workbook.models import CalendarEntry, assign_calendar_uids
 
@@ -36,7 +36,7 @@ def _zone(tz: str, lang: str):
     try:
         return ZoneInfo(tz)
     except (ZoneInfoNotFoundError, ValueError, TypeError):
-        raise CmtrainingError("calendar.error.timezone", lang=lang, value=tz) from None
+        raise CmtrainingError("planning.calendar.error.timezone", lang=lang, value=tz) from None
 
 
 def _label(prefix: str, value: str, lang: str) -> str:
@@ -96,19 +96,19 @@ def calendar_to_ics(entries: list[CalendarEntry], *, org_name: str, lang: str = 
     cal.add("prodid", PRODID.format(lang=lang.upper()))
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", vText(ics_text(t("calendar.ics.name", lang, org=org_name))),
+    cal.add("x-wr-calname", vText(ics_text(t("planning.calendar.ics.name", lang, org=org_name))),
             parameters={"VALUE": "TEXT"})
     cal.add("x-wr-timezone", vText(tz), parameters={"VALUE": "TEXT"})
     for entry in _ordered(_with_uids(entries, org_name)):
         hour, minute = (int(x) for x in entry.time.split(":"))
         start = datetime(entry.day.year, entry.day.month, entry.day.day, hour, minute, tzinfo=zone)
-        network = _label("network", entry.network, lang)
+        network = _label("common.network", entry.network, lang)
         description = [entry.idea] if entry.idea else []
         if entry.format:
-            description.append(t("calendar.ics.format", lang,
-                                 format=_label("format", entry.format, lang)))
+            description.append(t("planning.calendar.ics.format", lang,
+                                 format=_label("common.format", entry.format, lang)))
         if entry.note:
-            description.append(t("calendar.ics.note", lang, note=entry.note))
+            description.append(t("planning.calendar.ics.note", lang, note=entry.note))
         event = Event()
         event.add("uid", entry.uid)
         event.add("dtstamp", stamp)
@@ -179,7 +179,7 @@ def calendar_to_csv(entries: list[CalendarEntry], lang: str = "es", *,
     in `lang`. Network and format are written as their names in `lang`; the
     pillar as its name when `pillar_names` is given, else its id. Comma-separated,
     every text cell quoted (RFC 4180) and neutralised against formula
-    injection (`cmtraining.csvout`). `bom` starts the text with a UTF-8 byte
+    injection (`cmtraining.core.csvout`). `bom` starts the text with a UTF-8 byte
     order mark, for files people open in a spreadsheet.
     """
     from babel.dates import format_date
@@ -187,7 +187,7 @@ def calendar_to_csv(entries: list[CalendarEntry], lang: str = "es", *,
     lang = check_lang(lang)
     names = pillar_names or {}
     rows = ([e.day.isoformat(), format_date(e.day, "EEEE", locale=lang), e.time,
-             _label("network", e.network, lang), names.get(e.pillar, e.pillar),
-             _label("format", e.format, lang), e.idea, e.note] for e in _ordered(entries))
-    header = [t(f"calendar.csv.{name}", lang) for name in CSV_FIELDS]
+             _label("common.network", e.network, lang), names.get(e.pillar, e.pillar),
+             _label("common.format", e.format, lang), e.idea, e.note] for e in _ordered(entries))
+    header = [t(f"planning.calendar.csv.{name}", lang) for name in CSV_FIELDS]
     return (BOM if bom else "") + to_csv(header, rows)

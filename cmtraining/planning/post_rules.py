@@ -9,12 +9,12 @@ and the spelling resources of each language, built once per process.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-from cmtraining.paths import datasets_dir
-from cmtraining.yamlio import read_yaml
+from cmtraining.core.paths import datasets_dir
+from cmtraining.core.text import fold_accents
+from cmtraining.core.yamlio import read_yaml
 
 # --- Per-network figures ---------------------------------------------------------
 
@@ -97,11 +97,7 @@ READABILITY_FORMULA = {"es": "fernandez_huerta", "en": "flesch"}
 
 def fold(word: str) -> str:
     """Lower case without accents (keeps ñ): the key all word lists match on."""
-    word = word.lower()
-    if word.isascii():
-        return word
-    out = unicodedata.normalize("NFD", word.replace("ñ", "\0"))
-    return "".join(c for c in out if not unicodedata.combining(c)).replace("\0", "ñ")
+    return fold_accents(word, lower=True, keep="ñ", marks="class")
 
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")

@@ -37,10 +37,10 @@ import re
 from collections import Counter
 from functools import lru_cache
 
-from cmtraining.errors import CmtrainingError
+from cmtraining.core.errors import CmtrainingError
+from cmtraining.core.findings import Finding, Key, Number
 from cmtraining.i18n import check_lang
 from cmtraining.planning import post_rules as R
-from cmtraining.planning.findings import Finding, Key, Number
 from cmtraining.workbook.models import StyleGuide
 
 __all__ = ["PostChecker", "PostInputError", "check_post", "summary"]
@@ -49,7 +49,7 @@ __all__ = ["PostChecker", "PostInputError", "check_post", "summary"]
 class PostInputError(CmtrainingError):
     """A post, network or style guide the checker cannot take."""
 
-    key = "post.error.not_text"
+    key = "planning.post.error.not_text"
 
 
 # One pass over the text. Order matters: e-mails before mentions, links before words.
@@ -151,12 +151,14 @@ def _x_link_weight() -> int:
 
 
 def _f(code, level, message, value=None, **params) -> Finding:
-    return Finding(code=f"post.{code}", level=level, rule_key=f"post.rule.{code}",
-                   message_key=f"post.msg.{message}", value=value, params=params)
+    return Finding(code=f"post.{code}", level=level, rule_key=f"planning.post.rule.{code}",
+                   message_key=f"planning.post.msg.{message}", value=value, params=params)
 
 
-def _listing(items) -> str:
-    return ", ".join(f"«{x}»" for x in items)
+def _listing(items):
+    from cmtraining.i18n.quotes import Quoted
+
+    return Quoted(items, empty="")  # « » in Spanish, “ ” in English, chosen when rendered
 
 
 class PostChecker:
@@ -167,7 +169,7 @@ class PostChecker:
 
         self.lang = check_lang(lang)
         if style is not None and not isinstance(style, StyleGuide):
-            raise PostInputError("post.error.style", value=type(style).__name__)
+            raise PostInputError("planning.post.error.style", value=type(style).__name__)
         self.style = style
         self.speller = R.speller(self.lang)
         self.lists = R.word_lists()[self.lang]
@@ -185,9 +187,9 @@ class PostChecker:
 
     def check(self, text: str, network: str) -> list[Finding]:
         if not isinstance(text, str):
-            raise PostInputError("post.error.not_text", value=type(text).__name__)
+            raise PostInputError("planning.post.error.not_text", value=type(text).__name__)
         if not isinstance(network, str) or network not in self.networks:
-            raise PostInputError("post.error.unknown_network", value=str(network),
+            raise PostInputError("planning.post.error.unknown_network", value=str(network),
                                  allowed=", ".join(self.networks))
         if not text.strip():
             return [_f("empty", "error", "empty", text)]
@@ -235,7 +237,9 @@ class PostChecker:
             unknown[lower] = hints
         if not unknown:
             return _f("spelling", "ok", "spelling_ok", None, count=len(post.words))
-        shown = ", ".join(f"«{w}» (→ {' / '.join(h)})" if h else f"«{w}»" for w, h in unknown.items())
+        from cmtraining.i18n.quotes import Quoted
+
+        shown = Quoted(unknown, hints=unknown)
         return _f("spelling", "warning", "spelling", dict(unknown), count=len(unknown), words=shown)
 
     def _hashtags(self, post, network, name) -> Finding:
@@ -262,7 +266,7 @@ class PostChecker:
         return _f("links", "ok", "links_ok", post.urls, count=n)
 
     def _readability(self, post) -> Finding:
-        formula = Key(f"post.formula.{R.READABILITY_FORMULA[self.lang]}")
+        formula = Key(f"planning.post.formula.{R.READABILITY_FORMULA[self.lang]}")
         words = [w for w in post.words if w.isalpha()]
         if len(words) < R.READABILITY_MIN_WORDS:
             return _f("readability", "info", "readability_short", None, formula=formula,
@@ -284,7 +288,7 @@ class PostChecker:
         n = len(post.emojis)
         policy = self.style.emoji_policy if self.style else "moderate"
         shown = " ".join(post.emojis[:10])
-        rule = Key(f"post.emoji_policy.{policy}")
+        rule = Key(f"planning.post.emoji_policy.{policy}")
         if policy == "none" and n:
             return _f("emoji", "warning", "emoji_none", post.emojis, count=n, emojis=shown, policy=rule)
         if policy == "moderate" and n > R.EMOJI_MODERATE_MAX:
@@ -311,7 +315,7 @@ class PostChecker:
         religion = self.lists["religion"].find(post.folded, post.joined)
         hits = politics + religion
         if hits:
-            topic = Key("post.topic." + ("both" if politics and religion else
+            topic = Key("planning.post.topic." + ("both" if politics and religion else
                                         "politics" if politics else "religion"))
             return _f("sensitive", "warning", "sensitive", hits, words=_listing(hits), topic=topic)
         return _f("sensitive", "ok", "sensitive_ok", None)
@@ -331,7 +335,7 @@ class PostChecker:
     def _register(self, post, formality) -> Finding:
         markers = self.lists["informal" if formality == "formal" else "formal"]
         hits = markers.find(post.folded, post.joined)
-        register = Key(f"post.register.{formality}")
+        register = Key(f"planning.post.register.{formality}")
         if hits:
             return _f("register", "warning", f"register_{formality}", hits, words=_listing(hits),
                       register=register)
@@ -348,7 +352,7 @@ def check_post(text: str, network: str, *, lang: str = "es",
                style: StyleGuide | None = None) -> list[Finding]:
     """Review one draft post for one network; see the module's docstring."""
     if style is not None and not isinstance(style, StyleGuide):
-        raise PostInputError("post.error.style", value=type(style).__name__)
+        raise PostInputError("planning.post.error.style", value=type(style).__name__)
     key = style.model_dump_json() if style is not None else None
     return _checker(check_lang(lang), key).check(text, network)
 

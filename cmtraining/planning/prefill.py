@@ -5,7 +5,7 @@ and by tests: each function only fills a section that is still empty, from
 the same engines a trainee uses (suggested targets, persona templates and
 network fit, pillar templates and the calendar generator), so a prepared
 workbook passes the same checks, the coherence engine's included
-(`cmtraining.planning.coherence`): the worked examples facilitators teach
+(`cmtraining.evaluation.coherence`): the worked examples facilitators teach
 from never contradict themselves.
 
 One plan (`plan`) drives the stages, so that objectives (stage 1, filled
@@ -22,7 +22,7 @@ before the audiences exist) and networks (stage 2) agree:
 - **hours**: the capacity shared out in proportion to what each network
   needs at the low end of its posting range (`audiences.weekly_hours`).
 - **measures**: each goal gets the metric of its kind
-  (`coherence.goal_kind`): leads or conversions for goals about people
+  (`goals.goal_kind`): leads or conversions for goals about people
   asking or acting (on a network that tracks them, one goal per metric and
   network), link clicks for retention, net sentiment for reputation, reach
   for awareness; targets are the organization's own usual growth
@@ -93,7 +93,7 @@ def _tracked(wb: Workbook, metric: str, net: str) -> float:
 def _measure(wb: Workbook, kind: str | None, chosen: list[str], used: set) -> tuple | None:
     """The (metric, network) that can measure a goal of `kind` (see the module docstring)."""
     from cmtraining.networks import catalogue
-    from cmtraining.planning.coherence import goal_kinds
+    from cmtraining.planning.goals import goal_kinds
 
     spec = goal_kinds().get(kind or "awareness")
     nets = sorted({r.network for r in wb.metrics})
@@ -134,7 +134,7 @@ def _personas(wb: Workbook, lang: str):
 
 def plan(wb: Workbook, *, lang: str = "es") -> Plan:
     """The networks, hours and goal measures a prepared workbook uses (module docstring)."""
-    from cmtraining.planning.coherence import goal_kind
+    from cmtraining.planning.goals import goal_kind
 
     capacity = team_capacity(wb)
     filled = wb.model_copy(update={"audiences": _personas(wb, lang),
@@ -239,7 +239,7 @@ def prefill_objectives(wb: Workbook, *, today: date, lang: str | None = None) ->
     deadline = today + timedelta(days=DEADLINE_DAYS)
     for goal_id, (metric, net) in plan(wb, lang=lang).measures.items():
         if metric == "net_sentiment":
-            baseline, audience = wb.listening.summary.net_sentiment, t("coherence.audience.mentions",
+            baseline, audience = wb.listening.summary.net_sentiment, t("planning.coherence.audience.mentions",
                                                                        lang)
         else:
             values = history(wb.metrics, metric, net)

@@ -16,6 +16,17 @@ Each letter gives one `Finding` (rule, triggering value, what to do):
 - **R**elevant: linked to one of the organization's goals.
 - **T**ime-bound: a deadline in the future, at least a month away and at
   most `MAX_MONTHS` away.
+
+A deadline already past gives one finding, T's: no growth per month can be
+computed towards a date behind us, so A says nothing rather than a second,
+misleading finding about the baseline.
+
+Rate metrics are fractions in the store (0.118) and percentages for the
+reader (11,8 %): findings render them through `RateValue`. Their plausible
+band, with six months of history or more, is a band of *levels* (the
+organization's usual months), and `plausible_band` gives it to both the
+Achievable check and `suggest_target`, so a suggested target is always one
+the check accepts.
 """
 
 from __future__ import annotations
@@ -24,8 +35,9 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import quantiles
 
-from cmtraining.evaluation.baseline import MONTHLY_METRICS, series
-from cmtraining.planning.findings import Finding, Key, Number, Percent
+from cmtraining.core.findings import Day, Finding, Key, Number, Percent
+from cmtraining.core.numbers import rate as rate_text
+from cmtraining.metrics.baseline import MONTHLY_METRICS, series
 from cmtraining.workbook.models import ChannelMonth, Objective, Workbook
 
 #: metrics where less is better
@@ -45,6 +57,9 @@ FLOWS = frozenset({"leads", "conversions", "reach", "impressions", "link_clicks"
 SENTIMENT_POINTS = 0.05
 MIN_HISTORY = 6  # months of history needed to trust the organization's own band
 STRETCH = 1.5  # targets up to 1.5x the best usual month are "ambitious", beyond: not achievable
+# Assumption (cmtraining, 2026): a metric that has been shrinking gets "turn the trend"
+# as its suggested target, 2 % above today's value by the deadline (the prefill's rule).
+TURN_TREND = 0.02
 MAX_MONTHS = 24  # beyond two years, an objective is a vision: split it into milestones
 BASELINE_DRIFT = 0.2  # a baseline 20% away from the last recorded month is worth a look
 
@@ -74,6 +89,8 @@ class Band:
     ceiling: float
     source: str  # "history" or "typical"
     months: int = 0  # months of history behind a "history" band
+    #: "change": compound monthly change; "level": the metric's own monthly values
+    kind: str = "change"
 
 
 @dataclass(frozen=True)
@@ -122,6 +139,22 @@ def band_for(metric: str, values: list[float]) -> Band:
     return Band(low, high, ceiling, "typical")
 
 
+def level_band(values: list[float]) -> Band:
+    """A rate's usual levels: its 10th-90th percentile months, `STRETCH` x the 90th as ceiling.
+
+    Rates swing month to month, so compounding their monthly changes over a
+    year gives nonsense ranges (0.0178 to 3.96); their levels are what is usual."""
+    deciles = quantiles(values, n=10, method="inclusive")
+    return Band(deciles[0], deciles[-1], deciles[-1] * STRETCH, "history", len(values), "level")
+
+
+def plausible_band(metric: str, values: list[float]) -> Band:
+    """The one band both the Achievable check and the suggested target use."""
+    if metric in RATES and len(values) >= MIN_HISTORY:
+        return level_band(values)
+    return band_for(metric, values)
+
+
 def implied_monthly_change(baseline: float, target: float, months: float) -> float | None:
     if baseline <= 0 or target < 0 or months <= 0:
         return None
@@ -132,13 +165,21 @@ def suggest_target(objective: Objective, metrics: list[ChannelMonth], today: dat
     """A target range for the deadline from the organization's usual growth.
 
     Compounds the 25th, 50th and 75th percentiles of its month-over-month
-    changes (or the generic band) over the months left to the deadline.
+    changes (or the generic band) over the months left to the deadline; a
+    rate with history gets the part of its usual levels (`plausible_band`)
+    above the baseline, the same band the Achievable check reads.
     """
     months = months_between(today, objective.deadline)
     if months <= 0 or objective.baseline <= 0:
         return None
     values = history(metrics, objective.metric, objective.network)
-    band = band_for(objective.metric, values)
+    band = plausible_band(objective.metric, values)
+    if band.kind == "level":  # the part of the usual levels above the baseline
+        low = max(objective.baseline, band.low)
+        high = band.high if band.high > low else band.ceiling  # already at its usual best
+        if high <= low:
+            return None  # beyond the plausible ceiling already: nothing to suggest
+        return Suggestion(low, (low + high) / 2, high, band=band, months=months)
     changes = monthly_changes(values)
     if band.source == "history":
         q1, q2, q3 = quantiles(changes, n=4, method="inclusive")
@@ -146,8 +187,42 @@ def suggest_target(objective: Objective, metrics: list[ChannelMonth], today: dat
         q1, q2, q3 = band.low / 2, (band.low + band.high) / 2, band.high
     if objective.metric in DECREASING:
         q1, q3 = q3, q1
+    elif q2 <= 0:
+        # a shrinking history: its usual months point below the baseline, a target the
+        # Measurable check refuses for a metric that should grow; suggest turning the trend
+        # instead, which the Achievable check calls ambitious (it is)
+        up = [objective.baseline * (1 + TURN_TREND * k) for k in (0.5, 1, 2)]
+        return Suggestion(*up, band=band, months=months)
     grow = [objective.baseline * (1 + q) ** months for q in (q1, q2, q3)]
     return Suggestion(*sorted(grow), band=band, months=months)
+
+
+def draft_objective(workbook: Workbook, today: date) -> Objective:
+    """A new objective to edit: followers on the biggest network, a target from its history.
+
+    The baseline is the latest month, the deadline six months away, the id
+    unique in the workbook, the goal the organization's first one.
+    """
+    from datetime import timedelta
+
+    from cmtraining.core.text import slugify
+
+    metrics = workbook.metrics
+    network = max(metrics, key=lambda r: r.followers).network if metrics else None
+    values = history(metrics, "followers", network)
+    taken = {o.id for o in workbook.objectives}
+    base = slugify(f"{network or 'objetivo'}-followers") or "objective"
+    oid, n = base, 1
+    while oid in taken:
+        n += 1
+        oid = f"{base}-{n}"
+    goals = workbook.profile.goals
+    draft = Objective(id=oid, metric="followers", network=network,
+                      baseline=values[-1] if values else 0, target=0,
+                      deadline=today + timedelta(days=182),
+                      goal_id=goals[0].id if goals else None)
+    s = suggest_target(draft, metrics, today)
+    return draft.model_copy(update={"target": round(s.mid) if s else draft.baseline + 1})
 
 
 def objective_title(objective: Objective, lang: str | None) -> str:
@@ -157,12 +232,12 @@ def objective_title(objective: Objective, lang: str | None) -> str:
     objective this way; the id stays for matching and files."""
     from cmtraining.i18n import t
 
-    metric = t(f"kpi.{objective.metric}", lang)
+    metric = t(f"planning.kpi.{objective.metric}", lang)
     if objective.network:
-        where = t(f"network.{objective.network}", lang)
+        where = t(f"common.network.{objective.network}", lang)
     else:  # the listening audit's metrics are the organization's as a whole
         where = "" if objective.metric in LISTENING_METRICS else objective.audience.strip()
-    return t("board.objective_name", lang, metric=metric, where=where) if where else metric
+    return t("report.board.objective_name", lang, metric=metric, where=where) if where else metric
 
 
 class ObjectiveTitle(str):
@@ -178,49 +253,70 @@ class ObjectiveTitle(str):
 
 
 def _f(code, level, letter_rule, message, value=None, **params) -> Finding:
-    return Finding(code=f"smart.{code}", level=level, rule_key=f"smart.rule.{letter_rule}",
-                   message_key=f"smart.msg.{message}", value=value, params=params)
+    return Finding(code=f"smart.{code}", level=level, rule_key=f"planning.smart.rule.{letter_rule}",
+                   message_key=f"planning.smart.msg.{message}", value=value, params=params)
 
 
 def _pct(x: float) -> Percent:
     return Percent(x)
 
 
+class RateValue(float):
+    """A rate's level (a fraction) shown as the reader's percentage, to two significant figures."""
+
+    def render(self, lang: str | None) -> str:
+        return rate_text(float(self), lang or "es")
+
+
+def value_param(metric: str, x: float):
+    """A baseline, target or level as a finding shows it: rates as %, counts as numbers."""
+    return RateValue(x) if metric in RATES else Number(x)
+
+
 def check_smart(objective: Objective, workbook: Workbook, *, today: date) -> list[Finding]:
-    """Five findings, one per letter, in S, M, A, R, T order."""
-    return [_specific(objective), _measurable(objective, workbook),
-            _achievable(objective, workbook, today), _relevant(objective, workbook),
-            _time_bound(objective, today)]
+    """One finding per letter, in S, M, A, R, T order.
+
+    A deadline already past leaves out A: T's finding says what to fix, and a
+    growth rate towards a past date means nothing. So does a target on the
+    wrong side of the baseline (M's error): "aim higher than -16 % a month"
+    would be a second, muddled finding about the same mistake."""
+    measurable = _measurable(objective, workbook)
+    findings = [_specific(objective), measurable]
+    if objective.deadline > today and measurable.level != "error":
+        findings.append(_achievable(objective, workbook, today))
+    return findings + [_relevant(objective, workbook), _time_bound(objective, today)]
 
 
 def _specific(o: Objective) -> Finding:
     if o.network or o.audience.strip():
         where = o.network or o.audience
-        shown = Key(f"network.{o.network}") if o.network else o.audience
+        shown = Key(f"common.network.{o.network}") if o.network else o.audience
         return _f("specific", "ok", "specific", "specific_ok", where,
-                  metric=Key(f"kpi.{o.metric}"), where=shown)
+                  metric=Key(f"planning.kpi.{o.metric}"), where=shown)
     return _f("specific", "warning", "specific", "specific_where", o.metric,
-              metric=Key(f"kpi.{o.metric}"))
+              metric=Key(f"planning.kpi.{o.metric}"))
 
 
 def _measurable(o: Objective, wb: Workbook) -> Finding:
     down = o.metric in DECREASING
+    shown = lambda x: value_param(o.metric, x)  # noqa: E731
     if o.target == o.baseline:
         return _f("measurable", "error", "measurable", "measurable_same", o.target,
-                  target=Number(o.target))
+                  target=shown(o.target))
     if (o.target < o.baseline) != down:
         key = "measurable_down" if not down else "measurable_up"
         return _f("measurable", "error", "measurable", key, o.target,
-                  baseline=Number(o.baseline), target=Number(o.target))
+                  baseline=shown(o.baseline), target=shown(o.target))
     values = history(wb.metrics, o.metric, o.network)
     last = values[-1] if values else None
     # a flow's month is noisy: its three-month mean is as good a starting point
     usual = sum(values[-3:]) / len(values[-3:]) if values and o.metric in FLOWS else last
     if last and usual and min(abs(o.baseline / last - 1), abs(o.baseline / usual - 1)) > BASELINE_DRIFT:
         return _f("measurable", "warning", "measurable", "measurable_drift", o.baseline,
-                  baseline=Number(o.baseline), last=Number(round(last, 1)))
+                  baseline=shown(o.baseline),
+                  last=shown(last if o.metric in RATES else round(last, 1)))
     return _f("measurable", "ok", "measurable", "measurable_ok", o.target,
-              baseline=Number(o.baseline), target=Number(o.target))
+              baseline=shown(o.baseline), target=shown(o.target))
 
 
 def _achievable(o: Objective, wb: Workbook, today: date) -> Finding:
@@ -234,18 +330,19 @@ def _achievable(o: Objective, wb: Workbook, today: date) -> Finding:
     change = implied_monthly_change(o.baseline, o.target, months)
     if change is None:
         return _f("achievable", "warning", "achievable", "achievable_unknown", o.baseline,
-                  baseline=Number(o.baseline))
+                  baseline=value_param(o.metric, o.baseline))
     values = history(wb.metrics, o.metric, o.network)
     benchmark = _benchmark(o)
     if benchmark is not None and o.target > benchmark * BENCHMARK_MULTIPLE:
         return _f("achievable", "warning", "achievable", "achievable_benchmark", o.target,
-                  target=Number(o.target), median=Number(benchmark), multiple=BENCHMARK_MULTIPLE)
-    if o.metric in RATES and len(values) >= MIN_HISTORY:
-        return _achievable_level(o, values)
-    band = band_for(o.metric, values)
+                  target=RateValue(o.target), median=RateValue(benchmark),
+                  multiple=Number(BENCHMARK_MULTIPLE))
+    band = plausible_band(o.metric, values)
+    if band.kind == "level":
+        return _achievable_level(o, band)
     params = {"change": _pct(change), "low": _pct(band.low), "high": _pct(band.high),
               "ceiling": _pct(band.ceiling), "months": Number(round(months, 1)),
-              "source": Key(f"smart.band.{band.source}"), "n": band.months}
+              "source": Key(f"planning.smart.band.{band.source}"), "n": band.months}
     if o.metric in DECREASING:  # a reduction: its ceiling is the band's steepest fall
         if change < band.low:
             params["ceiling"] = _pct(band.low)
@@ -260,23 +357,26 @@ def _achievable(o: Objective, wb: Workbook, today: date) -> Finding:
     return _f("achievable", "ok", "achievable", "achievable_ok", change, **params)
 
 
-def _achievable_level(o: Objective, values: list[float]) -> Finding:
+def _achievable_level(o: Objective, band: Band) -> Finding:
     """Rates swing month to month; compare the target level with the usual levels.
 
     Usual = the organization's own 10th-90th percentile months; a target up to
     `STRETCH` times its 90th percentile is ambitious, beyond it not achievable.
     """
-    deciles = quantiles(values, n=10, method="inclusive")
-    low, high = deciles[0], deciles[-1]
-    params = {"target": Number(o.target), "low": Number(low), "high": Number(high),
-              "ceiling": Number(high * STRETCH), "n": len(values)}
-    if o.target > high * STRETCH:
-        return _f("achievable", "error", "achievable", "level_too_high", o.target, **params)
-    if o.target > high:
-        return _f("achievable", "warning", "achievable", "level_ambitious", o.target, **params)
-    if o.target < low:
-        return _f("achievable", "info", "achievable", "level_timid", o.target, **params)
-    return _f("achievable", "ok", "achievable", "level_ok", o.target, **params)
+    low, high = band.low, band.high
+    params = {"target": RateValue(o.target), "low": RateValue(low), "high": RateValue(high),
+              "ceiling": RateValue(band.ceiling), "n": band.months}
+    if o.target > band.ceiling:
+        level, key = "error", "level_too_high"
+    elif o.target > high:
+        level, key = "warning", "level_ambitious"
+    elif o.target < low:
+        level, key = "info", "level_timid"
+    else:
+        level, key = "ok", "level_ok"
+    # the rule a level is judged by, not the compound-change rule of counts
+    return Finding(code="smart.achievable", level=level, rule_key="planning.smart.rule_level",
+                   message_key=f"planning.smart.msg.{key}", value=o.target, params=params)
 
 
 def _benchmark(o: Objective) -> float | None:
@@ -296,13 +396,15 @@ def _benchmark(o: Objective) -> float | None:
 def _relevant(o: Objective, wb: Workbook) -> Finding:
     goals = {g.id: g.text for g in wb.profile.goals}
     if o.goal_id and o.goal_id in goals:
-        return _f("relevant", "ok", "relevant", "relevant_ok", o.goal_id, goal=goals[o.goal_id])
+        # the goal is quoted inside a sentence: its own full stop would end it twice (".».")
+        return _f("relevant", "ok", "relevant", "relevant_ok", o.goal_id,
+                  goal=goals[o.goal_id].strip().rstrip("."))
     return _f("relevant", "error", "relevant", "relevant_missing", o.goal_id, count=len(goals))
 
 
 def _time_bound(o: Objective, today: date) -> Finding:
     months = months_between(today, o.deadline)
-    params = {"deadline": o.deadline.isoformat(), "months": Number(round(months, 1)),
+    params = {"deadline": Day(o.deadline), "months": Number(round(months, 1)),
               "max": MAX_MONTHS}
     if o.deadline <= today:
         return _f("time_bound", "error", "time_bound", "time_past", o.deadline, **params)
@@ -311,3 +413,10 @@ def _time_bound(o: Objective, today: date) -> Finding:
     if months > MAX_MONTHS:
         return _f("time_bound", "warning", "time_bound", "time_far", o.deadline, **params)
     return _f("time_bound", "ok", "time_bound", "time_ok", o.deadline, **params)
+
+
+def rounded(metric: str, x: float) -> float:
+    """A starting value as a trainee would type it: counts whole, rates to 3 significant figures."""
+    if metric in RATES or metric in DECREASING:
+        return float(f"{x:.3g}")
+    return float(round(x))

@@ -15,7 +15,10 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from cmtraining.stages import report_sections
+from cmtraining.core import numbers
+from cmtraining.core.numbers import day as format_day
+from cmtraining.core.numbers import day_time
+from cmtraining.core.stages import report_sections
 
 #: the board's pages first: what to decide, what to do, what could go wrong
 BOARD_SECTIONS = ("summary", "action_plan", "risks")
@@ -67,29 +70,31 @@ def build_report(wb, *, lang: str = "es", as_of: date, ran: list[str] | None = N
     template = _environment().get_template("template.html.j2")
     return template.render(
         lang=lang, t=lambda key, **kw: t(key, lang, **kw), data=data, sections=SECTIONS,
-        section_title=lambda name: t(("board.section." if name in BOARD_SECTIONS
+        section_title=lambda name: t(("report.board.section." if name in BOARD_SECTIONS
                                       else "report.section.") + name, lang),
-        as_of=as_of.isoformat(), skipped=_stage_names(skipped or [], lang),
-        generated=(generated or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M %Z"),
-        number=lambda v, d=0: _number(v, lang, d), percent=lambda v, d=1: _percent(v, lang, d))
+        as_of=format_day(as_of, lang), skipped=_stage_names(skipped or [], lang),
+        generated=day_time(generated or datetime.now().astimezone(), lang),
+        number=lambda v, d=0: _number(v, lang, d), percent=lambda v, d=1: _percent(v, lang, d),
+        rate=lambda v: numbers.rate(v, lang), growth=lambda v: numbers.growth(v, lang),
+        day=lambda v: format_day(v, lang))
 
 
 def _stage_names(stems: list[str], lang: str) -> list[str]:
     """Notebook stems ("05-crisis") as the reader knows the stages ("Crisis")."""
+    from cmtraining.core.stages import STAGES
     from cmtraining.i18n import t
-    from cmtraining.journey import STAGES
 
     keys = {stage.notebook: stage.key for stage in STAGES}
-    return [t(f"stage.{keys[s]}", lang) if s in keys else s for s in stems]
+    return [t(f"common.stage.{keys[s]}", lang) if s in keys else s for s in stems]
 
 
 def _number(value, lang: str, decimals: int = 0) -> str:
-    from cmtraining.numbers import decimal
+    from cmtraining.core.numbers import decimal
 
     return decimal(value, lang, decimals=decimals, trim=True)
 
 
 def _percent(value, lang: str, decimals: int = 1) -> str:
-    from cmtraining.numbers import percent
+    from cmtraining.core.numbers import percent
 
     return percent(value, lang, decimals=decimals, small=True)

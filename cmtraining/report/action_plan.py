@@ -21,8 +21,9 @@ from datetime import date, timedelta
 
 from babel.lists import format_list
 
+from cmtraining.core.numbers import count, decimal
+from cmtraining.core.numbers import day as format_day
 from cmtraining.i18n import t
-from cmtraining.numbers import count, decimal
 from cmtraining.report.inputs import ReportInputs, incident_open, metric_value, objective_name
 
 WINDOW_DAYS = 90
@@ -63,7 +64,7 @@ def community_manager(wb, lang: str) -> str:
     for c in wb.crisis_protocol.contacts:
         if c.kind == "community_manager" and c.name:
             return f"{c.name} ({c.role})"
-    return t("board.owner.community_manager", lang)
+    return t("report.board.owner.community_manager", lang)
 
 
 def management(wb, lang: str) -> str:
@@ -74,7 +75,7 @@ def management(wb, lang: str) -> str:
     top = sorted(wb.crisis_protocol.levels, key=lambda x: -x.level)
     if top and top[0].owner:
         return top[0].owner
-    return t("board.owner.management", lang)
+    return t("report.board.owner.management", lang)
 
 
 def protocol_level(wb, status):
@@ -99,7 +100,7 @@ def data_end_note(wb, lang: str, inputs: ReportInputs) -> str:
     summary = wb.listening.summary
     if summary is None or (inputs.as_of - summary.period_end).days <= QUIET_DAYS:
         return ""
-    return " " + t("board.crisis.data_end", lang, end=summary.period_end.isoformat())
+    return " " + t("report.board.crisis.data_end", lang, end=format_day(summary.period_end, lang))
 
 
 def incident_detail(wb, lang: str, inputs: ReportInputs) -> str:
@@ -108,13 +109,13 @@ def incident_detail(wb, lang: str, inputs: ReportInputs) -> str:
     level = getattr(status, "level", None)
     actions = [a.strip().rstrip(".") for a in (getattr(status, "actions", None) or []) if a]
     if level is None:
-        return t("board.incident.no_level", lang)
-    return t("board.incident.level", lang, level=level,
-             actions="; ".join(actions) if actions else t("board.incident.no_actions", lang))
+        return t("report.board.incident.no_level", lang)
+    return t("report.board.incident.level", lang, level=level,
+             actions="; ".join(actions) if actions else t("report.board.incident.no_actions", lang))
 
 
 def _hours(value: float, lang: str) -> str:
-    return t("board.hours_per_week", lang, hours=decimal(value, lang, decimals=1, trim=True))
+    return t("report.board.hours_per_week", lang, hours=decimal(value, lang, decimals=1, trim=True))
 
 
 def _incident(wb, lang, inputs, start) -> list[Action]:
@@ -126,32 +127,32 @@ def _incident(wb, lang, inputs, start) -> list[Action]:
     if level and level.monitor_minutes:
         from cmtraining.crisis.status import monitor_key, monitor_params
 
-        hours = t(*monitor_key("board.monitor_every", level.monitor_minutes), lang,
+        hours = t(*monitor_key("report.board.monitor_every", level.monitor_minutes), lang,
                   **monitor_params(level.monitor_minutes))
     return [Action(start, start, incident_detail(wb, lang, inputs), owner, hours,
-                   t("stage.crisis", lang), "incident")]
+                   t("common.stage.crisis", lang), "incident")]
 
 
 def _protocol(wb, lang, inputs, start, end) -> list[Action]:
-    stage = t("stage.crisis", lang)
+    stage = t("common.stage.crisis", lang)
     if not wb.crisis_protocol.levels:
         return [Action(start, start + timedelta(days=ADVOCATE_BRIEF_DAYS),
-                       t("board.action.write_protocol", lang), management(wb, lang), "—", stage,
+                       t("report.board.action.write_protocol", lang), management(wb, lang), "—", stage,
                        "protocol")]
     out = []
     if inputs.protocol_gaps:
         first = inputs.protocol_gaps[0].message(lang)
         more = len(inputs.protocol_gaps) - 1
         out.append(Action(start, start + timedelta(days=PROTOCOL_FIX_DAYS), t(
-            "board.action.protocol_gaps", lang, n=len(inputs.protocol_gaps), first=first)
-            + (t("board.action.and_more", lang, n=more) if more else ""),
+            "report.board.action.protocol_gaps", lang, n=len(inputs.protocol_gaps), first=first)
+            + (t("report.board.action.and_more", lang, n=more) if more else ""),
             management(wb, lang), "—", stage, "protocol"))
     last = max((r.started.date() for r in wb.crisis_runs), default=None)
     if last is None or (start - last).days > DRILL_EVERY_DAYS:
         level1 = wb.crisis_protocol.level(1)
         owner = level1.owner if level1 and level1.owner else community_manager(wb, lang)
-        what = (t("board.action.drill_never", lang) if last is None
-                else t("board.action.drill_again", lang, last=last.isoformat()))
+        what = (t("report.board.action.drill_never", lang) if last is None
+                else t("report.board.action.drill_again", lang, last=format_day(last, lang)))
         out.append(Action(start, min(end, start + timedelta(days=DRILL_DAYS)), what, owner, "—",
                           stage, "drill"))
     return out
@@ -162,51 +163,51 @@ def _networks(wb, lang, start, end) -> list[Action]:
     cm = community_manager(wb, lang)
     out = []
     for r in wb.networks:
-        name = t(f"network.{r.network}", lang)
+        name = t(f"common.network.{r.network}", lang)
         n = posts.get(r.network)
-        what = t("board.action.network", lang, network=name, role=t(f"role.{r.role}", lang))
+        what = t("report.board.action.network", lang, network=name, role=t(f"common.role.{r.role}", lang))
         if n == 1:
-            what += t("board.action.network_posts_one", lang)
+            what += t("report.board.action.network_posts_one", lang)
         elif n:
-            what += t("board.action.network_posts", lang, posts=count(n, lang))
+            what += t("report.board.action.network_posts", lang, posts=count(n, lang))
         out.append(Action(start, end, what, cm, _hours(r.hours_per_week, lang),
-                          t("stage.audiences", lang), "network"))
+                          t("common.stage.audiences", lang), "network"))
     return out
 
 
 def _calendar(wb, lang, start, end) -> list[Action]:
-    stage = t("stage.content", lang)
+    stage = t("common.stage.content", lang)
     cm = community_manager(wb, lang)
     days = sorted(e.day for e in wb.content_plan.calendar)
     inside = [d for d in days if start <= d <= end]
     if inside:
         out = [Action(inside[0], inside[-1], t(
-            "board.action.calendar", lang, posts=count(len(inside), lang),
-            first=inside[0].isoformat(), last=inside[-1].isoformat()), cm, "—", stage, "calendar")]
+            "report.board.action.calendar", lang, posts=count(len(inside), lang),
+            first=format_day(inside[0], lang), last=format_day(inside[-1], lang)), cm, "—", stage, "calendar")]
         if inside[-1] < end - timedelta(days=7):
             out.append(Action(max(start, inside[-1] - timedelta(days=7)), inside[-1], t(
-                "board.action.calendar_next", lang, last=inside[-1].isoformat()), cm, "—", stage,
+                "report.board.action.calendar_next", lang, last=format_day(inside[-1], lang)), cm, "—", stage,
                 "calendar"))
         return out
     if days and days[-1] < start:
         return [Action(start, start + timedelta(days=7), t(
-            "board.action.calendar_over", lang, last=days[-1].isoformat()), cm, "—", stage,
+            "report.board.action.calendar_over", lang, last=format_day(days[-1], lang)), cm, "—", stage,
             "calendar")]
-    return [Action(start, start + timedelta(days=7), t("board.action.calendar_none", lang), cm,
+    return [Action(start, start + timedelta(days=7), t("report.board.action.calendar_none", lang), cm,
                    "—", stage, "calendar")]
 
 
 def _people(wb, lang, start, end) -> list[Action]:
-    stage = t("stage.objectives", lang)
+    stage = t("common.stage.objectives", lang)
     out = []
     for i in wb.informants:
-        what = t("board.action.informant", lang, department=i.department)
+        what = t("report.board.action.informant", lang, department=i.department)
         if i.cadence:
             what += f" ({i.cadence})"
         owner = f"{i.person} ({i.department})" if i.person else i.department
         out.append(Action(start, end, what, owner, "—", stage, "informant"))
     for a in wb.advocates:
-        what = t("board.action.advocate", lang) + (f": {a.how}" if a.how else "")
+        what = t("report.board.action.advocate", lang) + (f": {a.how}" if a.how else "")
         owner = f"{a.person} ({a.department})" if a.department else a.person
         out.append(Action(start, start + timedelta(days=ADVOCATE_BRIEF_DAYS), what, owner, "—",
                           stage, "advocate"))
@@ -214,7 +215,7 @@ def _people(wb, lang, start, end) -> list[Action]:
 
 
 def _objectives(wb, lang, inputs, start, end) -> list[Action]:
-    stage = t("stage.objectives", lang)
+    stage = t("common.stage.objectives", lang)
     cm = community_manager(wb, lang)
     found = {a.objective_id: a for a in inputs.attainments}
     out = []
@@ -225,11 +226,11 @@ def _objectives(wb, lang, inputs, start, end) -> list[Action]:
         a = found.get(o.id)
         if a is not None and a.status in ("off_track", "at_risk"):
             out.append(Action(start, min(end, o.deadline, start + timedelta(
-                days=OBJECTIVE_RESCUE_DAYS)), t("board.action.rescue", lang, name=name,
-                                                 target=target, deadline=o.deadline.isoformat()),
-                owner, "—", t("stage.evaluation", lang), "objective"))
+                days=OBJECTIVE_RESCUE_DAYS)), t("report.board.action.rescue", lang, name=name,
+                                                 target=target, deadline=format_day(o.deadline, lang)),
+                owner, "—", t("common.stage.evaluation", lang), "objective"))
         if start <= o.deadline <= end:
-            out.append(Action(start, o.deadline, t("board.action.deadline", lang, name=name,
+            out.append(Action(start, o.deadline, t("report.board.action.deadline", lang, name=name,
                                                    target=target), owner, "—", stage,
                               "objective"))
     return out
@@ -238,10 +239,10 @@ def _objectives(wb, lang, inputs, start, end) -> list[Action]:
 def _review(wb, lang, start, end) -> list[Action]:
     dates = [start + timedelta(days=d) for d in range(REVIEW_EVERY_DAYS, WINDOW_DAYS + 1,
                                                         REVIEW_EVERY_DAYS)]
-    what = t("board.action.review", lang, dates=", ".join(d.isoformat() for d in dates),
+    what = t("report.board.action.review", lang, dates=", ".join(format_day(d, lang) for d in dates),
              to=management(wb, lang))
     return [Action(dates[0], dates[-1], what, community_manager(wb, lang), "—",
-                   t("stage.evaluation", lang), "review")]
+                   t("common.stage.evaluation", lang), "review")]
 
 
 def _response(wb, lang, start, end) -> list[Action]:
@@ -251,10 +252,10 @@ def _response(wb, lang, start, end) -> list[Action]:
     departments = sorted({r.department for r in pb.rules if r.department})
     fastest = min(r.max_hours for r in pb.rules)
     days = ", ".join(t(f"response.weekday.{d}", lang) for d in pb.service_hours.days)
-    what = t("board.action.response", lang, days=days, start=pb.service_hours.start,
+    what = t("report.board.action.response", lang, days=days, start=pb.service_hours.start,
              end=pb.service_hours.end, hours=decimal(fastest, lang, decimals=1, trim=True))
     owner = ", ".join(departments) if departments else community_manager(wb, lang)
-    return [Action(start, end, what, owner, "—", t("stage.response", lang), "response")]
+    return [Action(start, end, what, owner, "—", t("common.stage.response", lang), "response")]
 
 
 def action_plan(wb, lang: str, inputs: ReportInputs, days: int = WINDOW_DAYS) -> ActionPlan:
@@ -269,13 +270,13 @@ def action_plan(wb, lang: str, inputs: ReportInputs, days: int = WINDOW_DAYS) ->
     actions.sort(key=lambda a: (a.kind != "incident", a.due, urgent.get(a.kind, 3)))
     planned = sum(r.hours_per_week for r in wb.networks)
     capacity = wb.resources.hours_per_week
-    hours = t("board.plan.hours", lang, planned=decimal(planned, lang, decimals=1, trim=True),
+    hours = t("report.board.plan.hours", lang, planned=decimal(planned, lang, decimals=1, trim=True),
               capacity=decimal(capacity, lang, decimals=1, trim=True),
-              networks=format_list([t(f"network.{r.network}", lang) for r in wb.networks],
+              networks=format_list([t(f"common.network.{r.network}", lang) for r in wb.networks],
                                    locale=lang))
     if planned > capacity:
-        hours += " " + t("board.plan.over_capacity", lang)
+        hours += " " + t("report.board.plan.over_capacity", lang)
     elif wb.networks and planned == 0:
-        hours += " " + t("board.plan.no_hours", lang)
+        hours += " " + t("report.board.plan.no_hours", lang)
     return ActionPlan(start, end, actions, hours,
                       t("report.empty.audiences", lang) if not wb.networks else None)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from cmtraining.numbers import count, decimal, percent
+from cmtraining.core.numbers import count, decimal, percent
 from cmtraining.planning.smart import DECREASING, RATES
 
 
@@ -24,7 +24,7 @@ from cmtraining.planning.smart import DECREASING, RATES
 class ReportInputs:
     as_of: date
     attainments: list = field(default_factory=list)  # evaluation.attainment.Attainment
-    coherence: list = field(default_factory=list)  # planning.findings.Finding, worst first
+    coherence: list = field(default_factory=list)  # core.findings.Finding, worst first
     crisis: object | None = None  # crisis.status.CrisisStatus, or None
     protocol_gaps: list = field(default_factory=list)  # Finding, level warning or error
     recommendations: list = field(default_factory=list)  # evaluation.recommendations
@@ -32,12 +32,12 @@ class ReportInputs:
 
 def gather(wb, *, as_of: date, lang: str) -> ReportInputs:
     """Ask every engine once (see the module docstring)."""
+    from cmtraining.core.findings import worst_first
     from cmtraining.crisis import status
     from cmtraining.crisis.protocol import check_protocol
+    from cmtraining.evaluation import coherence
     from cmtraining.evaluation.attainment import attainment_all
     from cmtraining.evaluation.recommendations import recommend
-    from cmtraining.planning import coherence
-    from cmtraining.planning.findings import worst_first
 
     gaps = []
     if wb.crisis_protocol.levels:
@@ -53,7 +53,7 @@ def gather(wb, *, as_of: date, lang: str) -> ReportInputs:
 
 def metric_value(metric: str, value: float | None, lang: str) -> str:
     """A metric's value the one way the report writes it: rates as percentages,
-    hours with one decimal, counts whole (all through `cmtraining.numbers`)."""
+    hours with one decimal, counts whole (all through `cmtraining.core.numbers`)."""
     if metric in RATES:
         return percent(value, lang, small=True)
     if metric in DECREASING:

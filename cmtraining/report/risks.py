@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from cmtraining.core.numbers import day as format_day
 from cmtraining.i18n import t
 from cmtraining.report.action_plan import data_end_note, incident_detail, protocol_level
 from cmtraining.report.inputs import ReportInputs, incident_open
@@ -41,11 +42,11 @@ def incident_risk(wb, lang: str, inputs: ReportInputs) -> Risk | None:
     if not incident_open(inputs):
         return None
     days = sorted(getattr(inputs.crisis, "alert_days", None) or [])
-    span = (t("board.risk.incident_days", lang, n=len(days), first=days[0].isoformat(),
-              last=days[-1].isoformat()) if days else "")
+    span = (t("report.board.risk.incident_days", lang, n=len(days), first=format_day(days[0], lang),
+              last=format_day(days[-1], lang)) if days else "")
     level = protocol_level(wb, inputs.crisis)
-    owner = t("board.risk.incident_owner", lang, owner=level.owner) if level and level.owner else ""
-    return Risk("error", "incident.open", t("board.risk.incident", lang) + span + " "
+    owner = t("report.board.risk.incident_owner", lang, owner=level.owner) if level and level.owner else ""
+    return Risk("error", "incident.open", t("report.board.risk.incident", lang) + span + " "
                 + incident_detail(wb, lang, inputs) + owner + data_end_note(wb, lang, inputs))
 
 
@@ -53,16 +54,16 @@ def no_incident(wb, lang: str, inputs: ReportInputs) -> str:
     """No open incident, with the last spike day when the listening audit had one."""
     days = [a.day for a in wb.listening.alerts if a.day <= inputs.as_of]
     if days:
-        return t("board.risk.no_incident_since", lang, date=inputs.as_of.isoformat(),
-                 last=max(days).isoformat())
-    return t("board.risk.no_incident", lang, date=inputs.as_of.isoformat())
+        return t("report.board.risk.no_incident_since", lang, date=format_day(inputs.as_of, lang),
+                 last=format_day(max(days), lang))
+    return t("report.board.risk.no_incident", lang, date=format_day(inputs.as_of, lang))
 
 
 def risks(wb, lang: str, inputs: ReportInputs) -> Risks:
     """The three groups of risks (see the module docstring)."""
     incident = incident_risk(wb, lang, inputs)
     if not wb.crisis_protocol.levels:
-        protocol = [Risk("error", "protocol.missing", t("board.risk.no_protocol", lang))]
+        protocol = [Risk("error", "protocol.missing", t("report.board.risk.no_protocol", lang))]
     else:
         protocol = [_risk(f, lang) for f in inputs.protocol_gaps]
     # contradictions only: the open incident and its level (info) are the first risk already
@@ -70,6 +71,6 @@ def risks(wb, lang: str, inputs: ReportInputs) -> Risks:
     return Risks(
         incident=incident,
         incident_none=None if incident else no_incident(wb, lang, inputs),
-        protocol=protocol, protocol_none=None if protocol else t("board.risk.protocol_ok", lang),
+        protocol=protocol, protocol_none=None if protocol else t("report.board.risk.protocol_ok", lang),
         coherence=coherence,
-        coherence_none=None if coherence else t("board.risk.coherent", lang))
+        coherence_none=None if coherence else t("report.board.risk.coherent", lang))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from cmtraining.core.numbers import day as format_day
 from cmtraining.i18n import t
 from cmtraining.report.inputs import metric_value
 
@@ -21,9 +22,9 @@ def _findings(findings, lang: str) -> list[dict]:
 
 def profile(wb, lang: str) -> dict:
     p = wb.profile
-    return {"name": p.name, "kind": t(f"kind.{p.kind}", lang), "sector": p.sector,
-            "size": t(f"size.{p.size}", lang), "country": p.country, "language": p.language,
-            "where": t("board.country", lang, country=_territory(p.country, lang),
+    return {"name": p.name, "kind": t(f"common.kind.{p.kind}", lang), "sector": p.sector,
+            "size": t(f"common.size.{p.size}", lang), "country": p.country, "language": p.language,
+            "where": t("report.board.country", lang, country=_territory(p.country, lang),
                        language=_language(p.language, lang)),
             "mission": p.mission, "goals": [g.text for g in p.goals]}
 
@@ -54,7 +55,7 @@ def reader_source(source: str, lang: str) -> str:
     """Where the mentions came from, as a reader names it: a generated sample inbox is
     "sample messages generated for training", never its seed and day count."""
     if any(template_regex("listening.inbox.sample", x).match(source or "") for x in ("es", "en")):
-        return t("board.listening.sample_source", lang)
+        return t("report.board.listening.sample_source", lang)
     return source
 
 
@@ -63,9 +64,9 @@ def reader_idea(idea: str, lang: str) -> tuple[str, bool]:
 
     Returns the text to show and whether the idea is still to be written."""
     for other in ("es", "en"):
-        match = template_regex("calendar.idea", other).fullmatch(idea or "")
+        match = template_regex("planning.calendar.idea", other).fullmatch(idea or "")
         if match:
-            return t("board.calendar.idea_todo", lang, **match.groupdict()), True
+            return t("report.board.calendar.idea_todo", lang, **match.groupdict()), True
     return idea, False
 
 
@@ -80,7 +81,7 @@ def template_parts(text: str, lang: str) -> list[tuple[str, bool]]:
     parts, at = [], 0
     for match in SLOT.finditer(text):
         parts.append((text[at:match.start()], False))
-        key = f"board.slot.{match.group(1)}"
+        key = f"report.board.slot.{match.group(1)}"
         parts.append((t(key, lang) if key in catalogue(lang) else match.group(1), True))
         at = match.end()
     parts.append((text[at:], False))
@@ -108,16 +109,16 @@ def objectives(wb, lang: str, as_of: date) -> dict:
         smart = check_smart(o, wb, today=as_of)
         passed = [f for f in smart if f.level == "ok"]
         rows.append({"id": o.id, "name": objective_name(o, lang),
-                     "goal": t("board.objective_goal", lang, goal=goals[o.goal_id])
+                     "goal": t("report.board.objective_goal", lang, goal=goals[o.goal_id])
                      if o.goal_id in goals else "",
-                     "metric": t(f"kpi.{o.metric}", lang),
-                     "network": t(f"network.{o.network}", lang) if o.network else (o.audience
+                     "metric": t(f"planning.kpi.{o.metric}", lang),
+                     "network": t(f"common.network.{o.network}", lang) if o.network else (o.audience
                                                                                    or "—"),
                      "baseline": metric_value(o.metric, o.baseline, lang),
                      "target": metric_value(o.metric, o.target, lang),
-                     "deadline": o.deadline.isoformat(), "owner": o.owner,
+                     "deadline": format_day(o.deadline, lang), "owner": o.owner,
                      "smart": _findings([f for f in smart if f.level != "ok"], lang),
-                     "smart_ok": t("board.smart_ok", lang, n=len(passed))
+                     "smart_ok": t("report.board.smart_ok", lang, n=len(passed))
                      if passed and len(passed) == len(smart) else ""})
     return {"rows": rows, "informants": [i.model_dump() for i in wb.informants],
             "advocates": [a.model_dump() for a in wb.advocates],
@@ -128,9 +129,9 @@ def audiences(wb, lang: str) -> dict:
     from cmtraining.planning.audiences import check_network_roles
 
     personas = [{"name": p.name, "age_range": p.age_range, "needs": p.needs,
-                 "networks": [t(f"network.{n}", lang) for n in p.networks]} for p in wb.audiences]
-    roles = [{"network": t(f"network.{r.network}", lang),
-              "role": t(f"role.{r.role}", lang), "hours": r.hours_per_week,
+                 "networks": [t(f"common.network.{n}", lang) for n in p.networks]} for p in wb.audiences]
+    roles = [{"network": t(f"common.network.{r.network}", lang),
+              "role": t(f"common.role.{r.role}", lang), "hours": r.hours_per_week,
               "personas": r.personas} for r in wb.networks]
     data = {"personas": personas, "roles": roles,
             "prescribers": [p.model_dump() for p in wb.prescribers],
@@ -151,9 +152,9 @@ def content(wb, lang: str, weeks: int = 2) -> dict:
     names = {p.id: p.name for p in plan.pillars}
     data = {"pillars": [p.model_dump() for p in plan.pillars],
             "style": plan.style.model_dump(),
-            "posts_per_week": {t(f"network.{k}", lang): v for k, v in plan.posts_per_week.items()},
-            "calendar": [{"day": e.day.isoformat(), "time": e.time,
-                          "network": t(f"network.{e.network}", lang),
+            "posts_per_week": {t(f"common.network.{k}", lang): v for k, v in plan.posts_per_week.items()},
+            "calendar": [{"day": format_day(e.day, lang), "time": e.time,
+                          "network": t(f"common.network.{e.network}", lang),
                           "pillar": names.get(e.pillar, e.pillar), "format": e.format,
                           "idea": reader_idea(e.idea, lang)[0],
                           "to_write": reader_idea(e.idea, lang)[1], "note": e.note}
@@ -168,7 +169,7 @@ def content(wb, lang: str, weeks: int = 2) -> dict:
 def response(wb, lang: str) -> dict:
     pb = wb.response_playbook
     hours = pb.service_hours
-    data = {"rules": [{"category": t(f"triage.category.{r.category}", lang),
+    data = {"rules": [{"category": t(f"response.triage.category.{r.category}", lang),
                        "department": r.department, "max_hours": r.max_hours,
                        "template": template_parts(
                            r.templates.get(lang) or next(iter(r.templates.values()), ""), lang),
@@ -221,7 +222,7 @@ def current_crisis(wb, lang: str, inputs) -> dict:
     from cmtraining.report.inputs import incident_open
     from cmtraining.report.risks import no_incident
 
-    title = t("board.crisis.current", lang, date=inputs.as_of.isoformat())
+    title = t("report.board.crisis.current", lang, date=format_day(inputs.as_of, lang))
     if not incident_open(inputs):
         return {"title": title, "open": False,
                 "text": no_incident(wb, lang, inputs)}
@@ -235,9 +236,9 @@ def current_crisis(wb, lang: str, inputs) -> dict:
         statement = found.holding_statement.get(lang) or next(
             iter(found.holding_statement.values()), "")
     return {"title": title, "open": True,
-            "text": (t("board.crisis.open", lang, level=level) if level is not None
-                     else t("board.incident.no_level", lang)),
-            "days": (t("board.crisis.days", lang, days=", ".join(d.isoformat() for d in days))
+            "text": (t("report.board.crisis.open", lang, level=level) if level is not None
+                     else t("report.board.incident.no_level", lang)),
+            "days": (t("report.board.crisis.days", lang, days=", ".join(format_day(d, lang) for d in days))
                      if days else "") + data_end_note(wb, lang, inputs),
             "actions": actions, "owner": found.owner if found is not None else "",
             # the statement once: not again under the actions that already quote it

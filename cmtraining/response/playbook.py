@@ -11,15 +11,15 @@ from __future__ import annotations
 
 from functools import cache
 
+from cmtraining.core.paths import datasets_dir
 from cmtraining.i18n import t
-from cmtraining.paths import datasets_dir
 
 CATEGORIES = ("complaint", "question", "crisis_signal", "praise", "suggestion", "other")
 
 
 @cache
 def default_hours() -> dict[str, float | None]:
-    from cmtraining.yamlio import load_yaml
+    from cmtraining.core.yamlio import load_yaml
 
     with open(datasets_dir() / "reply_checker.yaml", encoding="utf-8") as fh:
         return load_yaml(fh)["timeliness"]["default_hours"]
@@ -47,7 +47,7 @@ def default_playbook(workbook) -> dict:
             "department": routes.crisis if category == "crisis_signal" else
             ("" if category in ("praise", "other") else first),
             "max_hours": float(hours[category]),
-            "templates": {lang: t(f"playbook.template.{category}", lang) for lang in ("es", "en")},
+            "templates": {lang: t(f"response.playbook.template.{category}", lang) for lang in ("es", "en")},
             "escalate": category == "crisis_signal",
         })
     escalation = [
@@ -59,7 +59,7 @@ def default_playbook(workbook) -> dict:
     ]
     return {"rules": rules, "escalation": [e for e in escalation if e["to"]],
             "service_hours": {"days": [0, 1, 2, 3, 4], "start": "09:00", "end": "18:00",
-                              "after_hours": {lang: t("playbook.after_hours", lang)
+                              "after_hours": {lang: t("response.playbook.after_hours", lang)
                                               for lang in ("es", "en")}}}
 
 
@@ -75,3 +75,67 @@ def prefill_response(wb) -> dict:
     if not wb.response_playbook.rules:
         data["response_playbook"] = default_playbook(wb)
     return data
+
+
+def template_for(playbook, category: str, lang: str) -> str:
+    """The playbook's template for `category` in `lang`, else the catalogue's, else nothing."""
+    rule = next((r for r in playbook.rules if r.category == category), None)
+    if rule and rule.templates.get(lang):
+        return rule.templates[lang]
+    return t(f"response.playbook.template.{category}", lang) if category in CATEGORIES else ""
+
+
+def fill_template(text: str, row, department: str = "") -> str:
+    """The template with the author's first name (and the department, when known) filled in.
+
+    Issue 19.6: "Hola, {name}, …" was inserted as it is, and the checker then
+    penalised the template's own placeholder. Other placeholders stay for the
+    trainee to write. `row` is a mention (mapping with `author_name`, `author`).
+    """
+    name = (row["author_name"] or "").split(" ")[0] or (row["author"] or "")
+    text = text.replace("{name}", name)
+    if department:
+        text = text.replace("{department}", department)
+    return text
+
+
+def reply_author(row) -> str:
+    """"Grace Díaz (@gracediaz29)": greeting either the name or the handle counts."""
+    name, handle = row["author_name"] or "", row["author"] or ""
+    return f"{name} ({handle})" if name and handle else name or handle
+
+
+# --- the playbook as editable rows (the stage-4 editor shows these tables) -------------
+
+_LANGS = ("es", "en")
+
+
+def rule_rows(playbook) -> list[dict]:
+    return [{"category": r.category, "department": r.department, "max_hours": r.max_hours,
+             **{f"template_{code}": r.templates.get(code, "") for code in _LANGS},
+             "escalate": r.escalate} for r in playbook.rules]
+
+
+def rules_from_rows(rows: list[dict]) -> list[dict]:
+    """Edited rule rows as rule data: 1 hour when the limit is blank, empty templates dropped."""
+    return [{"category": r["category"], "department": r.get("department", ""),
+             "max_hours": r.get("max_hours") or 1.0, "escalate": bool(r.get("escalate")),
+             "templates": {code: r[f"template_{code}"] for code in _LANGS
+                           if r.get(f"template_{code}")}} for r in rows]
+
+
+def escalation_rows(playbook) -> list[dict]:
+    return [{**e.model_dump(), "threshold": e.threshold or 0} for e in playbook.escalation]
+
+
+def escalation_from_rows(rows: list[dict]) -> list[dict]:
+    """Edited escalation rows: 60 minutes when blank, a threshold of 0 meaning none."""
+    return [{"trigger": r["trigger"], "to": r.get("to", ""),
+             "within_minutes": int(r.get("within_minutes") or 60),
+             "threshold": int(r["threshold"]) if r.get("threshold") else None} for r in rows]
+
+
+def service_hours_from(days, start: str, end: str, after_hours: dict[str, str]) -> dict:
+    """The service hours as data: days sorted, times trimmed, blank after-hours notes dropped."""
+    return {"days": sorted(days), "start": start.strip(), "end": end.strip(),
+            "after_hours": {k: v for k, v in after_hours.items() if v.strip()}}

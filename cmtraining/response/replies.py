@@ -29,9 +29,9 @@ from datetime import datetime
 from functools import lru_cache
 from typing import get_args
 
-from cmtraining.errors import CmtrainingError
+from cmtraining.core.errors import CmtrainingError
+from cmtraining.core.findings import Finding, Key, worst_first
 from cmtraining.i18n import check_lang
-from cmtraining.planning.findings import Finding, Key, worst_first
 from cmtraining.planning.posts import check_post
 from cmtraining.response import reply_checks as C
 from cmtraining.response import reply_rules as R
@@ -52,7 +52,7 @@ _REUSED = {"post.length": "length", "post.spelling": "spelling", "post.sensitive
 class ReplyInputError(CmtrainingError):
     """A reply, message, network, category or time the checker cannot take."""
 
-    key = "reply.error.not_text"
+    key = "response.reply.error.not_text"
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ class ReplyChecker:
 
         self.lang = check_lang(lang)
         if style is not None and not isinstance(style, StyleGuide):
-            raise ReplyInputError("reply.error.style", value=type(style).__name__)
+            raise ReplyInputError("response.reply.error.style", value=type(style).__name__)
         self.style = style
         self.cues = R.rules().cues[self.lang]
         self.vocabulary = R.rules().vocabulary[self.lang]
@@ -141,7 +141,7 @@ class ReplyChecker:
 
     def _brevity(self, text: R.Text, length: Finding) -> C.Checked:
         if length.level == "info":  # the feed preview concerns posts, not replies
-            length = replace(length, level="ok", message_key="post.msg.length_ok")
+            length = replace(length, level="ok", message_key="planning.post.msg.length_ok")
         found, score = C.brevity(text, self.lang)
         return [length, *found], (0.0 if length.level == "error" else score)
 
@@ -158,7 +158,7 @@ class ReplyChecker:
                                   for w, h in unknown.items())
                 found = replace(found, value=unknown, params={"count": len(unknown), "words": shown})
             else:
-                found = replace(found, level="ok", message_key="post.msg.spelling_ok", value=None,
+                found = replace(found, level="ok", message_key="planning.post.msg.spelling_ok", value=None,
                                 params={"count": len(text.folded)})
         return [found], max(0.0, 1 - R.rules().spelling_penalty * len(unknown))
 
@@ -167,25 +167,25 @@ class ReplyChecker:
     def _validate(self, reply, message, network, category, author, received, replied, playbook):
         for name, value in (("reply", reply), ("message", message)):
             if not isinstance(value, str):
-                raise ReplyInputError("reply.error.not_text", field=name, value=type(value).__name__)
+                raise ReplyInputError("response.reply.error.not_text", field=name, value=type(value).__name__)
         if author is not None and not isinstance(author, str):
-            raise ReplyInputError("reply.error.not_text", field="author", value=type(author).__name__)
+            raise ReplyInputError("response.reply.error.not_text", field="author", value=type(author).__name__)
         if not isinstance(network, str) or network not in self.networks:
-            raise ReplyInputError("reply.error.network", value=str(network),
+            raise ReplyInputError("response.reply.error.network", value=str(network),
                                   allowed=", ".join(self.networks))
         if not isinstance(category, str) or category not in CATEGORIES:
-            raise ReplyInputError("reply.error.category", value=str(category),
+            raise ReplyInputError("response.reply.error.category", value=str(category),
                                   allowed=", ".join(CATEGORIES))
         if playbook is not None and not isinstance(playbook, ResponsePlaybook):
-            raise ReplyInputError("reply.error.playbook", value=type(playbook).__name__)
+            raise ReplyInputError("response.reply.error.playbook", value=type(playbook).__name__)
         for name, value in (("received", received), ("replied", replied)):
             if value is not None and not isinstance(value, datetime):
-                raise ReplyInputError("reply.error.time", field=name, value=type(value).__name__)
+                raise ReplyInputError("response.reply.error.time", field=name, value=type(value).__name__)
         if received is not None and replied is not None:
             if (received.tzinfo is None) != (replied.tzinfo is None):
-                raise ReplyInputError("reply.error.time_zones")
+                raise ReplyInputError("response.reply.error.time_zones")
             if replied < received:
-                raise ReplyInputError("reply.error.time_order", received=received.isoformat(),
+                raise ReplyInputError("response.reply.error.time_order", received=received.isoformat(),
                                       replied=replied.isoformat())
 
 
@@ -202,7 +202,7 @@ def check_reply(reply: str, *, message: str, lang: str = "es", network: str = "x
                 crisis: bool = False) -> ReplyReview:
     """Review one public reply to one incoming message; see the module's docstring."""
     if style is not None and not isinstance(style, StyleGuide):
-        raise ReplyInputError("reply.error.style", value=type(style).__name__)
+        raise ReplyInputError("response.reply.error.style", value=type(style).__name__)
     key = style.model_dump_json() if style is not None else None
     lang = check_lang(lang)
     written = _written_in(reply, lang)
@@ -215,8 +215,8 @@ def check_reply(reply: str, *, message: str, lang: str = "es", network: str = "x
     # told to answer in the person's language: a personal touch it misses
     components = dict(review.components)
     components["personalization"] = components.get("personalization", 1.0) * 0.5
-    wrong = C.f("language", "warning", "language", written, message_lang=Key(f"reply.lang_name.{lang}"),
-                reply_lang=Key(f"reply.lang_name.{written}"))
+    wrong = C.f("language", "warning", "language", written, message_lang=Key(f"response.reply.lang_name.{lang}"),
+                reply_lang=Key(f"response.reply.lang_name.{written}"))
     return _score(components, [*review.findings, wrong])
 
 

@@ -11,22 +11,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from cmtraining.core.findings import Finding, Key
 from cmtraining.i18n import t
-from cmtraining.planning.findings import Finding, Key
+from cmtraining.i18n.plural import Counted
+from cmtraining.i18n.quotes import Quoted
 from cmtraining.response import reply_rules as R
 
 Checked = tuple[list[Finding], float | None]
 RESOLVE = ("complaint", "crisis_signal")  # the organization has a problem to own
-_DAY = "reply.day.%d"  # short day names, Monday = 0
+_DAY = "response.reply.day.%d"  # short day names, Monday = 0
 
 
 def f(code, level, message, value=None, **params) -> Finding:
-    return Finding(code=f"reply.{code}", level=level, rule_key=f"reply.rule.{code}",
-                   message_key=f"reply.msg.{message}", value=value, params=params)
+    return Finding(code=f"reply.{code}", level=level, rule_key=f"response.reply.rule.{code}",
+                   message_key=f"response.reply.msg.{message}", value=value, params=params)
 
 
-def listing(items) -> str:
-    return ", ".join(f"«{x}»" for x in items) or "—"
+def listing(items) -> Quoted:
+    """Words quoted in the reader's language when the finding renders (« » / “ ”)."""
+    return Quoted(items)
 
 
 class Duration(float):
@@ -87,25 +90,25 @@ def timeliness(category: str, received: datetime | None, replied: datetime | Non
     rules = R.rules()
     rule = next((r for r in playbook.rules if r.category == category), None) if playbook else None
     if rule is not None:
-        hours, source = rule.max_hours, Key("reply.source.playbook")
+        hours, source = rule.max_hours, Key("response.reply.source.playbook")
     else:
         hours = rules.default_hours.get(category)
-        source = R.source_label(rules.hour_sources.get(category, "cmtraining_2026"))
+        source = R.Source(rules.hour_sources.get(category, "cmtraining_2026"))
     if hours is None and not crisis:
-        return [f("timeliness", "info", "timeliness_none", None, category=Key(f"reply.category.{category}"))], None
+        return [f("timeliness", "info", "timeliness_none", None, category=Key(f"response.reply.category.{category}"))], None
     if crisis:
         hours = min(hours or rules.crisis_hours, rules.crisis_hours)
     limit = hours * 60
     wall = (replied - received).total_seconds() / 60
     if crisis:
-        minutes, clock = wall, Phrase("reply.clock.crisis")
+        minutes, clock = wall, Phrase("response.reply.clock.crisis")
     elif playbook is not None and playbook.service_hours.days:
         sh = playbook.service_hours
         minutes = R.service_minutes(received, replied, sh)
-        clock = Phrase("reply.clock.service" if R.in_service(received, sh) else "reply.clock.outside",
+        clock = Phrase("response.reply.clock.service" if R.in_service(received, sh) else "response.reply.clock.outside",
                        hours=Hours(sh))
     else:
-        minutes, clock = wall, Phrase("reply.clock.wall")
+        minutes, clock = wall, Phrase("response.reply.clock.wall")
     params = dict(elapsed=Duration(minutes), limit=Duration(limit), source=source, clock=clock)
     if minutes <= limit:
         return [f("timeliness", "ok", "timeliness_ok", round(minutes, 1), **params)], 1.0
@@ -119,7 +122,7 @@ def timeliness(category: str, received: datetime | None, replied: datetime | Non
 
 def empathy(reply: R.Text, category: str, cues: dict) -> Checked:
     """What the category calls for (thanks, acknowledgement, apology), minus bad turns."""
-    cat = Key(f"reply.category.{category}")
+    cat = Key(f"response.reply.category.{category}")
     out: list[Finding] = []
     if category in RESOLVE:
         ack, sorry = reply.find(cues["acknowledge"]), reply.find(cues["apology"])
@@ -210,7 +213,7 @@ def personalization(reply: R.Text, message: R.Text, author: str | None, lang: st
 
 def answer(reply: R.Text, category: str, shared: set[str], cues: dict, lang: str) -> Checked:
     """A question gets an answer or a next step; a complaint gets a next step."""
-    cat = Key(f"reply.category.{category}")
+    cat = Key(f"response.reply.category.{category}")
     steps = reply.find(cues["next_step"]) + reply.urls[:2]
     if reply.has_time and not steps:
         steps = ["⏱"]
@@ -248,7 +251,7 @@ def privacy(reply: R.Text, message: R.Text, cues: dict) -> Checked:
         out.append(f("privacy", "ok", "privacy_private_request", asked, found=listing(asked)))
     exposed = R.personal_data(message.text)
     repeated = R.repeats(reply.text, exposed)
-    kinds = lambda values: [Key(f"reply.data.{exposed.get(v, v)}") for v in values]  # noqa: E731
+    kinds = lambda values: [Key(f"response.reply.data.{exposed.get(v, v)}") for v in values]  # noqa: E731
     if repeated:
         out.append(f("privacy_repeat", "error", "privacy_repeated", repeated,
                      kinds=_keys(kinds(repeated))))
@@ -264,7 +267,7 @@ def privacy(reply: R.Text, message: R.Text, cues: dict) -> Checked:
            if k in ("id", "card", "iban") and v not in exposed}
     if own:
         out.append(f("privacy_repeat", "error", "privacy_reply_data", list(own),
-                     kinds=_keys([Key(f"reply.data.{k}") for k in own.values()])))
+                     kinds=_keys([Key(f"response.reply.data.{k}") for k in own.values()])))
         score = 0.0
     if not out:
         out.append(f("privacy", "ok", "privacy_ok"))
@@ -285,7 +288,8 @@ def brevity(reply: R.Text, lang: str) -> Checked:
     rules = R.rules()
     most_words, most_sentences = rules.brief_words[lang], rules.brief_sentences
     words, sentences = len(reply.folded), len(reply.sentences)
-    params = dict(words=words, sentences=sentences, most_words=most_words,
+    params = dict(words=Counted(words, "word"), sentences=Counted(sentences, "sentence"),
+                  most_words=most_words,
                   most_sentences=most_sentences)
     if words <= most_words and sentences <= most_sentences:
         return [f("brevity", "ok", "brevity_ok", words, **params)], 1.0
@@ -339,7 +343,7 @@ def crisis(reply: R.Text, message: R.Text, category: str, cues: dict,
             parts.append(1.0)
         else:
             out.append(f("crisis_apology", "warning", "crisis_apology_missing",
-                         category=Key(f"reply.category.{category}")))
+                         category=Key(f"response.reply.category.{category}")))
             parts.append(0.0)
     if deny and rebuild:
         out.append(f("crisis_mix", "error", "crisis_mix", deny + rebuild, deny=listing(deny),

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import cache, lru_cache
 
-from cmtraining.paths import datasets_dir
+from cmtraining.core.paths import datasets_dir
 from cmtraining.planning.post_rules import WORD, Terms, fold
 
 __all__ = ["WORD", "Rules", "Text", "fold", "rules", "stem", "content_stems", "personal_data",
            "repeats", "author_tokens", "service_minutes", "in_service", "day_ranges", "longest"]
-from cmtraining.yamlio import read_yaml
+from cmtraining.core.yamlio import read_yaml
 
 _fold = lru_cache(maxsize=200_000)(fold)  # words repeat across replies: fold each once
 
@@ -70,10 +70,25 @@ def rules() -> Rules:
                            for lang, verbs in data.get("instructions", {}).items()})
 
 
-def source_label(source_id: str) -> str:
-    """"Publisher, year" of a source of the data file (e.g. "Lithium Technologies …, 2013")."""
+def source_label(source_id: str, lang: str | None = None) -> str:
+    """"Publisher, year" of a source of the data file (e.g. "Lithium Technologies …, 2013").
+
+    Publishers are names and stay as they are; the course's own assumptions are
+    named in the reader's language ("estimación de cmtraining, 2026"), never
+    as the data file's English title inside Spanish feedback."""
     src = rules().sources.get(source_id, {})
+    if src.get("kind") == "assumption":
+        from cmtraining.i18n import t
+
+        return t("evaluation.source.assumption", lang, year=src.get("year", ""))
     return f"{src.get('publisher') or src.get('title', source_id)}, {src.get('year', '')}".strip(", ")
+
+
+class Source(str):
+    """A finding parameter naming a source by id, labelled in the reader's language."""
+
+    def render(self, lang: str | None) -> str:
+        return source_label(self, lang)
 
 
 # --- Text ------------------------------------------------------------------------------

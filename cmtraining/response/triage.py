@@ -27,23 +27,17 @@ the templates, so the measured accuracy is an honest one.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
 
+from cmtraining.core.findings import Finding, Key
+from cmtraining.listening.cues import cues, fold
 from cmtraining.listening.mentions import INFLUENCER_FOLLOWERS
-from cmtraining.paths import datasets_dir
-from cmtraining.planning.findings import Finding, Key
 
 CATEGORIES = ("question", "complaint", "praise", "suggestion", "spam", "crisis_signal", "other")
 PRIORITIES = ("urgent", "high", "medium", "low")
 _TOKEN = re.compile(r"[a-z0-9ñ']+|[?¿]")
 _LINK = re.compile(r"https?://|www\.")
-
-
-def fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", str(text).lower())
-                   if unicodedata.category(c) != "Mn")
 
 
 @dataclass(frozen=True)
@@ -73,36 +67,6 @@ class TriageDecision:
         return {"category": self.category, "priority": self.priority,
                 "department": self.department,
                 "reasons": [r.message(lang) for r in self.reasons]}
-
-
-class _Cues:
-    """One cue list, matched on folded tokens (prefix cues end in "*") and phrases."""
-
-    def __init__(self, items):
-        self.words, self.prefixes, self.phrases = set(), [], []
-        for item in items:
-            item = fold(item)
-            if item.endswith("*"):
-                self.prefixes.append(item[:-1])
-            elif " " in item.strip() or item != item.strip():
-                self.phrases.append(item)
-            else:
-                self.words.add(item)
-
-    def find(self, tokens: list[str], text: str) -> list[str]:
-        hits = [t for t in tokens if t in self.words]
-        hits += [t for t in tokens if any(t.startswith(p) for p in self.prefixes)]
-        hits += [p.strip() for p in self.phrases if p in text]
-        return hits
-
-
-@cache
-def cues() -> dict[str, _Cues]:
-    from cmtraining.yamlio import load_yaml
-
-    with open(datasets_dir() / "triage.yaml", encoding="utf-8") as fh:
-        data = load_yaml(fh)
-    return {name: _Cues(sum(by_lang.values(), [])) for name, by_lang in data.items()}
 
 
 def _stem(word: str) -> str:
@@ -159,10 +123,10 @@ def unassigned_findings(workbook) -> list[Finding]:
     duties = unassigned_duties(workbook)
     if not duties:
         return []
-    return [Finding("triage.unassigned", "warning", "triage.rule.department",
-                    "screens.response.unassigned", value=len(duties),
-                    params={"what": KeyListOf("screens.duty.what", duties),
-                            "whom": KeyListOf("screens.duty.whom", duties)})]
+    return [Finding("triage.unassigned", "warning", "response.triage.rule.department",
+                    "app.response.screen.unassigned", value=len(duties),
+                    params={"what": KeyListOf("response.duty.what", duties),
+                            "whom": KeyListOf("response.duty.whom", duties)})]
 
 
 class KeyListOf(tuple):
@@ -179,7 +143,7 @@ class KeyListOf(tuple):
         parts = [t(f"{self.prefix}.{item}", lang) for item in self]
         if len(parts) < 2:
             return "".join(parts)
-        return ", ".join(parts[:-1]) + t("screens.duty.and", lang) + parts[-1]
+        return ", ".join(parts[:-1]) + t("response.duty.and", lang) + parts[-1]
 
 
 def routes_for(workbook) -> Routes:
@@ -220,8 +184,8 @@ def _department(tokens: list[str], routes: Routes) -> tuple[str, list[str]]:
 
 
 def _reason(field_: str, case: str, **params) -> Finding:
-    return Finding(f"triage.{field_}", "info", f"triage.rule.{field_}",
-                   f"triage.why.{field_}_{case}", value=params.get("cue"), params=params)
+    return Finding(f"triage.{field_}", "info", f"response.triage.rule.{field_}",
+                   f"response.triage.why.{field_}_{case}", value=params.get("cue"), params=params)
 
 
 def triage(text: str, *, sentiment: str = "neutral", followers: int = 0,
@@ -245,10 +209,10 @@ def triage(text: str, *, sentiment: str = "neutral", followers: int = 0,
             department = routes.crisis
             reasons.append(_reason("department", "crisis", department=department))
         elif category == "crisis_signal":  # nobody covers crises: say so, route to no one
-            reasons.append(Finding("triage.department", "info", "triage.rule.department",
-                                   "screens.triage.crisis_unassigned"))
+            reasons.append(Finding("triage.department", "info", "response.triage.rule.department",
+                                   "response.triage.crisis_unassigned"))
         elif category == "spam":
-            reasons.append(_reason("department", "none", category=Key(f"triage.category.{category}")))
+            reasons.append(_reason("department", "none", category=Key(f"response.triage.category.{category}")))
         else:
             topic_text = folded.replace(routes.brand, " ") if routes.brand else folded
             department, hits = _department(_TOKEN.findall(topic_text), routes)
@@ -257,7 +221,7 @@ def triage(text: str, *, sentiment: str = "neutral", followers: int = 0,
                                        cue=", ".join(dict.fromkeys(hits))))
             elif category == "other":
                 reasons.append(_reason("department", "none",
-                                       category=Key(f"triage.category.{category}")))
+                                       category=Key(f"response.triage.category.{category}")))
             else:
                 reasons.append(_reason("department", "unknown"))
     return TriageDecision(category, priority, department, reasons)
@@ -324,7 +288,7 @@ def _priority(category, found, followers, history, positive_share) -> tuple[str,
         return "medium", _reason("priority", "complaint")
     if category == "question":
         return "medium", _reason("priority", "question")
-    return "low", _reason("priority", "low", category=Key(f"triage.category.{category}"))
+    return "low", _reason("priority", "low", category=Key(f"response.triage.category.{category}"))
 
 
 def triage_mentions(frame, *, routes: Routes | None = None, backend=None):

@@ -13,13 +13,14 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from cmtraining.errors import UnknownOrganizationError
-from cmtraining.paths import datasets_dir
+from cmtraining.core.errors import UnknownOrganizationError
+from cmtraining.core.models import Bilingual, FrozenModel
+from cmtraining.core.paths import datasets_dir, organization_ids, organizations_dir
+from cmtraining.core.yamlio import read_yaml
 from cmtraining.workbook.models import ChannelMonth, Lang, NetworkId, Profile, Workbook
 from cmtraining.workbook.validation import validate_model
-from cmtraining.yamlio import read_yaml
 
 METRIC_FIELDS = ("followers", "posts", "reach", "impressions", "reactions", "comments",
                  "shares", "link_clicks")
@@ -28,8 +29,7 @@ GOAL_FIELDS = ("leads", "conversions")
 CSV_COLUMNS = ("network", "month", *METRIC_FIELDS, *GOAL_FIELDS)
 
 
-class NetworkSeed(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class NetworkSeed(FrozenModel):
     followers: Annotated[int, Field(ge=0)]
     monthly_growth: Annotated[float, Field(ge=-0.5, le=1)]
     posts_per_month: Annotated[float, Field(ge=0)]
@@ -38,8 +38,7 @@ class NetworkSeed(BaseModel):
     conversions_per_month: Annotated[float, Field(ge=0)] | None = None
 
 
-class GeneratorSpec(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class GeneratorSpec(FrozenModel):
     seed: int
     start: str = Field(pattern=r"^\d{4}-\d{2}$")
     months: Annotated[int, Field(ge=1, le=60)]
@@ -47,11 +46,7 @@ class GeneratorSpec(BaseModel):
     networks: dict[NetworkId, NetworkSeed]
 
 
-class _Frozen(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class TopicWords(_Frozen):
+class TopicWords(FrozenModel):
     """What people write about one topic, in one language (mentions generator slots)."""
 
     thing: list[str] = Field(min_length=1)
@@ -64,25 +59,25 @@ class TopicWords(_Frozen):
     praised: list[str] = Field(default_factory=list)
 
 
-class Topic(_Frozen):
+class Topic(FrozenModel):
     department: str
     es: TopicWords
     en: TopicWords
 
 
-class Department(_Frozen):
+class Department(FrozenModel):
     name: str
     keywords: list[str] = Field(min_length=1)
 
 
-class Incident(_Frozen):
+class Incident(FrozenModel):
     days_before_end: Annotated[int, Field(ge=1, le=60)]
     department: str
     es: list[str] = Field(min_length=1)
     en: list[str] = Field(min_length=1)
 
 
-class ListeningSpec(_Frozen):
+class ListeningSpec(FrozenModel):
     """How a sample organization is talked about (see cmtraining.listening.mentions)."""
 
     handle: str = Field(pattern=r"^@\w{2,30}$")
@@ -96,16 +91,9 @@ class ListeningSpec(_Frozen):
     incident: Incident
 
 
-class Title(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-    es: str
-    en: str
-
-
-class Organization(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class Organization(FrozenModel):
     id: str
-    title: Title
+    title: Bilingual[str]
     profile: Profile
     generator: GeneratorSpec
     listening: ListeningSpec
@@ -116,13 +104,13 @@ class Organization(BaseModel):
 
 
 def _root() -> Path:
-    return datasets_dir() / "organizations"
+    return organizations_dir()
 
 
 @cache
 def list_organizations() -> tuple[str, ...]:
     """Ids of the shipped sample organizations, sorted."""
-    return tuple(sorted(p.parent.name for p in _root().glob("*/organization.yaml")))
+    return organization_ids()
 
 
 @cache
@@ -171,7 +159,7 @@ def blank_workbook(*, trainee: str = "", lang: str = "es", name: str | None = No
 
     stamp = now()
     profile = Profile(
-        name=name or t("profile.blank_name", lang), kind="company", size="micro",
+        name=name or t("samples.blank_name", lang), kind="company", size="micro",
         country="ES" if lang == "es" else "GB", language=lang,
     )
     return Workbook(trainee=trainee, lang=lang, created=stamp, updated=stamp, profile=profile)

@@ -10,11 +10,12 @@ from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
-    BaseModel,
     ConfigDict,
     Field,
 )
 from pydantic_core import PydanticCustomError
+
+from cmtraining.core.models import StrictModel
 
 Lang = Literal["es", "en"]
 NetworkId = Literal[
@@ -118,12 +119,10 @@ ShortText = Annotated[str, Field(max_length=200)]
 LongText = Annotated[str, Field(max_length=5000)]
 
 
-class Model(BaseModel):
-    """Strict base: unknown fields are typos, assignments are re-validated."""
+class Model(StrictModel):
+    """The workbook's base: strict (unknown fields are typos), assignments re-validated."""
 
-    model_config = ConfigDict(
-        extra="forbid", validate_assignment=True, str_strip_whitespace=True
-    )
+    model_config = ConfigDict(validate_assignment=True, str_strip_whitespace=True)
 
 
 def _unique(items, attr: str, where: str):

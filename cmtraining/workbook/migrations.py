@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from cmtraining.errors import SchemaVersionError
+from cmtraining.core.errors import SchemaVersionError
 from cmtraining.workbook.models import SCHEMA_VERSION
 
 Migration = Callable[[dict], dict]
@@ -50,7 +50,7 @@ def migrate(data: dict, *, source: str = "", current: int = SCHEMA_VERSION) -> d
     version = data.get("schema_version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise SchemaVersionError(
-            "error.schema_missing", source=source, value=version, current=current
+            "core.error.schema_missing", source=source, value=version, current=current
         )
     if version > current:
         raise SchemaVersionError(source=source, value=version, current=current)
@@ -58,7 +58,7 @@ def migrate(data: dict, *, source: str = "", current: int = SCHEMA_VERSION) -> d
         step = MIGRATIONS.get(version)
         if step is None:
             raise SchemaVersionError(
-                "error.schema_no_migration", source=source, value=version, current=current
+                "core.error.schema_no_migration", source=source, value=version, current=current
             )
         data = step(dict(data))
         version += 1

@@ -105,7 +105,7 @@ class ChannelMonth(Model):
     shares: NonNegativeInt
     link_clicks: NonNegativeInt
     # goal actions attributed to the network by web analytics or lead forms (None: not tracked);
-    # definitions and sources in cmtraining.evaluation.kpis
+    # definitions and sources in cmtraining.metrics.kpis
     leads: NonNegativeInt | None = None
     conversions: NonNegativeInt | None = None
 
@@ -121,7 +121,7 @@ class ChannelMonth(Model):
 
 #: what an objective can measure: the KPIs, plus the goal actions people take (leads: a
 #: raised hand such as a demo request or a volunteer sign-up; conversions: a completed
-#: action such as a donation, an order or an application; see evaluation.kpis)
+#: action such as a donation, an order or an application; see metrics.kpis)
 ObjectiveMetric = Literal[get_args(KpiId) + ("leads", "conversions")]
 
 

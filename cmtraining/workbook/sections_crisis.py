@@ -69,6 +69,9 @@ TriggerKind = Literal[
 #: Trigger kinds that need a number, with its allowed range.
 THRESHOLD_RANGE = {"volume_per_hour": (1.0, 1e7), "net_sentiment": (-1.0, 1.0),
                    "influencer": (1.0, 1e10)}
+#: Trigger kinds whose threshold is a fraction (-1..1) shown and typed as a percentage,
+#: as net sentiment is everywhere else (listening audit, objectives)
+PERCENT_THRESHOLDS = frozenset({"net_sentiment"})
 
 
 class CrisisContact(Model):
@@ -110,8 +113,13 @@ class CrisisTrigger(Model):
     def _threshold(self):
         limits = THRESHOLD_RANGE.get(self.kind)
         if limits and (self.threshold is None or not limits[0] <= self.threshold <= limits[1]):
-            fail("trigger_threshold", "threshold", trigger=self.kind, low=limits[0], high=limits[1],
-                 value=str(self.threshold))
+            from cmtraining.core.findings import Key, Number, Percent
+
+            # as the editor shows them: net sentiment as a percentage, counts as numbers
+            shown = Percent if self.kind in PERCENT_THRESHOLDS else Number
+            fail("trigger_threshold", "threshold", trigger=Key(f"crisis.trigger.{self.kind}"),
+                 low=shown(limits[0]), high=shown(limits[1]),
+                 value=shown(self.threshold) if self.threshold is not None else "—")
         return self
 
 

@@ -12,7 +12,7 @@
   be) is refused at once with the reason, not after the timeout.
 - Reading is bounded: a file larger than `MAX_WORKBOOK_BYTES` is refused
   before parsing, and YAML aliases (the "billion laughs" bomb) are refused
-  by the loader (see `cmtraining.yamlio`).
+  by the loader (see `cmtraining.core.yamlio`).
 - A save killed mid-way can leave `.<name>.XXXXXXXX.tmp` behind; the next
   save of that file (under its lock) removes them.
 """
@@ -23,7 +23,6 @@ import contextlib
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -32,12 +31,12 @@ import yaml
 from filelock import FileLock, Timeout
 from pydantic import ValidationError
 
-from cmtraining.errors import LockTimeoutError, WorkbookFileError, WorkbookValidationError
-from cmtraining.outputs import write_failure
+from cmtraining.core.errors import LockTimeoutError, WorkbookFileError, WorkbookValidationError
+from cmtraining.core.outputs import write_bytes_atomic, write_failure
+from cmtraining.core.yamlio import AliasError, load_yaml
 from cmtraining.workbook.migrations import migrate
 from cmtraining.workbook.models import Workbook
 from cmtraining.workbook.validation import check_references, problems_from, validate_model
-from cmtraining.yamlio import AliasError, load_yaml
 
 #: seconds a second writer waits for the lock before giving up
 LOCK_TIMEOUT = float(os.environ.get("CMTRAINING_LOCK_TIMEOUT", "10"))
@@ -65,21 +64,21 @@ def loads(text: str, *, source: str = "", lang: str | None = None) -> Workbook:
     try:
         data = load_yaml(text)
     except AliasError as exc:
-        raise WorkbookFileError("safety.yaml.alias", source=source, line=exc.line,
+        raise WorkbookFileError("core.safety.yaml.alias", source=source, line=exc.line,
                                 lang=lang) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else "?"
-        raise WorkbookFileError("error.workbook_yaml", source=source, line=line, lang=lang) from None
+        raise WorkbookFileError("core.error.workbook_yaml", source=source, line=line, lang=lang) from None
     if not isinstance(data, dict):
-        raise WorkbookFileError("error.workbook_not_mapping", source=source, lang=lang)
+        raise WorkbookFileError("core.error.workbook_not_mapping", source=source, lang=lang)
     data = migrate(data, source=source)
     return check_references(validate_model(Workbook, data, source=source, lang=lang),
                             source=source, lang=lang)
 
 
 def _too_big(source: str, size: int, lang: str | None) -> WorkbookFileError:
-    return WorkbookFileError("safety.yaml.too_big", source=source,
+    return WorkbookFileError("core.safety.yaml.too_big", source=source,
                              size=f"{size / 2**20:.1f}", limit=MAX_WORKBOOK_BYTES // 2**20,
                              lang=lang)
 
@@ -88,22 +87,22 @@ def load(path: str | Path, *, lang: str | None = None) -> Workbook:
     path = Path(path)
     try:
         if not stat.S_ISREG(path.stat().st_mode):  # a folder, a FIFO that would block, a device
-            raise WorkbookFileError("error.workbook_unreadable", source=str(path), lang=lang)
+            raise WorkbookFileError("core.error.workbook_unreadable", source=str(path), lang=lang)
         with open(path, "rb") as fh:
             size = os.fstat(fh.fileno()).st_size
             if size > MAX_WORKBOOK_BYTES:
                 raise _too_big(str(path), size, lang)
             raw = fh.read(MAX_WORKBOOK_BYTES + 1)  # a file that grows while read stays bounded
     except FileNotFoundError:
-        raise WorkbookFileError("error.workbook_missing", source=str(path), lang=lang) from None
+        raise WorkbookFileError("core.error.workbook_missing", source=str(path), lang=lang) from None
     except (OSError, ValueError):  # a folder, no permission, a NUL byte in the path
-        raise WorkbookFileError("error.workbook_unreadable", source=str(path), lang=lang) from None
+        raise WorkbookFileError("core.error.workbook_unreadable", source=str(path), lang=lang) from None
     if len(raw) > MAX_WORKBOOK_BYTES:
         raise _too_big(str(path), len(raw), lang)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise WorkbookFileError("error.workbook_encoding", source=str(path), lang=lang) from None
+        raise WorkbookFileError("core.error.workbook_encoding", source=str(path), lang=lang) from None
     return loads(text, source=str(path), lang=lang)
 
 
@@ -158,37 +157,6 @@ def _write_atomic(path: Path, text: str, *, lang: str | None = None) -> None:
     """Write a workbook; the caller holds its lock, so any old temporary file is stale."""
     _remove_stale_temporaries(path)
     write_bytes_atomic(path, text.encode("utf-8"), lang=lang)
-
-
-def write_bytes_atomic(path: Path, data: bytes, *, lang: str | None = None) -> None:
-    """Temp file in the same folder, fsync, rename, fsync the folder.
-
-    An OSError (a read-only folder, a file where a folder should be, a full
-    disk) becomes `OutputPathError` naming the path; nothing is left behind.
-    """
-    path = Path(path)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise write_failure(path, exc, lang=lang) from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise write_failure(path, exc, lang=lang) from None
-        raise
-    dir_fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(dir_fd)
-    finally:
-        os.close(dir_fd)
 
 
 def save(workbook: Workbook, path: str | Path, *, timeout: float | None = None,

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from cmtraining.errors import Problem, WorkbookValidationError
+from cmtraining.core.errors import Problem, WorkbookValidationError
 from cmtraining.i18n import catalogue
 
 # pydantic error types that share one message
@@ -64,13 +64,15 @@ def problem_from(error: dict) -> Problem:
     if kind.startswith("cm_"):
         kind = kind[3:]
     kind = _ALIASES.get(kind, kind)
-    params = {k: _show(v) if k == "value" else v for k, v in ctx.items()}
+    # a value that shows itself (a percentage, a number) is kept for the reader's language
+    params = {k: _show(v) if k == "value" and not hasattr(v, "render") else v
+              for k, v in ctx.items()}
     params.setdefault("value", _show(error.get("input")))
     if "expected" in params:
         params["expected"] = str(params["expected"]).replace("'", "")
-    key = f"error.field.{kind}"
+    key = f"workbook.field.{kind}"
     if key not in catalogue("en"):
-        key = "error.field.generic"
+        key = "workbook.field.generic"
         params["detail"] = error.get("msg", kind)
     return Problem(path=path_of(tuple(error.get("loc", ())), field), key=key, params=params)
 
@@ -95,11 +97,11 @@ def check_references(workbook, *, source: str = "", lang: str | None = None):
     """
     org_id = getattr(workbook, "org_id", "")
     if org_id:
-        from cmtraining.samples.organizations import list_organizations
+        from cmtraining.core.paths import organization_ids
 
-        allowed = list_organizations()
+        allowed = organization_ids()
         if org_id not in allowed:
-            problem = Problem(path="org_id", key="error.field.literal_error",
+            problem = Problem(path="org_id", key="workbook.field.literal_error",
                               params={"value": _show(org_id), "expected": ", ".join(allowed)})
             raise WorkbookValidationError([problem], source=source, lang=lang)
     return workbook

@@ -13,7 +13,7 @@ GOOD_FIT = 0.9  # a choice within 90 % of the persona's best network gets full m
 
 def _workbook(answers, lang):
     """(workbook with the personas and the chosen roles, problems) or (None, message)."""
-    from cmtraining.errors import CmtrainingError
+    from cmtraining.core.errors import CmtrainingError
     from cmtraining.planning.audiences import persona_templates
     from cmtraining.samples.organizations import sample_workbook
     from cmtraining.workbook.models import NetworkRole

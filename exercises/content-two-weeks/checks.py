@@ -15,7 +15,7 @@ DAYS = 14
 
 
 def _plan(answers, lang):
-    from cmtraining.errors import CmtrainingError
+    from cmtraining.core.errors import CmtrainingError
     from cmtraining.workbook.models import ContentPlan
     from cmtraining.workbook.validation import validate_model
 
@@ -63,7 +63,7 @@ def check_capacity(answers, lang):
 
 @total
 def check_calendar(answers, lang):
-    from cmtraining.errors import CmtrainingError
+    from cmtraining.core.errors import CmtrainingError
     from cmtraining.planning.calendar import check_calendar as review
     from cmtraining.workbook.models import CalendarEntry
     from cmtraining.workbook.validation import validate_model

@@ -1,7 +1,7 @@
 """Hidden checks of `evaluation-kpis`: KPIs of the SaaS sample computed with pandas.
 
 The expected values come from the evaluation engine (`evaluation.dashboard.kpi_table`,
-which applies the formulas of `evaluation.kpis`), so a trainee's numbers are
+which applies the formulas of `metrics.kpis`), so a trainee's numbers are
 judged against the same figures the evaluation app shows.
 """
 
@@ -29,7 +29,7 @@ def _expected():
     for network, rows in table.groupby("network"):
         rows = rows.sort_values("month")
         start, end = float(rows["followers"].iloc[0]), float(rows["followers"].iloc[-1])
-        from cmtraining.evaluation.kpis import audience_growth_rate
+        from cmtraining.metrics.kpis import audience_growth_rate
 
         growth[network] = audience_growth_rate(start, end)
     return last, growth

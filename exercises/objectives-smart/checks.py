@@ -16,7 +16,7 @@ COUNT = 3
 
 def _objectives(answers, lang):
     """[(index, Objective or None, problem)] for each answer item."""
-    from cmtraining.errors import CmtrainingError
+    from cmtraining.core.errors import CmtrainingError
     from cmtraining.workbook.models import Objective
     from cmtraining.workbook.validation import validate_model
 

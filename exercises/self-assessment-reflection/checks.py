@@ -75,7 +75,7 @@ def check_plan(answers, lang):
     plan = development_plan(scores, lang, n=PLAN_SIZE)
     if not plan:
         return 0.0, msg("reflection.no_plan", lang)
-    names = [t(f"competency.name.{entry.group}", lang) for entry in plan]
+    names = [t(f"evaluation.competency.name.{entry.group}", lang) for entry in plan]
     folded = _fold(text)
     if any(_fold(name) in folded for name in names):
         return 1.0, msg("reflection.plan_ok", lang)

@@ -73,26 +73,26 @@ def train_sentiment(texts: Iterable, labels: Iterable, lang: str) -> SentimentMo
 
     items = _texts(texts)
     if lang not in LANGS:
-        raise SentimentError("sentiment.error.lang", value=str(lang), allowed="es, en")
+        raise SentimentError("listening.sentiment.error.lang", value=str(lang), allowed="es, en")
     golds = list(labels)
     if len(golds) != len(items):
-        raise SentimentError("sentiment.error.label_count", texts=len(items), labels=len(golds))
+        raise SentimentError("listening.sentiment.error.label_count", texts=len(items), labels=len(golds))
     for position, label in enumerate(golds):
         if label not in LABELS:
-            raise SentimentError("sentiment.error.label", position=position,
+            raise SentimentError("listening.sentiment.error.label", position=position,
                                  value=str(label)[:40], allowed=", ".join(LABELS))
     if len(set(golds)) < 2:
-        raise SentimentError("sentiment.error.one_label", count=len(golds))
+        raise SentimentError("listening.sentiment.error.one_label", count=len(golds))
     return fit(items, golds, lang)
 
 
 def _texts(texts) -> list[str]:
     if isinstance(texts, str | bytes):
-        raise SentimentError("sentiment.error.not_a_list")
+        raise SentimentError("listening.sentiment.error.not_a_list")
     try:
         items = list(texts)
     except TypeError:
-        raise SentimentError("sentiment.error.not_a_list") from None
+        raise SentimentError("listening.sentiment.error.not_a_list") from None
     out = []
     for position, text in enumerate(items):
         if isinstance(text, str):
@@ -100,7 +100,7 @@ def _texts(texts) -> list[str]:
         elif text is None or (isinstance(text, float) and math.isnan(text)):
             out.append("")
         else:
-            raise SentimentError("sentiment.error.not_text", position=position,
+            raise SentimentError("listening.sentiment.error.not_text", position=position,
                                  type=type(text).__name__)
     return out
 
@@ -112,7 +112,7 @@ def _langs(items: list[str], lang: str) -> list[str]:
         from cmtraining.listening.sentiment.langdetect import detect_lang
 
         return [detect_lang(text) for text in items]
-    raise SentimentError("sentiment.error.lang", value=str(lang), allowed="es, en, auto")
+    raise SentimentError("listening.sentiment.error.lang", value=str(lang), allowed="es, en, auto")
 
 
 def _backend_name(backend) -> str:
@@ -120,7 +120,7 @@ def _backend_name(backend) -> str:
         return "lexicon"  # DEFAULT_BACKEND is "lexicon" for both languages
     if isinstance(backend, str) and backend in BACKENDS:
         return backend
-    raise SentimentError("sentiment.error.backend", value=str(backend)[:40],
+    raise SentimentError("listening.sentiment.error.backend", value=str(backend)[:40],
                          allowed=", ".join(BACKENDS))
 
 
@@ -134,7 +134,7 @@ def _polarity(items: list[str], name: str) -> list[float]:
     try:
         from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
     except ImportError:
-        raise SentimentError("sentiment.error.backend_missing", backend=name,
+        raise SentimentError("listening.sentiment.error.backend_missing", backend=name,
                              package="vaderSentiment") from None
     analyzer = _vader(SentimentIntensityAnalyzer)
     return [float(analyzer.polarity_scores(text[:MAX_CHARS])["compound"]) for text in items]

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from cmtraining.errors import CmtrainingError
+from cmtraining.core.errors import CmtrainingError
 
 
 class SentimentError(CmtrainingError):
     """Bad input to the sentiment engine: a text, a label, a language or a backend."""
 
-    key = "sentiment.error.generic"
+    key = "listening.sentiment.error.generic"
 
 
 class ModelFileError(SentimentError):
     """A model file that cannot be read, is not a model, or was edited."""
 
-    key = "sentiment.error.model_invalid"
+    key = "listening.sentiment.error.model_invalid"
 
 
 class LabeledDataError(SentimentError):
     """A labeled CSV the command line cannot train or evaluate on."""
 
-    key = "sentiment.error.csv"
+    key = "listening.sentiment.error.csv"

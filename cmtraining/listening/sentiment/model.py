@@ -139,7 +139,7 @@ class SentimentModel:
 
     def save(self, path: str | Path) -> None:
         """Write the model as JSON, atomically (no half-written file on failure)."""
-        from cmtraining.workbook.store import write_bytes_atomic
+        from cmtraining.core.outputs import write_bytes_atomic
 
         data = json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"),
                           allow_nan=False).encode("utf-8")
@@ -151,22 +151,22 @@ class SentimentModel:
         path = Path(path)
         try:
             if path.stat().st_size > MAX_FILE_BYTES:
-                raise ModelFileError("sentiment.error.model_too_big", path=str(path))
+                raise ModelFileError("listening.sentiment.error.model_too_big", path=str(path))
             data = path.read_bytes()
         except OSError as exc:
-            raise ModelFileError("sentiment.error.model_unreadable", path=str(path),
+            raise ModelFileError("listening.sentiment.error.model_unreadable", path=str(path),
                                  reason=exc.strerror or str(exc)) from None
         if len(data) > MAX_FILE_BYTES:  # it grew between stat and read
-            raise ModelFileError("sentiment.error.model_too_big", path=str(path))
+            raise ModelFileError("listening.sentiment.error.model_too_big", path=str(path))
         try:
             payload = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant,
                                  parse_int=_bounded_int)
         except RecursionError:
-            raise ModelFileError("safety.model.too_deep", path=str(path)) from None
+            raise ModelFileError("core.safety.model.too_deep", path=str(path)) from None
         except _HugeNumber:
-            raise ModelFileError("safety.model.huge_number", path=str(path)) from None
+            raise ModelFileError("core.safety.model.huge_number", path=str(path)) from None
         except (UnicodeDecodeError, ValueError) as exc:
-            raise ModelFileError("sentiment.error.model_not_json", path=str(path),
+            raise ModelFileError("listening.sentiment.error.model_not_json", path=str(path),
                                  reason=str(exc)[:200]) from None
         return cls.from_dict(payload, source=str(path))
 
@@ -177,7 +177,7 @@ class SentimentModel:
         try:
             fields = check_payload(payload, source=source, expected_checksum=_checksum)
         except (OverflowError, RecursionError):  # a huge integer or a deep list built in code
-            raise ModelFileError("safety.model.huge_number", path=source) from None
+            raise ModelFileError("core.safety.model.huge_number", path=source) from None
         model = cls(**fields)
         model._check_usable(source)
         return model
@@ -189,10 +189,10 @@ class SentimentModel:
         for name in ("coef", "intercept", "word_idf", "char_idf"):
             values = getattr(self, name)
             if values.size and float(np.abs(values).max()) > MAX_WEIGHT:
-                raise ModelFileError("safety.model.degenerate", path=source, problem=name)
+                raise ModelFileError("core.safety.model.degenerate", path=source, problem=name)
         for name in ("prior_weight", "encoder_weight"):
             if abs(getattr(self, name)) > MAX_WEIGHT:
-                raise ModelFileError("safety.model.degenerate", path=source, problem=name)
+                raise ModelFileError("core.safety.model.degenerate", path=source, problem=name)
         # the text-dependent part only (the sentence encoder is not loaded here)
         indices, values, indptr = sparse_rows(list(_PROBES[self.lang]), self)
         logits = np.tile(self.intercept, (len(indptr) - 1, 1))
@@ -200,9 +200,9 @@ class SentimentModel:
             cols = indices[indptr[row]:indptr[row + 1]]
             logits[row] += self.coef[:, cols] @ values[indptr[row]:indptr[row + 1]]
         if not np.isfinite(logits).all():
-            raise ModelFileError("safety.model.degenerate", path=source, problem="predictions")
+            raise ModelFileError("core.safety.model.degenerate", path=source, problem="predictions")
         if float(np.ptp(logits, axis=0).max()) == 0.0:
-            raise ModelFileError("safety.model.degenerate", path=source,
+            raise ModelFileError("core.safety.model.degenerate", path=source,
                                  problem="same prediction for every text")
 
 
@@ -244,7 +244,7 @@ def dense_rows(texts: list[str], encoder: str):
     try:
         return sentence_vectors(texts, encoder)
     except EncoderMissing as exc:
-        raise SentimentError("sentiment.error.backend_missing", backend=encoder,
+        raise SentimentError("listening.sentiment.error.backend_missing", backend=encoder,
                              package=exc.package) from None
 
 

@@ -11,8 +11,9 @@ message, so it must be fast and import nothing heavy.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
+
+from cmtraining.core.text import fold_accents
 
 # A message longer than this is cut: sentiment is decided in the first lines,
 # and a pasted document must not make one call take seconds.
@@ -59,7 +60,7 @@ def _fold_word(word: str) -> str:
     word = squeeze(word)
     if word.isascii():
         return word
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return fold_accents(word, compatibility=True, marks="class")
 
 
 def tokens(text: str) -> list[str]:

@@ -28,19 +28,19 @@ def check_payload(payload: object, *, source: str, expected_checksum: Callable[[
     from cmtraining.listening.sentiment.model import FORMAT, LABELS, READABLE_VERSIONS, VERSION
 
     def bad(problem: str) -> ModelFileError:
-        return ModelFileError("sentiment.error.model_invalid", path=source, problem=problem)
+        return ModelFileError("listening.sentiment.error.model_invalid", path=source, problem=problem)
 
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise bad("format")
     version = payload.get("version")
     if isinstance(version, bool) or version not in READABLE_VERSIONS:
-        raise ModelFileError("sentiment.error.model_version", path=source,
+        raise ModelFileError("listening.sentiment.error.model_version", path=source,
                              version=str(version)[:20], supported=VERSION)
     missing = (_KEYS | (_ENCODER_KEYS if version >= 2 else set())) - set(payload)
     if missing:
         raise bad(", ".join(sorted(missing)))
     if payload["checksum"] != expected_checksum(payload):
-        raise ModelFileError("sentiment.error.model_checksum", path=source)
+        raise ModelFileError("listening.sentiment.error.model_checksum", path=source)
     if payload["lang"] not in ("es", "en"):
         raise bad("lang")
     if payload["labels"] != list(LABELS) or payload["prior_features"] != list(PRIOR_NAMES):

@@ -1,0 +1,44 @@
+"""Several of a known list, chosen with a tick each.
+
+A multiple-choice list box (ipywidgets' SelectMultiple) needs Ctrl or Cmd
+held to choose a second item, which trainees who are not used to it never
+find, and it scrolls its items out of sight; the audiences page already
+ticks networks and formats, so the crisis channels tick the same way.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as widgets
+import traitlets
+
+
+class CheckList(widgets.Box):
+    """`value`: the ticked options' values, in the options' order (as SelectMultiple's)."""
+
+    value = traitlets.Tuple()
+
+    def __init__(self, options: list[tuple[str, object]], value=(), *, disabled: bool = False,
+                 width: str = "170px"):
+        self.options = list(options)
+        chosen = set(value)
+        self.boxes = [widgets.Checkbox(value=v in chosen, description=label, indent=False,
+                                       disabled=disabled, layout=widgets.Layout(width=width))
+                      for label, v in self.options]
+        super().__init__(self.boxes, layout=widgets.Layout(flex_flow="row wrap"))
+        self.add_class("cm-check-list")
+        self.value = tuple(v for _, v in self.options if v in chosen)
+        for box in self.boxes:
+            box.observe(self._ticked, names="value")
+
+    def _ticked(self, _change) -> None:
+        self.value = tuple(v for (_, v), box in zip(self.options, self.boxes, strict=True)
+                           if box.value)
+
+    @property
+    def disabled(self) -> bool:
+        return all(box.disabled for box in self.boxes)
+
+    @disabled.setter
+    def disabled(self, off: bool) -> None:
+        for box in self.boxes:
+            box.disabled = off

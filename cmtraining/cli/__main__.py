@@ -1,0 +1,5 @@
+"""`python -m cmtraining.cli ...`."""
+
+from cmtraining.cli.main import entry
+
+entry()
