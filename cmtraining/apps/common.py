@@ -52,6 +52,12 @@ STYLE = """
 .cm-table td, .cm-table th { padding: .25em .6em; border-bottom: 1px solid #ddd; text-align: left;
   vertical-align: top; }
 .cm-table td.cm-num, .cm-table th.cm-num { text-align: right; white-space: nowrap; }
+/* an upload button says what it does, without ipywidgets' "(0)" file count after its label:
+   the label is drawn from the button's title (see upload_button) */
+.jupyter-button.cm-upload { font-size: 0; }
+.jupyter-button.cm-upload i { font-size: var(--jp-widgets-font-size, 13px); margin-right: .4em; }
+.jupyter-button.cm-upload::after { content: attr(title);
+  font-size: var(--jp-widgets-font-size, 13px); }
 </style>
 """
 
@@ -63,6 +69,16 @@ def choice(options: list[tuple[str, object]], value: object, **kwargs) -> widget
     values = [v for _, v in options]
     index = values.index(value) if value in values else (0 if options else None)
     return widgets.Dropdown(options=options, index=index, **kwargs)
+
+
+def upload_button(label: str, **kwargs) -> widgets.FileUpload:
+    """A one-file upload button labelled `label` only: ipywidgets writes the number of files
+    chosen after the label ("Subir CSV (0)"), which reads as a fault; the style above shows
+    the title instead, and the app says by its own line which file was read."""
+    button = widgets.FileUpload(description=label, tooltip=label, multiple=False,
+                                icon="upload", **kwargs)
+    button.add_class("cm-upload")
+    return button
 
 
 def link(notebook: str, params: Mapping[str, object]) -> str:

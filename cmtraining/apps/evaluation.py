@@ -23,6 +23,7 @@ from cmtraining.apps.common import (
     labelled,
     mark_ready,
     stage_header,
+    upload_button,
 )
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.tables import table_html
@@ -74,9 +75,8 @@ class EvaluationApp(StageApp):
         self.defer_chart = under_voila() if defer_chart is None else defer_chart
         lang, wb, off = self.lang, session.workbook, session.preview
         self.status = Status(lang)
-        self.upload = widgets.FileUpload(accept=".csv,.tsv,.txt,.xlsx", multiple=False,
-                                         description=t("app.evaluation.upload", lang),
-                                         disabled=off)
+        self.upload = upload_button(t("app.evaluation.upload", lang),
+                                    accept=".csv,.tsv,.txt,.xlsx", disabled=off)
         self.upload.observe(self._on_upload, names="value")
         self.gaps = widgets.HTML()
         self.network = widgets.Dropdown(description=t("app.evaluation.network", lang))

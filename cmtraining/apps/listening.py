@@ -23,6 +23,7 @@ from cmtraining.apps.common import (
     labelled,
     mark_ready,
     stage_header,
+    upload_button,
 )
 from cmtraining.apps.findings_view import findings_table
 from cmtraining.apps.listening_charts import share_png, volume_png
@@ -55,8 +56,7 @@ class ListeningApp(StageApp):
                                             incident=params.get("incident", True),
                                             lang=session.lang)
         self.sample_source = (self.frame, self.source)
-        self.upload = widgets.FileUpload(accept=".csv,.tsv,.txt,.xlsx", multiple=False,
-                                         description=t("app.listening.upload", lang))
+        self.upload = upload_button(t("app.listening.upload", lang), accept=".csv,.tsv,.txt,.xlsx")
         self.upload.observe(self._on_upload, names="value")
         self.use_sample = widgets.Button(description=t("app.listening.use_sample", lang),
                                          icon="refresh")

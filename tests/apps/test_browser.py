@@ -190,6 +190,10 @@ def test_listening_audit_shows_alerts_and_saves_them(server, page):
     assert int(page.locator(".cm-alert-count").inner_text()) >= 1
     assert "Negative spikes" in page.locator(".cm-listening-findings").inner_text() or \
         "alert day" in page.locator(".cm-listening-findings").inner_text()
+    # the upload button reads as its label, without ipywidgets' "(0)" file count
+    size, label = page.locator(".cm-upload").evaluate(
+        "b => [getComputedStyle(b).fontSize, getComputedStyle(b, '::after').content]")
+    assert (size, label) == ("0px", '"Import CSV or Excel"')
     page.get_by_role("button", name="Save audit to workbook").click()
     assert wait_for(lambda: (yaml.safe_load(path.read_text(encoding="utf-8"))["listening"]
                              .get("summary") or {}).get("mentions"))

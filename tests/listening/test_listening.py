@@ -203,6 +203,17 @@ def test_terms_skip_links_handles_and_brand():
     assert all(not w.startswith(("http", "@")) and w != "gran" for w, _ in words)
 
 
+#: verbs that carry a mention's grammar, not its topic (issue 19 sweep: "queremos", "decir")
+GRAMMAR_VERBS = {"queremos", "quiero", "decir", "dice", "dar", "deberia", "sepa", "puede",
+                 "want", "know", "need", "needs", "said", "tell"}
+
+
+@pytest.mark.parametrize("org", ORGS)
+def test_top_terms_are_topics_not_auxiliary_verbs(audits, org):
+    shown = [w for w, _ in audits[org].top_terms[:20]]
+    assert shown and not GRAMMAR_VERBS & {w.replace("í", "i") for w in shown}, shown
+
+
 # --- prescribers ---------------------------------------------------------------------
 
 
