@@ -44,7 +44,12 @@ async def one_trainee(browser, base: str, link: str, number: int, problems: list
             if response is None or response.status != 200:
                 problems.append(f"{number} {notebook}: HTTP {response and response.status}")
                 continue
-            await page.locator(selector).first.wait_for(state="visible", timeout=WAIT_MS)
+            try:
+                await page.locator(selector).first.wait_for(state="visible", timeout=WAIT_MS)
+            except Exception as exc:  # what the trainee saw instead is the clue
+                shown = await page.evaluate("document.body ? document.body.innerText : ''")
+                raise AssertionError(f"trainee {number}, {notebook}: {exc}\n--- the page "
+                                     f"showed ---\n{shown[:3000]}") from exc
             if notebook == "00-profile.ipynb":
                 field = page.locator(".cm-field-name input")
                 await field.fill(name)
@@ -84,7 +89,11 @@ def test_three_trainees_at_once_with_warm_kernels_get_no_error_and_lose_no_edit(
                for i in range(TRAINEES)]
         links = [token_for(ident, server.workspace) for ident in ids]
         problems: list[str] = []
-        shown = asyncio.run(a_class(server.base, links, problems))
+        try:
+            shown = asyncio.run(a_class(server.base, links, problems))
+        except Exception as exc:  # a page that never came: what the server said is the clue
+            raise AssertionError(f"{exc}\n--- server log ---\n"
+                                 f"{server.log_path.read_text()[-8000:]}") from exc
         assert problems == [], server.log_path.read_text()[-5000:]
         for number, ident in enumerate(ids):
             name = f"Organization of trainee {number}"
