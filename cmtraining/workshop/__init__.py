@@ -5,9 +5,10 @@ Pure engine and state: no widgets, Voila or CLI imports (the pages are in
 """
 
 from cmtraining.workshop.debrief import TeamDebrief, WorkshopDebrief, debrief
-from cmtraining.workshop.live import LINK, Workshop
+from cmtraining.workshop.live import Workshop
 from cmtraining.workshop.models import (
     INJECT_KINDS,
+    LINK,
     ROLE_ACTIONS,
     ROLES,
     STATUSES,

@@ -12,6 +12,11 @@ Nothing is cached between calls except the immutable (config, scenario,
 graph): every method reads the state from the store and writes its change
 in one transaction, so each team page may run in its own kernel and a server
 restart loses nothing.
+
+The `Workshop` class is split by job: this module holds its lifecycle (create,
+find, start, pause, resume, end, inject) and the turn clock with the batched
+simulation; `drafting.py` the drafts and approval by role (`DraftingMixin`);
+`views.py` what the pages show (`ViewsMixin`).
 """
 
 from __future__ import annotations
@@ -25,26 +30,23 @@ from functools import cached_property
 from sqlalchemy import delete, func, insert, literal, select, update
 
 from cmtraining.workshop import store as db
+from cmtraining.workshop.drafting import DraftingMixin
 from cmtraining.workshop.models import (
     INJECT_KINDS,
-    REPLY_KINDS,
-    ROLE_ACTIONS,
-    STATEMENT_KINDS,
-    ConsoleView,
-    TeamView,
+    LINK,
     TurnResult,
     WorkshopConfig,
     WorkshopError,
 )
 from cmtraining.workshop.store import Store
+from cmtraining.workshop.views import ViewsMixin
 
-LINK = "/voila/render/91-crisis-workshop.ipynb?workshop_token={token}"  # `token` is Jupyter's own
 FACILITATOR = "facilitator"
 MAX_INJECT = 1000
 _RETRIES = 5  # an advance races an approval: recompute with the new action (see `advance`)
 
 
-class Workshop:
+class Workshop(DraftingMixin, ViewsMixin):
     """One workshop in a store; get one with `create`, `load` or `by_token`."""
 
     def __init__(self, store: Store, workshop_id: str, config: WorkshopConfig):
@@ -182,6 +184,13 @@ class Workshop:
             ex._graph = graph
         return graph
 
+    def _played(self, lang: str | None, minute: int, turns: list):
+        """A copy of the shared exercise at `minute` with `turns` (the shared one never
+        changes: a page's refresh may read it while another call draws)."""
+        ex = copy.copy(self.exercise(lang))
+        ex.minute, ex.turns = minute, turns
+        return ex
+
     # --- the facilitator ------------------------------------------------------------------
 
     def _transition(self, what: str, allowed: tuple[str, ...], target: str) -> None:
@@ -204,6 +213,12 @@ class Workshop:
                 raise WorkshopError("workshop.error.status", lang=self.config.lang,
                                     status=_t(f"workshop.status.{self.status}", self.config.lang),
                                     what=_t(f"workshop.what.{what}", self.config.lang))
+
+    def _status_error(self, conn, what: str):
+        status = self._row(conn).status
+        raise WorkshopError("workshop.error.status", lang=self.config.lang,
+                            status=_t(f"workshop.status.{status}", self.config.lang),
+                            what=_t(f"workshop.what.{what}", self.config.lang))
 
     def start(self) -> None:
         """ready -> running; the teams see the opening post and the curve at minute 0."""
@@ -331,145 +346,7 @@ class Workshop:
         except WorkshopError:  # ended or paused meanwhile
             return None
 
-    # --- the teams --------------------------------------------------------------------------
-
-    def _check_team(self, team_id: str) -> None:
-        ids = self.team_ids()
-        if team_id not in ids:
-            raise WorkshopError("workshop.error.unknown_team", team=str(team_id),
-                                allowed=", ".join(ids))
-
-    def _check_role(self, role: str) -> None:
-        if role not in self.config.roles:
-            raise WorkshopError("workshop.error.unknown_role", role=str(role),
-                                allowed=", ".join(self.config.roles))
-
-    def _status_error(self, conn, what: str):
-        status = self._row(conn).status
-        raise WorkshopError("workshop.error.status", lang=self.config.lang,
-                            status=_t(f"workshop.status.{status}", self.config.lang),
-                            what=_t(f"workshop.what.{what}", self.config.lang))
-
-    def needs_approval(self, kind: str) -> bool:
-        """The team's protocol: statements wait for the approver (when the team has one);
-        replies too when `replies_need_approval`."""
-        if "approval" not in self.config.roles:
-            return False
-        return kind in STATEMENT_KINDS or (kind in REPLY_KINDS and self.config.replies_need_approval)
-
-    def draft(self, team_id: str, role: str, action: dict) -> int:
-        """A draft of `role` (an action as in the stage-5 exercise: kind, text, strategy,
-        channel, reply_to); its text is reviewed now. Published at once unless the protocol
-        needs the approver (statements when the team has an approval role; replies when
-        `replies_need_approval`). Returns the draft's id."""
-        self._check_team(team_id)
-        self._check_role(role)
-        if not isinstance(action, dict) or "kind" not in action:
-            raise WorkshopError("workshop.error.action_type", type=type(action).__name__)
-        kind = action["kind"]
-        if kind not in ROLE_ACTIONS[role]:
-            raise WorkshopError("workshop.error.role_action", role=role, kind=str(kind),
-                                allowed=", ".join(ROLE_ACTIONS[role]) or "-")
-        if kind != "escalate" and not str(action.get("text") or "").strip():
-            raise WorkshopError("workshop.error.text_empty", kind=kind)
-        row = self._row()
-        if row.status != "running":
-            self._status_error(None, "draft")
-        ex = self._played(None, row.minute, [])
-        reviewed = ex.prepare(dict(action))  # raises the exercise's errors (no such post...)
-        publish = not self.needs_approval(kind)
-        w = db.workshops.c
-        state = "published" if publish else "pending"
-        columns = ["workshop_id", "team_id", "role", "kind", "action", "state", "created_turn",
-                   "created_minute", "published_turn", "published_minute", "decided_by",
-                   "created_at", "decided_at"]
-        stamp = db.now()
-        source = select(literal(self.id), literal(team_id), literal(role), literal(kind),
-                        literal(json.dumps(reviewed, default=str)), literal(state), w.turn,
-                        w.minute, w.turn if publish else literal(None),
-                        w.minute if publish else literal(None),
-                        literal(role if publish else None), literal(stamp),
-                        literal(stamp if publish else None)).where(
-            w.id == self.id, w.status == "running")
-        with self.store.engine.begin() as conn:
-            if not conn.execute(insert(db.drafts).from_select(columns, source)).rowcount:
-                self._status_error(conn, "draft")
-            return int(conn.execute(select(func.max(db.drafts.c.id)).where(
-                db.drafts.c.workshop_id == self.id, db.drafts.c.team_id == team_id)).scalar())
-
-    def _decide(self, team_id: str, role: str, draft_id: int, state: str) -> None:
-        self._check_team(team_id)
-        self._check_role(role)
-        if role != "approval":
-            raise WorkshopError("workshop.error.not_approver")
-        d, w = db.drafts.c, db.workshops.c
-        live = select(w.id).where(w.id == self.id, w.status == "running").exists()
-        values = {"state": state, "decided_by": role, "decided_at": db.now()}
-        if state == "published":  # at the clock's minute when the approver says yes
-            values["published_turn"] = select(w.turn).where(w.id == self.id).scalar_subquery()
-            values["published_minute"] = select(w.minute).where(w.id == self.id).scalar_subquery()
-        with self.store.engine.begin() as conn:
-            mine = conn.execute(select(d.state).where(
-                d.id == draft_id, d.workshop_id == self.id, d.team_id == team_id)).first()
-            if mine is None:
-                raise WorkshopError("workshop.error.unknown_draft", draft=str(draft_id))
-            if mine.state != "pending":
-                raise WorkshopError("workshop.error.not_pending", draft=str(draft_id),
-                                    state=_t(f"workshop.draft_state.{mine.state}",
-                                             self.config.lang))
-            done = conn.execute(update(db.drafts).where(
-                d.id == draft_id, d.workshop_id == self.id, d.state == "pending", live)
-                .values(**values)).rowcount
-            if not done:
-                self._status_error(conn, "approve")
-
-    def approve(self, team_id: str, role: str, draft_id: int) -> None:
-        """The approver publishes a pending draft of their team (only the "approval" role),
-        at the current minute: a slow approval costs the team time."""
-        self._decide(team_id, role, draft_id, "published")
-
-    def reject(self, team_id: str, role: str, draft_id: int) -> None:
-        """The approver sends a pending draft back (it is never published)."""
-        self._decide(team_id, role, draft_id, "rejected")
-
     # --- the simulation -------------------------------------------------------------------
-
-    def drafts(self, team_id: str | None = None, conn=None) -> list[dict]:
-        """Every draft (of one team, or all), oldest first, with its reviewed action."""
-        if conn is None:
-            with self.store.engine.connect() as conn:
-                return self.drafts(team_id, conn)
-        d = db.drafts.c
-        query = select(db.drafts).where(d.workshop_id == self.id).order_by(d.id)
-        if team_id is not None:
-            query = query.where(d.team_id == team_id)
-        return [{"draft_id": r.id, "team_id": r.team_id, "role": r.role, "kind": r.kind,
-                 "state": r.state, "action": json.loads(r.action), "turn": r.created_turn,
-                 "minute": r.created_minute, "published_turn": r.published_turn,
-                 "published_minute": r.published_minute} for r in conn.execute(query)]
-
-    def team_turns(self, team_id: str, drafts: list[dict] | None = None) -> list:
-        """The team's published actions as the exercise's turns (by publication minute)."""
-        from cmtraining.crisis.exercise import Turn
-
-        drafts = self.drafts(team_id) if drafts is None else drafts
-        turns: dict[int, list] = {}
-        for d in drafts:
-            if d["state"] == "published" and d["team_id"] == team_id:
-                turns.setdefault(d["published_minute"], []).append(d["action"])
-        return [Turn(minute, actions) for minute, actions in sorted(turns.items())]
-
-    def team_exercise(self, team_id: str, lang: str | None = None, *, minute: int | None = None):
-        """The stage-5 exercise as this team played it (its turns from the store)."""
-        return self._played(lang, self.minute if minute is None else minute,
-                            self.team_turns(team_id))
-
-    def _played(self, lang: str | None, minute: int, turns: list):
-        """A copy of the shared exercise at `minute` with `turns` (the shared one never
-        changes: a page's refresh may read it while another call draws)."""
-        ex = copy.copy(self.exercise(lang))
-        ex.minute, ex.turns = minute, turns
-        return ex
 
     def inject_events(self) -> dict[str, tuple]:
         """{team_id: the engine's `Inject`s that reached the team}: the facilitator's injects
@@ -554,113 +431,6 @@ class Workshop:
                     *(frame[name].to_numpy().tolist() for name in names), strict=True)]
         if rows:
             conn.execute(insert(db.curves), rows)
-
-    def curves(self, team_id: str | None = None) -> list[dict]:
-        """Stored curves up to the current minute: [{team_id, minute, negative_reach, ...}]."""
-        c = db.curves.c
-        query = select(db.curves).where(c.workshop_id == self.id).order_by(c.team_id, c.minute)
-        if team_id is not None:
-            query = query.where(c.team_id == team_id)
-        with self.store.engine.connect() as conn:
-            return [{"team_id": r.team_id, "minute": r.minute,
-                     "negative_reach": r.negative_reach, "outraged": r.outraged,
-                     "new_negative": r.new_negative} for r in conn.execute(query)]
-
-    def injects(self, team_id: str | None = None, lang: str | None = None) -> list[dict]:
-        """The facilitator's injects (to everyone, or reaching `team_id`), in `lang`."""
-        lang = lang or self.config.lang
-        i = db.injects.c
-        query = select(db.injects).where(i.workshop_id == self.id).order_by(i.id)
-        if team_id is not None:
-            query = query.where((i.team_id == team_id) | i.team_id.is_(None))
-        with self.store.engine.connect() as conn:
-            return [{"id": f"inject-x{r.id}", "kind": "facilitator_inject", "type": r.kind,
-                     "minute": r.minute, "turn": r.turn, "team_id": r.team_id,
-                     "author": None, "label": _t(f"workshop.inject.label.{r.kind}", lang),
-                     "text": r.text_es if lang == "es" else r.text_en}
-                    for r in conn.execute(query)]
-
-    # --- views ------------------------------------------------------------------------------
-
-    def _timeline(self, ex, injects: list[dict]) -> list[dict]:
-        events = ex.timeline() + [{k: i[k] for k in ("minute", "kind", "type", "author", "id",
-                                                     "text", "label")} for i in injects]
-        return sorted(events, key=lambda e: (e["minute"], e["kind"].startswith("action")))
-
-    def team_view(self, team_id: str, lang: str | None = None) -> TeamView:
-        """What the team's page shows now (nothing later than the clock's minute)."""
-        from cmtraining.i18n import check_lang
-
-        self._check_team(team_id)
-        lang = check_lang(lang or self.config.lang)
-        row = self._row()
-        drafts = self.drafts(team_id)
-        ex = self._played(lang, row.minute, self.team_turns(team_id, drafts))
-        injects = self.injects(team_id, lang)
-        arrived = [i for i in ex.arrivals() if i["minute"] <= row.minute] if \
-            row.status != "ready" else []
-        inbox = sorted(arrived + injects, key=lambda i: i["minute"])
-        published = [_shown(d, "published_minute") for d in drafts if d["state"] == "published"]
-        return TeamView(
-            workshop_id=self.id, team_id=team_id, team_name=self.team_names()[team_id],
-            status=row.status, turn=row.turn, minute=row.minute, duration=ex.duration, lang=lang,
-            roles=self.config.roles, inbox=inbox,
-            posts=[{"id": p["id"], "author": p.get("author"), "minute": p["minute"],
-                    "text": p["text"]} for p in ex.posts()] if row.status != "ready" else [],
-            timeline=self._timeline(ex, injects) if row.status != "ready" else [],
-            published=published,
-            pending=[_shown(d, "minute") for d in drafts if d["state"] == "pending"],
-            rejected=[_shown(d, "minute") for d in drafts if d["state"] == "rejected"],
-            curve=[{k: v for k, v in c.items() if k != "team_id"} for c in self.curves(team_id)
-                   if c["minute"] <= row.minute],
-            seconds_left=self.seconds_left())
-
-    def console_view(self, lang: str | None = None, base: str = "") -> ConsoleView:
-        """What the facilitator's console shows: every team side by side."""
-        from cmtraining.i18n import check_lang
-
-        lang = check_lang(lang or self.config.lang)
-        row = self._row()
-        teams = self._teams()
-        names = {t.team_id: t.name for t in teams}
-        drafts = self.drafts()
-        curves = [c for c in self.curves() if c["minute"] <= row.minute]
-        ex = self.exercise(lang)
-        timelines = {}
-        for t in teams:
-            played = self._played(lang, row.minute, self.team_turns(t.team_id, drafts))
-            timelines[t.team_id] = self._timeline(played, self.injects(t.team_id, lang)) \
-                if row.status != "ready" else []
-        last = {c["team_id"]: c["negative_reach"] for c in curves}
-        summary = [{"team_id": t.team_id, "name": t.name, "token": t.token,
-                    "link": base.rstrip("/") + LINK.format(token=t.token),
-                    "published": sum(d["team_id"] == t.team_id and d["state"] == "published"
-                                     for d in drafts),
-                    "pending": sum(d["team_id"] == t.team_id and d["state"] == "pending"
-                                   for d in drafts),
-                    "negative_reach": last.get(t.team_id)} for t in teams]
-        published = sorted(({**_shown(d, "published_minute"), "team_id": d["team_id"],
-                             "team": names[d["team_id"]]}
-                            for d in drafts if d["state"] == "published"),
-                           key=lambda p: (p["minute"], p["draft_id"]))
-        return ConsoleView(
-            workshop_id=self.id, scenario_id=self.config.scenario_id,
-            scenario_title=ex.text(ex.scenario.title), status=row.status, turn=row.turn,
-            minute=row.minute, duration=ex.duration, lang=lang, teams=summary,
-            timelines=timelines,
-            curves=[{"team_id": c["team_id"], "team": names[c["team_id"]], "minute": c["minute"],
-                     "negative_reach": c["negative_reach"]} for c in curves],
-            published=published, injects=self.injects(None, lang),
-            seconds_left=self.seconds_left())
-
-
-def _shown(draft: dict, minute_key: str) -> dict:
-    a = draft["action"]
-    return {"draft_id": draft["draft_id"], "kind": draft["kind"], "role": draft["role"],
-            "text": a.get("text", ""), "strategy": a.get("strategy"), "channel": a.get("channel"),
-            "reply_to": a.get("_reply_author"), "score": a.get("reply_score"),
-            "minute": draft[minute_key], "turn": draft["published_turn"]
-            if minute_key == "published_minute" else draft["turn"]}
 
 
 def _last(frame, minute: int) -> dict:

@@ -29,6 +29,8 @@ REPLY_KINDS = ("reply", "private_message")
 DRAFT_STATES = ("pending", "published", "rejected")
 # The facilitator's ready-made injects (texts in the workshop catalogue); free text also works.
 INJECT_KINDS = ("journalist", "leaked_memo", "influencer", "regulator", "employee_off_protocol")
+# A team's or the facilitator's page (`token` is Jupyter's own, hence `workshop_token`)
+LINK = "/voila/render/91-crisis-workshop.ipynb?workshop_token={token}"
 MAX_TEAMS = 12
 MAX_AUDIENCE = 20000
 
