@@ -225,7 +225,10 @@ def _crisis(wb, as_of: date | None) -> list[Finding]:
         return []
     first, last = Day(status.alert_days[0]), Day(status.alert_days[-1])
     days = len(status.alert_days)
+    # the summary counts every alert day of the period; the incident is the latest run of them
+    total = len({a.day for a in wb.listening.alerts if as_of is None or a.day <= as_of})
     out = [_f("listening", "open_incident", "info", days, days=days, first=first, last=last,
+              total=total,
               level=status.level or Key("planning.coherence.no_crisis_level"))]
     if status.level is None:
         out.append(_f("crisis", "no_level", "error", days, days=days, first=first, last=last))

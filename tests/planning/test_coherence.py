@@ -75,8 +75,21 @@ def test_samples_incident_shows_as_the_current_protocol_level(tmp_path, monkeypa
     assert status.open and len(status.alert_days) == 5 and status.number == 1
     assert status.owner and any("declaración" in a for a in status.actions)
     assert [f.code for f in for_stage(wb, "crisis", as_of=TODAY)] == ["coherence.crisis.current_level"]
-    assert [f.code for f in for_stage(wb, "listening", as_of=TODAY)] == [
-        "coherence.listening.open_incident"]
+    listening = for_stage(wb, "listening", as_of=TODAY)
+    assert [f.code for f in listening] == ["coherence.listening.open_incident"]
+
+
+def test_the_open_incident_says_how_many_of_the_periods_alert_days_it_holds():
+    """The listening summary counts every alert day; the incident only its latest run."""
+    from cmtraining.workbook.sections_response import SpikeAlert
+
+    wb = ngo()
+    days = [date(2026, 10, 3), date(2026, 10, 28), date(2026, 10, 29), date(2026, 10, 30)]
+    wb.listening.alerts = [SpikeAlert(day=d, negative=30, expected=5.0, threshold=12.0)
+                          for d in days]
+    [incident] = for_stage(wb, "listening", as_of=date(2026, 10, 31))
+    assert "3 of the period's 4 alert days" in incident.message("en")
+    assert "3 de los 4 días con alerta del periodo" in incident.message("es")
 
 
 # --- one workbook per contradiction ------------------------------------------------
