@@ -2,10 +2,11 @@
 
 Each page is built once as a preview of the default sample organization (a
 preview is read-only, so nothing is written), which imports everything the
-page imports lazily and fills the caches a first page would fill; then every
-widget is closed, so the page that takes the kernel starts from a clean
-widget registry. A page that fails to warm is only reported: its own request
-will run it, and show its error, as without a pool.
+page imports lazily and fills the caches a first page would fill; then the
+previews' charts are waited for and every widget is closed, so the page that
+takes the kernel starts idle, from a clean widget registry. A page that fails
+to warm is only reported: its own request will run it, and show its error,
+as without a pool.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ def warm(pages: list[tuple[str, str, bool]]) -> list[str]:
     """Build each (stem, app module, uses a session) page once; the stems that failed."""
     import ipywidgets
 
+    from cmtraining.apps.common import wait_for_drawings
     from cmtraining.runtime.parameters import resolve
     from cmtraining.runtime.session import open_session
 
@@ -30,5 +32,8 @@ def warm(pages: list[tuple[str, str, bool]]) -> list[str]:
                 build(**resolve(stem, {}, source="papermill"))
         except Exception:  # noqa: BLE001 - warming is best effort; the page itself reports
             failed.append(stem)
+    # the previews' charts draw in threads: a kernel handed to a page must be idle, not
+    # still drawing charts nobody sees (the page's first state waits for every drawing)
+    wait_for_drawings()
     ipywidgets.Widget.close_all()
     return failed

@@ -67,6 +67,19 @@ def test_a_preview_warm_up_writes_nothing(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_warm_kernel_is_handed_out_with_no_preview_chart_still_drawing(tmp_path, monkeypatch):
+    """Under Voila the previews' charts draw in threads; the page that takes the kernel
+    must not wait behind them (its first state waits for every drawing)."""
+    from cmtraining.apps import common
+    from cmtraining.apps.warmup import warm
+
+    monkeypatch.setenv("CMTRAINING_WORKSPACE", str(tmp_path))
+    monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5")  # what a pooled kernel's env says
+    assert warm([(stem, module, session) for stem, module, session
+                 in warm_pages(notebooks_dir()) if stem == "00-profile"]) == []
+    assert common._DRAWING == set()
+
+
 @pytest.mark.parametrize(("pool", "total", "per", "option"), [
     (-1, 10, 6, "--pool-size"), (2, -3, 6, "--max-kernels"), (2, 10, -1, "--max-per-trainee"),
     (4, 4, 6, "pool"),
