@@ -8,6 +8,7 @@ from typing import get_args
 import ipywidgets as widgets
 
 from cmtraining.apps.coherence_panel import coherence_panel
+from cmtraining.apps.check_list import CheckList
 from cmtraining.apps.common import StageApp, Status, heading, mark_ready, stage_header
 from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list
@@ -44,11 +45,9 @@ class PersonaCard(widgets.VBox):
         labels = {"name": "persona_name", "age_range": "persona_ages",
                   "description": "persona_description", "needs": "persona_needs",
                   "questions": "persona_questions", "expectations": "persona_expectations"}
-        self.networks = {n: widgets.Checkbox(value=n in persona["networks"], indent=False,
-                                             description=t(f"common.network.{n}", lang),
-                                             layout=widgets.Layout(width="170px"))
-                         for n in get_args(NetworkId)}
-        for w in [*self.fields.values(), *self.networks.values()]:
+        self.networks = CheckList([(t(f"common.network.{n}", lang), n) for n in get_args(NetworkId)],
+                                  persona["networks"])
+        for w in [*self.fields.values(), self.networks]:
             w.disabled = off
             w.observe(lambda _: self.app.save_persona(self.index, self.current()), names="value")
         self.persona = persona
@@ -64,8 +63,7 @@ class PersonaCard(widgets.VBox):
                 f"<b>{html.escape(t('app.audiences.' + labels[key], lang))}</b>",
                 layout=widgets.Layout(width="230px")), widget]))
         rows.append(widgets.HTML(f"<b>{html.escape(t('app.audiences.persona_networks', lang))}</b>"))
-        rows.append(widgets.GridBox(list(self.networks.values()),
-                                    layout=widgets.Layout(grid_template_columns="repeat(5, 175px)")))
+        rows.append(self.networks)
         rows.append(remove)
         super().__init__(rows, layout=widgets.Layout(border="1px solid #ddd", padding=".6em",
                                                      margin=".5em 0"))
@@ -76,7 +74,7 @@ class PersonaCard(widgets.VBox):
         for key, widget in self.fields.items():
             value = widget.value
             data[key] = [v.strip() for v in value.split(",") if v.strip()] if key in LIST_FIELDS else value
-        data["networks"] = [n for n, box in self.networks.items() if box.value]
+        data["networks"] = list(self.networks.value)
         return data
 
 
@@ -97,11 +95,9 @@ class AudiencesApp(FieldErrorsMixin, StageApp):
         self.hours.add_class("cm-hours")
         self.hours_status = Status(lang)
         self.hours_status.add_class("cm-hours-status")
-        self.formats = {f: widgets.Checkbox(value=f in wb.resources.formats, indent=False,
-                                            description=t(f"common.format.{f}", lang), disabled=off,
-                                            layout=widgets.Layout(width="150px"))
-                        for f in get_args(Format)}
-        for w in [self.hours, *self.formats.values()]:
+        self.formats = CheckList([(t(f"common.format.{f}", lang), f) for f in get_args(Format)],
+                                 wb.resources.formats, disabled=off, width="150px")
+        for w in [self.hours, self.formats]:
             w.observe(lambda _: self._save_resources(), names="value")
         # personas
         templates = persona_templates(wb.profile.kind, lang)
@@ -148,8 +144,7 @@ class AudiencesApp(FieldErrorsMixin, StageApp):
             coherence_panel(self, "audiences"),  # issue 15: coherence
             h2("app.audiences.resources_title"), widgets.HBox([self.hours, self.hours_status]),
             widgets.HTML(f"<b>{html.escape(t('app.audiences.formats', lang))}</b>"),
-            widgets.GridBox(list(self.formats.values()),
-                            layout=widgets.Layout(grid_template_columns="repeat(5, 155px)")),
+            self.formats,
             h2("app.audiences.personas_title"), self.personas,
             widgets.HBox([self.template, self.add_template]), self.status,
             h2("app.audiences.fit_title", "app.audiences.fit_help"), self.fit,
@@ -190,7 +185,7 @@ class AudiencesApp(FieldErrorsMixin, StageApp):
                     f"app.audiences.screen.{key}", self.lang, value=decimal(hours, self.lang, trim=True),
                     max=decimal(MAX_HOURS, self.lang, trim=True))) + "</span>")
             return
-        formats = [f for f, box in self.formats.items() if box.value]
+        formats = list(self.formats.value)
         self.apply(lambda wb: {**wb.model_dump(), "resources": {
             "hours_per_week": hours, "formats": formats}}, self.hours_status)
 

@@ -2,8 +2,8 @@
 
 A multiple-choice list box (ipywidgets' SelectMultiple) needs Ctrl or Cmd
 held to choose a second item, which trainees who are not used to it never
-find, and it scrolls its items out of sight; the audiences page already
-ticks networks and formats, so the crisis channels tick the same way.
+find, and it scrolls its items out of sight. The audiences page (networks,
+formats) and the crisis protocol (channels) tick their lists with this one.
 """
 
 from __future__ import annotations
@@ -29,10 +29,21 @@ class CheckList(widgets.Box):
         self.value = tuple(v for _, v in self.options if v in chosen)
         for box in self.boxes:
             box.observe(self._ticked, names="value")
+        self.observe(self._shown, names="value")
+
+    def box(self, value) -> widgets.Checkbox:
+        """The tick of the option whose value is `value`."""
+        return self.boxes[[v for _, v in self.options].index(value)]
 
     def _ticked(self, _change) -> None:
         self.value = tuple(v for (_, v), box in zip(self.options, self.boxes, strict=True)
                            if box.value)
+
+    def _shown(self, change) -> None:
+        """A value set from the code ticks the boxes to match (and keeps the options' order)."""
+        chosen = set(change["new"])
+        for (_, v), box in zip(self.options, self.boxes, strict=True):
+            box.value = v in chosen
 
     @property
     def disabled(self) -> bool:

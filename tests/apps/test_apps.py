@@ -158,7 +158,7 @@ def test_audiences_app_templates_fit_roles_and_checks(workspace):
     assert [p.id for p in wb.audiences] == ["local_regular"]
     assert "Neighbourhood regular" in app.fit.value and 'data-network="facebook"' not in app.fit.value
     card = app.persona_cards[0]
-    card.networks["tiktok"].value = True
+    card.networks.box("tiktok").value = True
     assert "tiktok" in load(entry.path).audiences[0].networks
     app.hours.value = 0.5
     assert load(entry.path).resources.hours_per_week == 0.5

@@ -175,3 +175,22 @@ def test_crisis_channels_are_ticked_one_by_one_and_saved(workspace):
     assert list(saved) == [v for _, v in channels.options if v in set(saved)]  # in list order
     box.value = False
     assert set(load(entry.path).crisis_protocol.channels) == before
+
+
+def test_audiences_networks_and_formats_tick_like_the_crisis_channels(workspace):
+    """One tick list for every choice of several: a value set by code shows as ticks too."""
+    from cmtraining.apps.audiences import build_app
+    from cmtraining.apps.check_list import CheckList
+    from cmtraining.workbook import load
+
+    entry = create_workbook("Ana", "cafe")
+    app = build_app(open_session("02-audiences-networks", workbook=entry.id, lang="es"))
+    assert isinstance(app.formats, CheckList)
+    app.formats.value = ("short_video", "image")  # out of the list's order
+    assert [b.value for b in app.formats.boxes] == [v in {"short_video", "image"}
+                                                     for _, v in app.formats.options]
+    saved = load(entry.path).resources.formats
+    assert set(saved) == {"short_video", "image"}
+    assert list(saved) == [v for _, v in app.formats.options if v in {"short_video", "image"}]
+    app.formats.box("short_video").value = False
+    assert list(load(entry.path).resources.formats) == ["image"]

@@ -28,6 +28,19 @@ STAGES = [  # (notebook, its first usable input)
                                     "button.jupyter-button:enabled"),
 ]
 WAIT_MS = 240_000
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "classroom"
+
+
+async def usable(page, selector: str, what: str, console: list[str]) -> None:
+    """Wait for the page's first usable input; if it never comes, say what the page showed."""
+    try:
+        await page.locator(selector).first.wait_for(state="visible", timeout=WAIT_MS)
+    except Exception as exc:  # what the trainee saw instead is the clue
+        shown = await page.evaluate("document.body ? document.body.innerText : ''")
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / f"{what.replace(' ', '-')}.png"))
+        raise AssertionError(f"{what}: {exc}\n--- the page showed ---\n{shown[:3000]}\n"
+                             f"--- its console ---\n" + "\n".join(console[-40:])) from exc
 
 
 async def one_trainee(browser, base: str, link: str, number: int, problems: list[str]) -> str:
@@ -36,6 +49,8 @@ async def one_trainee(browser, base: str, link: str, number: int, problems: list
     context = await browser.new_context()
     page = await context.new_page()
     page.on("pageerror", lambda exc: problems.append(f"{number}: script error {exc}"))
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text[:300]}"))
     name = f"Organization of trainee {number}"
     try:
         for notebook, selector in STAGES:
@@ -44,12 +59,7 @@ async def one_trainee(browser, base: str, link: str, number: int, problems: list
             if response is None or response.status != 200:
                 problems.append(f"{number} {notebook}: HTTP {response and response.status}")
                 continue
-            try:
-                await page.locator(selector).first.wait_for(state="visible", timeout=WAIT_MS)
-            except Exception as exc:  # what the trainee saw instead is the clue
-                shown = await page.evaluate("document.body ? document.body.innerText : ''")
-                raise AssertionError(f"trainee {number}, {notebook}: {exc}\n--- the page "
-                                     f"showed ---\n{shown[:3000]}") from exc
+            await usable(page, selector, f"trainee {number} {notebook}", console)
             if notebook == "00-profile.ipynb":
                 field = page.locator(".cm-field-name input")
                 await field.fill(name)
@@ -59,7 +69,7 @@ async def one_trainee(browser, base: str, link: str, number: int, problems: list
         await page.goto(f"{base}/voila/render/00-profile.ipynb?workbook={link}",
                         wait_until="commit", timeout=WAIT_MS)
         field = page.locator(".cm-field-name input:enabled")
-        await field.wait_for(state="visible", timeout=WAIT_MS)
+        await usable(page, ".cm-field-name input:enabled", f"trainee {number} back", console)
         return await field.input_value()
     finally:
         await context.close()
