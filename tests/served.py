@@ -39,7 +39,8 @@ def kernel_pids(server_pid: int) -> set[int]:
 class Served:
     """One `cmtraining serve` process and what a test needs to talk to it."""
 
-    def __init__(self, tmp: Path, *extra: str):
+    def __init__(self, tmp: Path, *extra: str, launcher: tuple[str, ...] = ("-m", "cmtraining.cli")):
+        """`launcher`: how Python starts the CLI (a test may patch the server before it runs)."""
         self.workspace = tmp / "workspace"
         self.gradebook = tmp / "grades.sqlite"
         self.port = free_port()
@@ -49,7 +50,7 @@ class Served:
         self.env = {**os.environ, "CMTRAINING_WORKSPACE": str(self.workspace)}
         self.env.pop("CMTRAINING_LANG", None)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "cmtraining.cli", "serve", "--port", str(self.port),
+            [sys.executable, *launcher, "serve", "--port", str(self.port),
              "--workspace", str(self.workspace), "--facilitator-token", FACILITATOR,
              "--gradebook", str(self.gradebook), "--pool-size", "0", *extra],
             cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT)

@@ -7,8 +7,8 @@ from typing import get_args
 
 import ipywidgets as widgets
 
-from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.check_list import CheckList
+from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import StageApp, Status, heading, mark_ready, stage_header
 from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list

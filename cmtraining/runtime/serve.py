@@ -33,7 +33,7 @@ from urllib.parse import urlencode
 import tornado.ioloop
 import tornado.web
 from jupyter_server.base.handlers import JupyterHandler
-from jupyter_server.utils import url_path_join
+from jupyter_server.utils import ensure_async, url_path_join
 from voila import __version__ as voila_version
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
@@ -66,7 +66,12 @@ from cmtraining.runtime.serve_query import (
     query_lang,
     query_values,
 )
-from cmtraining.runtime.served_page import kernel_watch_script, offline_page, refusal_html
+from cmtraining.runtime.served_page import (
+    kernel_watch_script,
+    offline_page,
+    page_failed_html,
+    refusal_html,
+)
 from cmtraining.runtime.workspace import (
     PRIVATE_LINKS_ENV,
     is_workbook_id,
@@ -144,6 +149,42 @@ def facilitator_url(host: str, port: int, lang: str, token: str, facilitator_tok
 # --- the Voila application ---------------------------------------------------------
 
 
+def guard_page_rendering() -> None:
+    """A page whose rendering fails half-way ends with a notice instead of loading forever.
+
+    Voila 0.5 renders a page in a task (`put_html`) whose exception nobody
+    awaits: when the page's kernel does not answer in time (nbclient's
+    `startup_timeout`, passed on a loaded machine by issue 17's load test) the
+    task dies and the handler keeps the connection open with heartbeats, for
+    ever: a page that never loads and a kernel nobody uses. Wrapped here, the
+    failure is logged, the page's kernel shut down and the page closed with a
+    notice and a reload button, in the reader's language. Idempotent.
+    """
+    from voila.notebook_renderer import NotebookRenderer
+
+    if getattr(NotebookRenderer, "_cm_guarded", False):
+        return
+    original = NotebookRenderer.generate_content_generator
+
+    async def guarded(self, kernel_id=None, kernel_future=None):
+        try:
+            async for item in original(self, kernel_id, kernel_future):
+                yield item
+        except Exception:  # noqa: BLE001 - whatever it was, the page must end
+            handler = self.request_handler
+            handler.log.exception("A page failed while rendering (kernel %s)", kernel_id)
+            manager = handler.kernel_manager
+            if kernel_id and kernel_id in manager:
+                try:
+                    await ensure_async(manager.shutdown_kernel(kernel_id, now=True))
+                except Exception:  # noqa: BLE001 - the culler ends it otherwise
+                    handler.log.warning("Could not end the failed page's kernel %s", kernel_id)
+            yield page_failed_html(getattr(handler, "page_lang", "es")), None
+
+    NotebookRenderer.generate_content_generator = guarded
+    NotebookRenderer._cm_guarded = True
+
+
 def _fingerprint(token: str) -> str:
     """What the facilitator's cookie holds: proof of the token, not the token itself."""
     return hashlib.sha256(f"cmtraining-facilitator:{token}".encode()).hexdigest()
@@ -177,11 +218,12 @@ class GuardedVoilaHandler(FacilitatorCheck, TornadoVoilaHandler):
     """Voila's page handler, behind the facilitator's token and the parameter contract."""
 
     notebook_stem: str | None = None
+    page_lang = "es"  # the reader's language, for a page that fails half-way
 
     @tornado.web.authenticated
     async def get(self, path=None):
         query = query_values(self.request.query_arguments)
-        lang = query_lang(query)
+        lang = self.page_lang = query_lang(query)
         root = os.path.realpath(self.contents_manager.root_dir)
         target = notebook_file(root, path)
         if target.suffix == ".ipynb" and target.is_file() and target.parent == Path(root):
@@ -238,6 +280,8 @@ class GuardedVoilaHandler(FacilitatorCheck, TornadoVoilaHandler):
                     if "</head>" not in head:
                         continue
                     chunk, head = offline_page(head, lang), None
+                if "cm-page-failed" in chunk:
+                    watcher = ""  # the kernel is gone on purpose: no second notice
                 if watcher and "</body>" in chunk:
                     chunk, watcher = chunk.replace("</body>", watcher + "</body>", 1), ""
                 self.write(chunk)
@@ -280,6 +324,7 @@ class CmtrainingVoila(Voila):
 
     def __init__(self, *, facilitator_token: str, **kwargs):
         super().__init__(**kwargs)
+        guard_page_rendering()
         self.tornado_settings = {**self.tornado_settings, FACILITATOR_SETTING: facilitator_token}
         self.pool_settings: dict = {}
 

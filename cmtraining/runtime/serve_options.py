@@ -22,6 +22,10 @@ MAX_KERNELS_CAP = 60
 #: how long a page waits for a cell's outputs after the cell's reply (nbclient's default, 4 s,
 #: lost the profile page's widgets with 10 trainees on the project's 2-core machine, 2026)
 IOPUB_WAIT_SECONDS = 300
+#: how long a page waits for its new kernel to answer (nbclient's default, 60 s, was passed by
+#: a page's kernel on the project's 2-core machine with three trainees' browsers on it, 2026;
+#: the page then never finished loading: see `cmtraining.runtime.serve.guard_page_rendering`)
+KERNEL_START_SECONDS = 300
 CULL_MINUTES_RANGE = (0.05, 24 * 60.0)
 
 
@@ -64,7 +68,8 @@ def voila_argv(host: str, port: int, token: str, root: Path,
             # hears): on a loaded machine a page came back with every cell run and no widget
             # (issue 17's load test). Wait as long as it takes, and say so if it never comes.
             f"--VoilaExecutor.iopub_timeout={IOPUB_WAIT_SECONDS}",
-            "--VoilaExecutor.raise_on_iopub_timeout=True"]
+            "--VoilaExecutor.raise_on_iopub_timeout=True",
+            f"--VoilaExecutor.startup_timeout={KERNEL_START_SECONDS}"]
     argv.append(f"--token={token}" if token else "--Voila.token=")
     return argv
 

@@ -73,3 +73,21 @@ def kernel_watch_script(lang: str) -> str:
             "window.addEventListener('focus',check);"
             f"setInterval(check,{KERNEL_WATCH_SECONDS * 1000});"
             "window.cmtrainingCheckKernel=check;})();</script>")
+
+
+def page_failed_html(lang: str) -> str:
+    """What ends a page whose rendering failed half-way: a notice and a reload button.
+
+    Streamed after whatever part of the page had gone out, so it closes the
+    document itself. It lands inside Voila's hidden cell container and the
+    page's own scripts never arrive: its script moves it into view and takes
+    the loading spinner away.
+    """
+    message, reload = t("runtime.classroom.page_failed", lang), t("runtime.classroom.reload", lang)
+    return (f'<div class="cm-page-failed" role="alert" style="margin:1rem;padding:1rem;'
+            f'background:#fff3cd;color:#222;border:2px solid #b58900;font:1rem system-ui,'
+            f'sans-serif"><p style="margin:0 0 .5rem">{html.escape(message)}</p>'
+            f'<button class="cm-reload" onclick="location.reload()">{html.escape(reload)}'
+            f"</button></div><script>(function(){{var n=document.querySelector('.cm-page-failed');"
+            f"document.body.appendChild(n);var l=document.getElementById('loading');"
+            f"if(l)l.remove();}})();</script></body></html>")
