@@ -16,10 +16,10 @@ from typing import get_args
 import ipywidgets as widgets
 
 from cmtraining.apps.common import chart_image, choice
-from cmtraining.apps.crisis_protocol import channel_label
 from cmtraining.apps.findings_view import findings_list, findings_table
 from cmtraining.core.errors import CmtrainingError
 from cmtraining.core.text import first_upper
+from cmtraining.crisis.protocol import channel_label
 from cmtraining.i18n import t
 from cmtraining.workbook.sections_crisis import (
     FAMILY,

@@ -18,15 +18,9 @@ from cmtraining.apps.common import labelled
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.crisis import protocol_rows
+from cmtraining.crisis.protocol import channel_label
 from cmtraining.i18n import t
 from cmtraining.workbook.sections_crisis import CrisisChannel, TriggerKind
-
-
-def channel_label(channel: str, lang: str) -> str:
-    """An owned channel's name from the crisis catalogue, a network's from the networks'."""
-    if channel in ("website", "dark_site", "email", "press_release"):
-        return t(f"app.crisis.channel.{channel}", lang)
-    return t(f"common.network.{channel}", lang)
 
 
 class ProtocolEditor(widgets.VBox):

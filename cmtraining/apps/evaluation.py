@@ -1,5 +1,6 @@
 """Stage 6 app: KPI dashboard, attainment of the objectives, recommendations, conclusions,
-and the competency self-assessment.
+and a summary of the competency self-assessment (its areas' means and a link to stage 7,
+where the statements, radars and plan are: the trainee answers them once, in one place).
 
 The dashboard filters by network and by a range of months; the metrics can
 be replaced by a CSV the organization exports (validated line by line, the
@@ -28,6 +29,7 @@ from cmtraining.apps.common import (
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.tables import table_html
 from cmtraining.core.clock import today as clock_today
+from cmtraining.core.numbers import month as month_text
 from cmtraining.evaluation.charts import baseline_png
 from cmtraining.i18n import t
 from cmtraining.metrics.baseline import CHART_METRICS
@@ -130,10 +132,10 @@ class EvaluationApp(StageApp):
             self.status,
             heading("app.evaluation.self_title", lang, "app.evaluation.self_help"),
         ]
-        from cmtraining.apps.self_assessment import SelfAssessmentPanel
+        from cmtraining.apps.self_assessment import summary_html
 
-        self.self_assessment = SelfAssessmentPanel(session, defer_chart=self.defer_chart)
-        children.append(self.self_assessment)
+        self.self_summary = widgets.HTML(summary_html(session))
+        children.append(self.self_summary)
         super().__init__(children, layout=widgets.Layout(max_width="1000px"))
         self.add_class("cm-evaluation-app")
         self._reset_filters()
@@ -151,7 +153,8 @@ class EvaluationApp(StageApp):
         if months:
             from cmtraining.evaluation.recommendations import recommendation_period
 
-            self.months.options = [(f"{t(f'common.month.{m.month}', self.lang)} {m:%y}", m) for m in months]
+            # "ago 2026", never "Aug 26" (read as a day of August)
+            self.months.options = [(month_text(m, self.lang), m) for m in months]
             # opens on the recommendations' period: one set of figures for both (issue 21.8)
             recent = recommendation_period(metrics, self.today)
             start = months.index(recent[0]) if recent else 0

@@ -24,7 +24,9 @@ def findings_table(findings: list[Finding], lang: str, label=None) -> str:
         tag = f" <b>{html.escape(label(f))}</b>" if label else ""
         rows.append(
             f"<tr class='cm-finding cm-{f.level}' data-code='{f.code}'>"
-            f"<td style='color:{COLOURS[f.level]};white-space:nowrap;vertical-align:top'>"
+            # the label ("A · Alcanzable") never touches the message after it
+            f"<td style='color:{COLOURS[f.level]};white-space:nowrap;vertical-align:top;"
+            f"padding-right:.8em'>"
             f"{ICONS[f.level]}{tag}</td>"
             f"<td>{html.escape(f.message(lang))}<br><span class='cm-muted' style='font-size:.9em'>"
             f"{html.escape(f.rule(lang))}</span></td></tr>")

@@ -3,7 +3,9 @@
 Every numeric text field of the apps is a `NumberField`: the text is read by
 `cmtraining.core.numbers.parse_number` in the reader's language ("4.000" is four
 thousand in Spanish, "4,5" is 4.5), the value understood is shown next to
-the field without grouping ("= 4000") when that differs from what was typed, and a
+the field the way the field itself writes it ("= 4.000" / "= 4,000", through
+`cmtraining.core.numbers`) only when the reader typed it some other way
+("4000"): under a field that already reads "20.000", "= 20000" only puzzled. A
 text that cannot be read ("tres mil") is refused with a message at the field: `value` keeps the last
 good number, so nothing unread is ever saved. A browser's number input
 (ipywidgets' FloatText) reads "4.000" as 4 whatever the language; this does not.
@@ -16,16 +18,8 @@ import html
 import ipywidgets as widgets
 import traitlets
 
-from cmtraining.core.numbers import NumberEntryError, decimal, parse_number
+from cmtraining.core.numbers import NumberEntryError, decimal, parse_number, rate_decimals
 from cmtraining.i18n import t
-
-
-def plain(value: float, lang: str, decimals: int = 4) -> str:
-    """A number with the reader's decimal sign and no grouping: "4000", "4,5" / "4.5"."""
-    from babel.numbers import format_decimal
-
-    pattern = "0." + "#" * decimals if decimals else "0"
-    return format_decimal(round(float(value), decimals) + 0.0, format=pattern, locale=lang)
 
 
 class NumberField(widgets.Box):
@@ -73,7 +67,7 @@ class NumberField(widgets.Box):
         self.error: str | None = None
         self.text.observe(self._typed, names="value")
         self.observe(self._set, names="value")
-        self._echo(value)
+        self._shown_echo(value)
 
     @property
     def description(self) -> str:
@@ -101,18 +95,36 @@ class NumberField(widgets.Box):
         self._set({"new": self.value})  # the text and the echo in the new form
 
     def _shown(self, value: float | None) -> str:
+        """A value set by code as the page writes it; a rate by the one rule for rates
+        ("-6,7", as "-6,7 %" elsewhere on the page, never "-6,6667")."""
         if value is None:
             return ""
-        return decimal(value * 100 if self.percent else value, self.lang,
-                       decimals=self.decimals, trim=True)
+        if self.percent:
+            return decimal(value * 100, self.lang, decimals=rate_decimals(value))
+        return decimal(value, self.lang, decimals=self.decimals, trim=True)
+
+    def _understood(self, value: float) -> str:
+        """What was read from the text, unrounded: "-12,5" typed is "-12,5" understood."""
+        if self.percent:
+            return decimal(value * 100, self.lang, decimals=4, trim=True)
+        return decimal(value, self.lang, decimals=max(self.decimals, 4), trim=True)
+
+    def _shown_echo(self, value: float | None) -> None:
+        """A rate set by code is shown rounded as on the rest of the page: nothing was typed,
+        so there is nothing to say was understood (the store keeps the unrounded value)."""
+        if self.percent:
+            self.echo.value = ""
+        else:
+            self._echo(value)
 
     def _echo(self, value: float | None) -> None:
         if value is None:
             self.echo.value = ""
             return
-        shown = plain(value * 100 if self.percent else value, self.lang, self.decimals)
-        if self.text.value.strip().rstrip("%").strip() == shown:
-            self.echo.value = ""  # "= 1" under a field that says 1 tells the reader nothing
+        shown = self._understood(value)
+        typed = self.text.value.replace("\u00a0", " ").strip().rstrip("%").strip()
+        if typed == shown:
+            self.echo.value = ""  # "= 20.000" under a field that says 20.000 tells nothing
             return
         shown += ("\u00a0%" if self.lang == "es" else "%") if self.percent else ""
         self.echo.value = (f"<span class='cm-muted'>"
@@ -146,4 +158,6 @@ class NumberField(widgets.Box):
                 self.text.unobserve(self._typed, names="value")
                 self.text.value = self._shown(change["new"])
                 self.text.observe(self._typed, names="value")
+            self._shown_echo(change["new"])
+            return
         self._echo(change["new"])

@@ -24,6 +24,7 @@ from cmtraining.planning.smart import (
     RATES,
     check_smart,
     draft_objective,
+    no_suggestion_reason,
     objective_title,
     rounded,
     suggest_target,
@@ -47,6 +48,18 @@ def _num(value: float, lang: str, metric: str = "followers") -> str:
     return decimal(rounded(metric, value), lang, decimals=4, trim=True)
 
 
+def card_layout() -> widgets.Layout:
+    """The card fits the content column: its border never runs past the page (it reached 1115 px)."""
+    return widgets.Layout(border="1px solid #ddd", padding=".6em", margin=".5em 0",
+                          width="auto", max_width="100%")
+
+
+def _line(*children) -> widgets.HBox:
+    """Fields side by side that wrap to the next line rather than run past the card."""
+    return widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap",
+                                                              max_width="100%"))
+
+
 class ObjectiveCard(widgets.VBox):
     """One objective: its fields, its SMART findings and a suggested target."""
 
@@ -55,20 +68,24 @@ class ObjectiveCard(widgets.VBox):
         lang, wb = app.lang, app.session.workbook
         off = app.session.preview
         wide = widgets.Layout(width="260px")
+        # "Red" and its longest option, "(ninguna en concreto)" / "Canales de WhatsApp", whole
+        network_width = widgets.Layout(width="340px", max_width="100%")
         self.metric = widgets.Dropdown(
             options=[(t(f"planning.kpi.{k}", lang), k) for k in get_args(ObjectiveMetric)],
             value=objective.metric,  # wide enough for "Conversiones (acciones del objetivo)"
-            description=t("app.objectives.metric", lang), layout=widgets.Layout(width="380px"),
+            description=t("app.objectives.metric", lang),
+            layout=widgets.Layout(width="380px", max_width="100%"),
             disabled=off)
         nets = [(t("app.objectives.any_network", lang), None)] + [
             (t(f"common.network.{n}", lang), n) for n in get_args(NetworkId)]
-        self.network = choice(nets, objective.network, layout=wide,
+        self.network = choice(nets, objective.network, layout=network_width,
                               description=t("app.objectives.network", lang), disabled=off)
         self.audience = widgets.Text(value=objective.audience, continuous_update=False,
                                      placeholder=t("app.objectives.audience_placeholder", lang),
                                      description=t("app.objectives.audience", lang), disabled=off,
                                      # the rest of the line: "Menciones de la organización (escucha)"
-                                     layout=widgets.Layout(flex="1 1 auto", width="auto"))
+                                     layout=widgets.Layout(flex="1 1 300px", width="auto",
+                                                           min_width="260px", max_width="100%"))
         # typed as the reader writes numbers ("4.000" is four thousand in Spanish), rates
         # as percentages; the store keeps fractions (issue 21.5, 21.6)
         percent = objective.metric in RATES
@@ -97,8 +114,9 @@ class ObjectiveCard(widgets.VBox):
         self.findings = widgets.HTML()
         self.findings.add_class("cm-smart")
         self.suggestion = widgets.HTML()
-        self.accept = widgets.Button(description=t("app.objectives.accept", lang), icon="check",
+        self.accept = widgets.Button(description="", icon="check",
                                      disabled=off)
+        self.accept.add_class("cm-accept-suggestion")
         self.accept.on_click(self._accept)
         self.remove_button = remove = widgets.Button(description=t("app.objectives.remove", lang),
                                                      icon="trash", disabled=off)
@@ -106,16 +124,17 @@ class ObjectiveCard(widgets.VBox):
         # named as the report names it ("Followers on Instagram"); redrawn on every change
         self.title = widgets.HTML(self._title_html(objective, lang))
         self.title.add_class("cm-objective-title")
+        self.goal.layout.max_width = "100%"
         super().__init__([
             self.title,
-            widgets.HBox([self.metric, self.network, self.audience]),
-            widgets.HBox([self.baseline, self.target, self.deadline]),
+            _line(self.metric, self.network, self.audience),
+            _line(self.baseline, self.target, self.deadline),
             self.goal,  # a line of its own: the goal's sentence is read whole
             self.owner,
-            widgets.HBox([self.suggestion, self.accept]),
+            _line(self.suggestion, self.accept),
             widgets.HTML(f"<b>{html.escape(t('app.objectives.smart_title', lang))}</b>"),
             self.findings, remove,
-        ], layout=widgets.Layout(border="1px solid #ddd", padding=".6em", margin=".5em 0"))
+        ], layout=card_layout())
         self.add_class("cm-objective")
         self.objective = objective
         self.refresh()
@@ -167,9 +186,14 @@ class ObjectiveCard(widgets.VBox):
             self.suggestion.value = html.escape(t(
                 "app.objectives.suggestion", lang, deadline=format_day(objective.deadline, lang),
                 low=_num(s.low, lang, metric), mid=_num(s.mid, lang, metric),
-                high=_num(s.high, lang, metric), source=t(f"planning.smart.band.{s.band.source}", lang)))
+                high=_num(s.high, lang, metric), source=t(f"planning.smart.band.{s.band.source}", lang),
+                what=t(f"app.objectives.suggested.{s.mid_kind}", lang)))
+            self.accept.description = t("app.objectives.accept", lang, value=_num(s.mid, lang, metric))
         else:
-            self.suggestion.value = f"<span class='cm-muted'>{html.escape(t('app.objectives.no_suggestion', lang))}</span>"
+            # what to do, and only what applies (a deadline already in the future is not asked for)
+            why = no_suggestion_reason(objective, self.app.today)
+            self.suggestion.value = (f"<span class='cm-muted'>"
+                                     f"{html.escape(t(f'app.objectives.no_suggestion.{why}', lang))}</span>")
 
     @staticmethod
     def _title_html(objective: Objective, lang: str) -> str:
@@ -218,7 +242,7 @@ class ObjectivesApp(StageApp):
             heading("app.objectives.advocates_title", lang, "app.objectives.advocates_help"),
             self.advocates,
         ]
-        super().__init__(children, layout=widgets.Layout(max_width="1100px"))
+        super().__init__(children, layout=widgets.Layout(max_width="1000px"))
         self.add_class("cm-objectives-app")
 
     def _render_cards(self) -> None:

@@ -17,7 +17,7 @@ import ipywidgets as widgets
 from cmtraining.apps.common import StageApp, Status, heading, labelled, mark_ready, stage_header
 from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list, findings_table
-from cmtraining.apps.response_playbook import PlaybookEditor, template_slots
+from cmtraining.apps.response_playbook import PlaybookEditor
 from cmtraining.apps.tables import table_html
 from cmtraining.core.errors import CmtrainingError
 from cmtraining.core.numbers import count, day_time, decimal, percent
@@ -119,7 +119,7 @@ class ResponseApp(FieldErrorsMixin, StageApp):
             heading("app.response.reply_title", lang, "app.response.reply_help"),
             widgets.HBox([widgets.HTML(html.escape(t("app.response.minutes", lang)) + "&nbsp;"),
                           self.minutes, self.template]),
-            template_slots(lang), self.reply, widgets.HBox([self.check, self.save_reply]), self.score, self.review,
+            _slots_note(lang), self.reply, widgets.HBox([self.check, self.save_reply]), self.score, self.review,
             heading("app.response.playbook_title", lang, "app.response.playbook_help"), self.playbook,
             heading("app.response.prescribers_title", lang, "app.response.prescribers_help"),
             self.prescribers, self.status,
@@ -323,6 +323,14 @@ class ResponseApp(FieldErrorsMixin, StageApp):
                   "where_to_find": c.name, "note": note}
         if self.append_item("prescribers", record):
             button.disabled = True
+
+
+def _slots_note(lang: str) -> widgets.HTML:
+    """One line pointing to the blanks' legend: the legend itself is shown once, with the
+    playbook's templates (twice on one page read as two different lists)."""
+    note = widgets.HTML(f"<p class='cm-muted'>{html.escape(t('app.response.slots_note', lang))}</p>")
+    note.add_class("cm-template-slots-note")
+    return note
 
 
 def build_app(session: Session) -> ResponseApp:

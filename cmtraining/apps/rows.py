@@ -20,7 +20,7 @@ from cmtraining.i18n import t
 class Column:
     name: str
     label_key: str
-    kind: str = "text"  # text | textarea | list (comma-separated) | multi | choice | number
+    kind: str = "text"  # text | textarea | list (comma-separated) | multi (ticks) | choice | number
     options: tuple = ()  # (label, value) pairs for choice and multi
     width: str = "180px"
     default: Any = ""
@@ -55,12 +55,14 @@ class RowsEditor(widgets.VBox):
         if col.kind == "choice":
             w = widgets.Dropdown(options=list(col.options), value=value, layout=layout)
         elif col.kind == "multi":  # several of a known list, shown by name (issue 21.9)
+            from cmtraining.apps.check_list import CheckList
+
             known = [v for _, v in col.options]
             extra = [(v, v) for v in value or () if v not in known]  # kept, never dropped
-            w = widgets.SelectMultiple(options=[*col.options, *extra],
-                                       value=tuple(v for v in value or ()),
-                                       rows=min(4, max(2, len(col.options) + len(extra))),
-                                       layout=layout)
+            # a tick each, one under another: a list box needed Ctrl-click and showed its
+            # choice in faint grey; the value is the same tuple of ids
+            w = CheckList([*col.options, *extra], tuple(value or ()), width=col.width)
+            w.layout.width = col.width
         elif col.kind == "number":  # read as the reader writes numbers (issue 21.6)
             from cmtraining.apps.number_field import NumberField
 

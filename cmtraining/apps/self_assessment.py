@@ -226,6 +226,28 @@ class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
                 "</span>")
 
 
+def summary_html(session) -> str:
+    """The self-assessment in a few lines, for the evaluation page: progress, each area of the
+    role's mean and a link to stage 7, where the statements, radars and plan live (shown
+    once, not on two pages)."""
+    from cmtraining.apps.tables import table_html
+    from cmtraining.core.numbers import decimal
+
+    lang, quest = session.lang, engine.questionnaire()
+    answers = session.workbook.competency.answers
+    scores = engine.score({k: v for k, v in answers.items() if k in quest.items}, quest)
+    progress = t("evaluation.competency.progress", lang, answered=scores.answered, total=scores.total)
+    rows = [[t(f"evaluation.competency.name.{area}", lang),
+             "—" if mean is None else t("app.evaluation.self_score", lang, score=decimal(mean, lang))]
+            for area, mean in scores.areas.items()]
+    table = table_html(rows, [t("evaluation.competency.kind.area", lang),
+                              t("app.evaluation.self_mean", lang)]) if scores.answered else ""
+    target = html.escape(link(NOTEBOOK, session_params(session)))
+    go = html.escape(t("app.evaluation.self_link", lang))
+    return (f"<div class='cm-self-summary'><p class='cm-progress'>{html.escape(progress)}</p>{table}"
+            f"<p><a class='cm-self-link' href='{target}'>{go}</a></p></div>")
+
+
 def _drawn(means, title: str, lang: str, colour: str, attempts: int = 2) -> bytes:
     """The radar's PNG, or b"" when matplotlib fails twice (the page says so, no broken image)."""
     for _ in range(attempts):

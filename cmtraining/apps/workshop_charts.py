@@ -17,8 +17,11 @@ from cmtraining.i18n import t
 #: Okabe & Ito (2008), "Color Universal Design", without the yellow (too pale on white)
 COLOURS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 MARKERS = ("o", "s", "^", "D", "v", "P", "X")
-#: equal curves (two teams that did the same) stay visible: the later line is dashed over it
+#: equal curves (two teams that did the same) stay visible: the later line is dashed, thinner
+#: and smaller-marked over the earlier one, and its legend entry says whose curve it repeats
 LINESTYLES = ("-", "--", ":", "-.")
+WIDTHS = (3.4, 2.2, 1.4, 1.0)
+MARKER_SIZES = (7.0, 5.0, 3.5, 2.5)
 
 Curve = tuple[Sequence[float], Sequence[float]]  # minutes, negative reach
 
@@ -44,13 +47,21 @@ def reach_figure(curves: Mapping[str, Curve], lang: str, duration: int, *, title
     fig = Figure(figsize=(8.4, 3.4), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     top, points = 1.0, 0
+    drawn: dict[tuple, str] = {}  # a curve already drawn -> the first team that had it
     for n, (name, (minutes, reach)) in enumerate(curves.items()):
         minutes, reach = list(minutes), list(reach)
         points = max(points, len(minutes))
         top = max([top, *reach])
-        ax.plot(minutes, reach, color=COLOURS[n % len(COLOURS)], linewidth=1.8,
+        key = (tuple(minutes), tuple(round(r, 6) for r in reach))
+        label = name
+        if key in drawn and len(minutes) > 1:  # hidden under the other otherwise
+            label = t("app.workshop.chart_same", lang, team=name, other=drawn[key])
+        drawn.setdefault(key, name)
+        ax.plot(minutes, reach, color=COLOURS[n % len(COLOURS)],
+                linewidth=WIDTHS[min(n, len(WIDTHS) - 1)],
                 linestyle=LINESTYLES[n % len(LINESTYLES)], marker=MARKERS[n % len(MARKERS)],
-                markersize=3.5, label=name)
+                markersize=MARKER_SIZES[min(n, len(MARKER_SIZES) - 1)], label=label,
+                zorder=2 + n)  # later (thinner) lines on top of earlier (thicker) ones
     if title:
         ax.set_title(title, loc="left", fontsize=11)
     ax.set_xlim(0, max(duration, 20))

@@ -18,6 +18,7 @@ import html
 import ipywidgets as widgets
 
 from cmtraining.apps.common import header
+from cmtraining.apps.field_errors import COLUMN
 from cmtraining.apps.workshop_charts import reach_png
 from cmtraining.apps.workshop_live import (
     LINK_STYLE,
@@ -79,7 +80,7 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
                                              icon="flag-checkered", button_style="primary")
         self.debrief_button.add_class("cm-ws-debrief-button")
         self.debrief_button.on_click(lambda _: self.show_debrief())
-        self.debrief = widgets.HTML()
+        self.debrief = widgets.HTML(layout=widgets.Layout(width="100%"))  # its lines wrap
         self.debrief.add_class("cm-ws-debrief")
         view = workshop.console_view(lang)
         super().__init__([
@@ -100,7 +101,7 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
             self.debrief_button, self.debrief,
             widgets.HTML(f"<h2>{html.escape(t('app.workshop.links_title', lang))}</h2>"),
             self.links,
-        ], layout=widgets.Layout(max_width="1100px"))
+        ], layout=widgets.Layout(max_width=COLUMN, width="100%"))  # the stage pages' column
         self.add_class("cm-workshop-console")
         self.go_live(view, live)
 
@@ -196,11 +197,13 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
             columns.append(
                 f"<div class='cm-ws-team' data-team='{html.escape(team['team_id'])}' "
                 f"style='flex:1 1 0;min-width:16em'><h3>{html.escape(team['name'])}</h3>"
-                f"<p class='cm-muted'>{html.escape(t('app.workshop.chart_title', lang))}: "
-                f"{reach}</p>"
+                f"<p class='cm-muted cm-ws-team-reach'>"
+                f"{html.escape(t('app.workshop.reach_played', lang, minute=view.minute, reach=reach))}"
+                f"</p>"
                 + events_html(view.timelines.get(team["team_id"], []), lang,
                               "cm-ws-team-timeline", team["name"]) + "</div>")
-        return f"<div style='display:flex;gap:1em;align-items:flex-start'>{''.join(columns)}</div>"
+        return (f"<div class='cm-ws-columns' style='display:flex;flex-wrap:wrap;gap:1em;"
+                f"align-items:flex-start;max-width:100%'>{''.join(columns)}</div>")
 
 
 def _published_html(published: list[dict], lang: str) -> str:

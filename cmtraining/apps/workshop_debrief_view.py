@@ -16,6 +16,7 @@ from cmtraining.apps.tables import table_html
 from cmtraining.core.numbers import count, decimal
 from cmtraining.core.text import first_upper
 from cmtraining.i18n import t
+from cmtraining.workshop.debrief import best_title, rank_label
 
 
 def debrief_html(result, lang: str) -> str:
@@ -27,6 +28,11 @@ def _h3(key: str, lang: str) -> str:
     return f"<h3>{html.escape(t(key, lang))}</h3>"
 
 
+def _help(text: str, css: str) -> str:
+    """A plain line under a title that uses a term of the trade (SCCT, Monte Carlo)."""
+    return f"<p class='cm-muted cm-help {css}'>{html.escape(text)}</p>"
+
+
 def _ranking(result, lang: str) -> str:
     teams = sorted(result.teams, key=lambda team: team.rank)
     columns: dict[str, str] = {}  # the score's components, in the score's order
@@ -35,19 +41,29 @@ def _ranking(result, lang: str) -> str:
             label = c.get("label") or c["name"]  # a title, beside "Rank" and "Team": a capital
             columns.setdefault(c["name"], first_upper(label))
     head = [t("app.workshop.rank", lang), t("app.workshop.team", lang),
-            t("app.workshop.total", lang), *columns.values(), t("app.workshop.chart_title", lang)]
+            t("app.workshop.total", lang), *columns.values(),
+            t("app.workshop.reach_expected", lang, end=result.duration)]
     rows = []
     for team in teams:
         values = {c["name"]: c.get("value") for c in team.components}
-        rows.append([str(team.rank), html.escape(team.name),
+        rows.append([html.escape(rank_label(team, lang)), html.escape(team.name),
                      f"<b>{decimal(team.score, lang, decimals=0)}</b>",
                      *(decimal(values[name], lang, decimals=2, trim=True)  # no value: a blank cell
                        if values.get(name) is not None else "" for name in columns),
                      count(round(team.outcome.get("negative_reach", 0)), lang)])
     attrs = [f"class='cm-ws-rank' data-team='{html.escape(team.team_id)}' data-rank='{team.rank}'"
              for team in teams]
+    help_lines = [_help(t(f"app.workshop.component_help.{name}", lang), f"cm-ws-help-{name}")
+                  for name in columns if name == "fit"]  # the one component named by a theory
+    note = _help(t("workshop.debrief.reach_note", lang, end=result.duration, runs=result.runs,
+                   minute=result.played), "cm-ws-reach-note")
+    # the table scrolls inside the column rather than widening the page (and clipping the
+    # lines under it); its headings wrap
     return (_h3("app.workshop.ranking_title", lang)
-            + table_html(rows, head, "cm-ws-ranking", raw=True, row_attrs=attrs))
+            + "<style>table.cm-ws-ranking th.cm-num,table.cm-ws-ranking th{white-space:normal}</style>"
+            + "<div class='cm-ws-ranking-box' style='overflow-x:auto;max-width:100%'>"
+            + table_html(rows, head, "cm-ws-ranking", raw=True, row_attrs=attrs) + "</div>"
+            + note + "".join(help_lines))
 
 
 def _bends(result, lang: str) -> str:
@@ -65,7 +81,7 @@ def _best(result, lang: str) -> str:
     if best is None:
         return ""
     items = "".join(f"<li>{html.escape(s)}</li>" for s in result.best_did_differently)
-    title = t("workshop.debrief.best", lang, name=best.name)
+    title = best_title(result, lang)
     return f"<h3>{html.escape(title)}</h3><ul class='cm-ws-best'>{items}</ul>"
 
 
@@ -75,7 +91,9 @@ def _counterfactuals(result, lang: str) -> str:
         lines = "".join(f"<li>{html.escape(cf['text'])}</li>" for cf in team.counterfactuals)
         parts.append(f"<div class='cm-ws-cf' data-team='{html.escape(team.team_id)}'>"
                      f"<b>{html.escape(team.name)}</b><ul>{lines}</ul></div>")
-    return _h3("app.workshop.counterfactuals_title", lang) + "".join(parts)
+    return (_h3("app.workshop.counterfactuals_title", lang)
+            + _help(t("app.workshop.counterfactuals_help", lang, runs=result.runs),
+                    "cm-ws-cf-help") + "".join(parts))
 
 
 def download_link(text: str, filename: str, label: str, css: str) -> str:

@@ -24,7 +24,14 @@ log = logging.getLogger("cmtraining.apps")
 NOTEBOOK = "91-crisis-workshop"
 #: links read as links on the workshop's pages (the shared style covers `.cm-app` only)
 LINK_STYLE = ("<style>.cm-workshop-team a,.cm-workshop-console a"
-              "{color:#0b57d0;text-decoration:underline}</style>")
+              "{color:#0b57d0;text-decoration:underline}"
+              # nothing runs past the content column: a width of 100% plus a border or padding
+              # (textarea, images, the teams' columns) overflowed it by the border and padding
+              ".cm-workshop-team,.cm-workshop-console,.cm-workshop-team *,.cm-workshop-console *"
+              "{box-sizing:border-box}"
+              ".cm-workshop-team img,.cm-workshop-console img,.cm-workshop-team textarea,"
+              ".cm-workshop-console textarea,.cm-ws-columns,.cm-ws-teams,.cm-ws-published table"
+              "{max-width:100%}</style>")
 #: seconds between two readings of the store by a page (a SQLite read: a few milliseconds)
 POLL_SECONDS = 2.0
 
@@ -164,7 +171,10 @@ def event_html(event: dict, lang: str, actor: str) -> str:
 
 
 def _inject_label(event: dict, lang: str) -> str:
-    """An inject's label: the scenario's kinds (stage 5) or the facilitator's."""
+    """An inject's label: the facilitator's own (its text's words: "pregunta una periodista"
+    over "Una periodista escribe…"), else the scenario's kinds (stage 5)."""
+    if event.get("label"):
+        return str(event["label"])
     kind = str(event.get("type") or event.get("kind") or "")
     for key in (f"crisis.inject.{kind}", f"workshop.inject.label.{kind}"):
         if key in catalogue(lang):

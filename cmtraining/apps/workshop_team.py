@@ -19,6 +19,7 @@ from typing import get_args
 import ipywidgets as widgets
 
 from cmtraining.apps.common import choice, header
+from cmtraining.apps.field_errors import COLUMN
 from cmtraining.apps.workshop_charts import reach_png
 from cmtraining.apps.workshop_live import (
     LINK_STYLE,
@@ -29,6 +30,7 @@ from cmtraining.apps.workshop_live import (
     page_link,
 )
 from cmtraining.core.text import first_upper
+from cmtraining.crisis.protocol import channel_label
 from cmtraining.i18n import t
 from cmtraining.workbook.sections_crisis import CrisisChannel, Strategy
 
@@ -75,7 +77,7 @@ class WorkshopTeamApp(LivePage, widgets.VBox):
         if self.role:
             children += [self.form, self.queue, self.pending, self.status,
                          self.refresh_button, self.chart, self.inbox, self.timeline]
-        super().__init__(children, layout=widgets.Layout(max_width="1000px"))
+        super().__init__(children, layout=widgets.Layout(max_width=COLUMN, width="100%"))
         self.add_class("cm-workshop-team")
         self.add_class(f"cm-ws-role-{self.role or 'none'}")
         self.go_live(view, live and bool(self.role))
@@ -92,7 +94,7 @@ class WorkshopTeamApp(LivePage, widgets.VBox):
                 f"{html.escape(t(f'app.workshop.role.{role}', lang))}</a>"
                 for role in self.roles if role != self.role)
             current = html.escape(t(f"app.workshop.role.{self.role}", lang))
-            does = html.escape(t(f"app.workshop.role_does.{self.role}", lang))
+            does = html.escape(role_does(self.workshop, self.role, lang))
             return (f"{LINK_STYLE}<p>{html.escape(t('app.workshop.role_title', lang))}: "
                     f"<b class='cm-ws-role-current' data-role='{self.role}'>{current}</b> · "
                     f"<span class='cm-muted'>{does}</span><br><span class='cm-muted'>"
@@ -100,7 +102,7 @@ class WorkshopTeamApp(LivePage, widgets.VBox):
         items = []
         for role in self.roles:
             label = html.escape(t(f"app.workshop.role.{role}", lang))
-            does = html.escape(t(f"app.workshop.role_does.{role}", lang))
+            does = html.escape(role_does(self.workshop, role, lang))
             href = html.escape(page_link(self.token, lang, role))
             items.append(f"<li><a class='cm-ws-role' data-role='{role}' href='{href}'>"
                          f"{label}</a> · <span class='cm-muted'>{does}</span></li>")
@@ -126,7 +128,7 @@ class WorkshopTeamApp(LivePage, widgets.VBox):
                                          layout=widgets.Layout(width="100%"),
                                          style={"description_width": "initial"})
         self.reply_to.add_class("cm-ws-reply-to")
-        self.channel = widgets.Dropdown(options=[(_channel_label(c, lang), c)
+        self.channel = widgets.Dropdown(options=[(channel_label(c, lang), c)
                                                  for c in get_args(CrisisChannel)],
                                         description=t("app.workshop.channel", lang))
         self.text = widgets.Textarea(placeholder=t("app.workshop.text_placeholder", lang),
@@ -211,7 +213,8 @@ class WorkshopTeamApp(LivePage, widgets.VBox):
             self.chart.value = reach_png(
                 {view.team_name: ([c[0] for c in curve], [c[1] for c in curve])}, lang,
                 view.duration, title=t("app.workshop.chart_team_title", lang,
-                                       reach=count(reach, lang)))
+                                       reach=count(reach, lang),
+                                       minute=curve[-1][0] if curve else 0))
 
     def _render_queue(self, view, running: bool) -> None:
         if self.role != "approval":
@@ -252,13 +255,19 @@ def _drafts_html(drafts: list[dict], lang: str, css: str) -> str:
     return f"<ul class='{css}'>{''.join(parts)}</ul>"
 
 
+def role_does(workshop, role: str, lang: str) -> str:
+    """What a role does, and when what it writes is published, as this workshop's protocol
+    has it (`Workshop.needs_approval`): the words follow the code, not a guess."""
+    text = t(f"app.workshop.role_does.{role}", lang)
+    kind = {"lead": ("statements", "statement"), "replies": ("replies", "reply")}.get(role)
+    if kind:
+        how = "approved" if workshop.needs_approval(kind[1]) else "at_once"
+        text += " " + t(f"app.workshop.role_publish.{kind[0]}_{how}", lang)
+    return text
+
+
 def _post_label(post: dict) -> str:
     text = str(post.get("text") or "")
     text = text if len(text) <= 70 else text[:69] + "…"
     return f"{post.get('author') or ''} · {post.get('minute', 0)} min · {text}"
 
-
-def _channel_label(channel: str, lang: str) -> str:
-    if channel in ("website", "dark_site", "email", "press_release"):
-        return t(f"app.crisis.channel.{channel}", lang)
-    return t(f"common.network.{channel}", lang)

@@ -35,7 +35,7 @@ def png_bytes(fig) -> bytes:
 def date_axis(axis, lang: str, *, monthly: bool = False, max_ticks: int = 8) -> None:
     """Ticks on a date axis (an Axes' `xaxis`) whose labels never repeat (issue 19).
 
-    Months on a long range or for `monthly` data ("ago 26" / "Aug 26"), days
+    Months on a long range or for `monthly` data ("ago 2026" / "Aug 2026"), days
     on a short one ("29 ago" / "Aug 29"): see `cmtraining.core.date_ticks`.
     """
     from cmtraining.core.date_ticks import DateLabels, DateTicks

@@ -104,9 +104,9 @@ class DateLabels(Formatter):
     def __call__(self, value, pos=None):
         from babel.dates import format_skeleton
 
-        from cmtraining.i18n import t
+        from cmtraining.core.numbers import month
 
         when = num2date(value).date()
-        if self.locator.unit == "month":
-            return f"{t(f'common.month.{when.month}', self.lang)} {when:%y}"
+        if self.locator.unit == "month":  # "ago 2026": "Aug 26" read as the 26th of August
+            return month(when, self.lang)
         return format_skeleton("MMMd", when, locale=self.lang)

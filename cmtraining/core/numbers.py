@@ -156,8 +156,10 @@ def parse_day(text: str, lang: str):
 # --- rounding rules per quantity (issue 21.8) -------------------------------------------
 # A figure carries no more digits than the data behind it holds:
 # - a rate's level (engagement, clicks, conversation): two significant figures
-#   ("0,057 %", "4,6 %", "14 %"); monthly rates swing by ~20 %, so a third
-#   figure is noise;
+#   and at most two decimals ("0,06 %", "4,6 %", "14 %"); monthly rates swing
+#   by ~20 %, so a third figure is noise, and a column of rates reads alike
+#   ("0,01 %" next to "0,09 %", not "0,0075 %" next to "0,092 %"); a rate
+#   that is not zero but rounds to it is written "<0,01 %";
 # - a growth or a progress over a period: whole percent ("-7 %", "45 %"), one
 #   decimal below 1 % so a small change is not written as "0 %".
 
@@ -170,13 +172,27 @@ def _significant_decimals(value: float, figures: int) -> int:
     return max(0, figures - 1 - math.floor(math.log10(abs(value))))
 
 
+RATE_MAX_DECIMALS = 2
+
+
+def rate_decimals(value: float) -> int:
+    """Decimals of a rate's percentage: two significant figures, at most `RATE_MAX_DECIMALS`."""
+    pct = float(value) * 100
+    decimals = min(RATE_MAX_DECIMALS, _significant_decimals(pct, 2))
+    if round(pct, decimals) == 0:
+        return decimals
+    # 9.96 rounds to 10: one figure less
+    return min(RATE_MAX_DECIMALS, _significant_decimals(round(pct, decimals), 2))
+
+
 def rate(value: float | None, lang: str) -> str:
-    """A rate's level (a fraction) as a percentage to two significant figures."""
+    """A rate's level (a fraction) as a percentage by the one rule for rates (see above)."""
     if _missing(value):
         return MISSING
-    pct = float(value) * 100
-    decimals = _significant_decimals(pct, 2)
-    decimals = _significant_decimals(round(pct, decimals), 2)  # 9.96 rounds to 10: one figure less
+    decimals = rate_decimals(value)
+    if value and round(abs(float(value)) * 100, decimals) == 0:  # not zero, but under 0,01 %
+        floor = percent(10 ** -(RATE_MAX_DECIMALS + 2), lang, decimals=RATE_MAX_DECIMALS)
+        return (">-" if value < 0 else "<") + floor
     return percent(value, lang, decimals=decimals)
 
 

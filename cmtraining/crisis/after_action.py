@@ -60,7 +60,8 @@ def sections(exercise, debrief, lang: str) -> dict:
                        for s in debrief.strategies],
         "counterfactuals": [{**cf, "text": t(_cf_key(cf["key"], exercise), lang,
                                               minute=cf["minute"],
-                                              change=_pct(cf["change"]["negative_reach"]["change"], lang),
+                                              change=change_words(
+                                                  cf["change"]["negative_reach"]["change"], lang),
                                               low=_pct(cf["change"]["negative_reach"]["low"], lang),
                                               high=_pct(cf["change"]["negative_reach"]["high"], lang))}
                             for cf in debrief.counterfactuals],
@@ -82,6 +83,18 @@ def _cf_key(key: str, exercise) -> str:
     if key == "earlier" and not issued:
         return "crisis.cf.earlier_none"
     return f"crisis.cf.{key}"
+
+
+def change_words(value: float, lang: str) -> str:
+    """"would fall by 42%" / "bajaría un 42 %": the direction in words, since "would change by
+    -42%" (and Spanish "cambiaría un -42 %") leaves the reader to decode the sign."""
+    from cmtraining.core.numbers import percent
+    from cmtraining.i18n import t
+
+    shown = percent(abs(value), lang, decimals=0)
+    if round(abs(value) * 100) == 0:
+        return t("crisis.cf.same", lang)
+    return t("crisis.cf.fall" if value < 0 else "crisis.cf.rise", lang, pct=shown)
 
 
 def _pct(value: float, lang: str) -> str:

@@ -36,6 +36,17 @@ MAX_APPROVALS = 3
 _RISING = {"volume_per_hour": 1, "influencer": 1, "net_sentiment": -1}
 
 
+def channel_label(channel: str, lang: str) -> str:
+    """A statement channel's name: an owned one's ("Web de crisis") or a network's ("Facebook"),
+    from one catalogue list in sentence case, so checkboxes, menus and summaries agree."""
+    from typing import get_args
+
+    from cmtraining.workbook.base import NetworkId
+
+    return t(f"common.{'network' if channel in get_args(NetworkId) else 'channel'}.{channel}",
+             check_lang(lang))
+
+
 def describe_trigger(trigger, lang: str | None = None) -> str:
     """A trigger in words for the report and the apps, e.g. "net sentiment ≤ -40.0%".
 

@@ -14,8 +14,10 @@ coherence engine use it. Pure: no widgets, no I/O.
 - Its **level** is the highest protocol level with a trigger the incident
   meets: ``volume_per_hour`` against the peak day's negative mentions per
   hour (the workbook keeps daily counts, so this is the day's average hour,
-  a lower bound of the peak hour), ``net_sentiment`` against the audit's net
-  sentiment. Event triggers (media, legal, safety, influencer) cannot be
+  a lower bound of the peak hour), ``net_sentiment`` against the incident
+  days' own net sentiment (their positive and negative mentions, which the
+  alerts keep; the whole period's, diluted by the quiet days around it, only
+  for alerts saved without them). Event triggers (media, legal, safety, influencer) cannot be
   read from listening figures. When no trigger is met, the lowest level
   applies (`by_trigger` is False): a spike the detector flags is at least
   something to watch.
@@ -69,6 +71,16 @@ def _matched(levels, per_hour: float, sentiment: float | None):
     return max(hits, key=lambda lv: lv.level) if hits else None
 
 
+def incident_sentiment(alerts, summary) -> float | None:
+    """Net sentiment of the incident's own days; the period's when an alert lacks its day's
+    positive count (an older audit), None when neither is known."""
+    from cmtraining.metrics.kpis import net_sentiment
+
+    if alerts and all(a.positive is not None for a in alerts):
+        return net_sentiment(sum(a.positive for a in alerts), sum(a.negative for a in alerts))
+    return summary.net_sentiment if summary is not None else None
+
+
 def _actions(wb, lv, lang: str) -> list[str]:
     from cmtraining.i18n import t
 
@@ -85,8 +97,9 @@ def _actions(wb, lv, lang: str) -> list[str]:
         out.append(t("planning.coherence.crisis.action.approval", lang,
                      chain=" → ".join(protocol.approval_chain)))
     if protocol.channels:
-        names = [t(f"common.network.{c}", lang) if c in _networks() else t(f"planning.coherence.channel.{c}", lang)
-                 for c in protocol.channels]
+        from cmtraining.crisis.protocol import channel_label
+
+        names = [channel_label(c, lang) for c in protocol.channels]
         out.append(t("planning.coherence.crisis.action.channels", lang, channels=", ".join(names)))
     return out
 
@@ -98,14 +111,6 @@ def monitor_key(key: str, minutes: int) -> tuple[str]:
 
 def monitor_params(minutes: int) -> dict:
     return {"minutes": minutes, "hours": minutes // 60}
-
-
-def _networks() -> frozenset[str]:
-    from typing import get_args
-
-    from cmtraining.workbook.base import NetworkId
-
-    return frozenset(get_args(NetworkId))
 
 
 def current(wb, *, as_of: date | None = None, lang: str | None = None) -> CrisisStatus | None:
@@ -127,7 +132,7 @@ def current(wb, *, as_of: date | None = None, lang: str | None = None) -> Crisis
     levels = sorted(wb.crisis_protocol.levels, key=lambda lv: lv.level)
     if not levels:
         return CrisisStatus(open=True, alert_days=latest, peak_negative=peak)
-    sentiment = summary.net_sentiment if summary is not None else None
+    sentiment = incident_sentiment([a for a in alerts if a.day in set(latest)], summary)
     lv = _matched(levels, peak / 24, sentiment)
     by_trigger = lv is not None
     lv = lv or levels[0]

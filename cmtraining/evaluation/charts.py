@@ -55,14 +55,30 @@ def baseline_figure(rows: list[ChannelMonth], metric: str, lang: str):
     return fig
 
 
+#: radar labels: wrapped at this many characters, set this far outside the outer circle
+RADAR_WRAP = 15
+RADAR_LABEL_R = 5.45
+
+
 def radar_png(means: dict[str, float | None], title: str, lang: str, colour: str = PALETTE[0]) -> bytes:
-    """A radar (polar) chart of 1-5 means as PNG; unanswered axes sit at the centre."""
+    """`radar_figure` as PNG bytes."""
+    return png_bytes(radar_figure(means, title, lang, colour))
+
+
+def radar_figure(means: dict[str, float | None], title: str, lang: str, colour: str = PALETTE[0]):
+    """A radar (polar) chart of 1-5 means; unanswered axes sit at the centre.
+
+    Each area's label sits outside the outer circle, anchored on its side away
+    from the centre (a label on the right starts at its axis' end, one on the
+    left ends there), so no label is crossed by the circle
+    ("Comunicación y relaciones públicas" was, as polar tick labels centre
+    themselves on the axis' end)."""
     from cmtraining.core.findings import Number
     from cmtraining.evaluation import competency as engine
 
-    fig = new_figure(figsize=(4.9, 4.7), dpi=100)
-    # fixed margins: constrained layout ignores the polar tick labels and clips them
-    fig.subplots_adjust(left=0.2, right=0.8, top=0.8, bottom=0.14)
+    fig = new_figure(figsize=(5.6, 5.0), dpi=100)
+    # fixed margins: room for the labels outside the circle on every side
+    fig.subplots_adjust(left=0.25, right=0.75, top=0.78, bottom=0.16)
     ax = fig.add_subplot(projection="polar")
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
@@ -78,13 +94,17 @@ def radar_png(means: dict[str, float | None], title: str, lang: str, colour: str
     ax.set_yticks(engine.SCALE)
     ax.set_yticklabels([str(v) for v in engine.SCALE], fontsize=7, color="#5f6368")
     ax.set_xticks(angles)
-    labels = []
-    for g in groups:
+    ax.set_xticklabels([])
+    for angle, g in zip(angles, groups, strict=True):
         value = (Number(engine.display_score(means[g])).render(lang) if means[g] is not None
                  else t("evaluation.competency.no_answer", lang))
-        labels.append(textwrap.fill(t(f"evaluation.competency.name.{g}", lang), 16) + f"\n{value}")
-    ax.set_xticklabels(labels, fontsize=8)
-    ax.tick_params(axis="x", pad=10)
+        label = textwrap.fill(t(f"evaluation.competency.name.{g}", lang), RADAR_WRAP) + f"\n{value}"
+        # on screen the axis points to (sin, cos): clockwise from the top
+        x, y = math.sin(angle), math.cos(angle)
+        ha = "left" if x > 0.15 else "right" if x < -0.15 else "center"
+        va = "bottom" if y > 0.15 else "top" if y < -0.15 else "center"
+        ax.text(angle, RADAR_LABEL_R, label, ha=ha, va=va, fontsize=8, clip_on=False,
+                multialignment="center", gid=f"radar-label-{g}")
     ax.grid(alpha=0.4)
     fig.suptitle(title, x=0.02, ha="left", fontsize=11)
-    return png_bytes(fig)
+    return fig

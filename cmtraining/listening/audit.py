@@ -136,6 +136,13 @@ def _sentiment(frame, backend):
                           sentiment_scores(subset, lang=lang, backend=chosen), strict=True)
         for text, result in zip(subset, results, strict=True):
             unique[(lang, text)] = result
+    # spam says nothing of the organization: neutral in the label set (positive, neutral,
+    # negative), whatever its words ("Gana 500 €…" read as praise, "muy poco dinero" as a complaint)
+    from cmtraining.listening.cues import is_spam
+
+    for key in unique:
+        if is_spam(key[1]):
+            unique[key] = ("neutral", 0.0)
     pairs = [unique[key] for key in keys]
     return [p[0] for p in pairs], [p[1] for p in pairs]
 

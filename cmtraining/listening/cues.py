@@ -8,6 +8,7 @@ cue ending in "*" as a word prefix, a cue of several words as a phrase.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from cmtraining.core.paths import datasets_dir
@@ -39,6 +40,17 @@ class Cues:
         hits += [t for t in tokens if any(t.startswith(p) for p in self.prefixes)]
         hits += [p.strip() for p in self.phrases if p in text]
         return hits
+
+
+_TOKEN = re.compile(r"[a-z0-9ñ']+|[?¿]")
+_LINK = re.compile(r"https?://|www\.")
+
+
+def is_spam(text: str) -> bool:
+    """Spam by the triage's rule: a link with a spam cue, or two different spam cues."""
+    folded = " " + fold(text) + " "
+    found = cues()["spam"].find(_TOKEN.findall(folded), folded)
+    return bool(found and _LINK.search(str(text))) or len(set(found)) >= 2
 
 
 @cache

@@ -53,8 +53,9 @@ def brand_terms(workbook) -> tuple[str, str]:
 def audit_change(audit, *, sensitivity: float):
     """A workbook change that stores the audit's summary and alerts."""
     summary = audit.summary()
+    days = {row["day"]: row for row in audit.daily.to_dict("records")} if len(audit.daily) else {}
     alerts = [{"day": a.day, "negative": a.count, "expected": a.expected,
-               "threshold": a.threshold} for a in audit.alerts]
+               "threshold": a.threshold, **_day_figures(days.get(a.day))} for a in audit.alerts]
 
     def change(wb):
         data = wb.model_dump()
@@ -63,6 +64,14 @@ def audit_change(audit, *, sensitivity: float):
         data["listening"]["sensitivity"] = sensitivity
         return data
     return change
+
+
+def _day_figures(row) -> dict:
+    """An alert day's own mentions and positive ones (the crisis status reads the incident's
+    net sentiment from them); nothing when the audit has no row for that day."""
+    if row is None:
+        return {}
+    return {"mentions": int(row["total"]), "positive": int(row["positive"])}
 
 
 def prefill_listening(wb, *, seed: int, days: int, incident: bool, lang: str,

@@ -179,7 +179,7 @@ def check_network_roles(workbook: Workbook) -> list[Finding]:
     """Contradictions between chosen networks, roles, personas and hours."""
     out: list[Finding] = []
     personas = {p.id: p for p in workbook.audiences}
-    total = 0.0
+    total = needed = 0.0
     for role in workbook.networks:
         net = catalogue().networks[role.network]
         name = Key(f"common.network.{role.network}")
@@ -194,15 +194,22 @@ def check_network_roles(workbook: Workbook) -> list[Finding]:
             out.append(_f("role_unfit", "warning", "role_unfit", role.role, network=name,
                           role=Key(f"common.role.{role.role}"),
                           roles=KeyList("common.role", net.roles)))
-        total += role.hours_per_week or weekly_hours(role.network, workbook.resources.formats)
+        need = weekly_hours(role.network, workbook.resources.formats)  # the Effort column's
+        needed += need
+        total += role.hours_per_week or need
     have = workbook.resources.hours_per_week
+    # hours given in the roles table are what the plan spends, not what the networks "need":
+    # said as such, with the Effort column's figure beside them, so the two never contradict
+    assigned = any(role.hours_per_week for role in workbook.networks)
+    suffix = "_assigned" if assigned else ""
+    params = {"need": Number(round(needed, 1)), "planned": Number(round(total, 1)),
+              "have": Number(have)}
     if workbook.networks and total > have:
-        over = _f("hours", "error", "hours_over", round(total, 1),
-                  need=Number(round(total, 1)), have=Number(have), count=len(workbook.networks))
+        over = _f("hours", "error", f"hours_over{suffix}", round(total, 1), **params,
+                  count=len(workbook.networks))
         if len(workbook.networks) == 1:  # "La red elegida pide", never "Las 1 redes"
-            over = replace(over, message_key="planning.networks.hours_over_one")
+            over = replace(over, message_key=f"planning.networks.hours_over_one{suffix}")
         out.append(over)
     elif workbook.networks:
-        out.append(_f("hours", "ok", "hours_ok", round(total, 1),
-                      need=Number(round(total, 1)), have=Number(have)))
+        out.append(_f("hours", "ok", f"hours_ok{suffix}", round(total, 1), **params))
     return out

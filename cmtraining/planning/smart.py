@@ -22,18 +22,21 @@ computed towards a date behind us, so A says nothing rather than a second,
 misleading finding about the baseline.
 
 Rate metrics are fractions in the store (0.118) and percentages for the
-reader (11,8 %): findings render them through `RateValue`. Their plausible
-band, with six months of history or more, is a band of *levels* (the
-organization's usual months), and `plausible_band` gives it to both the
-Achievable check and `suggest_target`, so a suggested target is always one
-the check accepts.
+reader (11,8 %): findings render them through `RateValue`. Rates and monthly
+flows (leads, clicks) swing from month to month, so with six months of
+history or more their plausible band is a band of *levels* (the
+organization's usual months). `plausible_band` gives the one band to both the
+Achievable check and `suggest_target`: the suggested range is the part of
+that band above the baseline, so a target inside it is one the check accepts
+(and one above its top is one it does not). Net sentiment has its own rule
+(`SENTIMENT_POINTS` a month), and its suggestion follows that rule.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from statistics import quantiles
+from statistics import median, quantiles
 
 from cmtraining.core.findings import Day, Finding, Key, Number, Percent
 from cmtraining.core.numbers import rate as rate_text
@@ -91,15 +94,29 @@ class Band:
     months: int = 0  # months of history behind a "history" band
     #: "change": compound monthly change; "level": the metric's own monthly values
     kind: str = "change"
+    #: a history's median monthly change: what a typical month of its own adds
+    typical: float | None = None
+
+
+#: the band of net sentiment's rule (points a month, not a band of its history)
+SENTIMENT_BAND = Band(-SENTIMENT_POINTS, SENTIMENT_POINTS, SENTIMENT_POINTS, "sentiment")
 
 
 @dataclass(frozen=True)
 class Suggestion:
+    """A range of targets the Achievable check accepts, and the one figure to take from it.
+
+    `mid` is what the history's typical (median) month gives over the months
+    left when that lies inside the range (`mid_kind` "typical"), otherwise the
+    range's arithmetic middle ("middle"); the screen names it accordingly.
+    """
+
     low: float
     mid: float
     high: float
     band: Band
     months: float
+    mid_kind: str = "middle"
 
 
 def months_between(start: date, end: date) -> float:
@@ -133,24 +150,26 @@ def band_for(metric: str, values: list[float]) -> Band:
         deciles = quantiles(changes, n=10, method="inclusive")
         low, high = deciles[0], deciles[-1]
         ceiling = max(high * STRETCH, high + 0.01) if high > 0 else high + 0.02
-        return Band(low, high, ceiling, "history", len(values))
+        return Band(low, high, ceiling, "history", len(values), typical=median(changes))
     key = metric if metric in TYPICAL_BANDS else "rate" if metric in RATES else "reach"
     low, high, ceiling = TYPICAL_BANDS[key]
     return Band(low, high, ceiling, "typical")
 
 
 def level_band(values: list[float]) -> Band:
-    """A rate's usual levels: its 10th-90th percentile months, `STRETCH` x the 90th as ceiling.
+    """A rate's or a flow's usual levels: its 10th-90th percentile months, `STRETCH` x the 90th
+    as ceiling.
 
-    Rates swing month to month, so compounding their monthly changes over a
-    year gives nonsense ranges (0.0178 to 3.96); their levels are what is usual."""
+    Rates and monthly flows swing month to month, so compounding their monthly
+    changes over months gives nonsense ranges (0.0178 to 3.96; 31 to 8,261
+    link clicks); their levels are what is usual."""
     deciles = quantiles(values, n=10, method="inclusive")
     return Band(deciles[0], deciles[-1], deciles[-1] * STRETCH, "history", len(values), "level")
 
 
 def plausible_band(metric: str, values: list[float]) -> Band:
     """The one band both the Achievable check and the suggested target use."""
-    if metric in RATES and len(values) >= MIN_HISTORY:
+    if (metric in RATES or metric in FLOWS) and len(values) >= MIN_HISTORY:
         return level_band(values)
     return band_for(metric, values)
 
@@ -161,40 +180,65 @@ def implied_monthly_change(baseline: float, target: float, months: float) -> flo
     return (target / baseline) ** (1 / months) - 1
 
 
-def suggest_target(objective: Objective, metrics: list[ChannelMonth], today: date) -> Suggestion | None:
-    """A target range for the deadline from the organization's usual growth.
+def _between(low: float, high: float, band: Band, months: float, base: float = 0.0) -> Suggestion:
+    """The range low-high, with a typical month's result as its figure when it lies inside."""
+    if band.kind == "change" and band.typical is not None:
+        typical = base * (1 + band.typical) ** months
+        if low < typical < high:
+            return Suggestion(low, typical, high, band=band, months=months, mid_kind="typical")
+    return Suggestion(low, (low + high) / 2, high, band=band, months=months)
 
-    Compounds the 25th, 50th and 75th percentiles of its month-over-month
-    changes (or the generic band) over the months left to the deadline; a
-    rate with history gets the part of its usual levels (`plausible_band`)
-    above the baseline, the same band the Achievable check reads.
+
+def suggest_target(objective: Objective, metrics: list[ChannelMonth], today: date) -> Suggestion | None:
+    """A target range for the deadline: the part of the Achievable check's band past the baseline.
+
+    The band is `plausible_band`'s, the one the check reads: for a count, its
+    usual monthly change (the organization's 10th to 90th percentile months,
+    or the generic band) compounded over the months left; for a rate or a
+    flow with history, its usual levels; for net sentiment, its points a
+    month. None when there is nothing to suggest (`no_suggestion_reason`).
     """
     months = months_between(today, objective.deadline)
-    if months <= 0 or objective.baseline <= 0:
+    if months <= 0:
+        return None
+    base = objective.baseline
+    if objective.metric == "net_sentiment":  # -1 to +1: a negative baseline is a start too
+        high = min(1.0, base + SENTIMENT_POINTS * months)
+        return _between(min(high, base + SENTIMENT_POINTS), high, SENTIMENT_BAND, months) \
+            if high > base else None
+    if base <= 0:
         return None
     values = history(metrics, objective.metric, objective.network)
     band = plausible_band(objective.metric, values)
     if band.kind == "level":  # the part of the usual levels above the baseline
-        low = max(objective.baseline, band.low)
+        low = max(base, band.low)
         high = band.high if band.high > low else band.ceiling  # already at its usual best
         if high <= low:
             return None  # beyond the plausible ceiling already: nothing to suggest
-        return Suggestion(low, (low + high) / 2, high, band=band, months=months)
-    changes = monthly_changes(values)
-    if band.source == "history":
-        q1, q2, q3 = quantiles(changes, n=4, method="inclusive")
-    else:
-        q1, q2, q3 = band.low / 2, (band.low + band.high) / 2, band.high
-    if objective.metric in DECREASING:
-        q1, q3 = q3, q1
-    elif q2 <= 0:
+        return _between(low, high, band, months)
+    if objective.metric in DECREASING:  # down to the band's steepest usual fall
+        steepest, least = band.low, min(band.high, -0.01)
+        if steepest >= 0:
+            return None
+        low, high = (base * (1 + c) ** months for c in (steepest, max(least, steepest)))
+        return _between(low, high, band, months, base)
+    if band.high <= 0:
         # a shrinking history: its usual months point below the baseline, a target the
         # Measurable check refuses for a metric that should grow; suggest turning the trend
         # instead, which the Achievable check calls ambitious (it is)
-        up = [objective.baseline * (1 + TURN_TREND * k) for k in (0.5, 1, 2)]
+        up = [base * (1 + TURN_TREND * k) for k in (0.5, 1, 2)]
         return Suggestion(*up, band=band, months=months)
-    grow = [objective.baseline * (1 + q) ** months for q in (q1, q2, q3)]
-    return Suggestion(*sorted(grow), band=band, months=months)
+    low, high = (base * (1 + c) ** months for c in (max(band.low, 0.0), band.high))
+    return _between(low, high, band, months, base)
+
+
+def no_suggestion_reason(objective: Objective, today: date) -> str:
+    """Why `suggest_target` gave nothing, as the one thing the trainee can do about it."""
+    if objective.deadline <= today:
+        return "deadline"
+    if objective.baseline <= 0 and objective.metric != "net_sentiment":
+        return "baseline"
+    return "ceiling"
 
 
 def draft_objective(workbook: Workbook, today: date) -> Objective:
@@ -324,7 +368,7 @@ def _achievable(o: Objective, wb: Workbook, today: date) -> Finding:
     if o.metric == "net_sentiment" and months > 0:
         points = (o.target - o.baseline) / months
         params = {"points": Number(round(points * 100, 1)), "max": Number(SENTIMENT_POINTS * 100)}
-        if points > SENTIMENT_POINTS:
+        if points > SENTIMENT_POINTS + 1e-9:  # the suggestion's top, to the float, is within
             return _f("achievable", "warning", "achievable", "sentiment_fast", o.target, **params)
         return _f("achievable", "ok", "achievable", "sentiment_ok", o.target, **params)
     change = implied_monthly_change(o.baseline, o.target, months)
@@ -358,14 +402,15 @@ def _achievable(o: Objective, wb: Workbook, today: date) -> Finding:
 
 
 def _achievable_level(o: Objective, band: Band) -> Finding:
-    """Rates swing month to month; compare the target level with the usual levels.
+    """Rates and flows swing month to month; compare the target level with the usual levels.
 
     Usual = the organization's own 10th-90th percentile months; a target up to
     `STRETCH` times its 90th percentile is ambitious, beyond it not achievable.
     """
     low, high = band.low, band.high
-    params = {"target": RateValue(o.target), "low": RateValue(low), "high": RateValue(high),
-              "ceiling": RateValue(band.ceiling), "n": band.months}
+    shown = lambda x: value_param(o.metric, x if o.metric in RATES else round(x, 1))  # noqa: E731
+    params = {"target": shown(o.target), "low": shown(low), "high": shown(high),
+              "ceiling": shown(band.ceiling), "n": band.months}
     if o.target > band.ceiling:
         level, key = "error", "level_too_high"
     elif o.target > high:
@@ -375,7 +420,8 @@ def _achievable_level(o: Objective, band: Band) -> Finding:
     else:
         level, key = "ok", "level_ok"
     # the rule a level is judged by, not the compound-change rule of counts
-    return Finding(code="smart.achievable", level=level, rule_key="planning.smart.rule_level",
+    rule = "rule_level" if o.metric in RATES else "rule_level_flow"
+    return Finding(code="smart.achievable", level=level, rule_key=f"planning.smart.{rule}",
                    message_key=f"planning.smart.msg.{key}", value=o.target, params=params)
 
 

@@ -51,10 +51,15 @@ def template_regex(key: str, lang: str) -> re.Pattern:
     return re.compile(out)
 
 
+#: how workbooks saved before "variante del ejemplo" named a sample inbox ("· semilla 1 ·")
+OLD_SAMPLE_SOURCE = re.compile(r"(bandeja de ejemplo de|sample inbox of) .+ · (semilla|seed) \d+ · ")
+
+
 def reader_source(source: str, lang: str) -> str:
     """Where the mentions came from, as a reader names it: a generated sample inbox is
     "sample messages generated for training", never its seed and day count."""
-    if any(template_regex("listening.inbox.sample", x).match(source or "") for x in ("es", "en")):
+    if any(template_regex("listening.inbox.sample", x).match(source or "") for x in ("es", "en")) \
+            or OLD_SAMPLE_SOURCE.match(source or ""):
         return t("report.board.listening.sample_source", lang)
     return source
 

@@ -45,6 +45,10 @@ class SpikeAlert(Model):
     negative: NonNegativeInt
     expected: Annotated[float, Field(ge=0)]
     threshold: Annotated[float, Field(ge=0)]
+    # the day's own mentions and positive ones, so an incident's net sentiment is read from its
+    # own days rather than the whole period's (None: an audit saved before they were kept)
+    mentions: NonNegativeInt | None = None
+    positive: NonNegativeInt | None = None
 
 
 class ListeningSummary(Model):

@@ -24,7 +24,7 @@ class TeamDebrief:
 
     team_id: str
     name: str
-    rank: int
+    rank: int  # equal (shown) scores share a rank: 1, 1, 3
     score: float  # 0..100
     components: list[dict]  # {name, label, weight, value, message}
     outcome: dict  # mean peak_negative, negative_reach, reputation
@@ -37,6 +37,7 @@ class TeamDebrief:
     replies: int
     strategies_used: list[str]  # the SCCT strategies of its published statements, in order
     report: str  # after-action report, markdown, in the debrief's language
+    tied: bool = False  # another team has the same rank
 
 
 @dataclass
@@ -47,6 +48,8 @@ class WorkshopDebrief:
     lang: str
     runs: int
     reference: dict  # the crisis with no response (same seed and runs)
+    duration: int = 0  # the scenario's minutes: outcomes are expected figures at its end
+    played: int = 0  # the minute the workshop reached: the live curves stop there
     teams: list[TeamDebrief] = field(default_factory=list)
     best_did_differently: list[str] = field(default_factory=list)  # phrases, in `lang`
     report: str = ""
@@ -98,13 +101,39 @@ def debrief(workshop, lang: str | None = None, runs: int = DEBRIEF_RUNS) -> Work
         teams.append(_team(team, names[team], ex, result, simulated["mine"], played, lang,
                            drafts))
     teams.sort(key=lambda t: [-t.score] + [-c["value"] for c in t.components])
-    for rank, team in enumerate(teams, 1):
-        team.rank = rank
+    assign_ranks(teams)
+    out = WorkshopDebrief(workshop.id, lang, runs, reference=_figures(none), teams=teams,
+                          duration=steps * MINUTES_PER_STEP, played=played)
+    for team in teams:
         team.report = _team_report(team, exercises[team.team_id], lang)
-    out = WorkshopDebrief(workshop.id, lang, runs, reference=_figures(none), teams=teams)
     out.best_did_differently = _differences(teams, lang)
     out.report = _workshop_report(workshop, out, first, lang)
     return out
+
+
+def shown_score(team: TeamDebrief) -> int:
+    """The total as the room reads it (no decimals): what "equal scores" means."""
+    return round(team.score)
+
+
+def assign_ranks(teams: list[TeamDebrief]) -> None:
+    """Ranks for teams sorted best first: equal shown scores share a rank (1, 1, 3), since a
+    tie broken by an unseen component would rank two equal scores 1 and 2."""
+    for n, team in enumerate(teams):
+        same = n > 0 and shown_score(teams[n - 1]) == shown_score(team)
+        team.rank = teams[n - 1].rank if same else n + 1
+    counts: dict[int, int] = {}
+    for team in teams:
+        counts[team.rank] = counts.get(team.rank, 0) + 1
+    for team in teams:
+        team.tied = counts[team.rank] > 1
+
+
+def rank_label(team: TeamDebrief, lang: str) -> str:
+    """"1" or, shared with another team, "1 (empate)" / "1 (tie)"."""
+    from cmtraining.i18n import t
+
+    return t("workshop.debrief.rank_tied", lang, rank=team.rank) if team.tied else str(team.rank)
 
 
 def _exercise_for(workshop, team, lang, drafts, played):
@@ -113,7 +142,7 @@ def _exercise_for(workshop, team, lang, drafts, played):
 
     c = workshop.config
     ex = Exercise(c.scenario_id, lang=lang, seed=c.seed, graph_size=c.audience_size,
-                  minutes_per_turn=c.sim_minutes_per_turn)
+                  minutes_per_turn=c.sim_minutes_per_turn, org_name=workshop.org_name())
     ex._graph = workshop.graph
     ex.turns = workshop.team_turns(team, drafts)
     ex.minute = played
@@ -163,6 +192,16 @@ def _team(team, name, ex, result, mine, played, lang, drafts) -> TeamDebrief:
                                            if d["action"].get("strategy"))), report="")
 
 
+def best_title(out: WorkshopDebrief, lang: str) -> str:
+    """"What Red did differently", or, when another team shares its first rank, a title that
+    does not single one out."""
+    from cmtraining.i18n import t
+
+    if out.teams[0].tied:
+        return t("workshop.debrief.best_tied", lang)
+    return t("workshop.debrief.best", lang, name=out.teams[0].name)
+
+
 def _number(value: float, lang: str) -> str:
     from cmtraining.core.numbers import count
 
@@ -177,7 +216,12 @@ def _differences(teams: list[TeamDebrief], lang: str) -> list[str]:
 
     if len(teams) < 2:
         return []
-    best, others = teams[0], teams[1:]
+    if not any(team.published for team in teams):  # nothing done: no difference to explain
+        return [t("workshop.debrief.diff_nobody", lang)]
+    best = teams[0]
+    others = [o for o in teams if o.rank != best.rank]  # a team tied with it did not differ
+    if not others:
+        return [t("workshop.debrief.diff_all_tied", lang)]
     out = []
     firsts = [o.first_statement for o in others if o.first_statement is not None]
     if best.first_statement is not None and (not firsts or best.first_statement < mean(firsts)):
@@ -196,7 +240,12 @@ def _differences(teams: list[TeamDebrief], lang: str) -> list[str]:
     if only:
         out.append(t("workshop.debrief.diff_strategy", lang, strategies=", ".join(
             t(f"crisis.strategy.{s}", lang) for s in only)))
-    return out or [t("workshop.debrief.diff_none", lang)]
+    if out:
+        return out
+    # nothing measurable set it apart: what it published (or, publishing nothing, what the
+    # others' texts cost them) made the difference
+    return [t("workshop.debrief.diff_none" if best.published else "workshop.debrief.diff_quiet",
+              lang)]
 
 
 def _dec(value: float, lang: str, decimals: int = 2) -> str:
@@ -214,7 +263,8 @@ def _team_report(team: TeamDebrief, ex, lang: str) -> str:
     from cmtraining.i18n import t
 
     lines = [f"## {t('workshop.debrief.team_title', lang, name=team.name)}", "",
-             f"**{team.score:.0f}** / 100 · {t('workshop.debrief.rank', lang, rank=team.rank)}",
+             f"**{team.score:.0f}** / 100 · "
+             f"{t('workshop.debrief.rank', lang, rank=rank_label(team, lang))}",
              "", f"### {t('workshop.debrief.components', lang)}", ""]
     lines += [f"- **{c['label']}** ({_dec(c['value'], lang)} × {_dec(c['weight'], lang)}): "
               f"{c['message']}" for c in team.components]
@@ -240,7 +290,8 @@ def _workshop_report(workshop, out: WorkshopDebrief, ex, lang: str) -> str:
                seed=workshop.config.seed, runs=out.runs, n=_number(ex.graph_size, lang)), "",
              f"## {t('workshop.debrief.ranking', lang)}", ""]
     for team in out.teams:
-        lines.append(t("workshop.debrief.rank_line", lang, rank=team.rank, name=team.name,
+        lines.append(t("workshop.debrief.rank_line", lang, rank=rank_label(team, lang),
+                       name=team.name, end=out.duration,
                        total=f"{team.score:.0f}", components=_components_line(team, lang),
                        reach=_number(team.outcome["negative_reach"], lang),
                        reference=_number(out.reference["negative_reach"], lang),
@@ -248,8 +299,10 @@ def _workshop_report(workshop, out: WorkshopDebrief, ex, lang: str) -> str:
         lines.append("   " + (t("workshop.debrief.bend", lang, minute=team.bend_minute)
                               if team.bend_minute is not None
                               else t("workshop.debrief.no_bend", lang)))
+    lines += ["", t("workshop.debrief.reach_note", lang, end=out.duration, runs=out.runs,
+                    minute=out.played)]
     if out.teams:
-        lines += ["", f"## {t('workshop.debrief.best', lang, name=out.teams[0].name)}", ""]
+        lines += ["", f"## {best_title(out, lang)}", ""]
         lines += [f"- {d}" for d in out.best_did_differently]
     for team in out.teams:
         lines += ["", "#" + team.report]

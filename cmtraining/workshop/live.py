@@ -171,11 +171,22 @@ class Workshop(DraftingMixin, ViewsMixin):
         if lang not in self._exercises:
             ex = Exercise(self.config.scenario_id, lang=lang, seed=self.config.seed,
                           graph_size=self.config.audience_size,
-                          minutes_per_turn=self.config.sim_minutes_per_turn)
+                          minutes_per_turn=self.config.sim_minutes_per_turn,
+                          org_name=self.org_name())
             if self._exercises:
                 ex._graph = next(iter(self._exercises.values()))._graph
             self._exercises[lang] = ex
         return self._exercises[lang]
+
+    def org_name(self) -> str:
+        """The organization the scenario was written for (its sample's name), so posts say
+        "Tallyfold Analytics Ltd" as its other posts say "@tallyfold", not "the organization";
+        "" for a scenario written for none."""
+        from cmtraining.crisis.scenarios import load_scenario
+        from cmtraining.samples.organizations import load_organization
+
+        sample = load_scenario(self.config.scenario_id).sample_org
+        return load_organization(sample).profile.name if sample else ""
 
     @cached_property
     def graph(self):

@@ -48,7 +48,7 @@ def test_listening_competitors_change_the_share_of_voice(workspace):
         "Biblioteca Pública Municipal Sor Juana", "Biblioteca Vasconcelos"}
     app.own_findings.add_button.click()
     assert load(entry.path).listening.findings[0].source.startswith(
-        "bandeja de ejemplo de Biblioteca Pública Municipal Sor Juana · semilla 1")
+        "bandeja de ejemplo de Biblioteca Pública Municipal Sor Juana · variante del ejemplo 1")
 
 
 def test_response_app_triages_checks_a_reply_and_saves_it(workspace):
@@ -92,6 +92,9 @@ def test_response_app_playbook_and_prescribers_are_saved(workspace):
     assert load(entry.path).response_playbook.service_hours.end == "20:00"
     buttons = app.prescriber_buttons
     assert buttons
+    # the button says where the person goes, not only who (sweep: "Add @elenapere76")
+    assert all(b.description.endswith(" to prescribers") and b.description.startswith("Add @")
+               for b in buttons)
     buttons[0].click()
     assert load(entry.path).prescribers[0].kind in ("prescriber", "energizer")
     assert buttons[0].disabled
@@ -198,4 +201,5 @@ def test_evaluation_app_dashboard_filters_import_and_conclusions(workspace):
     ev = load(entry.path).evaluation
     assert ev.conclusions == "LinkedIn carries the pipeline." and ev.changes == [
         "Post twice a week on Bluesky", "Measure clicks"]
-    assert app.self_assessment.questions  # the questionnaire is part of the stage
+    # the questionnaire is stage 7's; the evaluation sums it up and links to it
+    assert "07-self-assessment.ipynb" in app.self_summary.value

@@ -110,7 +110,7 @@ def test_objective_smart_findings_update_as_the_trainee_types(server, page):
     page.locator(".cm-smart").get_by_text("beyond the plausible ceiling").wait_for(timeout=WAIT_MS)
     assert wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))
                     ["objectives"][0]["target"] == 250000)
-    page.locator(".cm-objective button", has_text="Use the middle").click()
+    page.locator(".cm-objective .cm-accept-suggestion").first.click()
     page.locator(".cm-smart .cm-finding.cm-ok", has_text="A · Achievable").wait_for(timeout=WAIT_MS)
     saved = wait_for(lambda: yaml.safe_load(path.read_text(encoding="utf-8"))
                      ["objectives"][0]["target"] < 250000)

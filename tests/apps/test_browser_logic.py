@@ -14,10 +14,11 @@ from tests.conftest import ARTIFACTS, WAIT_MS, needs_chromium, run_cli, wait_for
 
 pytestmark = [pytest.mark.browser, needs_chromium]
 
-CASES = {  # lang: (org, trainee id, metric label, four thousand, its echo, a word)
-    "es": ("cafe", "Rocío Sanz", "rocio-sanz", "Tasa de interacción sobre alcance", "4.000",
-           "= 4000", "tres mil", "No se entiende"),
-    "en": ("saas", "Tom Byrne", "tom-byrne", "Engagement rate by reach", "4,000", "= 4000",
+CASES = {  # lang: (org, trainee id, metric label, four thousand typed without grouping,
+    # its echo in the reader's grouping, a word)
+    "es": ("cafe", "Rocío Sanz", "rocio-sanz", "Tasa de interacción sobre alcance", "4000",
+           "= 4.000", "tres mil", "No se entiende"),
+    "en": ("saas", "Tom Byrne", "tom-byrne", "Engagement rate by reach", "4000", "= 4,000",
            "four thousand", "cannot be read"),
 }
 

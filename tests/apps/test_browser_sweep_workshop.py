@@ -43,6 +43,21 @@ def played_workshop(server, lang: str) -> tuple[str, dict[str, str]]:
     return workshop_id, links
 
 
+OVERFLOW = """() => {
+  // the page's column: the header's text, give or take the widgets' own margins (a few px);
+  // before, the chart and the text area ran 110 px past it
+  const limit = document.querySelector('.cm-app').getBoundingClientRect().right + 8;
+  return [...document.querySelectorAll(
+      '.cm-workshop-console, .cm-workshop-team, '
+      + '.cm-workshop-console img, .cm-workshop-team img, .cm-workshop-console textarea, '
+      + '.cm-workshop-team textarea, .cm-ws-columns, .cm-ws-team, .cm-ws-debrief, '
+      + '.cm-ws-debrief p')]
+    .filter(e => e.getBoundingClientRect().right > limit)
+    .map(e => `${e.tagName}.${e.className} ends at ${Math.round(e.getBoundingClientRect().right)}`
+             + ` > ${Math.round(limit)}`);
+}"""
+
+
 def captured(page, address: str, name: str, outside: list, failed: list) -> None:
     page.goto(address)
     page.locator(READY).first.wait_for(timeout=WAIT_MS)
@@ -50,6 +65,8 @@ def captured(page, address: str, name: str, outside: list, failed: list) -> None
     page.wait_for_load_state("networkidle", timeout=WAIT_MS)
     pictures_loaded(page, name)
     whole_page(page, name, SWEEP)
+    # the chart, the inject's text area and the teams' columns stay in the content column
+    assert page.evaluate(OVERFLOW) == [], name
     assert outside == [], f"{name}: requests left the machine: {outside}"
     assert failed == [], f"{name}: failed loads: {failed}"
 
@@ -78,8 +95,14 @@ def test_the_workshop_pages_load_offline_and_are_captured_whole(server, browser,
         button.click()
         page.locator(".cm-ws-ranking").wait_for(timeout=WAIT_MS)
         assert page.locator(".cm-ws-rank").count() == 2
+        # neither team published anything: one shared rank, and no difference claimed
+        assert page.locator(".cm-ws-rank").evaluate_all(
+            "rows => rows.map(r => r.dataset.rank)") == ["1", "1"]
+        best = page.locator(".cm-ws-best").inner_text()
+        assert ("Ningún equipo publicó" if lang == "es" else "No team published") in best
         pictures_loaded(page, f"workshop-debrief-{lang}")
         whole_page(page, f"workshop-debrief-{lang}", SWEEP)
+        assert page.evaluate(OVERFLOW) == [], "debrief"  # its lines wrap, its table scrolls
         assert failed == [], f"debrief: failed loads: {failed}"
     finally:
         context.close()

@@ -245,3 +245,23 @@ def test_an_objective_for_any_network_and_no_goal_says_so(workspace, lang):
     assert card.network.value is None and card.goal.value is None
     assert card.network.label == t("app.objectives.any_network", lang)
     assert card.goal.label == t("app.objectives.no_goal", lang)
+
+
+@pytest.mark.parametrize(("lang", "typed", "echo"), [
+    ("es", "20000", "= 20.000"), ("en", "20000", "= 20,000"), ("es", "4,50", "= 4,5"),
+    ("en", "1,000.0", "= 1,000")])
+def test_the_number_echo_shows_only_when_typed_otherwise_and_with_the_readers_grouping(
+        lang, typed, echo):
+    """A field that reads "20.000" gets no "= 20000" under it; typed "20000", it says how it
+    read it, grouped as the reader groups."""
+    import html as html_
+
+    field = NumberField(20000.0, lang)
+    assert field.text.value == ("20.000" if lang == "es" else "20,000")
+    assert field.echo.value == ""
+    field.text.value = typed
+    assert html_.unescape(field.echo.value).count(echo) == 1
+    field.value = 30000.0  # set by code: the text is the field's own writing, no echo
+    assert field.echo.value == ""
+    percent = NumberField(0.125, lang, percent=True)
+    assert percent.echo.value == ""

@@ -6,6 +6,7 @@ columns, words for "nothing", typographic quotes.
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -80,9 +81,12 @@ def test_every_blank_of_a_template_is_explained_beside_the_templates(workspace, 
     blanks = set(re.findall(r"\{(\w+)\}", templates))
     assert {"name", "issue", "department"} <= blanks
     legends = [w for w in _walk(app) if "cm-template-slots" in getattr(w, "_dom_classes", ())]
-    # one under the playbook's templates, one beside the reply a template is inserted into
+    # once on the page, with the playbook's templates; the reply points to it in one line
     in_playbook = [w for w in _walk(app.playbook) if w in legends]
-    assert len(legends) == 2 and len(in_playbook) == 1
+    assert len(legends) == 1 and len(in_playbook) == 1
+    [note] = [w for w in _walk(app) if "cm-template-slots-note" in getattr(w, "_dom_classes", ())]
+    assert ("Huecos de las plantillas" if lang == "es" else "Blanks in the templates") in html.unescape(
+        note.value)
     for blank in blanks:
         assert f"<code>{{{blank}}}</code>:" in in_playbook[0].value, blank
     said = in_playbook[0].value

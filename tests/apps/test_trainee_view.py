@@ -27,7 +27,7 @@ def test_the_stage_header_names_the_trainee_and_organization_not_the_file(worksp
     text = visible(markup)
     assert entry.id == "ana-garcia" and entry.id not in text
     assert f"workbook={entry.id}" in markup  # the id stays in the links
-    assert ("Cuaderno de Ana García" if lang == "es" else "Ana García's workbook") in text
+    assert ("Cuaderno de Ana García" if lang == "es" else "Workbook of Ana García") in text
     assert session.workbook.profile.name in text
 
 
@@ -68,9 +68,9 @@ def test_with_private_links_the_start_page_names_the_workbook_not_its_token(work
     app.create.click()
     assert app.current.startswith("wb_")
     text = visible(app.status.value + app.current_label.value)
-    assert "Ana García's workbook" in text and "wb_" not in text and "ana-garcia" not in text
+    assert "Workbook of Ana García" in text and "wb_" not in text and "ana-garcia" not in text
     again = landing(workbook=app.current, lang="en")  # the private link reopened
-    assert "Ana García's workbook" in visible(again.current_label.value)
+    assert "Workbook of Ana García" in visible(again.current_label.value)
 
 
 # --- sweep finding 4: a crisis trigger's net sentiment is a percentage, as everywhere else -----
@@ -194,3 +194,21 @@ def test_audiences_networks_and_formats_tick_like_the_crisis_channels(workspace)
     assert list(saved) == [v for _, v in app.formats.options if v in {"short_video", "image"}]
     app.formats.box("short_video").value = False
     assert list(load(entry.path).resources.formats) == ["image"]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_channel_labels_are_written_alike_in_the_checkboxes_menus_and_summaries(workspace, lang):
+    """One list of channel names, in sentence case as the networks' ("Web de crisis",
+    "Facebook"): the protocol's checkboxes, the player's menu and the incident's summary."""
+    from typing import get_args
+
+    from cmtraining.apps.crisis import build_app
+    from cmtraining.crisis.protocol import channel_label
+    from cmtraining.workbook.sections_crisis import CrisisChannel
+
+    entry = create_workbook("Ana", "cafe", lang=lang)
+    app = build_app(open_session("05-crisis", workbook=entry.id, lang=lang))
+    boxes = [box.description for box in app.protocol.channels.boxes]
+    assert boxes == [channel_label(c, lang) for c in get_args(CrisisChannel)]
+    assert all(label[:1].isupper() for label in boxes), boxes
+    assert {"es": "Web de crisis", "en": "Dark site"}[lang] in boxes

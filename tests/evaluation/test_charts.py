@@ -44,9 +44,10 @@ def test_the_evaluation_chart_names_each_month_once(count, lang):
     assert labels, "no month on the axis"
     assert len(labels) == len(set(labels)), labels
     assert len(labels) <= 12
-    # each label is a month as the reader writes it ("ago 26" / "Aug 26")
-    names = {m: (f"{'mar abr may jun jul ago sep oct nov dic ene feb'.split()[(m.month - 3) % 12]}"
-                 if lang == "es" else f"{m:%b}") + f" {m:%y}" for m in months(count + 12,
+    # each label is a month as the reader writes it, with its whole year ("ago 2026" /
+    # "Aug 2026"): "Aug 26" reads as the 26th of August
+    names = {m: (f"{'mar abr may jun jul ago sept oct nov dic ene feb'.split()[(m.month - 3) % 12]}"
+                 if lang == "es" else f"{m:%b}") + f" {m:%Y}" for m in months(count + 12,
                                                                           date(2025, 3, 1))}
     assert set(labels) <= set(names.values()), labels
     if count <= 12:  # up to a year: every month has its tick, and only those

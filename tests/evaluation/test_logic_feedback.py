@@ -20,10 +20,14 @@ TODAY = date(2026, 11, 23)
 
 
 @pytest.mark.parametrize("value, es, en", [
-    (0.000566, "0,057\u00a0%", "0.057%"), (0.000349, "0,035\u00a0%", "0.035%"),
+    (0.000566, "0,06\u00a0%", "0.06%"), (0.000349, "0,03\u00a0%", "0.03%"),
     (0.0457, "4,6\u00a0%", "4.6%"), (0.144, "14\u00a0%", "14%"), (0.0996, "10\u00a0%", "10%"),
+    # the screens' "0.0075%", "0.019%" and "0.092%": at most two decimals, one rule
+    (0.000075, "0,01\u00a0%", "0.01%"), (0.00019, "0,02\u00a0%", "0.02%"),
+    (0.00092, "0,09\u00a0%", "0.09%"), (-0.0667, "-6,7\u00a0%", "-6.7%"),
+    (0.00002, "<0,01\u00a0%", "<0.01%"), (-0.00002, ">-0,01\u00a0%", ">-0.01%"),
 ])
-def test_rates_have_two_significant_figures(value, es, en):
+def test_rates_have_two_significant_figures_and_at_most_two_decimals(value, es, en):
     assert (rate(value, "es"), rate(value, "en")) == (es, en)
 
 
@@ -112,7 +116,7 @@ def test_a_recommendation_needs_a_material_gap(share, fires):
     assert bool(low) is fires
     if fires:  # and the figures it gives differ at the precision it shows them
         text = low[0].finding.message("es")
-        assert "0,025\u00a0%" in text and "0,035\u00a0%" in text
+        assert "0,02\u00a0%" in text and "0,03\u00a0%" in text
 
 
 # --- 21.13 the reader's language --------------------------------------------------------

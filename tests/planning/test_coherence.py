@@ -72,11 +72,36 @@ def test_every_prefilled_sample_holds_together(org, lang, tmp_path, monkeypatch)
 def test_samples_incident_shows_as_the_current_protocol_level(tmp_path, monkeypatch):
     wb = prefilled("ngo", "es", tmp_path, monkeypatch)
     status = current(wb, as_of=TODAY, lang="es")
-    assert status.open and len(status.alert_days) == 5 and status.number == 1
+    # 4 days (questions and spam no longer read as negative); the incident days' own net
+    # sentiment reaches level 4 by its trigger
+    assert status.open and len(status.alert_days) == 4 and status.number == 4
+    assert status.by_trigger
     assert status.owner and any("declaración" in a for a in status.actions)
     assert [f.code for f in for_stage(wb, "crisis", as_of=TODAY)] == ["coherence.crisis.current_level"]
     listening = for_stage(wb, "listening", as_of=TODAY)
     assert [f.code for f in listening] == ["coherence.listening.open_incident"]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_incident_is_levelled_by_its_own_days_and_agrees_with_the_response_stage(
+        tmp_path, monkeypatch, lang):
+    """The café's incident days (net sentiment about -52 %) are far worse than the period's
+    (-3 %, diluted by a quiet month): the level is read from them, and its owner is whom the
+    response stage escalates a possible crisis to."""
+    from cmtraining.crisis.status import incident_sentiment
+
+    wb = prefilled("cafe", lang, tmp_path, monkeypatch)
+    status = current(wb, as_of=TODAY, lang=lang)
+    days = [a for a in wb.listening.alerts if a.day in set(status.alert_days)]
+    assert all(a.positive is not None and a.mentions for a in days)
+    own = incident_sentiment(days, wb.listening.summary)
+    assert own < -0.4 < wb.listening.summary.net_sentiment
+    assert status.by_trigger and status.number == 3
+    route = {e.trigger: e.to for e in wb.response_playbook.escalation}["crisis_signal"]
+    assert status.owner == route
+    # an alert saved before the days' figures were kept falls back on the period's
+    old = [a.model_copy(update={"positive": None}) for a in days]
+    assert incident_sentiment(old, wb.listening.summary) == wb.listening.summary.net_sentiment
 
 
 def test_the_open_incident_says_how_many_of_the_periods_alert_days_it_holds():
@@ -341,6 +366,7 @@ def test_listening_and_crisis_apps_show_the_open_incident(tmp_path, monkeypatch)
     from cmtraining.apps.crisis import build_app as crisis
     from cmtraining.apps.listening import build_app as listening
     from cmtraining.runtime.session import open_session
+    from cmtraining.workbook.store import load
 
     prefilled("ngo", "en", tmp_path, monkeypatch)
     path = str(tmp_path / "ngo-en.yaml")
@@ -350,9 +376,11 @@ def test_listening_and_crisis_apps_show_the_open_incident(tmp_path, monkeypatch)
 
     heard = panel(listening(open_session("00-listening", workbook=path, lang="en"),
                             defer_charts=True))
-    assert "coherence.listening.open_incident" in heard and "Oct 27, 2026" in heard
+    assert "coherence.listening.open_incident" in heard and "Oct 28, 2026" in heard
     protocol = panel(crisis(open_session("05-crisis", workbook=path, lang="en"), debrief_runs=2))
-    assert "coherence.crisis.current_level" in protocol and "Owner: Community manager" in protocol
+    owner = next(e.to for e in load(path, lang="en").response_playbook.escalation
+                 if e.trigger == "crisis_signal")
+    assert "coherence.crisis.current_level" in protocol and f"Owner: {owner}" in protocol
 
 
 METRICS = ["followers", "reach", "leads", "conversions", "link_clicks", "net_sentiment"]

@@ -136,3 +136,69 @@ def test_check_is_stable_under_reordering(order, baseline, target, days):
                   goal_id="reviews")
     first = [(f.level, f.message("en")) for f in check_smart(o, wb, today=TODAY)]
     assert first == [(f.level, f.message("en")) for f in check_smart(o, shuffled, today=TODAY)]
+
+
+# --- the sweep: the suggestion and the Achievable check read one band -------------------
+
+
+def _suggested_cases():
+    for org in list_organizations():
+        wb = sample_workbook(org)
+        for net in sorted({r.network for r in wb.metrics}):
+            for metric in ("followers", "reach", "leads", "conversions", "link_clicks",
+                           "engagement_rate_reach", "response_time"):
+                values = history(wb.metrics, metric, net)
+                if values and values[-1] > 0:
+                    yield org, wb, net, metric, values
+
+
+def test_a_target_inside_the_suggested_range_passes_a_and_one_above_it_does_not():
+    """"between 30 and 31 (middle 31)" while 32 was ✔ Achievable: one band for both."""
+    from cmtraining.planning.smart import DECREASING, plausible_band
+
+    checked = 0
+    for org, wb, net, metric, values in _suggested_cases():
+        draft = objective(metric=metric, network=net, baseline=values[-1], target=values[-1],
+                          goal_id=wb.profile.goals[0].id)
+        s = suggest_target(draft, wb.metrics, TODAY)
+        band = plausible_band(metric, values)
+        if s is None or s.band != band or (band.kind == "level" and values[-1] >= band.high) \
+                or (band.kind == "change" and band.high <= 0):
+            continue  # nothing to suggest, or "turn the trend": ambitious on purpose
+        assert s.low <= s.mid <= s.high
+        assert s.mid_kind == "typical" or s.mid == pytest.approx((s.low + s.high) / 2)
+        for inside in (s.low + (s.high - s.low) * 0.01, s.mid, s.high - (s.high - s.low) * 0.01):
+            a = by_code(check_smart(draft.model_copy(update={"target": inside}), wb, today=TODAY))
+            assert a["achievable"].level == "ok", (org, net, metric, inside, a["achievable"].message("en"))
+        beyond = s.low * 0.8 if metric in DECREASING else s.high * 1.05 + 1
+        a = by_code(check_smart(draft.model_copy(update={"target": beyond}), wb, today=TODAY))
+        assert a["achievable"].level != "ok", (org, net, metric, beyond)
+        checked += 1
+    assert checked > 20
+
+
+def test_the_cafe_leads_suggestion_covers_the_target_the_check_accepts():
+    wb = sample_workbook("cafe")
+    o = objective(metric="leads", network="instagram", baseline=30, target=32,
+                  goal_id=wb.profile.goals[0].id)
+    assert by_code(check_smart(o, wb, today=TODAY))["achievable"].level == "ok"
+    s = suggest_target(o, wb.metrics, TODAY)
+    assert s.low <= 32 <= s.high and s.high - s.low > 5  # not "between 30 and 31"
+    assert s.mid == pytest.approx((s.low + s.high) / 2) and s.mid_kind == "middle"
+
+
+def test_net_sentiment_below_zero_gets_a_suggestion_by_its_own_rule():
+    from cmtraining.planning.smart import SENTIMENT_POINTS, no_suggestion_reason
+
+    wb = sample_workbook("cafe")
+    o = objective(metric="net_sentiment", network=None, audience="", baseline=-0.0667,
+                  target=0.0, deadline=date(2027, 5, 23), goal_id=wb.profile.goals[0].id)
+    s = suggest_target(o, wb.metrics, TODAY)
+    assert s is not None and o.baseline < s.low < s.mid < s.high
+    assert s.high == pytest.approx(o.baseline + SENTIMENT_POINTS * s.months)
+    for target in (s.mid, s.high):
+        a = by_code(check_smart(o.model_copy(update={"target": target}), wb, today=TODAY))
+        assert a["achievable"].level == "ok"
+    # nothing to suggest: the one thing to do, said alone
+    assert no_suggestion_reason(o.model_copy(update={"deadline": date(2026, 1, 1)}), TODAY) == "deadline"
+    assert no_suggestion_reason(objective(baseline=0), TODAY) == "baseline"

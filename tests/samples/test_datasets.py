@@ -66,3 +66,20 @@ def test_generated_engagement_is_near_the_catalogue_benchmark():
                        for r in rows) / len(rows)
             bench = catalogue().networks[net_id].engagement_per_follower()
             assert bench / 3 < rate < bench * 3, (org_id, net_id, rate, bench)
+
+
+def test_comments_and_shares_are_not_in_a_fixed_ratio():
+    """Amplification and conversation differ as on a real account (the screens showed TikTok
+    "0.20% = 0.20%"): the split into comments and shares varies from month to month."""
+    from cmtraining.core.numbers import rate
+    from cmtraining.evaluation.dashboard import kpi_summary
+
+    for org_id in list_organizations():
+        rows = load_metrics(org_id)
+        for net_id in load_organization(org_id).generator.networks:
+            # counts of a few a month are whole numbers: judge the months with some volume
+            mine = [r for r in rows if r.network == net_id and r.comments >= 10 and r.shares >= 10]
+            ratios = {round(r.shares / r.comments, 2) for r in mine}
+            assert not mine or len(ratios) > len(mine) // 2, (org_id, net_id, ratios)
+    tiktok = kpi_summary(load_metrics("cafe"), network="tiktok").iloc[0]
+    assert rate(tiktok["amplification_rate"], "en") != rate(tiktok["conversation_rate"], "en")

@@ -511,7 +511,8 @@ def test_debrief_ranks_teams_and_matches_the_exercise_debrief(played):
     from cmtraining.workshop import debrief
 
     room = debrief(played, "es", runs=12)
-    assert [t.rank for t in room.teams] == [1, 2, 3]
+    # Rojo and Verde score 75 (74.6 and 75.3, shown without decimals): a tie
+    assert [t.rank for t in room.teams] == [1, 1, 3]
     assert [t.score for t in room.teams] == sorted((t.score for t in room.teams), reverse=True)
     assert room.teams[-1].name == "Azul" and room.teams[-1].first_statement is None
     by_id = {t.team_id: t for t in room.teams}
@@ -685,3 +686,110 @@ def test_what_the_best_team_did_reads_as_sentences_even_when_nobody_else_publish
     assert all(line[0].isupper() for line in lines)
     assert not any(" -)" in line or "minuto -" in line or "minute -" in line for line in lines)
     assert ("ningún otro equipo publicó" if lang == "es" else "no other team published") in lines[0]
+
+
+@pytest.fixture
+def idle(store):
+    """Two teams that published nothing: every score the same."""
+    w = _workshop(store, teams=2, team_names=("Rojo", "Verde"))
+    w.start()
+    w.advance()
+    w.advance()
+    w.end()
+    return w
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_equal_scores_share_a_rank_and_no_difference_is_claimed(idle, lang):
+    """Teams with the same score are ranked 1 and 1 (a tie, said so), and when no team
+    published anything the debrief says so instead of inventing a difference."""
+    from cmtraining.apps.workshop_debrief_view import debrief_html
+    from cmtraining.i18n import t
+    from cmtraining.workshop import debrief
+
+    room = debrief(idle, lang, runs=4)
+    assert [team.rank for team in room.teams] == [1, 1] and all(team.tied for team in room.teams)
+    assert room.best_did_differently == [t("workshop.debrief.diff_nobody", lang)]
+    shown = html_text(debrief_html(room, lang))
+    tie = t("workshop.debrief.rank_tied", lang, rank=1)
+    assert shown.count(f"<td class='cm-num'>{tie}</td>") == 2 or shown.count(tie) >= 2
+    assert t("workshop.debrief.best_tied", lang) in shown
+    assert t("workshop.debrief.best", lang, name="Rojo") not in shown
+    assert ("contenido" not in shown) and ("content of its texts" not in shown)
+    assert f"{tie}. **Rojo**" in room.report and f"{tie}. **Verde**" in room.report
+
+
+def html_text(value: str) -> str:
+    import html
+
+    return html.unescape(value)
+
+
+def test_ranks_tie_on_the_shown_score_only():
+    from dataclasses import replace
+
+    from cmtraining.workshop.debrief import TeamDebrief, assign_ranks
+
+    a = TeamDebrief(team_id="a", name="A", rank=0, score=70.2, components=[], outcome={},
+                    bend_minute=None, counterfactuals=[], strategies=[], best_strategy="",
+                    first_statement=None, published=0, replies=0, strategies_used=[], report="")
+    teams = [a, replace(a, team_id="b", score=69.8), replace(a, team_id="c", score=50.0),
+             replace(a, team_id="d", score=49.9)]
+    assign_ranks(teams)
+    assert [(team.rank, team.tied) for team in teams] == [(1, True), (1, True), (3, True),
+                                                          (3, True)]
+    teams[3].score = 10.0
+    assign_ranks(teams)
+    assert [team.rank for team in teams] == [1, 1, 3, 4] and not teams[2].tied
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_rankings_reach_says_its_period_and_the_live_figures_say_theirs(idle, lang):
+    """The ranking's negative reach is the Monte Carlo mean at the scenario's end, the cards
+    and chart the game as played: two figures, two names, each with its minute."""
+    from cmtraining.apps.workshop_debrief_view import debrief_html
+    from cmtraining.i18n import t
+    from cmtraining.workshop import debrief
+
+    room = debrief(idle, lang, runs=4)
+    assert room.played == idle.minute and room.duration > room.played
+    shown = html_text(debrief_html(room, lang))
+    assert t("app.workshop.reach_expected", lang, end=room.duration) in shown
+    assert t("workshop.debrief.reach_note", lang, end=room.duration, runs=4,
+             minute=room.played) in shown
+    assert f">{t('app.workshop.chart_title', lang)}<" not in shown
+    # every sentence of the debrief ends with a full stop
+    for team in room.teams:
+        assert all(cf["text"].endswith(".") for cf in team.counterfactuals)
+    assert all(line.endswith(".") for line in room.best_did_differently)
+    assert t("app.workshop.bend_never", lang, team="Rojo").endswith(".")
+    assert t("app.workshop.bend_minute", lang, team="Rojo", minute=5).endswith(".")
+
+
+@pytest.mark.parametrize(("lang", "value", "words"), [
+    ("es", -0.42, "bajaría un 42\u00a0%"), ("es", 0.05, "subiría un 5\u00a0%"),
+    ("es", 0.001, "no cambiaría"), ("en", -0.42, "would fall by 42%"),
+    ("en", 0.05, "would rise by 5%"), ("en", -0.004, "would not change")])
+def test_a_counterfactual_says_its_direction_in_words(lang, value, words):
+    from cmtraining.crisis.after_action import change_words
+
+    assert change_words(value, lang) == words
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_debriefs_terms_of_the_trade_are_explained_and_spanish_says_puesta_en_comun(
+        idle, lang):
+    from cmtraining.apps.workshop_debrief_view import debrief_html
+    from cmtraining.i18n import t
+    from cmtraining.workshop import debrief
+
+    room = debrief(idle, lang, runs=4)
+    shown = html_text(debrief_html(room, lang))
+    assert "cm-ws-help-fit" in shown and "SCCT" in t("app.workshop.component_help.fit", lang)
+    assert "cm-ws-cf-help" in shown and "95" in t("app.workshop.counterfactuals_help", lang,
+                                                   runs=4)
+    assert all("cambiaría un -" not in cf["text"] and "change by -" not in cf["text"]
+               for team in room.teams for cf in team.counterfactuals)
+    if lang == "es":
+        for key in ("debrief_title", "debrief_button", "intro_console", "debrief_needs_end"):
+            assert "debrief" not in t(f"app.workshop.{key}", "es").lower()

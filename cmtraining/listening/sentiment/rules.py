@@ -14,8 +14,11 @@ por nada", "great, another delay"). The rules, in the order they apply:
 4. contrast: after "pero"/"but" counts 1.5 times, before it half;
 5. sarcasm: a positive word in quotes, followed by "..."/"," and a complaint,
    "thanks for" + complaint, or an eye-roll/clown emoji turn praise negative;
-6. thanks inside a question or request is politeness, not praise, and the
-   positive side of a question is damped (questions are mostly neutral);
+6. thanks or a smiley inside a question or request is politeness, not praise,
+   the positive side of a question is damped (questions are mostly neutral),
+   and so is a weak negative word in a question ("¿cuántas horas…?");
+   "sin"/"poco"/"without" with no sentiment word after them describe a thing
+   ("pan sin gluten"), so only a bare "no"-like word counts as a complaint;
 7. exclamation marks and shouting (capitals) amplify whichever side wins.
 
 The sum is squashed into [-1, 1] as VADER does (s / sqrt(s² + 15)) and two
@@ -34,6 +37,8 @@ from cmtraining.listening.sentiment.normalize import caps_ratio, tokens
 _BREAK = frozenset({".", ",", ";", ":", "!", "?", "!!", "??", "?!", "!?", "...", '"'})
 _SARCASM_MARKS = frozenset({"🙄", "🤡", "😒"})
 _NEG_SCOPE = 3
+# negators that describe a thing when no sentiment word follows ("sin gluten", "poco dinero")
+_DESCRIPTIVE = frozenset({"sin", "poco", "without", "little"})
 _ALPHA = 15.0
 UNRESOLVED_NEGATION = 0.6
 # label thresholds on the squashed score: (positive at or above, negative at or below)
@@ -90,7 +95,7 @@ def weigh(toks: list[str], lex: Lexicon) -> Weights:
             request = True
         if tok in _SARCASM_MARKS:
             sarcasm_mark = True
-        if tok in lex.negators:
+        if tok in lex.negators and tok not in _DESCRIPTIVE:
             negators_seen += 1
         phrase = lex.phrase_at(toks, i) if tok in phrases else None
         if phrase is not None:
@@ -117,10 +122,12 @@ def weigh(toks: list[str], lex: Lexicon) -> Weights:
         if contrast_at >= 0:
             value *= 0.5 if j < contrast_at else 1.5 if j > contrast_at else 1.0
         if value > 0:
-            if question or request:
-                value *= 0.3 if toks[j] in lex.thanks else 0.6
+            if question or request:  # "¿Tenéis leche de avena? 🙂" is a question
+                value *= 0.3 if toks[j] in lex.thanks else 0.2 if not toks[j][0].isalnum() else 0.6
             pos += value
         else:
+            if question and value > -1:  # "¿Cuántas horas…?": a weak word is no complaint
+                value *= 0.3
             neg += value
     # a "no" that negates no sentiment word is, in a message to an organization,
     # mostly a complaint about something that did not happen ("no me dicen nada")
