@@ -26,7 +26,7 @@ class CheckList(widgets.Box):
                       for label, v in self.options]
         super().__init__(self.boxes, layout=widgets.Layout(flex_flow="row wrap"))
         self.add_class("cm-check-list")
-        self.value = tuple(v for _, v in self.options if v in chosen)
+        self.value = tuple(chosen)
         for box in self.boxes:
             box.observe(self._ticked, names="value")
         self.observe(self._shown, names="value")
@@ -35,15 +35,29 @@ class CheckList(widgets.Box):
         """The tick of the option whose value is `value`."""
         return self.boxes[[v for _, v in self.options].index(value)]
 
+    _syncing = False
+
+    @traitlets.validate("value")
+    def _in_options_order(self, proposal) -> tuple:
+        """Whatever order code sets, the value (and what is saved) keeps the list's order."""
+        chosen = set(proposal["value"])
+        return tuple(v for _, v in self.options if v in chosen)
+
     def _ticked(self, _change) -> None:
+        if self._syncing:  # the boxes follow a value set by code: it is already the value
+            return
         self.value = tuple(v for (_, v), box in zip(self.options, self.boxes, strict=True)
                            if box.value)
 
     def _shown(self, change) -> None:
-        """A value set from the code ticks the boxes to match (and keeps the options' order)."""
+        """A value set from the code ticks the boxes to match: one change, one save."""
         chosen = set(change["new"])
-        for (_, v), box in zip(self.options, self.boxes, strict=True):
-            box.value = v in chosen
+        self._syncing = True
+        try:
+            for (_, v), box in zip(self.options, self.boxes, strict=True):
+                box.value = v in chosen
+        finally:
+            self._syncing = False
 
     @property
     def disabled(self) -> bool:

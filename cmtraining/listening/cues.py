@@ -42,15 +42,20 @@ class Cues:
         return hits
 
 
-_TOKEN = re.compile(r"[a-z0-9ñ']+|[?¿]")
-_LINK = re.compile(r"https?://|www\.")
+TOKEN = re.compile(r"[a-z0-9ñ']+|[?¿]")
+LINK = re.compile(r"https?://|www\.")
+
+
+def spam_by_cues(found: list[str], has_link: bool) -> bool:
+    """The one spam rule: a link with a spam cue, or two different spam cues."""
+    return bool(found and has_link) or len(set(found)) >= 2
 
 
 def is_spam(text: str) -> bool:
-    """Spam by the triage's rule: a link with a spam cue, or two different spam cues."""
+    """Spam by the triage's rule (`spam_by_cues`), for readers that do not triage."""
     folded = " " + fold(text) + " "
-    found = cues()["spam"].find(_TOKEN.findall(folded), folded)
-    return bool(found and _LINK.search(str(text))) or len(set(found)) >= 2
+    return spam_by_cues(cues()["spam"].find(TOKEN.findall(folded), folded),
+                        bool(LINK.search(str(text))))
 
 
 @cache

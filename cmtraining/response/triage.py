@@ -31,13 +31,13 @@ from dataclasses import dataclass, field
 from functools import cache
 
 from cmtraining.core.findings import Finding, Key
-from cmtraining.listening.cues import cues, fold
+from cmtraining.listening.cues import LINK as _LINK
+from cmtraining.listening.cues import TOKEN as _TOKEN
+from cmtraining.listening.cues import cues, fold, spam_by_cues
 from cmtraining.listening.mentions import INFLUENCER_FOLLOWERS
 
 CATEGORIES = ("question", "complaint", "praise", "suggestion", "spam", "crisis_signal", "other")
 PRIORITIES = ("urgent", "high", "medium", "low")
-_TOKEN = re.compile(r"[a-z0-9ñ']+|[?¿]")
-_LINK = re.compile(r"https?://|www\.")
 
 
 @dataclass(frozen=True)
@@ -231,7 +231,7 @@ def _category(found, has_link, sentiment, folded) -> tuple[str, Finding]:
     def first(name):
         return found[name][0] if found[name] else ""
 
-    if (has_link and found["spam"]) or len(set(found["spam"])) >= 2:
+    if spam_by_cues(found["spam"], has_link):
         return "spam", _reason("category", "spam", cue=first("spam") or "link")
     if found["crisis_strong"]:
         return "crisis_signal", _reason("category", "crisis", cue=first("crisis_strong"))

@@ -212,3 +212,18 @@ def test_channel_labels_are_written_alike_in_the_checkboxes_menus_and_summaries(
     assert boxes == [channel_label(c, lang) for c in get_args(CrisisChannel)]
     assert all(label[:1].isupper() for label in boxes), boxes
     assert {"es": "Web de crisis", "en": "Dark site"}[lang] in boxes
+
+
+def test_a_checklist_set_by_code_ticks_its_boxes_and_changes_once():
+    """The page saves on each change: a value loaded or reset by code is one save, not
+    one per box it ticks, and a tick by hand is one change in the options' order."""
+    from cmtraining.apps.check_list import CheckList
+
+    checks = CheckList([("Instagram", "instagram"), ("TikTok", "tiktok"), ("X", "x")])
+    changes = []
+    checks.observe(lambda change: changes.append(change["new"]), names="value")
+    checks.value = ("x", "instagram")
+    assert changes == [("instagram", "x")]  # in the list's order, as it is saved
+    assert [box.value for box in checks.boxes] == [True, False, True]
+    checks.box("tiktok").value = True
+    assert changes[-1] == ("instagram", "tiktok", "x") and len(changes) == 2
