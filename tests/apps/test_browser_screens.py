@@ -39,7 +39,7 @@ def test_negative_hours_are_refused_beside_the_field(server, page):
     assert page.get_by_text("elige al menos una red").is_visible()  # checks are never empty
     page.locator("button.cm-add-persona").click()
     page.locator(".cm-roles button", has_text="Añadir").click()
-    chooser = page.locator(".cm-roles select[multiple]")
+    chooser = page.locator(".cm-roles .cm-check-list").first  # ticks, as networks and formats
     chooser.wait_for(timeout=WAIT_MS)
     assert "Cliente\xa0habitual" in chooser.inner_text().replace(" ", "\xa0")
     assert "local_regular" not in chooser.inner_text()
