@@ -24,8 +24,11 @@ LONG_RANGE_DAYS = 92
 SINGLE_DATE_MARGIN = 15
 #: months between ticks on a long range, so ticks fall on the same months each year
 MONTH_STEPS = (1, 2, 3, 4, 6, 12)
-#: room a tick label needs on the axis ("may 26", "Aug 29" at 10 pt and a gap), in pixels
-TICK_ROOM_PX = 52
+#: room a tick label needs on the axis at 10 pt with a gap, in pixels at 100 dpi: a short
+#: label ("may", "29 ago", "Aug 29") or a month with its year ("sept 2026", the longest)
+TICK_ROOM_PX = {"short": 52, "year": 80}
+#: up to this many months, month ticks carry their year only where it changes
+SHORT_MONTHS = 12
 
 
 def _next_month(day: date) -> date:
@@ -68,13 +71,14 @@ class DateTicks(Locator):
     def __call__(self):
         return self.tick_values(*self.axis.get_view_interval())
 
-    def _room(self) -> int:
+    def _room(self, label: str) -> int:
         """At most `max_ticks`, and no more than the drawn axis has room for side by side."""
         try:
-            width = self.axis.axes.get_window_extent().width
+            axes = self.axis.axes
+            width = axes.get_window_extent().width * 100 / axes.figure.dpi
         except AttributeError:  # not on an axis yet
             return self.max_ticks
-        return max(1, min(self.max_ticks, int(width // TICK_ROOM_PX)))
+        return max(1, min(self.max_ticks, int(width // TICK_ROOM_PX[label])))
 
     def tick_values(self, vmin, vmax):
         vmin, vmax = sorted((vmin, vmax))
@@ -83,10 +87,11 @@ class DateTicks(Locator):
         last = end.date()
         months = first_days(first, last)
         if (self.monthly and months) or ((last - first).days > LONG_RANGE_DAYS and len(months) > 1):
-            self.unit, ticks = "month", _thin_months(months, self._room())
+            self.unit, ticks = "month", _thin_months(
+                months, self._room("short" if len(months) <= SHORT_MONTHS else "year"))
         else:
             days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
-            self.unit, ticks = "day", _thin(days, self._room())
+            self.unit, ticks = "day", _thin(days, self._room("short"))
         return list(date2num(ticks)) if ticks else []
 
     def nonsingular(self, v0, v1):
@@ -102,11 +107,22 @@ class DateLabels(Formatter):
         self.locator, self.lang = locator, lang
 
     def __call__(self, value, pos=None):
-        from babel.dates import format_skeleton
+        return self.format_ticks([value])[0]
+
+    def format_ticks(self, values):
+        """Months within a year: the year on the first tick and where it changes ("nov 2025,
+        dic, ene 2026, feb"), as a calendar does (a year on every tick left no room for a tick
+        a month); over longer ranges every tick has its year, so no label is written twice.
+        Never "Aug 26", which reads as the 26th of August. Days: "29 ago" / "Aug 29"."""
+        from babel.dates import format_date, format_skeleton
 
         from cmtraining.core.numbers import month
 
-        when = num2date(value).date()
-        if self.locator.unit == "month":  # "ago 2026": "Aug 26" read as the 26th of August
-            return month(when, self.lang)
-        return format_skeleton("MMMd", when, locale=self.lang)
+        days = [num2date(v).date() for v in values]
+        if self.locator.unit != "month":
+            return [format_skeleton("MMMd", d, locale=self.lang) for d in days]
+        within_year = len(days) < 2 or (days[-1].year * 12 + days[-1].month
+                                        - days[0].year * 12 - days[0].month) < SHORT_MONTHS
+        return [month(d, self.lang) if not within_year or i == 0 or d.year != days[i - 1].year
+                else format_date(d, "LLL", locale=self.lang)
+                for i, d in enumerate(days)]
