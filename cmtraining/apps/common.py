@@ -46,7 +46,7 @@ STYLE = """
 .cm-ok { color: #137333; }
 .cm-error { color: #b3261e; white-space: pre-wrap; }
 .cm-stages li { margin: .35em 0; font-size: 1.05em; }
-.cm-app a, a.cm-stage, .cm-stages a { color: #0b57d0; text-decoration: underline; }
+.cm-app a, a.cm-stage, .cm-stages a, a.cm-self-link { color: #0b57d0; text-decoration: underline; }
 .cm-table { border-collapse: collapse; }
 /* a header lines up with its column: words left, figures right (apps/tables.py marks them) */
 .cm-table td, .cm-table th { padding: .25em .6em; border-bottom: 1px solid #ddd; text-align: left;

@@ -84,8 +84,12 @@ class EvaluationApp(StageApp):
         self.network = widgets.Dropdown(description=t("app.evaluation.network", lang))
         self.months = widgets.SelectionRangeSlider(options=[("—", None)], index=(0, 0),
                                                    description=t("app.evaluation.months", lang),
-                                                   continuous_update=False,
-                                                   layout=widgets.Layout(width="520px"))
+                                                   continuous_update=False, readout=False,
+                                                   layout=widgets.Layout(width="420px"))
+        # the slider's own readout runs "ago 2026-oct 2026" into its handle: the range is
+        # written beside it as everywhere else ("ago 2026 – oct 2026")
+        self.months_shown = widgets.HTML()
+        self.months_shown.add_class("cm-months-shown")
         self.metric = widgets.Dropdown(
             options=[(t(f"common.metric.{m}", lang), m) for m in CHART_METRICS], value="followers",
             description=t("app.evaluation.chart", lang))
@@ -119,7 +123,9 @@ class EvaluationApp(StageApp):
             heading("app.evaluation.dashboard_title", lang, "app.evaluation.dashboard_help"),
             csv_guide(lang),
             widgets.HBox([self.upload]), self.gaps,
-            widgets.HBox([self.network, self.metric]), self.months, self.summary, self.period,
+            widgets.HBox([self.network, self.metric]),
+            widgets.HBox([self.months, self.months_shown], layout=widgets.Layout(
+                align_items="center")), self.summary, self.period,
             self.chart,
             heading("app.evaluation.attainment_title", lang, "app.evaluation.attainment_help"),
             self.attainment,
@@ -178,6 +184,9 @@ class EvaluationApp(StageApp):
             self.chart.value = b""
             return
         network, months = self._selection()
+        self.months_shown.value = "" if not months else html.escape(
+            f"{month_text(months[0], lang)} – {month_text(months[1], lang)}"
+            if months[0] != months[1] else month_text(months[0], lang))
         frame = kpi_summary(metrics, network=network, months=months)
         self.period.value = self._period_html(frame)
         self.summary.value = table_html(

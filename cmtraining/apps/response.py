@@ -295,7 +295,7 @@ class ResponseApp(FieldErrorsMixin, StageApp):
               c.defences,
               " · ".join(f"{t(f'response.prescriber.{k}', lang)} {decimal(v, lang, sign=True)}"
                          for k, v in c.components.items()),
-              decimal(c.score, lang)] for c in candidates],
+              decimal(_shown_score(c), lang)] for c in candidates],
             [t(f"app.response.pcol.{k}", lang) for k in
              ("author", "kind", "followers", "positive", "defences", "why", "score")], "cm-prescribers")
         buttons = self.prescriber_buttons = []  # one "add" per candidate, in their order
@@ -318,11 +318,17 @@ class ResponseApp(FieldErrorsMixin, StageApp):
         note = t("app.response.prescriber_note", self.lang, positive=count(c.positive, self.lang),
                  defences=tn("common.n.defence", c.defences, self.lang),
                  followers=count(c.followers, self.lang),
-                 score=decimal(c.score, self.lang, decimals=1, trim=True))
+                 score=decimal(_shown_score(c), self.lang, decimals=1, trim=True))
         record = {"kind": c.kind, "network": c.network or "instagram", "who": c.author,
                   "where_to_find": c.name, "note": note}
         if self.append_item("prescribers", record):
             button.disabled = True
+
+
+def _shown_score(candidate) -> float:
+    """The score as the sum of its components as shown (one decimal each), so the row adds up:
+    14,9 beside components that show 14,9, never 14,8 from the unrounded ones."""
+    return round(sum(round(v, 1) for v in candidate.components.values()), 1)
 
 
 def _slots_note(lang: str) -> widgets.HTML:

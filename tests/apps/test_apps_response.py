@@ -93,7 +93,7 @@ def test_response_app_playbook_and_prescribers_are_saved(workspace):
     buttons = app.prescriber_buttons
     assert buttons
     # the button says where the person goes, not only who (sweep: "Add @elenapere76")
-    assert all(b.description.endswith(" to prescribers") and b.description.startswith("Add @")
+    assert all(b.description.endswith(" to your list") and b.description.startswith("Add @")
                for b in buttons)
     buttons[0].click()
     assert load(entry.path).prescribers[0].kind in ("prescriber", "energizer")
@@ -203,3 +203,19 @@ def test_evaluation_app_dashboard_filters_import_and_conclusions(workspace):
         "Post twice a week on Bluesky", "Measure clicks"]
     # the questionnaire is stage 7's; the evaluation sums it up and links to it
     assert "07-self-assessment.ipynb" in app.self_summary.value
+
+
+def test_each_prescriber_score_is_the_sum_of_its_components_as_shown(workspace):
+    """A reader adds up the row: the score shown is the sum of the components shown."""
+    import re
+
+    entry = create_workbook("Luisa", "cafe", lang="es")
+    app = response(open_session("04-response", workbook=entry.id, lang="es", prefill=True))
+    table = app.prescribers.children[0].value
+    rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)[1:]
+    assert rows
+    for row in rows:
+        cells = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+        parts = [float(x.replace(",", ".")) for x in re.findall(r"[+-]\d+(?:,\d+)?", cells[-2])]
+        assert parts, cells
+        assert float(cells[-1].replace(",", ".")) == round(sum(parts), 1), cells
