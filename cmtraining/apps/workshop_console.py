@@ -109,8 +109,7 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
 
     def _control(self, name: str) -> None:
         getattr(self.workshop, name)()  # start, pause, resume, advance, end: stored on return
-        self.status.info(t("app.workshop.done", self.lang, what=t(f"app.workshop.{name}",
-                                                                  self.lang)))
+        self.status.info(t(f"app.workshop.done.{name}", self.lang))
         self.poll(force=True)
 
     def _inject(self) -> None:
@@ -135,8 +134,7 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
         self.status.info(t("app.workshop.debriefing", self.lang, runs=self.debrief_runs))
         result = debrief(self.workshop, self.lang, runs=self.debrief_runs)
         self.debrief.value = debrief_html(result, self.lang)
-        self.status.info(t("app.workshop.done", self.lang,
-                           what=t("app.workshop.debrief_title", self.lang)))
+        self.status.info(t("app.workshop.done.debrief", self.lang))
 
     # --- showing the store's state ---------------------------------------------------------
 
