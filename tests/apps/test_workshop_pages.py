@@ -438,8 +438,8 @@ def test_an_injects_heading_agrees_with_its_text_and_posts_name_the_organization
 
 def test_the_workshop_pages_keep_inside_the_stage_pages_column(workshop):
     """The chart, the incident's text area and the teams' columns ran past the content
-    column (1100 px against 980): the pages take the stages' column, and widths of 100 %
-    count their border and padding."""
+    column (1100 px against 980): the pages take the stages' column, widths of 100 %
+    count their border and padding, and text areas fill the column within their margins."""
     from cmtraining.apps.field_errors import COLUMN
     from cmtraining.apps.workshop_live import LINK_STYLE
 
@@ -450,6 +450,10 @@ def test_the_workshop_pages_keep_inside_the_stage_pages_column(workshop):
     assert "box-sizing:border-box" in LINK_STYLE and "textarea" in LINK_STYLE
     assert LINK_STYLE in console.links.value and LINK_STYLE in team.roles_bar.value
     assert "flex-wrap:wrap" in console.teams.value  # six teams wrap instead of running on
+    # a width of 100 % plus the widget's own 2 px margins cut off the incident's text area's
+    # right border: the text areas (and the wide dropdown, the debrief) stretch to the column
+    for wide in (console.inject_text, console.debrief, team.text, team.reply_to):
+        assert wide.layout.width == "auto"
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
