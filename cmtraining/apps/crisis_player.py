@@ -70,14 +70,14 @@ class ExercisePlayer(widgets.VBox):
         # the post a reply or private message answers (issue 21.1): its author and text are checked
         self.reply_to = widgets.Dropdown(options=[], description=t("app.crisis.play.reply_to", lang),
                                          style={"description_width": "initial"},
-                                         layout=widgets.Layout(width="100%"),
+                                         layout=widgets.Layout(width="auto"),
                                          tooltip=t("app.crisis.play.reply_to_help", lang))
         self.reply_to.add_class("cm-reply-to")
         self.kind.observe(lambda _: self._show_kind_fields(), names="value")
         self.kind.add_class("cm-action-kind")
         self.strategy.add_class("cm-strategy")
         self.text = widgets.Textarea(placeholder=t("app.crisis.text_placeholder", lang),
-                                     layout=widgets.Layout(width="100%", height="5em"))
+                                     layout=widgets.Layout(width="auto", height="5em"))
         self.text.add_class("cm-crisis-text")
         self.add = widgets.Button(description=t("app.crisis.add", lang), icon="plus")
         self.add.add_class("cm-add-action")

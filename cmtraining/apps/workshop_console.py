@@ -59,8 +59,9 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
                                    for k in INJECT_KINDS],
             value="", layout=widgets.Layout(width="auto"))
         self.inject_kind.add_class("cm-ws-inject-kind")
+        # "auto" fills the column less the widget's 2 px margins (100 % ran past it)
         self.inject_text = widgets.Textarea(placeholder=t("app.workshop.inject_text", lang),
-                                            layout=widgets.Layout(width="100%", height="4em"))
+                                            layout=widgets.Layout(width="auto", height="4em"))
         self.inject_text.add_class("cm-ws-inject-text")
         self.inject_to = widgets.Dropdown(description=t("app.workshop.inject_to", lang))
         self.inject_to.add_class("cm-ws-inject-to")
@@ -80,7 +81,7 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
                                              icon="flag-checkered", button_style="primary")
         self.debrief_button.add_class("cm-ws-debrief-button")
         self.debrief_button.on_click(lambda _: self.show_debrief())
-        self.debrief = widgets.HTML(layout=widgets.Layout(width="100%"))  # its lines wrap
+        self.debrief = widgets.HTML(layout=widgets.Layout(width="auto"))  # its lines wrap
         self.debrief.add_class("cm-ws-debrief")
         view = workshop.console_view(lang)
         super().__init__([
@@ -109,8 +110,7 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
 
     def _control(self, name: str) -> None:
         getattr(self.workshop, name)()  # start, pause, resume, advance, end: stored on return
-        self.status.info(t("app.workshop.done", self.lang, what=t(f"app.workshop.{name}",
-                                                                  self.lang)))
+        self.status.info(t(f"app.workshop.done.{name}", self.lang))
         self.poll(force=True)
 
     def _inject(self) -> None:
@@ -135,8 +135,7 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
         self.status.info(t("app.workshop.debriefing", self.lang, runs=self.debrief_runs))
         result = debrief(self.workshop, self.lang, runs=self.debrief_runs)
         self.debrief.value = debrief_html(result, self.lang)
-        self.status.info(t("app.workshop.done", self.lang,
-                           what=t("app.workshop.debrief_title", self.lang)))
+        self.status.info(t("app.workshop.done.debrief", self.lang))
 
     # --- showing the store's state ---------------------------------------------------------
 

@@ -53,8 +53,10 @@ def _ranking(result, lang: str) -> str:
                      count(round(team.outcome.get("negative_reach", 0)), lang)])
     attrs = [f"class='cm-ws-rank' data-team='{html.escape(team.team_id)}' data-rank='{team.rank}'"
              for team in teams]
-    help_lines = [_help(t(f"app.workshop.component_help.{name}", lang), f"cm-ws-help-{name}")
-                  for name in columns if name == "fit"]  # the one component named by a theory
+    # the one component named by a theory: its note starts with the column's own title
+    help_lines = [_help(t(f"app.workshop.component_help.{name}", lang, name=label),
+                        f"cm-ws-help-{name}")
+                  for name, label in columns.items() if name == "fit"]
     note = _help(t("workshop.debrief.reach_note", lang, end=result.duration, runs=result.runs,
                    minute=result.played), "cm-ws-reach-note")
     # the table scrolls inside the column rather than widening the page (and clipping the

@@ -125,14 +125,15 @@ class WorkshopTeamApp(LivePage, widgets.VBox):
             style={"description_width": "initial"})
         self.strategy.add_class("cm-ws-strategy")
         self.reply_to = widgets.Dropdown(options=[], description=t("app.workshop.reply_to", lang),
-                                         layout=widgets.Layout(width="100%"),
+                                         layout=widgets.Layout(width="auto"),
                                          style={"description_width": "initial"})
         self.reply_to.add_class("cm-ws-reply-to")
         self.channel = widgets.Dropdown(options=[(channel_label(c, lang), c)
                                                  for c in get_args(CrisisChannel)],
                                         description=t("app.workshop.channel", lang))
+        # "auto" fills the column less the widget's 2 px margins (100 % ran past it)
         self.text = widgets.Textarea(placeholder=t("app.workshop.text_placeholder", lang),
-                                     layout=widgets.Layout(width="100%", height="6em"))
+                                     layout=widgets.Layout(width="auto", height="6em"))
         self.text.add_class("cm-ws-text")
         self.send_button = widgets.Button(description=t("app.workshop.send_draft", lang), icon="send",
                                    button_style="primary")

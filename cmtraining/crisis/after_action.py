@@ -58,20 +58,18 @@ def sections(exercise, debrief, lang: str) -> dict:
                              recommended=t(f"crisis.family.{rec.primary}", lang))),
         "strategies": [{**s, "name": t(f"crisis.family.{s['family']}", lang)}
                        for s in debrief.strategies],
-        "counterfactuals": [{**cf, "text": t(_cf_key(cf["key"], exercise), lang,
-                                              minute=cf["minute"],
+        "counterfactuals": [{**cf, "text": t(_cf_key(cf, exercise), lang, minute=cf["minute"],
                                               change=change_words(
-                                                  cf["change"]["negative_reach"]["change"], lang),
-                                              low=_pct(cf["change"]["negative_reach"]["low"], lang),
-                                              high=_pct(cf["change"]["negative_reach"]["high"], lang))}
+                                                  **cf["change"]["negative_reach"], lang=lang))}
                             for cf in debrief.counterfactuals],
         "outcome": debrief.outcome, "reference": debrief.reference,
         "timeline": [{**e, "label": event_label(e, lang)} for e in debrief.timeline],
     }
 
 
-def _cf_key(key: str, exercise) -> str:
-    """The counterfactual's text: "earlier" says "a statement at minute 30" when none was issued.
+def _cf_key(cf: dict, exercise) -> str:
+    """The counterfactual's text: "earlier" says "a statement at minute 30" when none was issued;
+    "later" says answering early paid off only when waiting would surely have raised the reach.
 
     Issue 19.5: "if the first statement had come at minute 30" read wrong
     after an exercise without any statement (the simulation then adds a
@@ -79,28 +77,56 @@ def _cf_key(key: str, exercise) -> str:
     """
     from cmtraining.workbook.sections_crisis import STATEMENT_ACTIONS
 
+    key = cf["key"]
     issued = any(a["kind"] in STATEMENT_ACTIONS for turn in exercise.turns for a in turn.actions)
     if key == "earlier" and not issued:
         return "crisis.cf.earlier_none"
+    if key == "later" and _direction(**cf["change"]["negative_reach"]) != "rise":
+        return "crisis.cf.later_unclear"
     return f"crisis.cf.{key}"
 
 
-def change_words(value: float, lang: str) -> str:
-    """"would fall by 42%" / "bajaría un 42 %": the direction in words, since "would change by
-    -42%" (and Spanish "cambiaría un -42 %") leaves the reader to decode the sign."""
+def _whole(value: float) -> int:
+    """A share as the whole percentage shown (0.424 -> 42)."""
+    return round(abs(value) * 100)
+
+
+def _direction(change: float, low: float, high: float) -> str:
+    """How the sentence reads, from the figures as shown (whole percentages): "either" when the
+    interval runs from a fall to a rise, "same" when the mean shows no change, else "fall" or
+    "rise"."""
+    lo, hi = round(low * 100), round(high * 100)
+    if lo < 0 < hi:
+        return "either"
+    if _whole(change) == 0:
+        return "same"
+    return "fall" if change < 0 else "rise"
+
+
+def change_words(change: float, low: float | None = None, high: float | None = None, *,
+                 lang: str) -> str:
+    """"bajaría un 42 % (entre un 27 % y un 58 %)" / "would fall by 42% (by between 27% and
+    58%)": the direction in words and the interval in the sentence's own terms, since "would
+    change by -42%" or "bajaría un 42 % (de -58 % a -27 %)" leaves the reader to decode the
+    signs; an interval across zero says the reach could rise or fall. Without an interval,
+    the direction of `change` alone."""
     from cmtraining.core.numbers import percent
     from cmtraining.i18n import t
 
-    shown = percent(abs(value), lang, decimals=0)
-    if round(abs(value) * 100) == 0:
+    def pct(value: float) -> str:
+        return percent(abs(value), lang, decimals=0)
+
+    if low is None or high is None:
+        low = high = change
+    direction = _direction(change, low, high)
+    if direction == "same":
         return t("crisis.cf.same", lang)
-    return t("crisis.cf.fall" if value < 0 else "crisis.cf.rise", lang, pct=shown)
-
-
-def _pct(value: float, lang: str) -> str:
-    from cmtraining.core.numbers import percent
-
-    return percent(value, lang, decimals=0, sign=True)
+    if direction == "either":
+        return t("crisis.cf.either", lang, fall=pct(min(low, 0.0)), rise=pct(max(high, 0.0)))
+    near, far = sorted((abs(low), abs(high)))
+    if _whole(near) == _whole(far):  # no range to give
+        return t(f"crisis.cf.{direction}", lang, pct=pct(change))
+    return t(f"crisis.cf.{direction}_range", lang, pct=pct(change), low=pct(near), high=pct(far))
 
 
 def event_label(event: dict, lang: str) -> str:

@@ -131,6 +131,16 @@ def _contacts(protocol: CrisisProtocol) -> list[Finding]:
     ]
 
 
+def _people(protocol: CrisisProtocol) -> list[Finding]:
+    """Contacts are listed by role (people change), but in a crisis someone has to know whom
+    to call: a contact without a person named is a gap, said with its roles."""
+    unnamed = [c.role for c in protocol.contacts if not c.name.strip()]
+    if unnamed:
+        return [_f("people", "warning", "people_missing", unnamed, count=len(unnamed),
+                   who=", ".join(unnamed))]
+    return [_f("people", "ok", "people_ok")] if protocol.contacts else []
+
+
 def _approval(protocol: CrisisProtocol) -> list[Finding]:
     chain = protocol.approval_chain
     if not chain:
@@ -182,7 +192,8 @@ def check_protocol(protocol: CrisisProtocol, lang: str | None = None, *,
     if protocol.levels:
         findings += _owners(protocol) + _statements(protocol, org_language) + _triggers(protocol)
         findings += _cadence(protocol)
-    findings += _contacts(protocol) + _approval(protocol) + _channels(protocol)
+    findings += _contacts(protocol) + _people(protocol) + _approval(protocol)
+    findings += _channels(protocol)
     findings.append(_f("dark_site", "ok", "dark_site_ok") if protocol.dark_site_plan.strip()
                     else _f("dark_site", "warning", "dark_site_missing"))
     return findings

@@ -44,14 +44,16 @@ def played_workshop(server, lang: str) -> tuple[str, dict[str, str]]:
 
 
 OVERFLOW = """() => {
-  // the page's column: the header's text, give or take the widgets' own margins (a few px);
-  // before, the chart and the text area ran 110 px past it
-  const limit = document.querySelector('.cm-app').getBoundingClientRect().right + 8;
+  // the page's column (980 px), to the pixel: before, the chart and the text area ran 110 px
+  // past it, then the text area 2 px (its margin), which cut off its right border
+  const column = document.querySelector('.cm-workshop-console, .cm-workshop-team');
+  const limit = column.getBoundingClientRect().right + 0.5;
   return [...document.querySelectorAll(
       '.cm-workshop-console, .cm-workshop-team, '
       + '.cm-workshop-console img, .cm-workshop-team img, .cm-workshop-console textarea, '
-      + '.cm-workshop-team textarea, .cm-ws-columns, .cm-ws-team, .cm-ws-debrief, '
-      + '.cm-ws-debrief p')]
+      + '.cm-workshop-team textarea, .cm-workshop-console .widget-textarea, '
+      + '.cm-workshop-team .widget-textarea, .cm-workshop-team .widget-dropdown, '
+      + '.cm-ws-columns, .cm-ws-team, .cm-ws-debrief, .cm-ws-debrief p')]
     .filter(e => e.getBoundingClientRect().right > limit)
     .map(e => `${e.tagName}.${e.className} ends at ${Math.round(e.getBoundingClientRect().right)}`
              + ` > ${Math.round(limit)}`);

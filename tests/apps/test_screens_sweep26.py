@@ -212,3 +212,38 @@ def test_sample_spam_and_questions_are_labelled_neutral(org):
     assert len(spam) and (spam["predicted"] == "neutral").all(), spam[["text", "predicted"]]
     questions = own[own["category"] == "question"]
     assert (questions["predicted"] == "neutral").mean() >= 0.95
+
+
+# --- stage 5: the crisis protocol ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_crisis_page_says_which_contacts_have_no_person(workspace, lang):
+    """The contacts table's «Persona» column was empty for all four contacts and nothing said
+    so, though the intro promises every gap with its reason: the protocol's findings name
+    the contacts without a person, and the warning goes once each has one."""
+    import html
+
+    from cmtraining.apps.crisis import build_app
+    from cmtraining.crisis.protocol_rows import contact_rows
+    from cmtraining.i18n import t
+    from cmtraining.workbook import load
+
+    entry = create_workbook("Contactos", "cafe", lang=lang)
+    app = build_app(open_session("05-crisis", workbook=entry.id, lang=lang))
+    app.protocol.default_button.click()
+    app.refresh()
+    contacts = load(entry.path).crisis_protocol.contacts
+    assert contacts and not any(c.name for c in contacts)
+    shown = html.unescape(app.protocol.checks.value)
+    roles = ", ".join(c.role for c in contacts)
+    assert t("crisis.protocol.msg.people_missing", lang, count=len(contacts), who=roles) in shown
+    assert "data-code='crisis.protocol.people'" in shown and "cm-warning" in shown
+    # the reason, as the intro promises
+    assert ("no hay tiempo de averiguar a quién llamar" if lang == "es"
+            else "no time to find out whom to call") in shown
+    rows = [{**row, "name": f"Persona {i}"}
+            for i, row in enumerate(contact_rows(load(entry.path).crisis_protocol))]
+    assert app.protocol._save_contacts(rows)
+    app.refresh()
+    assert "crisis.protocol.people" not in app.protocol.checks.value

@@ -412,7 +412,7 @@ def test_each_role_is_named_and_described_by_what_the_code_lets_it_do(workshop, 
     assert t("app.workshop.role_publish.replies_at_once", lang) in role_does(workshop, "replies",
                                                                              lang)
     approval = role_does(workshop, "approval", lang)
-    assert ("Aprueba" if lang == "es" else "Approves") in approval
+    assert ("Apruebas" if lang == "es" else "You approve") in approval
     workshop.config = replace(workshop.config, replies_need_approval=True)
     assert t("app.workshop.role_publish.replies_approved", lang) in role_does(
         workshop, "replies", lang)
@@ -438,8 +438,8 @@ def test_an_injects_heading_agrees_with_its_text_and_posts_name_the_organization
 
 def test_the_workshop_pages_keep_inside_the_stage_pages_column(workshop):
     """The chart, the incident's text area and the teams' columns ran past the content
-    column (1100 px against 980): the pages take the stages' column, and widths of 100 %
-    count their border and padding."""
+    column (1100 px against 980): the pages take the stages' column, widths of 100 %
+    count their border and padding, and text areas fill the column within their margins."""
     from cmtraining.apps.field_errors import COLUMN
     from cmtraining.apps.workshop_live import LINK_STYLE
 
@@ -450,6 +450,10 @@ def test_the_workshop_pages_keep_inside_the_stage_pages_column(workshop):
     assert "box-sizing:border-box" in LINK_STYLE and "textarea" in LINK_STYLE
     assert LINK_STYLE in console.links.value and LINK_STYLE in team.roles_bar.value
     assert "flex-wrap:wrap" in console.teams.value  # six teams wrap instead of running on
+    # a width of 100 % plus the widget's own 2 px margins cut off the incident's text area's
+    # right border: the text areas (and the wide dropdown, the debrief) stretch to the column
+    for wide in (console.inject_text, console.debrief, team.text, team.reply_to):
+        assert wide.layout.width == "auto"
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
@@ -466,3 +470,54 @@ def test_two_teams_with_the_same_curve_are_both_visible_on_the_chart(lang):
     labels = [text.get_text() for text in fig.legends[0].get_texts()]
     assert labels == ["Rojo", t("app.workshop.chart_same", lang, team="Verde", other="Rojo"),
                       "Azul"]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_charts_axis_says_who_it_counts_in_plain_words(lang):
+    """«cuentas alcanzadas por lo negativo» was awkward Spanish: the axis says the accounts
+    that have seen negative posts."""
+    from cmtraining.apps.workshop_charts import reach_figure
+
+    fig = reach_figure({"Rojo": ([0, 5], [60.0, 108.0])}, lang, 300, title="")
+    assert fig.axes[0].get_ylabel() == {
+        "es": "cuentas que han visto mensajes negativos",
+        "en": "accounts that have seen negative posts"}[lang]
+
+
+# what a role's description starts with, addressed to the trainee (tú / you)
+YOU = {"es": ("Redactas", "Respondes", "Apruebas", "Vigilas"),
+       "en": ("You draft", "You answer", "You approve", "You watch")}
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_every_role_is_described_to_the_trainee_as_tu(workshop, lang):
+    """«Tu papel: Comunicados · Redacta … y puede escalar» mixed tú and a third person: each
+    role's description, on the chooser and on the role's own page, speaks to the trainee."""
+    tokens = workshop.tokens()
+    chooser = html.unescape(page(tokens["t1"], lang=lang).roles_bar.value)
+    for role, start in zip(("lead", "replies", "approval", "monitoring"), YOU[lang], strict=True):
+        mine = html.unescape(page(tokens["t1"], role, lang).roles_bar.value)
+        does = re.search(r"class='cm-muted'>([^<]*)</span><br>", mine)[1]
+        assert does.startswith(start) and f"· <span class='cm-muted'>{does}</span>" in chooser
+        if lang == "es":  # no third person about the trainee's own role
+            assert not re.search(r"\b(puede|Redacta|Responde|Aprueba|Vigila|avisa|redacta|"
+                                 r"aprueba)\b", t(f"app.workshop.role_does.{role}", lang))
+        else:
+            assert not re.search(r"\b(it|Drafts|Answers|Approves|Watches)\b",
+                                 t(f"app.workshop.role_does.{role}", lang))
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_console_says_what_each_control_did_as_a_sentence(workshop, lang):
+    """«Hecho: Puesta en común con la sala.» put a capital after a colon (and «Hecho:
+    Empezar.» a verb): each control says what happened, a sentence of its own."""
+    console = page(workshop.tokens()["facilitator"], lang=lang)
+    for name in ("start", "pause", "resume", "end"):
+        console.buttons[name].click()
+        said = html.unescape(console.status.value)
+        assert t(f"app.workshop.done.{name}", lang) in said and ": " not in said
+    console.debrief_runs = 4
+    console.debrief_button.click()
+    said = html.unescape(console.status.value)
+    assert t("app.workshop.done.debrief", lang) in said and "Hecho:" not in said
+    assert "cm-ws-ranking" in console.debrief.value

@@ -9,6 +9,7 @@ file, as a server restart does. No test asserts on time (bench/workshop_turn.py)
 from __future__ import annotations
 
 import gc
+import re
 from dataclasses import asdict
 
 import numpy as np
@@ -766,6 +767,26 @@ def test_the_rankings_reach_says_its_period_and_the_live_figures_say_theirs(idle
     assert t("app.workshop.bend_minute", lang, team="Rojo", minute=5).endswith(".")
 
 
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_when_the_curve_slowed_is_said_without_double_meanings(idle, lang):
+    """"Cuándo se dobló la curva" also reads "when the curve doubled" (and it did go from
+    59 to 161): the debrief names what bend_minute measures, the peak of new negative
+    posts, after which the cumulative curve rises more slowly, never "falls"."""
+    from cmtraining.apps.workshop_debrief_view import debrief_html
+    from cmtraining.i18n import t
+    from cmtraining.workshop import debrief
+
+    shown = html_text(debrief_html(debrief(idle, lang, runs=4), lang)).lower()
+    texts = [t("app.workshop.bend_title", lang), t("app.workshop.bend_never", lang, team="Rojo"),
+             t("app.workshop.bend_minute", lang, team="Rojo", minute=5),
+             t("workshop.debrief.bend", lang, minute=5), t("workshop.debrief.no_bend", lang)]
+    assert t("app.workshop.bend_title", lang).lower() in shown
+    for text in texts:
+        assert not re.search(r"dobl|doubl|\bbent\b|\bbajar\b|\bfell\b", text.lower()), text
+    peak = "pico de mensajes negativos nuevos" if lang == "es" else "peak of new negative posts"
+    assert peak in texts[0] and peak in texts[3]
+
+
 @pytest.mark.parametrize(("lang", "value", "words"), [
     ("es", -0.42, "bajaría un 42\u00a0%"), ("es", 0.05, "subiría un 5\u00a0%"),
     ("es", 0.001, "no cambiaría"), ("en", -0.42, "would fall by 42%"),
@@ -773,21 +794,48 @@ def test_the_rankings_reach_says_its_period_and_the_live_figures_say_theirs(idle
 def test_a_counterfactual_says_its_direction_in_words(lang, value, words):
     from cmtraining.crisis.after_action import change_words
 
-    assert change_words(value, lang) == words
+    assert change_words(value, lang=lang) == words
+
+
+@pytest.mark.parametrize(("lang", "change", "low", "high", "words"), [
+    ("es", -0.42, -0.58, -0.27, "bajaría un 42\u00a0% (entre un 27\u00a0% y un 58\u00a0%)"),
+    ("es", 0.3, 0.1, 0.5, "subiría un 30\u00a0% (entre un 10\u00a0% y un 50\u00a0%)"),
+    ("es", -0.05, -0.2, 0.1, "podría subir o bajar: entre un 20\u00a0% menos y un 10\u00a0% más"),
+    ("en", -0.42, -0.58, -0.27, "would fall by 42% (by between 27% and 58%)"),
+    ("en", 0.3, 0.1, 0.5, "would rise by 30% (by between 10% and 50%)"),
+    ("en", -0.05, -0.2, 0.1, "could rise or fall: from 20% lower to 10% higher")])
+def test_a_counterfactuals_margin_is_said_in_the_sentences_own_terms(lang, change, low, high,
+                                                                      words):
+    """"bajaría un 42 % (intervalo del 95 %: de -58 % a -27 %)" read as a contradiction: the
+    margin is given as the same kind of change as the sentence, and a margin from a fall to
+    a rise says plainly that the reach could go either way."""
+    from cmtraining.crisis.after_action import change_words
+
+    said = change_words(change, low, high, lang=lang)
+    assert said == words and "-" not in said
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_the_debriefs_terms_of_the_trade_are_explained_and_spanish_says_puesta_en_comun(
         idle, lang):
     from cmtraining.apps.workshop_debrief_view import debrief_html
+    from cmtraining.core.text import first_upper
     from cmtraining.i18n import t
     from cmtraining.workshop import debrief
 
     room = debrief(idle, lang, runs=4)
     shown = html_text(debrief_html(room, lang))
-    assert "cm-ws-help-fit" in shown and "SCCT" in t("app.workshop.component_help.fit", lang)
-    assert "cm-ws-cf-help" in shown and "95" in t("app.workshop.counterfactuals_help", lang,
-                                                   runs=4)
+    # the note under the ranking starts with its column's title and says what SCCT stands for
+    column = first_upper(t("crisis.score.component.fit", lang))
+    fit_note = re.search(r"<p class='cm-muted cm-help cm-ws-help-fit'>([^<]*)</p>", shown)[1]
+    assert fit_note.startswith(column + ":")
+    assert ("teoría de la comunicación situacional de crisis" if lang == "es"
+            else "Situational Crisis Communication Theory") in fit_note and "Coombs" in fit_note
+    # the counterfactuals' note: how many simulations, in plain words, no jargon
+    cf_note = t("app.workshop.counterfactuals_help", lang, runs=4)
+    assert "cm-ws-cf-help" in shown and cf_note in shown and " 4 " in cf_note
+    assert not any(jargon in shown for jargon in ("Monte Carlo", "95 de cada 100",
+                                                  "95 of every 100", "95 %", "95%"))
     assert all("cambiaría un -" not in cf["text"] and "change by -" not in cf["text"]
                for team in room.teams for cf in team.counterfactuals)
     if lang == "es":
