@@ -1,0 +1,80 @@
+"""A reviewer's reading of stages 1-3 (objectives, audiences, content plan) for the café, in
+Spanish and English, driven in-process."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from cmtraining.runtime.session import open_session
+from cmtraining.runtime.workspace import create_workbook
+
+TODAY = date(2026, 12, 4)
+
+
+def _walk(widget):
+    yield widget
+    for child in getattr(widget, "children", ()):
+        yield from _walk(child)
+
+
+def _objective_cards(lang: str, name: str):
+    from cmtraining.apps.objectives import ObjectiveCard, build_app
+    from cmtraining.planning.prefill import prefill_objectives
+    from cmtraining.workbook import update
+
+    entry = create_workbook(name, "cafe", lang=lang)
+    update(entry.path, lambda wb: prefill_objectives(wb, today=TODAY))
+    app = build_app(open_session("01-objectives", workbook=entry.id, lang=lang), today=TODAY)
+    return [w for w in _walk(app) if isinstance(w, ObjectiveCard)]
+
+
+def _findings(card):
+    from cmtraining.planning.smart import check_smart
+
+    return check_smart(card.objective, card.app.session.workbook, today=TODAY)
+
+
+@pytest.mark.parametrize("lang, one", [("es", "Meta sugerida para 4 jun 2027: 28,"),
+                                       ("en", "Suggested target for Jun 4, 2027: 28,")])
+def test_the_suggested_target_is_one_the_achievable_check_accepts(workspace, lang, one):
+    """«entre 27 y 29», then 29 was «⚠ supera los mejores meses habituales (28,9)»."""
+    cards = _objective_cards(lang, f"Sugerida {lang}")
+    card = next(c for c in cards if c.metric.value == "conversions")
+    assert one in card.suggestion.value  # one whole number fits: said as one
+    card.accept.click()
+    assert card.target.value == 28
+    achievable = next(f for f in _findings(card) if f.code == "smart.achievable")
+    assert achievable.level == "ok", achievable.message(lang)
+    for other in cards:  # and every prefilled target sits where its check accepts it
+        achievable = next(f for f in _findings(other) if f.code == "smart.achievable")
+        assert achievable.level in ("ok", "info"), achievable.message(lang)
+
+
+@pytest.mark.parametrize("lang, label, plain", [
+    ("es", "Conversiones (compras, reservas o altas logradas desde redes)",
+     "Cuánto tiene que crecer cada mes para llegar a la meta"),
+    ("en", "Conversions (purchases, bookings or sign-ups won through social media)",
+     "How much it has to grow each month to reach the target")])
+def test_the_conversions_label_says_what_a_conversion_is(workspace, lang, label, plain):
+    from cmtraining.i18n import t
+
+    card = _objective_cards(lang, f"Etiqueta {lang}")[0]
+    assert (label, "conversions") in card.metric.options
+    assert t("planning.smart.rule.achievable", lang).startswith(plain)
+    assert "compuesto" not in t("planning.smart.rule.achievable", lang)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_rate_suggestion_writes_both_bounds_with_the_same_decimals(workspace, lang):
+    """«entre 2,0 % y 27 %»: one phrase, one number of decimals."""
+    import re
+
+    card = _objective_cards(lang, f"Decimales {lang}")[0]
+    card.metric.value = "engagement_rate_reach"
+    card.network.value = "facebook"
+    text = card.suggestion.value
+    figures = re.findall(r"(\d+(?:[.,]\d+)?)\s?%", text)
+    assert len(figures) == 3, text
+    assert len({len(f.partition(",")[2] or f.partition(".")[2]) for f in figures}) == 1, text
