@@ -78,3 +78,73 @@ def test_a_rate_suggestion_writes_both_bounds_with_the_same_decimals(workspace, 
     figures = re.findall(r"(\d+(?:[.,]\d+)?)\s?%", text)
     assert len(figures) == 3, text
     assert len({len(f.partition(",")[2] or f.partition(".")[2]) for f in figures}) == 1, text
+
+
+# --- audiences and networks ----------------------------------------------------------------
+
+
+def test_the_spanish_catalogue_addresses_the_trainee_as_tu():
+    """«Formatos que podéis producir», «tenéis 7,5 h» beside «Define tus públicos»."""
+    import re
+    from pathlib import Path
+
+    import cmtraining.i18n
+    from cmtraining.core.yamlio import read_yaml
+
+    vosotros = re.compile(r"\b(podéis|tenéis|hacéis|haréis|publicáis|dirigís|sois|vais|vuestr\w*|"
+                          r"vosotr\w*)\b", re.IGNORECASE)
+    # quoted examples of what the organization tells its public, not words to the trainee
+    quoted = {"crisis.check.strategy_not_said"}
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                yield from walk(value, f"{path}.{key}" if path else str(key))
+        elif isinstance(node, str):
+            yield path, node
+
+    found = [(path, text) for file in sorted(Path(cmtraining.i18n.__file__).parent.glob("es-*.yaml"))
+             for path, text in walk(read_yaml(file), "")
+             if vosotros.search(text) and not any(path.endswith(q.split(".")[-1]) for q in quoted)]
+    assert not found, found
+
+
+def _fit_cells(lang: str):
+    import re
+
+    from cmtraining.apps.audiences import fit_html
+    from cmtraining.planning.prefill import prefill_audiences
+    from cmtraining.samples import sample_workbook
+    from cmtraining.workbook.models import Workbook
+
+    wb = Workbook.model_validate(prefill_audiences(sample_workbook("cafe"), lang=lang))
+    page = fit_html(wb, lang)
+    return re.findall(r"<td><b>(\d+)</b><div class='cm-muted'[^>]*>([^<]*)</div></td>", page)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_each_fit_score_is_the_figure_its_text_ends_on(lang):
+    """X «41» beside «coincide un 83 %»; WhatsApp formats 100 with 3 of 6: the rule is said."""
+    import html
+    import re
+
+    cells = [(score, html.unescape(text)) for score, text in _fit_cells(lang)]
+    ruled = [(s, x) for s, x in cells if re.search(r"(:|puntúa|scores) (\d+)\.$", x)]
+    halved = [x for _, x in ruled if "mitad" in x or "half" in x]
+    formats = [x for _, x in ruled if "formatos" in x or "formats" in x]
+    assert halved and formats
+    for score, text in ruled:
+        assert text.endswith(f" {score}."), (score, text)
+
+
+@pytest.mark.parametrize("lang, listed", [("es", ": texto, imagen y enlace."),
+                                          # babel's English list, as the report's lists
+                                          ("en", ": text, image, and link.")])
+def test_the_formats_are_listed_in_running_text(lang, listed):
+    """«Podéis producir Texto, Imagen, Enlace de los formatos de Facebook (…)»."""
+    import html
+
+    texts = [html.unescape(text) for _, text in _fit_cells(lang)]
+    facebook = next(x for x in texts if "Facebook:" in x and ("formatos" in x or "formats" in x))
+    assert listed in facebook and facebook.startswith(("Puedes producir 3 de los",
+                                                       "You can produce 3 of the"))
