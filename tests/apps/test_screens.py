@@ -212,9 +212,9 @@ def test_generate_without_pillars_says_why_beside_the_button(workspace):
 
 def test_seed_is_called_a_variant_of_the_example(workspace):
     _, app = _content()
-    assert app.seed.description == "Variante del ejemplo"
+    assert app.seed.description == "Variante del calendario"
     _, app_en = _content(lang="en")
-    assert app_en.seed.description == "Example variant"
+    assert app_en.seed.description == "Calendar variant"
 
 
 def test_calendar_follows_the_team_formats_and_english_downloads_are_english(workspace):

@@ -148,3 +148,45 @@ def test_the_formats_are_listed_in_running_text(lang, listed):
     facebook = next(x for x in texts if "Facebook:" in x and ("formatos" in x or "formats" in x))
     assert listed in facebook and facebook.startswith(("Puedes producir 3 de los",
                                                        "You can produce 3 of the"))
+
+
+# --- content plan --------------------------------------------------------------------------
+
+
+def _content_app(lang: str, name: str, *, audiences: bool):
+    from cmtraining.apps.content import build_app
+    from cmtraining.planning.prefill import prefill_audiences
+    from cmtraining.workbook import update
+
+    entry = create_workbook(name, "cafe", lang=lang)
+    if audiences:
+        update(entry.path, lambda wb: prefill_audiences(wb, lang=lang))
+    return build_app(open_session("03-content-plan", workbook=entry.id, lang=lang),
+                     today=date(2027, 2, 22))
+
+
+@pytest.mark.parametrize("lang, label, help_", [
+    ("es", "Variante del calendario", "Cambia el número para obtener otro reparto de las mismas"),
+    ("en", "Calendar variant", "Change the number to get another arrangement of the same posts")])
+def test_the_calendar_seed_is_named_for_what_it_does(workspace, lang, label, help_):
+    app = _content_app(lang, f"Variante {lang}", audiences=False)
+    assert app.seed.description == label and app.seed.tooltip.startswith(help_)
+    assert any(help_ in w.value for w in _walk(app) if isinstance(getattr(w, "value", None), str))
+
+
+@pytest.mark.parametrize("lang, minimum", [("es", "lo mínimo habitual (3 a la semana)"),
+                                           ("en", "the usual minimum (3 a week)")])
+def test_the_proposed_capacity_says_it_comes_from_the_audiences_hours(workspace, lang, minimum):
+    """Facebook 6 a week here, «lo mínimo habitual (3 a la semana)» on the audiences page."""
+    import html
+
+    from cmtraining.core.numbers import decimal
+
+    app = _content_app(lang, f"Capacidad {lang}", audiences=True)
+    wb = app.session.workbook
+    note = html.unescape(app.capacity_sources.value)
+    for role in wb.networks:
+        posts = app.capacity[role.network].value
+        hours = decimal(role.hours_per_week, lang, decimals=4, trim=True)
+        assert f"{hours} h/" in note and f" {posts} a " in note, note
+    assert minimum in note
