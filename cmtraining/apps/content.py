@@ -21,6 +21,7 @@ from cmtraining.core.numbers import day as format_day
 from cmtraining.core.numbers import weekday_day
 from cmtraining.i18n import t
 from cmtraining.planning.content import (
+    capacity_sources,
     check_capacity,
     check_mix,
     default_capacity,
@@ -75,12 +76,15 @@ class ContentApp(FieldErrorsMixin, StageApp):
         for w in self.capacity.values():
             w.observe(lambda _: self._save_capacity(), names="value")
         self.capacity_checks = widgets.HTML()
+        # where the proposed figures come from: stage 2's hours, not its Effort column's minimum
+        self.capacity_sources = widgets.HTML(capacity_sources_html(wb, lang))
+        self.capacity_sources.add_class("cm-capacity-sources")
         # calendar
         self.weeks = widgets.BoundedIntText(value=4, min=1, max=104, description=t("app.content.weeks", lang),
                                             layout=widgets.Layout(width="200px"), disabled=off)
         self.start = DateField(next_monday(self.today), lang, disabled=off,
                                description=t("app.content.start", lang))
-        # "Semilla" meant nothing to a trainee: it picks a variant of the example (issue 19.10)
+        # "Semilla" meant nothing to a trainee: it picks another arrangement of the same posts
         self.seed = widgets.IntText(value=1, description=t("app.content.seed", lang), disabled=off,
                                     tooltip=t("app.content.screen.seed_help", lang),
                                     style={"description_width": "initial"},
@@ -134,7 +138,7 @@ class ContentApp(FieldErrorsMixin, StageApp):
             h2("app.content.capacity_title", "app.content.capacity_help"),
             widgets.GridBox(list(self.capacity.values()),
                             layout=widgets.Layout(grid_template_columns="repeat(3, 270px)")),
-            self.capacity_checks,
+            self.capacity_sources, self.capacity_checks,
             h2("app.content.calendar_title"),
             widgets.HBox([self.start, self.weeks, self.seed, self.generate]),
             widgets.HTML(f"<span class='cm-muted'>"
@@ -337,3 +341,19 @@ def _renewed(entries, previous, org_name: str) -> list[dict]:
 
 def build_app(session: Session, *, today: date | None = None) -> ContentApp:
     return mark_ready(ContentApp(session, today=today), "03-content-plan")
+
+
+def capacity_sources_html(wb, lang: str) -> str:
+    """One muted line per network: where its proposed posts a week come from."""
+    from cmtraining.core.findings import render_params
+
+    lines = []
+    for _net, kind, params in capacity_sources(wb):
+        text = t(f"app.content.capacity_from.{kind}", lang, **render_params(params, lang))
+        if params["paid"] != params["posts"]:  # pulled into the network's usual range
+            text += " " + t("app.content.capacity_from.range", lang, **render_params(params, lang))
+        lines.append(f"<li>{html.escape(text)}</li>")
+    if not lines:
+        return ""
+    title = html.escape(t("app.content.capacity_from.title", lang))
+    return f"<div class='cm-muted'>{title}<ul style='margin:.2em 0'>{''.join(lines)}</ul></div>"

@@ -26,7 +26,6 @@ from cmtraining.planning.smart import (
     draft_objective,
     no_suggestion_reason,
     objective_title,
-    rounded,
     suggest_target,
 )
 from cmtraining.runtime.session import Session
@@ -38,14 +37,16 @@ def findings_html(findings: list[Finding], lang: str) -> str:
                           label=lambda f: t(f"planning.smart.letter.{f.code.split('.')[-1]}", lang))
 
 
-def _num(value: float, lang: str, metric: str = "followers") -> str:
-    """A suggested value: rates as the reader's percentage, counts with their grouping."""
-    from cmtraining.core.numbers import decimal, rate
+def _num(value: float, lang: str, metric: str = "followers", decimals: int = 0) -> str:
+    """A suggested value at the suggestion's precision (`Suggestion.decimals`), which it is
+    already snapped to: rates as the reader's percentage, counts with their grouping.
+
+    The three figures of one suggestion share their decimals ("2,0 % and 27,0 %")."""
+    from cmtraining.core.numbers import decimal, percent
 
     if metric in RATES:
-        return rate(value, lang)
-    # as "Use the middle" would type it: counts whole ("5", not "5,2067")
-    return decimal(rounded(metric, value), lang, decimals=4, trim=True)
+        return percent(value, lang, decimals=max(0, decimals - 2))
+    return decimal(value, lang, decimals=decimals)
 
 
 def card_layout() -> widgets.Layout:
@@ -72,7 +73,7 @@ class ObjectiveCard(widgets.VBox):
         network_width = widgets.Layout(width="340px", max_width="100%")
         self.metric = widgets.Dropdown(
             options=[(t(f"planning.kpi.{k}", lang), k) for k in get_args(ObjectiveMetric)],
-            value=objective.metric,  # wide enough for "Conversiones (acciones del objetivo)"
+            value=objective.metric,  # wide enough for its longest metric name
             description=t("app.objectives.metric", lang),
             layout=widgets.Layout(width="380px", max_width="100%"),
             disabled=off)
@@ -182,16 +183,18 @@ class ObjectiveCard(widgets.VBox):
         self._suggested = s.mid if s else None
         self.accept.layout.display = None if s else "none"
         if s:
-            metric = objective.metric
+            shown = {k: _num(getattr(s, k), lang, objective.metric, s.decimals)
+                     for k in ("low", "mid", "high")}
+            # a range of one shown value is that value, not "between 28 and 28"
+            key = "suggestion" if s.low < s.high else "suggestion_one"
             self.suggestion.value = html.escape(t(
-                "app.objectives.suggestion", lang, deadline=format_day(objective.deadline, lang),
-                low=_num(s.low, lang, metric), mid=_num(s.mid, lang, metric),
-                high=_num(s.high, lang, metric), source=t(f"planning.smart.band.{s.band.source}", lang),
+                f"app.objectives.{key}", lang, deadline=format_day(objective.deadline, lang),
+                **shown, source=t(f"planning.smart.band.{s.band.source}", lang),
                 what=t(f"app.objectives.suggested.{s.mid_kind}", lang)))
-            self.accept.description = t("app.objectives.accept", lang, value=_num(s.mid, lang, metric))
+            self.accept.description = t("app.objectives.accept", lang, value=shown["mid"])
         else:
             # what to do, and only what applies (a deadline already in the future is not asked for)
-            why = no_suggestion_reason(objective, self.app.today)
+            why = no_suggestion_reason(objective, self.app.today, wb.metrics)
             self.suggestion.value = (f"<span class='cm-muted'>"
                                      f"{html.escape(t(f'app.objectives.no_suggestion.{why}', lang))}</span>")
 
@@ -201,8 +204,8 @@ class ObjectiveCard(widgets.VBox):
                 f"{html.escape(objective_title(objective, lang))}</h3>")
 
     def _accept(self, _button) -> None:
-        if self._suggested is not None:
-            self.target.value = rounded(self.metric.value, self._suggested)
+        if self._suggested is not None:  # already at the precision the button shows
+            self.target.value = self._suggested
 
 
 class ObjectivesApp(StageApp):

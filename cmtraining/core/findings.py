@@ -36,6 +36,18 @@ class KeyList(tuple):
         return ", ".join(t(f"{self.prefix}.{item}", lang) for item in self) or "—"
 
 
+class KeyWords(KeyList):
+    """Catalogue keys rendered as words in running text: lower case, joined as the language
+    joins a list ("texto, imagen y enlace" / "text, image and link")."""
+
+    def render(self, lang: str | None) -> str:
+        from babel.lists import format_list
+
+        words = [t(f"{self.prefix}.{item}", lang) for item in self]
+        words = [w[:1].lower() + w[1:] for w in words]
+        return format_list(words, locale=lang or "es") if words else "—"
+
+
 class Percent(float):
     """A fraction shown as a signed percentage in the reader's number format."""
 

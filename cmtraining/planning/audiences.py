@@ -6,7 +6,8 @@ each between 0 and 1 and each explained (invariant 4):
 - audience: 1 if the persona is said to be on the network, else the overlap
   of the persona's age range with the network's core audience ages
   (catalogue, Pew Research Center 2024/2025), halved;
-- formats: how many of the network's formats the team can produce (up to 3);
+- formats: how many of the network's formats the team can produce, a third each up to
+  `FORMATS_ENOUGH` (3);
 - effort: hours a week the network needs at the low end of its sourced
   posting range, against the team's hours (1 when it takes at most half);
 - goals: the share of roles the organization's goals call for (keywords in
@@ -19,7 +20,7 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-from cmtraining.core.findings import Finding, Key, KeyList, Number
+from cmtraining.core.findings import Finding, Key, KeyList, KeyWords, Number
 from cmtraining.core.paths import datasets_dir
 from cmtraining.core.yamlio import read_yaml
 from cmtraining.networks import catalogue
@@ -36,6 +37,9 @@ MINUTES_PER_POST = {
     "long_video": 240,
 }
 RESPONSE_SHARE = 0.3  # assumption: answering the community adds ~30% to publishing time
+# Assumption (cmtraining, 2026): three formats the team can produce are enough to keep a
+# network varied; each one short of that takes a third off the Formats score.
+FORMATS_ENOUGH = 3
 
 
 @dataclass(frozen=True)
@@ -136,16 +140,22 @@ def network_fit(network_id: str, persona: Persona, workbook: Workbook) -> Networ
     else:
         mine, theirs = _ages(persona.age_range), _ages(net.audience.age_core.en)
         share = _overlap(mine, theirs) if mine and theirs else 0.0
+        # the text states the whole rule and ends on the score the column shows beside it
         audience = Component("audience", 0.5 * share, WEIGHTS["audience"], "planning.fit.audience_ages",
                              {"persona": persona.name, "network": name,
                               "ages": persona.age_range or "?", "core": net.audience.age_core,
-                              "share": Number(round(share * 100))})
-    # formats
+                              "share": Number(round(share * 100)),
+                              "score": Number(round(0.5 * share * 100))})
+    # formats: each one the team can produce counts, up to `enough` of them for the full score
     can = [f for f in net.formats if f in workbook.resources.formats]
-    formats = Component("formats", min(1.0, len(can) / min(3, len(net.formats))),
+    enough = min(FORMATS_ENOUGH, len(net.formats))
+    score = min(1.0, len(can) / enough)
+    formats = Component("formats", score,
                         WEIGHTS["formats"], "planning.fit.formats" if can else "planning.fit_more.formats_none",
-                        {"can": KeyList("common.format", can), "network": name,
-                         "all": KeyList("common.format", net.formats)})
+                        {"can": KeyWords("common.format", can), "network": name,
+                         "all": KeyWords("common.format", net.formats), "count": len(can),
+                         "total": len(net.formats), "enough": enough,
+                         "score": Number(round(score * 100))})
     # effort
     need, have = weekly_hours(network_id, workbook.resources.formats), workbook.resources.hours_per_week
     effort_score = _effort_score(need, have)
@@ -194,7 +204,8 @@ def check_network_roles(workbook: Workbook) -> list[Finding]:
             out.append(_f("role_unfit", "warning", "role_unfit", role.role, network=name,
                           role=Key(f"common.role.{role.role}"),
                           roles=KeyList("common.role", net.roles)))
-        need = weekly_hours(role.network, workbook.resources.formats)  # the Effort column's
+        # the Effort column's figure as it shows it (one decimal): the total adds what is read
+        need = round(weekly_hours(role.network, workbook.resources.formats), 1)
         needed += need
         total += role.hours_per_week or need
     have = workbook.resources.hours_per_week

@@ -51,6 +51,35 @@ def pillar_id(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def capacity_sources(workbook: Workbook) -> list[tuple[str, str, dict]]:
+    """Where each network's proposed capacity (`default_capacity`) comes from, to be said.
+
+    (network, "hours" or "history", params): "hours" when stage 2 gave the
+    network hours, with the minutes a post takes (publishing and replies, the
+    Effort column's rate) and the minimum that column counts; a proposal
+    pulled into the network's usual range says so (`range`).
+    """
+    from cmtraining.planning.audiences import weekly_hours
+
+    proposed = default_capacity(workbook)
+    hours = {r.network: r.hours_per_week for r in workbook.networks}
+    out = []
+    for net, posts in proposed.items():
+        band = catalogue().networks[net].posts_per_week
+        params = {"network": Key(f"common.network.{net}"), "posts": posts,
+                  "low": Number(band.low), "high": Number(band.high)}
+        if hours.get(net, 0) > 0:
+            minutes = weekly_hours(net, workbook.resources.formats) / band.low * 60
+            paid = math.floor(hours[net] * 60 / minutes + 1e-9)
+            out.append((net, "hours", {**params, "hours": Number(hours[net]),
+                                       "minutes": round(minutes), "paid": paid}))
+        else:
+            rows = [r for r in workbook.metrics if r.network == net]
+            usual = round(sum(r.posts for r in rows) / len(rows) / (52 / 12)) if rows else 0
+            out.append((net, "history", {**params, "paid": usual}))
+    return out
+
+
 def default_capacity(workbook: Workbook) -> dict[str, int]:
     """Posts a week per network: the chosen networks (stage 2), else those with history.
 

@@ -217,7 +217,10 @@ def _target(draft: Objective, wb: Workbook, today: date) -> float | None:
         # from the better of the last month and the usual month (a dip is not the bar)
         usual = max(values[-1], sum(values[-3:]) / len(values[-3:]))
         grown = usual * (1 + growth) ** months_between(today, draft.deadline)
-        return max(round(grown), math.floor(draft.baseline) + 1)
+        target = max(round(grown), math.floor(draft.baseline) + 1)
+        # never past the suggestion the card shows beside it (29 beside "27 to 28")
+        s = suggest_target(draft, wb.metrics, today)
+        return min(target, s.high) if s else target
     s = suggest_target(draft, wb.metrics, today)
     if s is None:
         return None

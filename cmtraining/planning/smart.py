@@ -39,8 +39,8 @@ from datetime import date
 from statistics import median, quantiles
 
 from cmtraining.core.findings import Day, Finding, Key, Number, Percent
-from cmtraining.core.numbers import rate as rate_text
 from cmtraining.metrics.baseline import MONTHLY_METRICS, series
+from cmtraining.planning.snap import RateValue, rate_values  # noqa: F401 (RateValue: re-exported)
 from cmtraining.workbook.models import ChannelMonth, Objective, Workbook
 
 #: metrics where less is better
@@ -117,6 +117,8 @@ class Suggestion:
     band: Band
     months: float
     mid_kind: str = "middle"
+    #: decimals the three are snapped to and shown with (of the fraction for a rate)
+    decimals: int = 0
 
 
 def months_between(start: date, end: date) -> float:
@@ -190,6 +192,36 @@ def _between(low: float, high: float, band: Band, months: float, base: float = 0
 
 
 def suggest_target(objective: Objective, metrics: list[ChannelMonth], today: date) -> Suggestion | None:
+    """A target range for the deadline, as the screen shows it, that the Achievable check accepts.
+
+    The range of `raw_suggestion`, snapped to the precision it is shown with
+    (`cmtraining.planning.snap`): its lower bound rounded up, its upper bound
+    down, both past the baseline. None when no value at that precision fits.
+    """
+    from dataclasses import replace
+
+    from cmtraining.planning.snap import shown_decimals, snap_range
+
+    raw = raw_suggestion(objective, metrics, today)
+    if raw is None:
+        return None
+    metric = objective.metric
+    kind = "rate" if metric in RATES else "figures" if metric in DECREASING else "count"
+    first = shown_decimals(kind, raw.low, raw.high)
+    # a tiny rate's range (0,010 % to 0,015 %) holds no value at 2 decimals: one more, up to 3
+    for decimals in range(first, first + (1 if kind == "count" else 4)):
+        snapped = snap_range(raw.low, raw.mid, raw.high, base=objective.baseline,
+                             decimals=decimals, decreasing=metric in DECREASING)
+        if snapped is not None:
+            break
+    else:
+        return None
+    low, mid, high = snapped
+    return replace(raw, low=low, mid=mid, high=high, decimals=decimals)
+
+
+def raw_suggestion(objective: Objective, metrics: list[ChannelMonth],
+                   today: date) -> Suggestion | None:
     """A target range for the deadline: the part of the Achievable check's band past the baseline.
 
     The band is `plausible_band`'s, the one the check reads: for a count, its
@@ -232,12 +264,18 @@ def suggest_target(objective: Objective, metrics: list[ChannelMonth], today: dat
     return _between(low, high, band, months, base)
 
 
-def no_suggestion_reason(objective: Objective, today: date) -> str:
-    """Why `suggest_target` gave nothing, as the one thing the trainee can do about it."""
+def no_suggestion_reason(objective: Objective, today: date,
+                         metrics: list[ChannelMonth] | None = None) -> str:
+    """Why `suggest_target` gave nothing, as the one thing the trainee can do about it.
+
+    "step": the usual range exists but holds no shown value past the baseline
+    (a count of 27 whose best months reach 27.6): a later deadline leaves room."""
     if objective.deadline <= today:
         return "deadline"
     if objective.baseline <= 0 and objective.metric != "net_sentiment":
         return "baseline"
+    if metrics is not None and raw_suggestion(objective, metrics, today) is not None:
+        return "step"
     return "ceiling"
 
 
@@ -303,13 +341,6 @@ def _f(code, level, letter_rule, message, value=None, **params) -> Finding:
 
 def _pct(x: float) -> Percent:
     return Percent(x)
-
-
-class RateValue(float):
-    """A rate's level (a fraction) shown as the reader's percentage, to two significant figures."""
-
-    def render(self, lang: str | None) -> str:
-        return rate_text(float(self), lang or "es")
 
 
 def value_param(metric: str, x: float):
@@ -388,15 +419,16 @@ def _achievable(o: Objective, wb: Workbook, today: date) -> Finding:
               "ceiling": _pct(band.ceiling), "months": Number(round(months, 1)),
               "source": Key(f"planning.smart.band.{band.source}"), "n": band.months}
     if o.metric in DECREASING:  # a reduction: its ceiling is the band's steepest fall
-        if change < band.low:
+        if change < band.low - 1e-12:
             params["ceiling"] = _pct(band.low)
             return _f("achievable", "error", "achievable", "achievable_too_fast", change, **params)
         return _f("achievable", "ok", "achievable", "achievable_ok", change, **params)
-    if change > band.ceiling:
+    # a target at the suggestion's top compounds back to the band's edge give or take a float
+    if change > band.ceiling + 1e-12:
         return _f("achievable", "error", "achievable", "achievable_too_fast", change, **params)
-    if change > band.high:
+    if change > band.high + 1e-12:
         return _f("achievable", "warning", "achievable", "achievable_ambitious", change, **params)
-    if change < max(band.low, 0):
+    if change < max(band.low, 0) - 1e-12:
         return _f("achievable", "info", "achievable", "achievable_timid", change, **params)
     return _f("achievable", "ok", "achievable", "achievable_ok", change, **params)
 
@@ -411,6 +443,8 @@ def _achievable_level(o: Objective, band: Band) -> Finding:
     shown = lambda x: value_param(o.metric, x if o.metric in RATES else round(x, 1))  # noqa: E731
     params = {"target": shown(o.target), "low": shown(low), "high": shown(high),
               "ceiling": shown(band.ceiling), "n": band.months}
+    if o.metric in RATES:  # the band's figures read side by side: one number of decimals
+        params["low"], params["high"], params["ceiling"] = rate_values(low, high, band.ceiling)
     if o.target > band.ceiling:
         level, key = "error", "level_too_high"
     elif o.target > high:

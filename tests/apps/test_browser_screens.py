@@ -51,7 +51,7 @@ def test_generate_without_pillars_answers_beside_the_button(server, page):
     page.goto(f"{server['base']}/voila/render/03-content-plan.ipynb?workbook=sin-pilares&lang=es")
     button = page.locator("button.cm-generate")
     button.wait_for(timeout=WAIT_MS)
-    assert page.get_by_text("Variante del ejemplo").first.is_visible()
+    assert page.get_by_text("Variante del calendario").first.is_visible()
     button.click()
     message = page.locator(".cm-generate-status", has_text="no tiene pilares")
     message.wait_for(timeout=WAIT_MS)

@@ -151,7 +151,7 @@ def test_calendar_schedules_only_formats_the_team_can_produce():
     assert {e.format for e in entries} <= set(only_static)
     findings = {f.code: f for f in format_findings(plan, only_static)}
     assert findings["calendar.formats_none"].message("es").startswith(
-        "TikTok es la red que más pierde por vuestros formatos: no podéis producir ninguno")
+        "TikTok es la red que más pierde por tus formatos: no puedes producir ninguno")
     assert "calendar.formats_lost" not in findings  # one network named as losing most
     no_tiktok = ContentPlan(pillars=plan.pillars, posts_per_week={"instagram": 3, "facebook": 3})
     (lost,) = format_findings(no_tiktok, only_static)
@@ -186,7 +186,7 @@ def test_fit_never_shows_a_dash_for_an_empty_list():
     wb = Workbook.model_validate(data)
     texts = [c.explain("es") for f in fit_table(wb) for c in f.components]
     assert texts and not any("—" in x for x in texts)
-    assert any("No podéis producir ninguno de los formatos de TikTok" in x for x in texts)
+    assert any("No puedes producir ninguno de los 4 formatos de TikTok" in x for x in texts)
 
 
 # --- stage 3: content ---------------------------------------------------------------------
@@ -212,9 +212,9 @@ def test_generate_without_pillars_says_why_beside_the_button(workspace):
 
 def test_seed_is_called_a_variant_of_the_example(workspace):
     _, app = _content()
-    assert app.seed.description == "Variante del ejemplo"
+    assert app.seed.description == "Variante del calendario"
     _, app_en = _content(lang="en")
-    assert app_en.seed.description == "Example variant"
+    assert app_en.seed.description == "Calendar variant"
 
 
 def test_calendar_follows_the_team_formats_and_english_downloads_are_english(workspace):
@@ -504,4 +504,4 @@ def test_an_unassigned_crisis_says_so_in_the_message_card(workspace):
 
 def test_the_cafe_sees_that_tiktok_loses_most_without_short_video(workspace):
     _, app = _content()
-    assert "TikTok es la red que más pierde por vuestros formatos" in app.format_checks.value
+    assert "TikTok es la red que más pierde por tus formatos" in app.format_checks.value
