@@ -227,9 +227,11 @@ def _crisis(wb, as_of: date | None) -> list[Finding]:
     days = len(status.alert_days)
     # the summary counts every alert day of the period; the incident is the latest run of them
     total = len({a.day for a in wb.listening.alerts if as_of is None or a.day <= as_of})
-    out = [_f("listening", "open_incident", "info", days, days=days, first=first, last=last,
-              total=total,
-              level=status.level or Key("planning.coherence.no_crisis_level"))]
+    incident = _f("listening", "open_incident", "info", days, days=days, first=first, last=last,
+                  total=total, level=status.level or Key("planning.coherence.no_crisis_level"))
+    if days >= total:  # "(all 5 alert days)", not "(5 of the period's 5 alert days)"
+        incident = replace(incident, message_key=incident.message_key + "_all")
+    out = [incident]
     if status.level is None:
         out.append(_f("crisis", "no_level", "error", days, days=days, first=first, last=last))
     elif not status.owner:

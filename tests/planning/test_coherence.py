@@ -471,3 +471,16 @@ def test_a_prefilled_cafe_posts_at_weekends():
                                                  weeks=4, seed=1))
     days = {e.day.weekday() for e in wb.content_plan.calendar}
     assert days & {5, 6}, sorted(days)
+
+
+def test_an_incident_holding_every_alert_day_says_so_plainly():
+    """"(all 4 alert days of the period)", never "(4 of the period's 4 alert days)"."""
+    from cmtraining.workbook.sections_response import SpikeAlert
+
+    wb = ngo()
+    days = [date(2026, 10, 28), date(2026, 10, 29), date(2026, 10, 30)]
+    wb.listening.alerts = [SpikeAlert(day=d, negative=30, expected=5.0, threshold=12.0)
+                          for d in days]
+    [incident] = for_stage(wb, "listening", as_of=date(2026, 10, 31))
+    assert "(all 3 alert days of the period)" in incident.message("en")
+    assert "(los 3 días con alerta del periodo)" in incident.message("es")
