@@ -351,8 +351,11 @@ def audit_findings(audit: Audit) -> list[Finding]:
     if len(audit.by_network):
         worst = audit.by_network.sort_values("net_sentiment").iloc[0]
         if worst["net_sentiment"] is not None and worst["net_sentiment"] < 0:
+            # by the overall tone's own bands: below -20 % is negative, above it only split
+            split = worst["net_sentiment"] >= -0.2
             out.append(Finding("listening.network", "warning", "listening.rule.network",
-                               "listening.msg.network", value=worst["network"],
+                               "listening.msg.network" + ("_split" if split else ""),
+                               value=worst["network"],
                                params={"network": Key(f"common.network.{worst['network']}"),
                                        "value": Percent(worst["net_sentiment"]),
                                        "negative": int(worst["negative"])}))

@@ -224,3 +224,16 @@ def test_prescribers_speak_well_repeatedly_and_show_why(audits):
     assert top.positive >= 2 and top.score == pytest.approx(sum(top.components.values()), abs=0.05)
     assert any(c.defences for c in ranked[:3])  # defending the organization counts double
     assert {c.kind for c in ranked} <= {"prescriber", "energizer"}
+
+
+def test_a_networks_tone_is_called_negative_only_by_the_overall_bands():
+    """-6 % on one network is split, as -6 % overall is; -25 % is negative."""
+    from cmtraining.listening.audit import audit_findings, audit_mentions
+    from cmtraining.listening.mentions import generate_mentions
+
+    base = audit_mentions(generate_mentions("cafe", seed=1))
+    for net, key in ((-0.06, "listening.msg.network_split"), (-0.25, "listening.msg.network")):
+        base.by_network["net_sentiment"] = [net] + [0.5] * (len(base.by_network) - 1)
+        [found] = [f for f in audit_findings(base) if f.code == "listening.network"]
+        assert found.message_key == key
+        assert ("negativo" in found.message("es")) == (key == "listening.msg.network")
