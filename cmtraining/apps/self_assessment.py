@@ -106,6 +106,9 @@ class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
         for kind, image in self.radars.items():
             image.add_class(f"cm-radar-{kind}")
         self.chart_note = widgets.HTML()
+        # two radars reading "sin respuestas" on every axis say less than one line: until the
+        # first answer the line is shown and the radars (drawn all the same) are not
+        self.radars_box = widgets.HBox(list(self.radars.values()))
         self.plan = widgets.HTML()
         self.plan.add_class("cm-competency-plan")
 
@@ -116,7 +119,7 @@ class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
             widgets.HBox([self.progress, self.progress_label]), self.completed,
             *sections, self.status,
             heading("evaluation.competency.results", lang, "evaluation.competency.results_help"),
-            self.chart_note, widgets.HBox(list(self.radars.values())),
+            self.chart_note, self.radars_box,
             heading("evaluation.competency.plan_title", lang, "evaluation.competency.plan_help"), self.plan,
         ]
         super().__init__(children, layout=widgets.Layout(max_width=COLUMN))
@@ -221,9 +224,12 @@ class SelfAssessmentPanel(FieldErrorsMixin, StageApp):
                 if png:
                     image.value = png
             missing = [k for k, image in self.radars.items() if not has_chart(image)]
-            self.chart_note.value = "" if not missing else (
+            self.radars_box.layout.display = None if scores.answered else "none"
+            self.chart_note.value = (
                 f"<span class='cm-error'>{html.escape(t('app.self_assessment.chart_failed', self.lang))}"
-                "</span>")
+                "</span>" if missing else "" if scores.answered else
+                f"<p class='cm-muted cm-no-answers'>"
+                f"{html.escape(t('app.self_assessment.no_answers_yet', self.lang))}</p>")
 
 
 def summary_html(session) -> str:

@@ -90,6 +90,11 @@ def test_both_radars_draw_and_the_groups_say_to_open_them(server, page):
     run_cli("new", "--org", "cafe", "--trainee", "Radar", env=server["env"])
     page.goto(f"{server['base']}/voila/render/07-self-assessment.ipynb?workbook=radar&lang=es")
     page.get_by_text("abre cada uno").first.wait_for(timeout=WAIT_MS)
+    # no answer yet: one line says where the profile will appear, no empty radars
+    page.locator(".cm-no-answers").wait_for(timeout=WAIT_MS)
+    assert not page.locator(".cm-radar-area").is_visible()
+    page.locator(".widget-toggle-buttons button", has_text="Neutral").first.click()
+    page.locator(".cm-no-answers").wait_for(state="detached", timeout=WAIT_MS)
     for kind in ("competency", "area"):
         page.locator(f".cm-radar-{kind}").wait_for(state="visible", timeout=WAIT_MS)
     # the radars are drawn once the page is wired (issue 19.7): wait for their pictures

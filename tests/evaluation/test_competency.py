@@ -285,3 +285,17 @@ def test_notebook_runs_for_a_sample_in_both_languages(tmp_path, workspace, lang,
     text = outputs_text(out)
     assert title in text and load_organization("saas").profile.name in text
     assert ("Nada de acuerdo" if lang == "es" else "Strongly disagree") in text
+
+
+def test_before_any_answer_one_line_stands_for_the_empty_radars(workspace):
+    from cmtraining.apps.self_assessment import build_app
+    from cmtraining.runtime.session import open_session
+    from cmtraining.runtime.workspace import create_workbook
+
+    entry = create_workbook("Ana", "cafe")
+    app = build_app(open_session("07-self-assessment", workbook=entry.id, lang="es"),
+                    defer_chart=False)
+    assert "en cuanto respondas" in app.chart_note.value
+    assert app.radars_box.layout.display == "none"
+    app.questions["rep1"].value = 4
+    assert app.chart_note.value == "" and app.radars_box.layout.display is None
