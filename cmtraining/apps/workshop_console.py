@@ -160,7 +160,7 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
         self.debrief_button.disabled = view.status != "ended"
         self.links.value = self._links_html(view)
         self.teams.value = self._teams_html(view)
-        self.published.value = _published_html(view.published, lang)
+        self.published.value = _published_html(view.published, lang, ended=view.status == "ended")
         names = {team["team_id"]: team["name"] for team in view.teams}
         curves: dict[str, tuple[list, list]] = {names[tid]: ([], []) for tid in names}
         for point in view.curves:
@@ -205,9 +205,10 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
                 f"align-items:flex-start;max-width:100%'>{''.join(columns)}</div>")
 
 
-def _published_html(published: list[dict], lang: str) -> str:
-    if not published:
-        return f"<p class='cm-muted'>{html.escape(t('app.workshop.nothing_yet', lang))}</p>"
+def _published_html(published: list[dict], lang: str, *, ended: bool = False) -> str:
+    if not published:  # "Nada todavía" while it runs; once ended, nothing will come
+        key = "app.workshop.nothing_published" if ended else "app.workshop.nothing_yet"
+        return f"<p class='cm-muted'>{html.escape(t(key, lang))}</p>"
     rows = []
     for item in published:
         role = t(f"app.workshop.role.{item.get('role')}", lang)

@@ -211,7 +211,7 @@ def test_channel_labels_are_written_alike_in_the_checkboxes_menus_and_summaries(
     boxes = [box.description for box in app.protocol.channels.boxes]
     assert boxes == [channel_label(c, lang) for c in get_args(CrisisChannel)]
     assert all(label[:1].isupper() for label in boxes), boxes
-    assert {"es": "Web de crisis", "en": "Dark site"}[lang] in boxes
+    assert {"es": "Web de crisis", "en": "Crisis page (dark site)"}[lang] in boxes
 
 
 def test_a_checklist_set_by_code_ticks_its_boxes_and_changes_once():
