@@ -24,6 +24,19 @@ class Key(str):
         return t(self, lang)
 
 
+class Phrase(str):
+    """A catalogue key with its own parameters, rendered inside another message."""
+
+    def __new__(cls, key: str, **params):
+        obj = super().__new__(cls, key)
+        obj.params = params
+        return obj
+
+    def render(self, lang: str | None) -> str:
+        return t(self, lang, **{k: v.render(lang) if hasattr(v, "render") else v
+                                for k, v in self.params.items()})
+
+
 class KeyList(tuple):
     """Catalogue keys `prefix.item` for each item, joined with commas when rendered."""
 

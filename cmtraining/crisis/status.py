@@ -44,6 +44,7 @@ class CrisisStatus:
     owner: str = ""  # who decides at that level ("" when the protocol names nobody)
     peak_negative: int = 0  # negative mentions on the incident's worst day
     by_trigger: bool = False  # a trigger of the level was met (else: the lowest level applies)
+    why: object = None  # the trigger met, in words (a `Phrase`), when `by_trigger`
 
 
 def incidents(days: list[date]) -> list[list[date]]:
@@ -58,17 +59,23 @@ def incidents(days: list[date]) -> list[list[date]]:
 
 
 def _matched(levels, per_hour: float, sentiment: float | None):
+    """The highest level with a trigger met, and that trigger in words (`Phrase`)."""
+    from cmtraining.core.findings import Number, Percent, Phrase
+
     hits = []
     for lv in levels:
         for trig in lv.triggers:
             if trig.threshold is None:
                 continue
-            if ((trig.kind == "volume_per_hour" and per_hour >= trig.threshold)
-                    or (trig.kind == "net_sentiment" and sentiment is not None
-                        and sentiment <= trig.threshold)):
-                hits.append(lv)
+            if trig.kind == "volume_per_hour" and per_hour >= trig.threshold:
+                hits.append((lv, Phrase("crisis.status.why.volume_per_hour",
+                                        value=Number(per_hour), threshold=Number(trig.threshold))))
                 break
-    return max(hits, key=lambda lv: lv.level) if hits else None
+            if trig.kind == "net_sentiment" and sentiment is not None and sentiment <= trig.threshold:
+                hits.append((lv, Phrase("crisis.status.why.net_sentiment", value=Percent(sentiment),
+                                        threshold=Percent(trig.threshold))))
+                break
+    return max(hits, key=lambda hit: hit[0].level) if hits else (None, None)
 
 
 def incident_sentiment(alerts, summary) -> float | None:
@@ -133,10 +140,10 @@ def current(wb, *, as_of: date | None = None, lang: str | None = None) -> Crisis
     if not levels:
         return CrisisStatus(open=True, alert_days=latest, peak_negative=peak)
     sentiment = incident_sentiment([a for a in alerts if a.day in set(latest)], summary)
-    lv = _matched(levels, peak / 24, sentiment)
+    lv, why = _matched(levels, peak / 24, sentiment)
     by_trigger = lv is not None
     lv = lv or levels[0]
     name = f"{lv.level} · {lv.name}" if lv.name else str(lv.level)
     return CrisisStatus(open=True, alert_days=latest, level=name, actions=_actions(wb, lv, lang),
                         number=lv.level, owner=lv.owner, peak_negative=peak,
-                        by_trigger=by_trigger)
+                        by_trigger=by_trigger, why=why)

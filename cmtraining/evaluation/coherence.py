@@ -239,7 +239,8 @@ def _crisis(wb, as_of: date | None) -> list[Finding]:
     else:
         finding = _f("crisis", "current_level", "info", status.number, level=status.level,
                      owner=status.owner, actions=" · ".join(status.actions) or "—",
-                     days=days, first=first, last=last, peak=status.peak_negative)
+                     days=days, first=first, last=last, peak=status.peak_negative,
+                     why=status.why or "")
         if not status.by_trigger:  # no trigger met: the lowest level, and say so
             finding = replace(finding, message_key="planning.coherence.msg.crisis.current_level_default")
         out.append(finding)

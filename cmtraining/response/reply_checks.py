@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from cmtraining.core.findings import Finding, Key
+from cmtraining.core.findings import Finding, Key, Phrase
 from cmtraining.i18n import t
 from cmtraining.i18n.plural import Counted
 from cmtraining.i18n.quotes import Quoted
@@ -59,19 +59,6 @@ class Hours(str):
         name = {d: t(_DAY % d, lang) for d in range(7)}
         days = ", ".join(name[a] if a == b else f"{name[a]}–{name[b]}" for a, b in R.day_ranges(h.days))
         return f"{days} {h.start}–{h.end}"
-
-
-class Phrase(str):
-    """A catalogue key with its own parameters, rendered inside another message."""
-
-    def __new__(cls, key: str, **params):
-        obj = super().__new__(cls, key)
-        obj.params = params
-        return obj
-
-    def render(self, lang: str | None) -> str:
-        return t(self, lang, **{k: v.render(lang) if hasattr(v, "render") else v
-                                for k, v in self.params.items()})
 
 
 # --- 1. Timeliness ----------------------------------------------------------------------

@@ -484,3 +484,12 @@ def test_an_incident_holding_every_alert_day_says_so_plainly():
     [incident] = for_stage(wb, "listening", as_of=date(2026, 10, 31))
     assert "(all 3 alert days of the period)" in incident.message("en")
     assert "(los 3 días con alerta del periodo)" in incident.message("es")
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_incidents_level_says_which_trigger_put_it_there(tmp_path, monkeypatch, lang):
+    wb = prefilled("cafe", lang, tmp_path, monkeypatch)
+    [level] = for_stage(wb, "crisis", as_of=TODAY)
+    text = level.message(lang)
+    assert {"es": "porque el sentimiento neto de sus días", "en": "because its days' net sentiment"
+            }[lang] in text, text
