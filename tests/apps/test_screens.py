@@ -228,7 +228,7 @@ def test_calendar_follows_the_team_formats_and_english_downloads_are_english(wor
     calendar = load(entry.path).content_plan.calendar
     team = set(load(entry.path).resources.formats)
     assert calendar and {e.format for e in calendar} <= team
-    assert "Instagram is the network that loses most" in app.format_checks.value
+    assert "Instagram is where your formats fall shortest" in app.format_checks.value
     assert "download='calendar-" in app.downloads.value
     assert "calendario-" not in app.downloads.value
 
