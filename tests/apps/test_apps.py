@@ -156,7 +156,7 @@ def test_audiences_app_templates_fit_roles_and_checks(workspace):
     app.add_template.click()
     wb = load(entry.path)
     assert [p.id for p in wb.audiences] == ["local_regular"]
-    assert "Neighbourhood regular" in app.fit.value and 'data-network="facebook"' not in app.fit.value
+    assert "Neighborhood regular" in app.fit.value and 'data-network="facebook"' not in app.fit.value
     card = app.persona_cards[0]
     card.networks.box("tiktok").value = True
     assert "tiktok" in load(entry.path).audiences[0].networks

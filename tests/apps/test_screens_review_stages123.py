@@ -53,9 +53,9 @@ def test_the_suggested_target_is_one_the_achievable_check_accepts(workspace, lan
 
 
 @pytest.mark.parametrize("lang, label, plain", [
-    ("es", "Conversiones (compras, reservas o altas logradas desde redes)",
+    ("es", "Conversiones (ventas, reservas, altas)",
      "Cuánto tiene que crecer cada mes para llegar a la meta"),
-    ("en", "Conversions (purchases, bookings or sign-ups won through social media)",
+    ("en", "Conversions (sales, bookings, sign-ups)",
      "How much it has to grow each month to reach the target")])
 def test_the_conversions_label_says_what_a_conversion_is(workspace, lang, label, plain):
     from cmtraining.i18n import t

@@ -480,8 +480,8 @@ def test_the_charts_axis_says_who_it_counts_in_plain_words(lang):
 
     fig = reach_figure({"Rojo": ([0, 5], [60.0, 108.0])}, lang, 300, title="")
     assert fig.axes[0].get_ylabel() == {
-        "es": "cuentas que han visto mensajes negativos",
-        "en": "accounts that have seen negative posts"}[lang]
+        "es": "cuentas que vieron lo negativo",
+        "en": "accounts that saw negative posts"}[lang]
 
 
 # what a role's description starts with, addressed to the trainee (tú / you)

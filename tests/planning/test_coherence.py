@@ -76,7 +76,7 @@ def test_samples_incident_shows_as_the_current_protocol_level(tmp_path, monkeypa
     # sentiment reaches level 4 by its trigger
     assert status.open and len(status.alert_days) == 4 and status.number == 4
     assert status.by_trigger
-    assert status.owner and any("declaración" in a for a in status.actions)
+    assert status.owner and any("comunicado de espera" in a for a in status.actions)
     assert [f.code for f in for_stage(wb, "crisis", as_of=TODAY)] == ["coherence.crisis.current_level"]
     listening = for_stage(wb, "listening", as_of=TODAY)
     assert [f.code for f in listening] == ["coherence.listening.open_incident"]
