@@ -40,7 +40,7 @@ from datetime import date, datetime, timedelta
 from functools import cache
 
 from cmtraining.core.errors import CmtrainingError
-from cmtraining.core.findings import Finding, Key, KeyList, Number, worst_first
+from cmtraining.core.findings import Finding, Key, KeyWords, Number, worst_first
 from cmtraining.i18n import check_lang, t
 from cmtraining.i18n.plural import Counted
 from cmtraining.networks import catalogue
@@ -283,7 +283,7 @@ def format_findings(plan: ContentPlan, formats: Sequence[str]) -> list[Finding]:
             out.append(Finding("calendar.formats_none", "warning", "planning.calendar_formats.rule",
                                "planning.calendar_formats.none" if out else "planning.calendar_formats.none_most",
                                value=net, params={"network": Key(f"common.network.{net}"),
-                                                  "all": KeyList("common.format", own)}))
+                                                  "all": KeyWords("common.format", own)}))
         elif missing:
             losses.append((len(missing) / len(own), net, usable, missing, own))
     if losses and not out:
@@ -291,8 +291,8 @@ def format_findings(plan: ContentPlan, formats: Sequence[str]) -> list[Finding]:
         out.append(Finding("calendar.formats_lost", "info", "planning.calendar_formats.rule",
                            "planning.calendar_formats.lost", value=round(share * 100),
                            params={"network": Key(f"common.network.{net}"), "lost": len(missing),
-                                   "total": len(own), "missing": KeyList("common.format", missing),
-                                   "used": KeyList("common.format", usable)}))
+                                   "total": len(own), "missing": KeyWords("common.format", missing),
+                                   "used": KeyWords("common.format", usable)}))
     if not out and nets:
         out.append(Finding("calendar.formats_ok", "ok", "planning.calendar_formats.rule",
                            "planning.calendar_formats.ok", params={}))

@@ -188,5 +188,5 @@ def test_the_proposed_capacity_says_it_comes_from_the_audiences_hours(workspace,
     for role in wb.networks:
         posts = app.capacity[role.network].value
         hours = decimal(role.hours_per_week, lang, decimals=4, trim=True)
-        assert f"{hours} h/" in note and f" {posts} a " in note, note
+        assert f"{hours} h/" in note and f" {posts} " in note, note
     assert minimum in note
