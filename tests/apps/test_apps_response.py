@@ -132,7 +132,7 @@ def test_trainee_labels_adapt_the_sentiment_model(workspace):
 
     entry = create_workbook("Eva", "ngo", lang="es")
     app = response(open_session("04-response", workbook=entry.id, lang="es"))
-    assert "léxico por defecto" in app.adapt_note.value
+    assert "diccionario de tono de la herramienta" in app.adapt_note.value
     app.adapt.click()
     assert "al menos 30 mensajes" in app.status.value and not model_path(entry.path).exists()
     sample = generate_mentions("ngo")
@@ -168,7 +168,7 @@ def test_an_adapted_model_that_does_not_beat_the_default_is_not_kept(workspace):
     app = response(open_session("04-response", workbook=entry.id, lang="es"))
     app.adapt.click()
     assert "aún no mejora al léxico" in app.status.value and "100" in app.status.value
-    assert not model_path(entry.path).exists() and "léxico por defecto" in app.adapt_note.value
+    assert not model_path(entry.path).exists() and "diccionario de tono de la herramienta" in app.adapt_note.value
 
 
 def test_evaluation_app_dashboard_filters_import_and_conclusions(workspace):

@@ -467,7 +467,7 @@ def test_one_net_sentiment_measurement_is_too_soon_not_off_track():
     a = attainment(goal, wb, today=TODAY)
     assert a.progress == 0 and a.status == "no_trend"
     assert a.finding.message_key == "evaluation.msg.attainment_too_few"
-    assert "too soon" in a.finding.message("en") and "1 measurement" in a.finding.message("en")
+    assert "too soon" in a.finding.message("en") and "1 of the 3 measurements" in a.finding.message("en")
     reached = attainment(objective("net_sentiment", baseline=-0.19, target=-0.3 + 0.4), with_summary(
         sample_workbook("ngo"), net_sentiment=0.3), today=TODAY)
     assert reached.status == "on_track"  # already there: no trend needed
