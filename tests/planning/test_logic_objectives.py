@@ -117,7 +117,7 @@ def test_rate_findings_read_as_percentages():
     assert found["measurable"].message("en") == "From 5.7% to 7.7%."
     assert "7,7\u00a0%" in found["achievable"].message("es")
     assert "0,0772" not in found["achievable"].message("es")
-    assert "percentile" in found["achievable"].rule("en")  # the level rule, not compound change
+    assert "usual months" in found["achievable"].rule("en")  # the level rule, not compound change
 
 
 # --- the objectives app ----------------------------------------------------------------
