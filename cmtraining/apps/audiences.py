@@ -13,9 +13,9 @@ from cmtraining.apps.common import StageApp, Status, heading, mark_ready, stage_
 from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
-from cmtraining.core.numbers import decimal
+from cmtraining.core.numbers import decimal, percent
 from cmtraining.i18n import t
-from cmtraining.planning.audiences import check_network_roles, fit_table, persona_templates
+from cmtraining.planning.audiences import WEIGHTS, check_network_roles, fit_table, persona_templates
 from cmtraining.runtime.session import Session
 from cmtraining.workbook.models import Format, NetworkId, NetworkRoleId
 
@@ -238,7 +238,10 @@ def fit_html(wb, lang: str) -> str:
     if not fits:
         return f"<i class='cm-muted'>{html.escape(t('app.audiences.fit_none', lang))}</i>"
     names = {p.id: p.name for p in wb.audiences}
-    blocks = []
+    weights = ", ".join(f"{t(f'planning.fit.component.{name}', lang).lower()} {percent(w, lang, decimals=0)}"
+                        for name, w in sorted(WEIGHTS.items(), key=lambda kv: -kv[1]))
+    blocks = [f"<p class='cm-muted cm-fit-weights'>"
+              f"{html.escape(t('app.audiences.fit_weights', lang, weights=weights))}</p>"]
     for persona in wb.audiences:
         mine = [f for f in fits if f.persona == persona.id]
         head = "".join(f"<th>{html.escape(t(f'planning.fit.component.{c.name}', lang))}</th>"

@@ -53,6 +53,15 @@ def _fmt(value, column: str, lang: str) -> str:
     return decimal(value, lang, trim=True)
 
 
+def formulas_html(columns, name, lang: str) -> str:
+    """The table's ratios, each with its rule, as a muted legend under it."""
+    from cmtraining.evaluation.dashboard import kpi_formulas
+
+    items = "; ".join(f"<b>{html.escape(name(c))}</b>: {html.escape(rule)}"
+                      for c, rule in kpi_formulas(columns, lang))
+    return f"<p class='cm-muted cm-kpi-formulas' style='font-size:.85em'>{items}.</p>" if items else ""
+
+
 def csv_guide(lang: str) -> widgets.HTML:
     """The metrics file's columns in the reader's words, each with the header to type as code."""
     from cmtraining.evaluation.metrics_csv import column_guide
@@ -88,7 +97,8 @@ class EvaluationApp(StageApp):
                                                    layout=widgets.Layout(width="420px"))
         # the slider's own readout runs "ago 2026-oct 2026" into its handle: the range is
         # written beside it as everywhere else ("ago 2026 – oct 2026")
-        self.months_shown = widgets.HTML()
+        # with room from the slider's right handle (the sweep saw it 4-7 px away)
+        self.months_shown = widgets.HTML(layout=widgets.Layout(margin="0 0 0 18px"))
         self.months_shown.add_class("cm-months-shown")
         self.metric = widgets.Dropdown(
             options=[(t(f"common.metric.{m}", lang), m) for m in CHART_METRICS], value="followers",
@@ -193,7 +203,8 @@ class EvaluationApp(StageApp):
             [[t(f"common.network.{r['network']}", lang),
               *(_fmt(r[c], c, lang) for c in SUMMARY_SHOWN)]
              for r in frame.to_dict("records")],
-            [t("report.network", lang), *(t(f"app.evaluation.col.{c}", lang) for c in SUMMARY_SHOWN)])
+            [t("report.network", lang), *(t(f"app.evaluation.col.{c}", lang) for c in SUMMARY_SHOWN)]
+        ) + formulas_html(SUMMARY_SHOWN, lambda c: t(f"app.evaluation.col.{c}", lang), lang)
         rows = select(metrics, network=network, months=months)
         metric = self.metric.value
         if self.defer_chart:

@@ -135,7 +135,9 @@ class ResponseApp(FieldErrorsMixin, StageApp):
     def _option(self, i: int) -> str:
         row, lang = self.inbox.loc[i], self.lang
         text = row["text"] if len(row["text"]) <= 90 else row["text"][:87] + "…"
-        return (f"[{t(f'response.triage.priority.{row.triage_priority}', lang)}] "
+        # "Urgente: posible crisis · …" reads as a sentence; "[urgente]" looked like code
+        priority = t(f"response.triage.priority.{row.triage_priority}", lang)
+        return (f"{priority[:1].upper()}{priority[1:]}: "
                 f"{t(f'response.triage.category.{row.triage_category}', lang)} · {text}")
 
     def _filter(self) -> None:

@@ -130,3 +130,12 @@ def kpi_summary(metrics: list[ChannelMonth], *, network: str | Iterable[str] | N
     if len(frame):
         frame = frame.sort_values(["followers", "network"], ascending=[False, True])
     return frame.reset_index(drop=True)
+
+
+def kpi_formulas(columns: Iterable[str], lang: str) -> list[tuple[str, str]]:
+    """(column, how it is worked out) for each ratio among `columns`, in their order: a table of
+    rates is read beside the rule that makes them, so a trainee can redo one by hand."""
+    from cmtraining.i18n import choices
+
+    known = choices("planning.kpi_formula", lang)
+    return [(c, known[c]) for c in columns if c in known]

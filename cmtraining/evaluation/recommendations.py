@@ -32,6 +32,7 @@ from cmtraining.core.findings import LEVEL_ORDER, Day, Finding, Key, Month, Numb
 from cmtraining.evaluation.attainment import Progress, Share, attainment_all
 from cmtraining.evaluation.dashboard import kpi_summary
 from cmtraining.i18n.plural import Counted
+from cmtraining.metrics.kpis import TONE_BAND, tone_level
 from cmtraining.planning.smart import ObjectiveTitle, RateValue
 from cmtraining.workbook.models import ChannelMonth, Workbook
 
@@ -46,8 +47,9 @@ NO_COMMENTS = frozenset({"whatsapp_channels"})
 LOW_CTR = 0.005
 DECLINE_FULL = 0.05  # a 5 % loss of followers in a quarter counts as a full-size problem
 EFFORT_SHARE = 0.15  # a network with 15 %+ of the posts is a real share of the effort
-# Listening audit rule (cmtraining.listening.audit): below -20 % net sentiment needs action.
-NEGATIVE_FULL = 0.2
+# The listening audit's tone bands (cmtraining.listening.audit): below -20 % net sentiment
+# is a full-size problem; between -20 % and 0 opinions are split, a warning scaled to the figure.
+NEGATIVE_FULL = TONE_BAND
 # Assumption (cmtraining, 2026): without a written playbook many messages may still be
 # answered on time; the risk is the ones that are not, so a quarter of a full problem.
 NO_PLAYBOOK_SEVERITY = 0.25
@@ -75,12 +77,12 @@ class Recommendation:
 
 
 def _rec(code: str, level: str, value, impact: float, network: str | None = None,
-         gap: float | None = None, **params) -> Recommendation:
+         gap: float | None = None, message: str = "msg", **params) -> Recommendation:
     if network is not None:
         params["network"] = Key(f"common.network.{network}")
     finding = Finding(code=f"evaluation.rec.{code}", level=level,
                       rule_key=f"evaluation.rec.{code}.rule",
-                      message_key=f"evaluation.rec.{code}.msg", value=value, params=params)
+                      message_key=f"evaluation.rec.{code}.{message}", value=value, params=params)
     return Recommendation(code=code, finding=finding, impact=round(float(impact), 1),
                           network=network, gap=gap)
 
@@ -237,8 +239,9 @@ def _listening_rules(wb: Workbook, total: float) -> list[Recommendation]:
         out.append(_rec("no_listening", "info", None, 0))
     elif summary.net_sentiment < 0:
         ns = summary.net_sentiment
-        level = "error" if ns <= -NEGATIVE_FULL else "warning"
+        level = "error" if tone_level(ns) == "error" else "warning"
         out.append(_rec("negative_sentiment", level, ns, total * min(1.0, -ns / NEGATIVE_FULL),
+                        message="msg" if level == "error" else "msg_split",
                         sentiment=Share(ns), negative=summary.negative, positive=summary.positive,
                         terms=", ".join(summary.top_terms[:5]) or "—"))
     if wb.listening.alerts and not wb.crisis_protocol.levels:

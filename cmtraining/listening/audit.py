@@ -26,7 +26,7 @@ from cmtraining.listening.alerts import (
     collection_gaps,
     detect_spikes,
 )
-from cmtraining.metrics.kpis import net_sentiment, share_of_voice
+from cmtraining.metrics.kpis import net_sentiment, share_of_voice, tone_level
 
 _WORD = re.compile(r"[#@]?[^\W\d_][\w'’-]*", re.UNICODE)
 _URL = re.compile(r"https?://\S+")
@@ -323,7 +323,7 @@ def audit_findings(audit: Audit) -> list[Finding]:
         return [Finding("listening.empty", "warning", "listening.rule.empty", "listening.msg.empty")]
     ns = audit.net_sentiment
     if ns is not None:
-        level = "ok" if ns >= 0.2 else "warning" if ns >= -0.2 else "error"
+        level = tone_level(ns)
         out.append(Finding("listening.net_sentiment", level, "listening.rule.net_sentiment",
                            f"listening.msg.net_sentiment_{level}", value=ns,
                            params={"value": Percent(ns), "positive": audit.counts["positive"],
@@ -352,7 +352,7 @@ def audit_findings(audit: Audit) -> list[Finding]:
         worst = audit.by_network.sort_values("net_sentiment").iloc[0]
         if worst["net_sentiment"] is not None and worst["net_sentiment"] < 0:
             # by the overall tone's own bands: below -20 % is negative, above it only split
-            split = worst["net_sentiment"] >= -0.2
+            split = tone_level(worst["net_sentiment"]) == "warning"
             out.append(Finding("listening.network", "warning", "listening.rule.network",
                                "listening.msg.network" + ("_split" if split else ""),
                                value=worst["network"],

@@ -12,6 +12,8 @@ from __future__ import annotations
 from cmtraining.listening.mentions import generate_mentions, sample_for_kind
 from cmtraining.samples.organizations import list_organizations, load_organization
 
+DEFAULT_SEED = 1  # the notebooks' `seed` parameter default: the sample every trainee starts on
+
 
 def sample_of(workbook) -> str:
     """The sample organization whose inbox this workbook uses."""
@@ -20,7 +22,7 @@ def sample_of(workbook) -> str:
     return sample_for_kind(workbook.profile.kind)
 
 
-def inbox_for(workbook, *, seed: int = 1, days: int = 28, incident: bool = True,
+def inbox_for(workbook, *, seed: int = DEFAULT_SEED, days: int = 28, incident: bool = True,
               lang: str = "es"):
     """The generated mentions for this workbook, and a line saying where they come from."""
     from cmtraining.i18n import t
@@ -31,7 +33,8 @@ def inbox_for(workbook, *, seed: int = 1, days: int = 28, incident: bool = True,
     frame = generate_mentions(org_id, days=days, seed=seed, incident=incident,
                               brand=None if own else workbook.profile.name,
                               competitors=competitors)
-    source = t("listening.inbox.sample", lang, name=workbook.profile.name, seed=seed, days=days)
+    key = "listening.inbox.sample" if seed == DEFAULT_SEED else "listening.inbox.sample_variant"
+    source = t(key, lang, name=workbook.profile.name, seed=seed, days=days)
     if incident:
         source += " · " + t("listening.inbox.incident", lang)
     return frame, source

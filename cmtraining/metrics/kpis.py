@@ -67,6 +67,17 @@ def net_sentiment(positive: float, negative: float) -> float | None:
     return _ratio(positive - negative, positive + negative)
 
 
+# The net-sentiment bands, one rule for the audit, its networks and the evaluation's advice
+# (cmtraining, 2026, a teaching rule): from +20 % people speak well of the organization,
+# below -20 % critics clearly outnumber praise; in between, opinions are split.
+TONE_BAND = 0.2
+
+
+def tone_level(net: float) -> str:
+    """"ok" (well spoken of), "warning" (split) or "error" (more criticism than praise)."""
+    return "ok" if net >= TONE_BAND else "warning" if net >= -TONE_BAND else "error"
+
+
 def response_rate(answered: float, received: float) -> float | None:
     """Messages answered / messages that needed an answer (Sprout Social Index, 2023)."""
     return _ratio(answered, received)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from datetime import date
 
+from cmtraining.core.numbers import month as month_text
 from cmtraining.evaluation.attainment import status_label
 from cmtraining.i18n import t
 
@@ -22,7 +23,7 @@ def _png_uri(data: bytes) -> str:
 def kpis(wb, lang: str) -> dict:
     """The last month per network, with the KPIs, and two charts of the 12-month history."""
     from cmtraining.evaluation.charts import baseline_png
-    from cmtraining.evaluation.dashboard import kpi_table
+    from cmtraining.evaluation.dashboard import kpi_formulas, kpi_table
 
     if not wb.metrics:
         return {"empty": t("report.empty.kpis", lang)}
@@ -31,12 +32,15 @@ def kpis(wb, lang: str) -> dict:
     rows = []
     for record in last.to_dict("records"):
         row = {"network": t(f"common.network.{record['network']}", lang),
-               "month": record["month"].strftime("%Y-%m")}
+               "month": month_text(record["month"], lang)}
         for column in KPI_COLUMNS:
             value = record.get(column)
             row[column] = None if value is None or value != value else float(value)
         rows.append(row)
+    formulas = [{"name": t(f"planning.kpi.{c}", lang), "rule": rule}
+                for c, rule in kpi_formulas(KPI_COLUMNS, lang)]
     return {"columns": list(KPI_COLUMNS), "rates": sorted(RATE_COLUMNS), "rows": rows,
+            "formulas": formulas,
             "charts": [{"title": t(f"common.metric.{m}", lang), "src": _png_uri(baseline_png(
                 wb.metrics, m, lang))} for m in ("followers", "engagement_rate_reach")]}
 

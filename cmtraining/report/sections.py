@@ -58,7 +58,8 @@ OLD_SAMPLE_SOURCE = re.compile(r"(bandeja de ejemplo de|sample inbox of) .+ · (
 def reader_source(source: str, lang: str) -> str:
     """Where the mentions came from, as a reader names it: a generated sample inbox is
     "sample messages generated for training", never its seed and day count."""
-    if any(template_regex("listening.inbox.sample", x).match(source or "") for x in ("es", "en")) \
+    if any(template_regex(key, x).match(source or "") for x in ("es", "en")
+           for key in ("listening.inbox.sample_variant", "listening.inbox.sample")) \
             or OLD_SAMPLE_SOURCE.match(source or ""):
         return t("report.board.listening.sample_source", lang)
     return source

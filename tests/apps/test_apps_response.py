@@ -48,7 +48,7 @@ def test_listening_competitors_change_the_share_of_voice(workspace):
         "Biblioteca Pública Municipal Sor Juana", "Biblioteca Vasconcelos"}
     app.own_findings.add_button.click()
     assert load(entry.path).listening.findings[0].source.startswith(
-        "bandeja de ejemplo de Biblioteca Pública Municipal Sor Juana · variante del ejemplo 1")
+        "bandeja de ejemplo de Biblioteca Pública Municipal Sor Juana · 28 días")
 
 
 def test_response_app_triages_checks_a_reply_and_saves_it(workspace):

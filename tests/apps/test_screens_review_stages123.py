@@ -190,3 +190,24 @@ def test_the_proposed_capacity_says_it_comes_from_the_audiences_hours(workspace,
         hours = decimal(role.hours_per_week, lang, decimals=4, trim=True)
         assert f"{hours} h/" in note and f" {posts} " in note, note
     assert minimum in note
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_fit_table_states_its_weighting_and_the_total_follows_it(lang):
+    """«Encaje» was a number with no rule: the page now gives the weights, and they add up."""
+    import html
+    import re
+
+    from cmtraining.apps.audiences import fit_html
+    from cmtraining.planning.audiences import WEIGHTS, fit_table
+    from cmtraining.planning.prefill import prefill_audiences
+    from cmtraining.samples import sample_workbook
+    from cmtraining.workbook.models import Workbook
+
+    wb = Workbook.model_validate(prefill_audiences(sample_workbook("cafe"), lang=lang))
+    line = html.unescape(re.search(r"<p class='cm-muted cm-fit-weights'>([^<]*)</p>", fit_html(wb, lang))[1])
+    shown = [int(n) for n in re.findall(r"(\d+)\s?%", line)]
+    assert sorted(shown, reverse=True) == shown and sum(shown) == 100
+    assert shown == sorted((round(w * 100) for w in WEIGHTS.values()), reverse=True)
+    for fit in fit_table(wb):
+        assert abs(fit.score - sum(c.score * c.weight for c in fit.components)) < 1e-9

@@ -35,6 +35,25 @@ def test_the_months_slider_writes_whole_years(workspace, lang, first):
     assert any(label == first for label in labels) or labels[0].endswith(" 2025"), labels
 
 
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_the_summary_says_how_each_of_its_rates_is_worked_out(workspace, lang):
+    """«Amplificación», «Conversación», «Crecimiento» were columns with no rule under them."""
+    import html
+    import re
+
+    from cmtraining.apps.evaluation import build_app
+    from cmtraining.i18n import t
+
+    entry = create_workbook("Tasas", "cafe", lang=lang)
+    app = build_app(open_session("06-evaluation", workbook=entry.id, lang=lang), today=TODAY,
+                    defer_chart=False)
+    legend = html.unescape(re.sub("<[^>]+>", "", app.summary.value.split("cm-kpi-formulas")[1]))
+    for column in ("amplification_rate", "conversation_rate", "audience_growth_rate",
+                   "click_through_rate", "engagement_rate_reach"):
+        assert f"{t(f'app.evaluation.col.{column}', lang)}: {t(f'planning.kpi_formula.{column}', lang)}" \
+            in legend
+
+
 # --- objectives ----------------------------------------------------------------------------
 
 
@@ -140,10 +159,12 @@ def test_the_sample_inbox_says_what_its_number_does(lang, words):
     from cmtraining.i18n import t
     from cmtraining.report.sections import reader_source
 
-    source = t("listening.inbox.sample", lang, name="Café", seed=3, days=28)
+    source = t("listening.inbox.sample_variant", lang, name="Café", seed=3, days=28)
     assert words in source and "semilla" not in source and "seed" not in source
-    # the report still knows both spellings of a sample inbox as a sample
-    for saved in (source, "bandeja de ejemplo de Café · semilla 1 · 28 días",
+    default = t("listening.inbox.sample", lang, name="Café", seed=1, days=28)
+    assert "3" not in default and "1" not in default  # no control for it on the page: not named
+    # the report still knows every spelling of a sample inbox as a sample
+    for saved in (source, default, "bandeja de ejemplo de Café · semilla 1 · 28 días",
                   "sample inbox of Café · seed 1 · 28 days"):
         assert reader_source(saved, lang) == t("report.board.listening.sample_source", lang)
 

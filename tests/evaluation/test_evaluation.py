@@ -557,3 +557,19 @@ def test_a_spanish_file_with_a_missing_column_is_told_in_spanish():
     with pytest.raises(MetricsFileError) as info:
         read_metrics_csv(csv_bytes(empty), source="mías.csv")
     assert "«Reacciones»" in info.value.message("es")  # the column as the file heads it
+
+
+@given(net=st.floats(min_value=-1, max_value=1, allow_nan=False))
+@settings(max_examples=60, deadline=None)
+def test_the_sentiment_advice_uses_the_listening_pages_own_bands(net):
+    """At -3 % the listening page said «divididas» while the evaluation said «actuar»: one band."""
+    wb = with_summary(sample_workbook("cafe"), positive=40, negative=45, net_sentiment=net)
+    found = [r.finding for r in recommend(wb, today=TODAY) if r.code == "negative_sentiment"]
+    if net >= 0:
+        assert not found
+        return
+    (finding,) = found
+    split = kpis.tone_level(net) == "warning"
+    assert finding.level == ("warning" if split else "error")
+    assert finding.message_key.endswith(".msg_split" if split else ".msg")
+    assert ("divididas" in finding.message("es")) == split

@@ -9,13 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cmtraining.planning.smart import (
-    band_for,
-    check_smart,
-    history,
-    implied_monthly_change,
-    suggest_target,
-)
+from cmtraining.planning.achievable_band import band_for, history, implied_monthly_change
+from cmtraining.planning.smart import check_smart, suggest_target
 from cmtraining.samples import list_organizations, sample_workbook
 from cmtraining.workbook.models import Objective
 

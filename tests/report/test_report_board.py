@@ -520,3 +520,17 @@ def test_the_holding_statement_shows_once_in_the_crisis_section(fakes):
     text = sections(build_report(wb, lang="en", as_of=AS_OF)).text["crisis"]
     current = text.split(t("report.level", "en"))[0]  # the current situation, before the table
     assert current.count(statement) == 1
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_kpi_table_writes_months_as_the_reader_does_and_says_how_each_rate_is_made(fakes, lang):
+    """A board reader met «2026-10» and «Tasa de amplificación» with no rule: both are readable now."""
+    from cmtraining.core.numbers import month
+
+    fakes()
+    wb = prefilled("cafe", lang)
+    text = sections(build_report(wb, lang=lang, as_of=AS_OF)).text["kpis"]
+    last = max(m.month for m in wb.metrics)
+    assert month(last, lang) in text and not re.search(r"\b20\d\d-\d\d\b", text)
+    for column in ("amplification_rate", "conversation_rate", "audience_growth_rate"):
+        assert f"{t(f'planning.kpi.{column}', lang)}: {t(f'planning.kpi_formula.{column}', lang)}" in text
