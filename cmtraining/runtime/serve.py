@@ -42,6 +42,7 @@ from cmtraining.core.errors import CmtrainingError, ParameterError
 from cmtraining.core.paths import notebooks_dir
 from cmtraining.i18n import check_lang, t
 from cmtraining.runtime.kernel_pool import KERNEL_OWNER, warm_code
+from cmtraining.runtime.script_preload import ScriptsSeen, noting_log_function, with_preloads
 from cmtraining.runtime.serve_options import (
     DEFAULT_CULL_MINUTES,
     DEFAULT_PER_TRAINEE,
@@ -89,6 +90,8 @@ BROWSER_COOKIE = "cmtraining-browser"
 #: the room's state for the facilitator (JSON; needs the facilitator's token)
 STATUS_PATH = "/cmtraining/status"
 FACILITATOR_SETTING = "cmtraining_facilitator_token"
+#: the tornado setting holding the `ScriptsSeen` of this server
+SCRIPTS_SETTING = "cmtraining_scripts_seen"
 
 
 def prelaunch_hook(req, notebook, cwd):
@@ -279,7 +282,8 @@ class GuardedVoilaHandler(FacilitatorCheck, TornadoVoilaHandler):
                     head += chunk
                     if "</head>" not in head:
                         continue
-                    chunk, head = offline_page(head, lang), None
+                    chunk = with_preloads(offline_page(head, lang), self.settings[SCRIPTS_SETTING])
+                    head = None
                 if "cm-page-failed" in chunk:
                     watcher = ""  # the kernel is gone on purpose: no second notice
                 if watcher and "</body>" in chunk:
@@ -330,6 +334,10 @@ class CmtrainingVoila(Voila):
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
+        # the scripts browsers fetch are announced in the next pages' heads
+        seen = ScriptsSeen(settings.get("base_url", "/"))
+        settings[SCRIPTS_SETTING] = seen
+        settings["log_function"] = noting_log_function(seen, settings.get("log_function"))
         hidden = [f"{stem}.ipynb" for stem in sorted(FACILITATOR_NOTEBOOKS)]
         self.contents_manager.hide_globs = [*self.contents_manager.hide_globs, *hidden]
         for name, value in self.pool_settings.items():  # the kernel manager exists from here
