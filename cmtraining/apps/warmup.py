@@ -12,6 +12,7 @@ as without a pool.
 from __future__ import annotations
 
 import importlib
+from contextlib import contextmanager
 
 
 def warm(pages: list[tuple[str, str, bool]]) -> list[str]:
@@ -23,17 +24,40 @@ def warm(pages: list[tuple[str, str, bool]]) -> list[str]:
     from cmtraining.runtime.session import open_session
 
     failed = []
-    for stem, module, with_session in pages:
-        try:
-            build = importlib.import_module(module).build_app
-            if with_session:
-                build(open_session(stem))
-            else:
-                build(**resolve(stem, {}, source="papermill"))
-        except Exception:  # noqa: BLE001 - warming is best effort; the page itself reports
-            failed.append(stem)
-    # the previews' charts draw in threads: a kernel handed to a page must be idle, not
-    # still drawing charts nobody sees (the page's first state waits for every drawing)
-    wait_for_drawings()
-    ipywidgets.Widget.close_all()
+    with quiet_widgets():
+        for stem, module, with_session in pages:
+            try:
+                build = importlib.import_module(module).build_app
+                if with_session:
+                    build(open_session(stem))
+                else:
+                    build(**resolve(stem, {}, source="papermill"))
+            except Exception:  # noqa: BLE001 - warming is best effort; the page itself reports
+                failed.append(stem)
+        # the previews' charts draw in threads: a kernel handed to a page must be idle, not
+        # still drawing charts nobody sees (the page's first state waits for every drawing)
+        wait_for_drawings()
+        ipywidgets.Widget.close_all()
     return failed
+
+
+@contextmanager
+def quiet_widgets():
+    """Widgets built inside open no comm to a front end: their messages go nowhere.
+
+    Nobody sees a preview, yet each of its ~1,800 widgets would publish its
+    opening, its updates and its closing on the kernel's output channel, and
+    the server decodes every one (its activity watcher and the warming client
+    both listen): some 30,000 messages a warm-up, decoded by the one process
+    that is serving the pages of the trainees who just arrived. The widgets'
+    states are still built (`Widget.open` serializes them), so that code is
+    warmed too.
+    """
+    import comm
+
+    real = comm.create_comm
+    comm.create_comm = comm.DummyComm
+    try:
+        yield
+    finally:
+        comm.create_comm = real

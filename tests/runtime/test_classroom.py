@@ -80,6 +80,31 @@ def test_a_warm_kernel_is_handed_out_with_no_preview_chart_still_drawing(tmp_pat
     assert common._DRAWING == set()
 
 
+def test_a_warm_up_sends_the_browser_nothing_and_leaves_real_comms_behind(tmp_path, monkeypatch):
+    """A warm-up's ~1,800 preview widgets published ~7,000 messages the server decoded while
+    serving the trainee who had just taken a kernel; previews open no comm now."""
+    import comm
+
+    from cmtraining.apps.warmup import warm
+
+    opened = []
+
+    def recording_comm(*args, **kwargs):
+        opened.append(kwargs.get("target_name"))
+        return comm.DummyComm(*args, **kwargs)
+
+    monkeypatch.setenv("CMTRAINING_WORKSPACE", str(tmp_path))
+    monkeypatch.setattr(comm, "create_comm", recording_comm)
+    assert warm([(stem, module, session) for stem, module, session
+                 in warm_pages(notebooks_dir()) if stem in {"00-profile", "05-crisis"}]) == []
+    assert opened == []
+    assert comm.create_comm is recording_comm  # the page built next opens its comms as usual
+    import ipywidgets
+
+    ipywidgets.HTML("page")
+    assert opened and set(opened) == {"jupyter.widget"}  # the HTML, its style, its layout
+
+
 @pytest.mark.parametrize(("pool", "total", "per", "option"), [
     (-1, 10, 6, "--pool-size"), (2, -3, 6, "--max-kernels"), (2, 10, -1, "--max-per-trainee"),
     (4, 4, 6, "pool"),
