@@ -263,58 +263,14 @@ def draw_later(target: Callable[..., object], *args, name: str = "cm-chart") -> 
     thread = threading.Thread(target=run, name=name, daemon=True)
     with _DRAWING_GUARD:
         _DRAWING.add(thread)
-        held = _hold_until_cell_ends()
-        if held:
-            _HELD.append(thread)
-    if not held:
-        thread.start()
+    thread.start()
     return thread
-
-
-#: drawings asked for while a notebook cell runs, started once it has run (`post_run_cell`)
-_HELD: list[threading.Thread] = []
-
-
-def _hold_until_cell_ends() -> bool:
-    """Whether a drawing asked for now should wait for the running cell to finish.
-
-    Under Voila a page's widgets are built in a cell; a chart thread started
-    then takes the interpreter lock from them (the profile page's cell took
-    0.22 s instead of 0.10 s), and the page's HTML is sent later. Started when
-    the cell has run, the chart draws while the browser loads Voila's scripts,
-    before it asks for the first state. A drawing asked for by a click (a comm
-    message, not a cell) starts at once. Called with `_DRAWING_GUARD` held.
-    """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = get_ipython()
-    header = getattr(shell, "parent_header", None) or {}
-    if shell is None or header.get("header", {}).get("msg_type") != "execute_request":
-        return False
-    if not _HELD:  # the first drawing of this cell: start them all when it ends
-        def start_held(*_) -> None:
-            shell.events.unregister("post_run_cell", start_held)
-            _start_held()
-
-        shell.events.register("post_run_cell", start_held)
-    return True
-
-
-def _start_held() -> None:
-    with _DRAWING_GUARD:
-        held = list(_HELD)
-        _HELD.clear()
-    for thread in held:
-        thread.start()
 
 
 def wait_for_drawings(timeout: float = DRAW_WAIT_SECONDS) -> bool:
     """Wait until every `draw_later` drawing has finished; False if `timeout` passed first."""
     import time
 
-    _start_held()  # waited for inside the cell that asked for them: they start now
     end = time.monotonic() + timeout
     while True:
         with _DRAWING_GUARD:
