@@ -73,6 +73,7 @@ from cmtraining.runtime.served_page import (
     page_failed_html,
     refusal_html,
 )
+from cmtraining.runtime.template_code import compile_once
 from cmtraining.runtime.workspace import (
     PRIVATE_LINKS_ENV,
     is_workbook_id,
@@ -329,6 +330,9 @@ class CmtrainingVoila(Voila):
     def __init__(self, *, facilitator_token: str, **kwargs):
         super().__init__(**kwargs)
         guard_page_rendering()
+        from voila.exporter import VoilaExporter
+
+        compile_once(VoilaExporter)  # a page's templates are compiled once per server
         self.tornado_settings = {**self.tornado_settings, FACILITATOR_SETTING: facilitator_token}
         self.pool_settings: dict = {}
 
