@@ -13,7 +13,7 @@ from cmtraining.apps.common import StageApp, Status, heading, mark_ready, stage_
 from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
-from cmtraining.core.numbers import decimal, percent
+from cmtraining.core.numbers import decimal, percent, whole
 from cmtraining.i18n import t
 from cmtraining.planning.audiences import WEIGHTS, check_network_roles, fit_table, persona_templates
 from cmtraining.runtime.session import Session
@@ -248,13 +248,16 @@ def fit_html(wb, lang: str) -> str:
                        for c in mine[0].components)
         rows = []
         for fit in mine:
-            score = round(fit.score * 100)
+            shown = [whole(c.score * 100) for c in fit.components]
+            # the total as the weighted sum of the components as shown, so a reader who
+            # redoes it with the stated weights gets the same figure (52 beside 41 was 51.4)
+            score = whole(sum(v * c.weight for v, c in zip(shown, fit.components, strict=True)))
             bar = (f"<div style='background:#e8eaed;width:90px;height:10px'><div style='background:"
                    f"#0072B2;width:{score * 0.9:.0f}px;height:10px'></div></div>")
             cells = "".join(
-                f"<td><b>{round(c.score * 100)}</b>"
+                f"<td><b>{v}</b>"
                 f"<div class='cm-muted' style='font-size:.85em'>{html.escape(c.explain(lang))}</div></td>"
-                for c in fit.components)
+                for v, c in zip(shown, fit.components, strict=True))
             rows.append(f"<tr data-network='{fit.network}'><td>{html.escape(t(f'common.network.{fit.network}', lang))}</td>"
                         f"<td><b class='cm-fit-score'>{score}</b>{bar}</td>{cells}</tr>")
         blocks.append(

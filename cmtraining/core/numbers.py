@@ -11,6 +11,8 @@ One module, so the apps, the report and the findings can't drift apart.
 
 from __future__ import annotations
 
+import math
+
 from cmtraining.core.errors import CmtrainingError
 
 NBSP = "\u00a0"
@@ -48,6 +50,12 @@ def _signed(number: float, decimals: int, lang: str, *, sign: bool, trim: bool =
         context.prec = max(28, len(f"{abs(number):.0f}") + decimals + 2)
         text = format_decimal(abs(number), format=_digits(decimals, optional=trim), locale=lang)
     return ("-" if number < 0 else "+" if sign and number > 0 else "") + text
+
+
+def whole(x: float) -> int:
+    """A score to a whole number, halves up (67.5 -> 68, 52.5 -> 53), as a reader rounds;
+    Python's round() takes halves to the even neighbour (52.5 -> 52)."""
+    return math.floor(x + 0.5 + 1e-9)
 
 
 def percent(value: float | None, lang: str, *, decimals: int = 1, sign: bool = False,

@@ -96,12 +96,26 @@ def prefill_listening(wb, *, seed: int, days: int, incident: bool, lang: str,
     if not wb.listening.findings:
         from cmtraining.i18n import t
 
-        tone = {"error": "negative", "warning": "negative", "info": None}
         data["listening"]["findings"] = [
             {"topic": t(f"listening.topic.{f.code.split('.')[-1]}", lang), "source": source[:200],
-             "sentiment": tone.get(f.level), "note": f.message(lang)[:5000]}
+             "sentiment": finding_tone(f), "note": f.message(lang)[:5000]}
             for f in audit.findings() if f.level != "ok"][:10]
     return data
+
+
+def finding_tone(finding) -> str | None:
+    """The tone a conclusion drawn from an audit finding is tagged with.
+
+    A split tone (net sentiment between -20 % and +20 %, overall or on a network)
+    is "neutral", not "negative": the sweep found "-3 %... las opiniones están
+    divididas" tagged negative. Other warnings (a competitor leads the
+    conversation) have no tone; errors (alerts, a clearly negative tone) do.
+    """
+    if finding.message_key.endswith(("net_sentiment_warning", "network_split")):
+        return "neutral"
+    if finding.message_key.endswith("msg.network"):
+        return "negative"
+    return "negative" if finding.level == "error" else None
 
 
 class _Dumped:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 
 from cmtraining.core.findings import Finding, Key, KeyList, KeyWords, Number
+from cmtraining.core.numbers import whole
 from cmtraining.core.paths import datasets_dir
 from cmtraining.core.yamlio import read_yaml
 from cmtraining.networks import catalogue
@@ -144,8 +145,8 @@ def network_fit(network_id: str, persona: Persona, workbook: Workbook) -> Networ
         audience = Component("audience", 0.5 * share, WEIGHTS["audience"], "planning.fit.audience_ages",
                              {"persona": persona.name, "network": name,
                               "ages": persona.age_range or "?", "core": net.audience.age_core,
-                              "share": Number(round(share * 100)),
-                              "score": Number(round(0.5 * share * 100))})
+                              "share": Number(whole(share * 100)),
+                              "score": Number(whole(0.5 * share * 100))})
     # formats: each one the team can produce counts, up to `enough` of them for the full score
     can = [f for f in net.formats if f in workbook.resources.formats]
     enough = min(FORMATS_ENOUGH, len(net.formats))
@@ -155,7 +156,7 @@ def network_fit(network_id: str, persona: Persona, workbook: Workbook) -> Networ
                         {"can": KeyWords("common.format", can), "network": name,
                          "all": KeyWords("common.format", net.formats), "count": len(can),
                          "total": len(net.formats), "enough": enough,
-                         "score": Number(round(score * 100))})
+                         "score": Number(whole(score * 100))})
     # effort
     need, have = weekly_hours(network_id, workbook.resources.formats), workbook.resources.hours_per_week
     effort_score = _effort_score(need, have)
@@ -168,7 +169,7 @@ def network_fit(network_id: str, persona: Persona, workbook: Workbook) -> Networ
         carried = [r for r in wanted if r in net.roles]
         goals = Component("goals", len(carried) / len(wanted), WEIGHTS["goals"],
                           "planning.fit.goals" if carried else "planning.fit_more.goals_none",
-                          {"carried": KeyList("common.role", carried), "wanted": KeyList("common.role", wanted)})
+                          {"carried": KeyWords("common.role", carried), "wanted": KeyWords("common.role", wanted)})
     else:
         goals = Component("goals", 0.5, WEIGHTS["goals"], "planning.fit.goals_unknown", {})
     return NetworkFit(network_id, persona.id, (audience, formats, effort, goals))

@@ -211,3 +211,13 @@ def test_fit_table_states_its_weighting_and_the_total_follows_it(lang):
     assert shown == sorted((round(w * 100) for w in WEIGHTS.values()), reverse=True)
     for fit in fit_table(wb):
         assert abs(fit.score - sum(c.score * c.weight for c in fit.components)) < 1e-9
+    # and each row adds up as shown: the total is the weighted sum of the components shown,
+    # halves rounded up (LinkedIn showed 52 beside 41, 100, 100, 0: 51.4 as written)
+    page = fit_html(wb, lang)
+    order = [c.weight for c in fit_table(wb)[0].components]  # the columns' order
+    rows = re.findall(r"<b class='cm-fit-score'>(\d+)</b>.*?</td>((?:<td><b>\d+</b>.*?</td>)+)</tr>", page)
+    assert rows
+    for total, cells in rows:
+        shown = [int(v) for v in re.findall(r"<td><b>(\d+)</b>", cells)]
+        expected = sum(v * w for v, w in zip(shown, order, strict=True))
+        assert int(total) == int(expected + 0.5 + 1e-9), (total, shown)

@@ -237,3 +237,23 @@ def test_a_networks_tone_is_called_negative_only_by_the_overall_bands():
         [found] = [f for f in audit_findings(base) if f.code == "listening.network"]
         assert found.message_key == key
         assert ("negativo" in found.message("es")) == (key == "listening.msg.network")
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_prefilled_conclusions_tag_a_split_tone_neutral_not_negative(lang):
+    """«Sentimiento neto -3,0 %: las opiniones están divididas» came tagged «negativo»."""
+    from cmtraining.listening.inbox import prefill_listening
+    from cmtraining.metrics.kpis import tone_level
+    from cmtraining.samples import sample_workbook
+    from cmtraining.workbook.models import Workbook
+
+    wb = Workbook.model_validate(prefill_listening(sample_workbook("cafe"), seed=1, days=28,
+                                                   incident=True, lang=lang))
+    overall = tone_level(wb.listening.summary.net_sentiment)
+    tagged = {f.topic: f.sentiment for f in wb.listening.findings}
+    tone_topic = next(f.topic for f in wb.listening.findings
+                      if f.note.startswith(("Sentimiento neto", "Net sentiment")))
+    assert tagged[tone_topic] == {"warning": "neutral", "error": "negative"}[overall]
+    for f in wb.listening.findings:
+        split = "divididas" in f.note or "split" in f.note
+        assert not (split and f.sentiment == "negative"), f

@@ -801,8 +801,8 @@ def test_a_counterfactual_says_its_direction_in_words(lang, value, words):
     ("es", -0.42, -0.58, -0.27, "bajaría un 42\u00a0% (entre un 27\u00a0% y un 58\u00a0%)"),
     ("es", 0.3, 0.1, 0.5, "subiría un 30\u00a0% (entre un 10\u00a0% y un 50\u00a0%)"),
     ("es", -0.05, -0.2, 0.1, "podría subir o bajar: entre un 20\u00a0% menos y un 10\u00a0% más"),
-    ("en", -0.42, -0.58, -0.27, "would fall by 42% (by between 27% and 58%)"),
-    ("en", 0.3, 0.1, 0.5, "would rise by 30% (by between 10% and 50%)"),
+    ("en", -0.42, -0.58, -0.27, "would fall by 42% (somewhere between 27% and 58%)"),
+    ("en", 0.3, 0.1, 0.5, "would rise by 30% (somewhere between 10% and 50%)"),
     ("en", -0.05, -0.2, 0.1, "could rise or fall: from 20% lower to 10% higher")])
 def test_a_counterfactuals_margin_is_said_in_the_sentences_own_terms(lang, change, low, high,
                                                                       words):
