@@ -81,6 +81,9 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
                                              icon="flag-checkered", button_style="primary")
         self.debrief_button.add_class("cm-ws-debrief-button")
         self.debrief_button.on_click(lambda _: self.show_debrief())
+        self.debrief_note = widgets.HTML(
+            f"<span class='cm-muted'>{html.escape(t('app.workshop.debrief_needs_end', lang))}</span>")
+        self.debrief_note.add_class("cm-ws-debrief-note")
         self.debrief = widgets.HTML(layout=widgets.Layout(width="auto"))  # its lines wrap
         self.debrief.add_class("cm-ws-debrief")
         view = workshop.console_view(lang)
@@ -99,7 +102,8 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
             widgets.HTML(f"<h2>{html.escape(t('app.workshop.teams_title', lang))}</h2>"),
             self.teams,
             widgets.HTML(f"<h2>{html.escape(t('app.workshop.debrief_title', lang))}</h2>"),
-            self.debrief_button, self.debrief,
+            widgets.HBox([self.debrief_button, self.debrief_note],
+                         layout=widgets.Layout(align_items="center", gap="12px")), self.debrief,
             widgets.HTML(f"<h2>{html.escape(t('app.workshop.links_title', lang))}</h2>"),
             self.links,
         ], layout=widgets.Layout(max_width=COLUMN, width="100%"))  # the stage pages' column
@@ -158,6 +162,8 @@ class WorkshopConsoleApp(LivePage, widgets.VBox):
             self.inject_to.options = options
             self.inject_to.value = keep if keep in dict(map(reversed, options)) else ""
         self.debrief_button.disabled = view.status != "ended"
+        # a greyed-out button says why beside it, not only in a message after a click
+        self.debrief_note.layout.display = "none" if view.status == "ended" else None
         self.links.value = self._links_html(view)
         self.teams.value = self._teams_html(view)
         self.published.value = _published_html(view.published, lang, ended=view.status == "ended")

@@ -318,8 +318,11 @@ def test_the_debrief_ranks_the_teams_and_offers_every_report(workshop):
     console.show_debrief()  # before the end: it says when
     assert "once the workshop has ended" in console.status.value and not console.debrief.value
     assert console.debrief_button.disabled
+    # the greyed-out button says why beside it (the sweep found it silent)
+    assert console.debrief_note.layout.display is None
+    assert "once the workshop has ended" in console.debrief_note.value
     console.buttons["end"].click()
-    assert not console.debrief_button.disabled
+    assert not console.debrief_button.disabled and console.debrief_note.layout.display == "none"
     console.debrief_button.click()
     shown = html.unescape(console.debrief.value)
     ranks = re.findall(r"data-team='(t\d)' data-rank='(\d)'", console.debrief.value)
