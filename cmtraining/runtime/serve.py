@@ -283,7 +283,9 @@ class GuardedVoilaHandler(FacilitatorCheck, TornadoVoilaHandler):
                     head += chunk
                     if "</head>" not in head:
                         continue
-                    chunk = with_preloads(offline_page(head, lang), self.settings[SCRIPTS_SETTING])
+                    chunk = offline_page(head, lang)
+                    if SCRIPTS_SETTING in self.settings:
+                        chunk = with_preloads(chunk, self.settings[SCRIPTS_SETTING])
                     head = None
                 if "cm-page-failed" in chunk:
                     watcher = ""  # the kernel is gone on purpose: no second notice
@@ -338,10 +340,12 @@ class CmtrainingVoila(Voila):
 
     def init_settings(self) -> dict:
         settings = super().init_settings()
-        # the scripts browsers fetch are announced in the next pages' heads
-        seen = ScriptsSeen(settings.get("base_url", "/"))
-        settings[SCRIPTS_SETTING] = seen
-        settings["log_function"] = noting_log_function(seen, settings.get("log_function"))
+        # with warm kernels (a classroom), the scripts browsers fetch are announced in the next
+        # pages' heads; off without them (README, "The front end while the kernel works")
+        if getattr(self.kernel_manager, "pool_size", 0) > 0:
+            seen = ScriptsSeen(settings.get("base_url", "/"))
+            settings[SCRIPTS_SETTING] = seen
+            settings["log_function"] = noting_log_function(seen, settings.get("log_function"))
         hidden = [f"{stem}.ipynb" for stem in sorted(FACILITATOR_NOTEBOOKS)]
         self.contents_manager.hide_globs = [*self.contents_manager.hide_globs, *hidden]
         for name, value in self.pool_settings.items():  # the kernel manager exists from here

@@ -85,7 +85,16 @@ def test_every_page_loads_offline_and_is_captured_whole(server, browser, lang): 
             page.goto(f"{server['base']}/voila/render/{notebook}.ipynb"
                       f"?workbook={workbook}&lang={lang}{prefill}")
             marker = page.locator(READY_SELECTOR)
-            marker.wait_for(state="attached", timeout=WAIT_MS)
+            try:
+                marker.wait_for(state="attached", timeout=WAIT_MS)
+            except Exception:
+                # what the page showed instead (two whole-suite runs saw the crisis page
+                # never become ready, once each; not reproduced alone): kept for the reader
+                SWEEP.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(SWEEP / f"never-ready-{notebook}-{lang}.png"))
+                (SWEEP / f"never-ready-{notebook}-{lang}.txt").write_text(
+                    page.inner_text("body"), encoding="utf-8")
+                raise
             assert marker.get_attribute("data-cmtraining-ready") == notebook
             assert page.locator("html").get_attribute("lang") == lang
             page.wait_for_load_state("networkidle", timeout=WAIT_MS)
