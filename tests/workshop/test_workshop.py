@@ -785,6 +785,10 @@ def test_when_the_curve_slowed_is_said_without_double_meanings(idle, lang):
         assert not re.search(r"dobl|doubl|\bbent\b|\bbajar\b|\bfell\b", text.lower()), text
     peak = "pico de mensajes negativos nuevos" if lang == "es" else "peak of new negative posts"
     assert peak in texts[0] and peak in texts[3]
+    # it reads the average of the simulations, the chart the game as played: each says which
+    # (sweep 3: "never slowed down" under a chart that flattened at the end)
+    average = "media de las simulaciones" if lang == "es" else "average of the simulations"
+    assert all(average in text for text in (texts[0], texts[1], texts[3], texts[4]))
 
 
 @pytest.mark.parametrize(("lang", "value", "words"), [
