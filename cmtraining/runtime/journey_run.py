@@ -288,16 +288,6 @@ def _finish(out: Path, log: dict) -> None:
         pass  # someone holds it (a served session on the run's workbook): leave it
 
 
-#: the longest a stage may take in the shared kernel before that kernel is ended and the
-#: stage runs again in a kernel of its own. The shared kernel can go deaf to a new client
-#: (ipykernel 7: the request is never seen, the kernel idles, the client waits): a CI run
-#: of 6 Dec hung on the crisis stage for 10 minutes with no end. A stage takes seconds;
-#: this is the margin for a loaded 2-core machine.
-SHARED_STAGE_SECONDS = 300
-#: the same limit in a stage's own kernel, past which the run stops with its error
-OWN_CELL_SECONDS = 600
-
-
 def _execute(pm, kernel, source: Path, target: Path, params: dict, out: Path) -> None:
     """One stage in the shared kernel; if that kernel stops answering, in a fresh one.
 
@@ -305,50 +295,24 @@ def _execute(pm, kernel, source: Path, target: Path, params: dict, out: Path) ->
     own kernel (papermill's default): slower, never stuck. A cell that fails
     is the notebook's own error and is never retried.
     """
-    import threading
-
     kernel.settle()
     if not kernel.broken:
-        # papermill does not apply its cell time limit to a kernel it was given: a watchdog
-        # ends the silent shared kernel instead, and papermill's client sees it die
-        watchdog = threading.Timer(SHARED_STAGE_SECONDS, kernel.end)
-        watchdog.daemon = True
-        watchdog.start()
         try:
             pm.execute_notebook(str(source), str(target), parameters=params, progress_bar=False,
                                 cwd=str(out), request_save_on_cell_execute=False,
                                 start_timeout=60, km=kernel.manager)
             return
-        except pm.PapermillExecutionError as exc:
-            if not kernel_went_silent(exc):
-                raise
-            kernel.broken = True
+        except pm.PapermillExecutionError:
+            raise
         except (RuntimeError, TimeoutError):  # the kernel did not answer or died
             kernel.broken = True
-        finally:
-            watchdog.cancel()
     try:
         pm.execute_notebook(str(source), str(target), parameters=params, progress_bar=False,
-                            cwd=str(out), request_save_on_cell_execute=False, start_timeout=120,
-                            execution_timeout=OWN_CELL_SECONDS)
-    except pm.PapermillExecutionError as exc:
-        if not kernel_went_silent(exc):
-            raise
-        raise RunError("runtime.run.error.kernel", notebook=source.name,
-                       error=f"{OWN_CELL_SECONDS} s") from None
+                            cwd=str(out), request_save_on_cell_execute=False, start_timeout=120)
+    except pm.PapermillExecutionError:
+        raise
     except (RuntimeError, TimeoutError) as exc:
         raise RunError("runtime.run.error.kernel", notebook=source.name, error=str(exc)[:300]) from None
-
-
-def kernel_went_silent(error) -> bool:
-    """Whether papermill's error is the kernel's silence, not the notebook's own error.
-
-    A cell past its time limit (or a kernel that died under it) is recorded by
-    papermill as a "CellExecutionError" with no error output from the kernel,
-    hence no traceback; a cell that raised always carries the kernel's own
-    error name and traceback.
-    """
-    return error.ename == "CellExecutionError" and not error.traceback
 
 
 def _warm_report_imports():
@@ -458,18 +422,9 @@ class SharedKernel:
         finally:
             client.stop_channels()
 
-    def end(self) -> None:
-        """Kill the kernel now (it stopped answering): its client sees it die."""
-        self.broken = True
-        try:
-            self.manager.shutdown_kernel(now=True)
-        except Exception:  # noqa: BLE001 - already gone
-            pass
-
     def __exit__(self, *exc) -> None:
         self.settle()
-        if self.manager.has_kernel:
-            self.manager.shutdown_kernel(now=True)
+        self.manager.shutdown_kernel(now=True)
         self._sockets.cleanup()
 
 
