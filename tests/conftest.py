@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -66,11 +67,21 @@ def sample_file(tmp_path) -> Path:
 
 def run_cli(*args: str, env: dict | None = None, cwd: Path | None = None,
             timeout: int = 120) -> subprocess.CompletedProcess:
-    """Run the installed `cmtraining` command as a facilitator would."""
-    return subprocess.run(
-        [sys.executable, "-m", "cmtraining.cli", *args], capture_output=True, text=True,
-        env={**os.environ, **(env or {})}, cwd=cwd or ROOT, timeout=timeout,
-    )
+    """Run the installed `cmtraining` command as a facilitator would.
+
+    In its own process group: a run past `timeout` is ended with the kernels it
+    started, so a stuck run fails its test instead of leaving kernels behind."""
+    command = [sys.executable, "-m", "cmtraining.cli", *args]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env={**os.environ, **(env or {})}, cwd=cwd or ROOT,
+                          start_new_session=True) as process:
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 JOURNEY_AS_OF = "2026-11-23"  # the day the shared journey runs are dated

@@ -288,31 +288,78 @@ def _finish(out: Path, log: dict) -> None:
         pass  # someone holds it (a served session on the run's workbook): leave it
 
 
+#: how long one stage may go unanswered in the shared kernel before it runs again in a
+#: kernel of its own. A stage takes 2-20 s there on a 2-core machine; ipykernel 7 can
+#: go deaf to a new client of a kernel it already served, and papermill then waits
+#: forever (it applies no cell limit to a kernel it is given), as a CI run did on 6 Dec
+SHARED_STAGE_SECONDS = 240
+#: a stage's limit in a kernel of its own, after the shared one went silent
+OWN_KERNEL_SECONDS = 1200
+
+
 def _execute(pm, kernel, source: Path, target: Path, params: dict, out: Path) -> None:
     """One stage in the shared kernel; if that kernel stops answering, in a fresh one.
 
-    Once the shared kernel has failed to answer, every later stage gets its
-    own kernel (papermill's default): slower, never stuck. A cell that fails
-    is the notebook's own error and is never retried.
+    Each attempt has a deadline papermill cannot ignore (`_within`). Once the
+    shared kernel has failed to answer, this and every later stage get a
+    kernel of their own, papermill's client its first: slower, never stuck.
+    A cell that fails is the notebook's own error and is never retried.
     """
     kernel.settle()
     if not kernel.broken:
         try:
-            pm.execute_notebook(str(source), str(target), parameters=params, progress_bar=False,
-                                cwd=str(out), request_save_on_cell_execute=False,
-                                start_timeout=60, km=kernel.manager)
+            _within(SHARED_STAGE_SECONDS, pm.execute_notebook, str(source), target,
+                    parameters=params, progress_bar=False, cwd=str(out),
+                    request_save_on_cell_execute=False, start_timeout=60, km=kernel.manager)
             return
         except pm.PapermillExecutionError:
             raise
-        except (RuntimeError, TimeoutError):  # the kernel did not answer or died
+        except (RuntimeError, TimeoutError):  # the kernel did not answer, died or went silent
             kernel.broken = True
     try:
-        pm.execute_notebook(str(source), str(target), parameters=params, progress_bar=False,
-                            cwd=str(out), request_save_on_cell_execute=False, start_timeout=120)
+        with SharedKernel(cwd=out) as own:  # a kernel for this stage alone, its first client
+            _within(OWN_KERNEL_SECONDS, pm.execute_notebook, str(source), target,
+                    parameters=params, progress_bar=False, cwd=str(out),
+                    request_save_on_cell_execute=False, start_timeout=120, km=own.manager)
     except pm.PapermillExecutionError:
         raise
     except (RuntimeError, TimeoutError) as exc:
         raise RunError("runtime.run.error.kernel", notebook=source.name, error=str(exc)[:300]) from None
+
+
+def _within(seconds: float, execute, source: str, target: Path, **kwargs) -> None:
+    """papermill in a thread that is given up (TimeoutError) after `seconds`.
+
+    The notebook is written to a private folder and moved to `target` only
+    when it finished: a thread given up on can never write into the run's
+    folder afterwards. The thread is a daemon, so it never holds up the exit.
+    """
+    import tempfile
+    import threading
+
+    scratch = Path(tempfile.mkdtemp(prefix="cm-stage-"))
+    partial = scratch / target.name
+    failure: list[BaseException] = []
+
+    def work():
+        try:
+            execute(source, str(partial), **kwargs)
+        except BaseException as exc:  # handed to the waiting thread
+            failure.append(exc)
+
+    thread = threading.Thread(target=work, name="cm-stage", daemon=True)
+    thread.start()
+    thread.join(seconds)  # Ctrl+C still reaches the main thread while it waits
+    if thread.is_alive():
+        raise TimeoutError(f"no answer from the kernel in {seconds} s")
+    try:
+        if partial.exists():  # finished, or failed in a cell: the notebook says where
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(str(partial), str(target))
+        if failure:
+            raise failure[0]
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _warm_report_imports():
