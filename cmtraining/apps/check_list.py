@@ -22,7 +22,11 @@ class CheckList(widgets.Box):
         self.options = list(options)
         chosen = set(value)
         self.boxes = [widgets.Checkbox(value=v in chosen, description=label, indent=False,
-                                       disabled=disabled, layout=widgets.Layout(width=width))
+                                       disabled=disabled,
+                                       # as wide as its label, at least `width` (sweep 3: "Crisis
+                                       # page (dark site)" ran into the next tick at 170 px)
+                                       layout=widgets.Layout(width="auto", min_width=width,
+                                                             margin="0 14px 2px 0"))
                       for label, v in self.options]
         super().__init__(self.boxes, layout=widgets.Layout(flex_flow="row wrap"))
         self.add_class("cm-check-list")

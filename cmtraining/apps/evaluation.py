@@ -43,11 +43,11 @@ RATES = {"engagement_rate_reach", "amplification_rate", "conversation_rate",
 
 
 def _fmt(value, column: str, lang: str) -> str:
-    """One rule per quantity (issue 21.8): rates to two significant figures, growth whole %."""
-    from cmtraining.core.numbers import decimal, growth, rate
+    """One rule per quantity (issue 21.8): rates to two significant figures, growth with one decimal."""
+    from cmtraining.core.numbers import decimal, growth_rate, rate
 
     if column == "audience_growth_rate":
-        return growth(value, lang, sign=True)
+        return growth_rate(value, lang)
     if column in RATES:
         return rate(value, lang)
     return decimal(value, lang, trim=True)

@@ -7,7 +7,7 @@ import html
 import ipywidgets as widgets
 
 from cmtraining.apps.common import Status, header, labelled, link, mark_ready, workbook_name
-from cmtraining.core.stages import STAGES
+from cmtraining.core.stages import STAGES, stage_label
 from cmtraining.core.stages import link_parameters as _stage_params
 from cmtraining.i18n import t
 from cmtraining.runtime.parameters import resolve
@@ -149,7 +149,7 @@ class LandingApp(widgets.VBox):
                                 {**params, "lang": lang}, lang).value
         items = []
         for stage in STAGES:
-            label = f"{stage.number}. {html.escape(t(f'common.stage.{stage.key}', lang))}"
+            label = f"{stage_label(stage)}. {html.escape(t(f'common.stage.{stage.key}', lang))}"
             if stage.available():
                 href = html.escape(link(stage.notebook, _stage_params(stage.notebook, params,
                                                                       preview=not self.current)))

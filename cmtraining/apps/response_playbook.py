@@ -10,6 +10,7 @@ import ipywidgets as widgets
 
 from cmtraining.apps.common import labelled
 from cmtraining.apps.rows import Column, RowsEditor
+from cmtraining.core.numbers import clock
 from cmtraining.i18n import t
 from cmtraining.response.playbook import (
     escalation_from_rows,
@@ -93,10 +94,11 @@ class PlaybookEditor(widgets.VBox):
         self.days = widgets.SelectMultiple(
             options=[(t(f"response.weekday.{d}", lang), d) for d in range(7)], value=tuple(hours.days),
             rows=7, disabled=disabled, layout=widgets.Layout(width="160px"))
-        self.start = widgets.Text(value=hours.start, continuous_update=False, disabled=disabled,
-                                  layout=widgets.Layout(width="90px"))
-        self.end = widgets.Text(value=hours.end, continuous_update=False, disabled=disabled,
-                                layout=widgets.Layout(width="90px"))
+        # each reader's clock ("9:00" / "9:00 AM"); typed either way, stored as HH:MM
+        self.start = widgets.Text(value=clock(hours.start, lang), continuous_update=False,
+                                  disabled=disabled, layout=widgets.Layout(width="90px"))
+        self.end = widgets.Text(value=clock(hours.end, lang), continuous_update=False,
+                                disabled=disabled, layout=widgets.Layout(width="90px"))
         self.after = {code: widgets.Text(value=hours.after_hours.get(code, ""), continuous_update=False,
                                          disabled=disabled, layout=widgets.Layout(width="auto"))
                       for code in ("es", "en")}

@@ -12,6 +12,7 @@ One module, so the apps, the report and the findings can't drift apart.
 from __future__ import annotations
 
 import math
+import re
 
 from cmtraining.core.errors import CmtrainingError
 
@@ -118,6 +119,41 @@ def day_time(value, lang: str) -> str:
     return f"{day(value, lang)}, {format_time(value, 'short', locale=lang)}"
 
 
+def clock(value: str, lang: str) -> str:
+    """A time of day written "HH:MM" (service hours), as the reader writes it:
+    "9:00" / "9:00 AM"; anything else is shown as it is."""
+    from datetime import time
+
+    from babel.dates import format_time
+
+    try:
+        hour, minute = (int(part) for part in str(value).split(":"))
+        return format_time(time(hour, minute), "short", locale=lang)
+    except (TypeError, ValueError):
+        return str(value)
+
+
+_CLOCK = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*(?:h\s*)?([ap])?\.?\s*(?:m\.?)?\s*$",
+                    re.IGNORECASE)
+
+
+def parse_clock(text: str) -> str:
+    """A time of day as a trainee types it ("9", "9:30", "9:00 AM", "6 pm", "18.30",
+    "18h") as "HH:MM"; text that is not a time comes back as it is, for the field's
+    own check to refuse with its message."""
+    match = _CLOCK.match(str(text).replace("\u202f", " "))
+    if not match:
+        return str(text).strip()
+    hour, minute, half = int(match[1]), int(match[2] or 0), (match[3] or "").lower()
+    if half and not 1 <= hour <= 12:
+        return str(text).strip()
+    if half:
+        hour = hour % 12 + (12 if half == "p" else 0)
+    if hour > 23 or minute > 59:
+        return str(text).strip()
+    return f"{hour:02d}:{minute:02d}"
+
+
 def parse_day(text: str, lang: str):
     """A date typed as the reader writes it ("4/6/2027", "4 jun 2027", "2027-06-04"), or None.
 
@@ -210,6 +246,13 @@ def growth(value: float | None, lang: str, *, sign: bool = False) -> str:
         return MISSING
     small = 0 < abs(float(value)) < 0.01 and round(float(value) * 100) == 0
     return percent(value, lang, decimals=1 if small else 0, sign=sign)
+
+
+
+def growth_rate(value: float | None, lang: str) -> str:
+    """A month's audience growth, signed with one decimal ("+4,0 %", "+0,3 %"): one rule
+    for the whole column, so its figures line up (sweep 3: "+4 %" above "+0,3 %")."""
+    return percent(value, lang, decimals=1, sign=True)
 
 
 # --- reading numbers the reader typed (issue 21.6) --------------------------------------

@@ -118,9 +118,22 @@ def report_sections() -> tuple[str, ...]:
     return tuple(section for s in STAGES for section in s.report_sections)
 
 
+def stage_label(entry: Stage) -> str:
+    """The stage's number as trainees read it: "0a" and "0b" where two stages share
+    a number (the profile and the listening audit), else the number alone.
+
+    The notebooks' file names keep the shared number (00-profile, 00-listening);
+    screens and cross-references need one label per stage (sweep 3: a start page
+    listing two stages "0" left trainees unsure which one a message meant)."""
+    peers = [s for s in STAGES if s.number == entry.number]
+    if len(peers) == 1:
+        return str(entry.number)
+    return f"{entry.number}{'abcdefgh'[peers.index(entry)]}"
+
+
 def catalogue_numbers() -> dict[str, str]:
-    """`{stage_<key>}` → the stage's number, for cross-references in the catalogue."""
-    return {f"stage_{s.key}": str(s.number) for s in STAGES}
+    """`{stage_<key>}` → the stage's label, for cross-references in the catalogue."""
+    return {f"stage_{s.key}": stage_label(s) for s in STAGES}
 
 
 def prefill_for(notebook: str, values: dict, path: Path | None = None):

@@ -21,7 +21,7 @@ from datetime import date, timedelta
 
 from babel.lists import format_list
 
-from cmtraining.core.numbers import count, decimal
+from cmtraining.core.numbers import clock, count, decimal
 from cmtraining.core.numbers import day as format_day
 from cmtraining.i18n import t
 from cmtraining.report.inputs import ReportInputs, incident_open, metric_value, objective_name
@@ -252,8 +252,8 @@ def _response(wb, lang, start, end) -> list[Action]:
     departments = sorted({r.department for r in pb.rules if r.department})
     fastest = min(r.max_hours for r in pb.rules)
     days = ", ".join(t(f"response.weekday.{d}", lang) for d in pb.service_hours.days)
-    what = t("report.board.action.response", lang, days=days, start=pb.service_hours.start,
-             end=pb.service_hours.end, hours=decimal(fastest, lang, decimals=1, trim=True))
+    what = t("report.board.action.response", lang, days=days,
+             start=clock(pb.service_hours.start, lang), end=clock(pb.service_hours.end, lang), hours=decimal(fastest, lang, decimals=1, trim=True))
     owner = ", ".join(departments) if departments else community_manager(wb, lang)
     return [Action(start, end, what, owner, "—", t("common.stage.response", lang), "response")]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from cmtraining.core.numbers import clock
 from cmtraining.core.numbers import day as format_day
 from cmtraining.i18n import t
 from cmtraining.report.inputs import metric_value
@@ -181,7 +182,7 @@ def response(wb, lang: str) -> dict:
                            r.templates.get(lang) or next(iter(r.templates.values()), ""), lang),
                        "escalate": r.escalate} for r in pb.rules],
             "hours": {"days": ", ".join(t(f"response.weekday.{d}", lang) for d in hours.days),
-                      "start": hours.start, "end": hours.end},
+                      "start": clock(hours.start, lang), "end": clock(hours.end, lang)},
             "escalation": [{"trigger": t(f"response.trigger.{e.trigger}", lang), "to": e.to,
                             "within": e.within_minutes} for e in pb.escalation],
             "replies": len(wb.replies),

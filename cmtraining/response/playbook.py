@@ -136,6 +136,9 @@ def escalation_from_rows(rows: list[dict]) -> list[dict]:
 
 
 def service_hours_from(days, start: str, end: str, after_hours: dict[str, str]) -> dict:
-    """The service hours as data: days sorted, times trimmed, blank after-hours notes dropped."""
-    return {"days": sorted(days), "start": start.strip(), "end": end.strip(),
+    """The service hours as data: days sorted, times as "HH:MM" however they were typed
+    ("9:00 AM", "18h"), blank after-hours notes dropped."""
+    from cmtraining.core.numbers import parse_clock
+
+    return {"days": sorted(days), "start": parse_clock(start), "end": parse_clock(end),
             "after_hours": {k: v for k, v in after_hours.items() if v.strip()}}

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from cmtraining.core.findings import Finding, Key, Phrase
+from cmtraining.core.numbers import clock
 from cmtraining.i18n import t
 from cmtraining.i18n.plural import Counted
 from cmtraining.i18n.quotes import Quoted
@@ -58,7 +59,7 @@ class Hours(str):
         h = self.hours
         name = {d: t(_DAY % d, lang) for d in range(7)}
         days = ", ".join(name[a] if a == b else f"{name[a]}–{name[b]}" for a, b in R.day_ranges(h.days))
-        return f"{days} {h.start}–{h.end}"
+        return f"{days} {clock(h.start, lang)}–{clock(h.end, lang)}"
 
 
 # --- 1. Timeliness ----------------------------------------------------------------------

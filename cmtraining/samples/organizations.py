@@ -91,10 +91,21 @@ class ListeningSpec(FrozenModel):
     incident: Incident
 
 
+class ProfileTranslation(FrozenModel):
+    """A sample profile's texts in the other language (goals by id)."""
+
+    sector: str
+    mission: str
+    goals: dict[str, str]
+
+
 class Organization(FrozenModel):
     id: str
     title: Bilingual[str]
     profile: Profile
+    #: for a trainee working in the other language (sweep 3: a Spanish café's mission
+    #: and goals on English screens); names stay as the organization writes them
+    profile_translations: dict[Lang, ProfileTranslation] = Field(default_factory=dict)
     generator: GeneratorSpec
     listening: ListeningSpec
 
@@ -148,8 +159,19 @@ def sample_workbook(org_id: str, *, trainee: str = "", lang: str = "es") -> Work
     stamp = now()
     return Workbook(
         trainee=trainee, org_id=org_id, lang=lang, created=stamp, updated=stamp,
-        profile=org.profile, metrics=list(load_metrics(org_id)),
+        profile=sample_profile(org, lang), metrics=list(load_metrics(org_id)),
     )
+
+
+def sample_profile(org: Organization, lang: str) -> Profile:
+    """The sample's profile with its texts in `lang` where the sample has them."""
+    text = org.profile_translations.get(lang)
+    if text is None or lang == org.profile.language:
+        return org.profile
+    goals = [goal.model_copy(update={"text": text.goals.get(goal.id, goal.text)})
+             for goal in org.profile.goals]
+    return org.profile.model_copy(update={"sector": text.sector, "mission": text.mission,
+                                          "goals": goals})
 
 
 def blank_workbook(*, trainee: str = "", lang: str = "es", name: str | None = None) -> Workbook:

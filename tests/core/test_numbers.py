@@ -80,3 +80,26 @@ def test_unreadable_numbers_are_refused_with_an_example(lang, text):
 def test_what_is_shown_reads_back_as_the_same_number(x, lang):
     shown = decimal(x, lang, decimals=4, trim=True)
     assert parse_number(shown, lang) == pytest.approx(round(x, 4), abs=1e-9)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 23), st.integers(0, 59), st.sampled_from(["es", "en"]))
+def test_a_time_of_day_shown_to_a_reader_reads_back_as_typed(hour, minute, lang):
+    """Service hours on an English screen read "9:00 AM" (sweep 3: 24-hour times there);
+    whatever the screen shows, saved back it is the same time."""
+    from cmtraining.core.numbers import clock, parse_clock
+
+    stored = f"{hour:02d}:{minute:02d}"
+    shown = clock(stored, lang)
+    assert parse_clock(shown) == stored
+    assert ("M" in shown) == (lang == "en")
+
+
+@pytest.mark.parametrize("typed, stored", [
+    ("9", "09:00"), ("9:30", "09:30"), ("6 pm", "18:00"), ("6:30 p.m.", "18:30"),
+    ("12 am", "00:00"), ("18.30", "18:30"), ("18h", "18:00"), ("25:00", "25:00"),
+    ("13 pm", "13 pm"), ("nueve", "nueve")])
+def test_a_typed_time_is_stored_or_left_for_the_field_to_refuse(typed, stored):
+    from cmtraining.core.numbers import parse_clock
+
+    assert parse_clock(typed) == stored

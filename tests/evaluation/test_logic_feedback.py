@@ -242,3 +242,12 @@ def test_metric_gaps_and_playbook_advice_count_in_the_right_number():
     for lang in ("es", "en"):
         assert not [k for k, v in catalogue(lang).items() if re.search(r"\w\((s|es|n)\)", v)
                     and k.startswith(("evaluation.msg.gap", "evaluation.rec.", "response.app.prescriber"))]
+
+
+@pytest.mark.parametrize("value, es, en", [
+    (0.04, "+4,0\u00a0%", "+4.0%"), (0.003, "+0,3\u00a0%", "+0.3%"), (-0.012, "-1,2\u00a0%", "-1.2%")])
+def test_a_growth_column_lines_up_with_one_decimal_in_every_row(value, es, en):
+    """The KPI table's growth column read "+4 %" above "+0,3 %" (sweep 3)."""
+    from cmtraining.core.numbers import growth_rate
+
+    assert (growth_rate(value, "es"), growth_rate(value, "en")) == (es, en)

@@ -177,8 +177,10 @@ def test_outside_service_hours_the_clock_starts_at_the_next_opening():
                          received=friday_night, replied=monday.replace(hour=9, minute=40))
     finding = by_code(review)["reply.timeliness"]
     assert finding.level == "ok" and finding.value == 40
-    assert "fuera del horario" in finding.message("es") and "lun–vie 09:00–18:00" in finding.message("es")
+    # each reader's clock: 24 hours in Spanish, AM/PM in English (sweep 3)
+    assert "fuera del horario" in finding.message("es") and "lun–vie 9:00–18:00" in finding.message("es")
     assert "outside service hours" in finding.message("en")
+    assert "9:00\u202fAM–6:00\u202fPM" in finding.message("en"), finding.message("en")
     late = check_reply(GOOD_ES, message=COMPLAINT_ES, author="Marta", playbook=ONE_HOUR,
                        received=friday_night, replied=monday.replace(hour=11))
     assert by_code(late)["reply.timeliness"].value == 120

@@ -66,12 +66,17 @@ def test_the_numbering_is_the_notebooks_and_the_readmes():
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_start_page_numbers_stages_as_the_registry(lang):
-    """Listening is "0.", objectives "1.", crisis "5." (it showed 1, 2 and 6)."""
+    """Profile "0a.", listening "0b.", objectives "1.", crisis "5." (it showed 1, 2 and 6,
+    then two stages "0")."""
     from cmtraining.apps.landing import build_app
 
-    shown = re.findall(r'data-stage="([^"]+)"[^>]*>(\d+)\. ([^<]+)</a>',
+    shown = re.findall(r'data-stage="([^"]+)"[^>]*>(\d+[ab]?)\. ([^<]+)</a>',
                        build_app(lang=lang).stages.value)
-    assert [(stem, int(n)) for stem, n, _ in shown] == [(s.notebook, s.number) for s in STAGES]
+    assert [(stem, n) for stem, n, _ in shown] == [
+        ("00-profile", "0a"), ("00-listening", "0b"), ("01-objectives", "1"),
+        ("02-audiences-networks", "2"), ("03-content-plan", "3"), ("04-response", "4"),
+        ("05-crisis", "5"), ("06-evaluation", "6"), ("07-self-assessment", "7")]
+    assert len({n for _, n, _ in shown}) == len(STAGES)  # one label per stage
     assert [name for *_, name in shown] == [t(f"common.stage.{s.key}", lang) for s in STAGES]
 
 

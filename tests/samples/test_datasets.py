@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import get_args
 
+import pytest
+
 from cmtraining.networks import catalogue
 from cmtraining.samples import list_organizations, load_metrics, load_organization
 from cmtraining.samples.generator import metrics_csv
@@ -83,3 +85,21 @@ def test_comments_and_shares_are_not_in_a_fixed_ratio():
             assert not mine or len(ratios) > len(mine) // 2, (org_id, net_id, ratios)
     tiktok = kpi_summary(load_metrics("cafe"), network="tiktok").iloc[0]
     assert rate(tiktok["amplification_rate"], "en") != rate(tiktok["conversation_rate"], "en")
+
+
+@pytest.mark.parametrize("org_id", list_organizations())
+def test_a_sample_profile_reads_in_the_trainees_language(org_id):
+    """An English-speaking trainee on the Spanish café reads its mission and goals in
+    English (sweep 3), and each goal keeps its kind: the same metrics are suggested."""
+    from cmtraining.planning.goals import goal_kind
+    from cmtraining.samples.organizations import sample_workbook
+
+    org = load_organization(org_id)
+    native = org.profile.language
+    other = "en" if native == "es" else "es"
+    home, away = (sample_workbook(org_id, lang=lang).profile for lang in (native, other))
+    assert home == org.profile and away.name == home.name
+    assert away.mission != home.mission and away.sector != home.sector
+    assert [g.id for g in away.goals] == [g.id for g in home.goals]
+    assert all(a.text != h.text for a, h in zip(away.goals, home.goals, strict=True))
+    assert [goal_kind(g.text) for g in away.goals] == [goal_kind(g.text) for g in home.goals]
