@@ -77,10 +77,12 @@ def test_crisis_thresholds_use_the_readers_decimal_mark(server, us_page, lang, s
     numbers = page.locator(".cm-rows .cm-number-field input")
     numbers.first.wait_for(timeout=WAIT_MS)
 
-    def values():
-        return [numbers.nth(i).input_value() for i in range(numbers.count())]
-    wait_for(lambda: shown in values(), timeout=60)  # the rows render one after another
-    values = values()
+    # the rows render one after another: read them all at once in the page (one field at a
+    # time from here, a field re-rendered in between made the wait miss the value, CI 6 Dec)
+    read_all = ("() => Array.from(document.querySelectorAll('.cm-rows .cm-number-field input'))"
+                ".map(i => i.value)")
+    page.wait_for_function(f"() => ({read_all})().includes({shown!r})", timeout=WAIT_MS)
+    values = page.evaluate(read_all)
     assert shown in values
     if lang == "es":
         assert not any(re.search(r"\d\.\d", v) for v in values if "." in v and len(v) < 5)
