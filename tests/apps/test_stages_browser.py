@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cmtraining.core.stages import STAGES
+from cmtraining.core.stages import STAGES, stage_label
 from cmtraining.i18n import t
 from tests.conftest import WAIT_MS, needs_chromium
 
@@ -18,4 +18,6 @@ def test_start_page_shows_the_notebooks_numbering(server, page, lang):
     links.first.wait_for(timeout=WAIT_MS)
     shown = [(links.nth(i).get_attribute("data-stage"), links.nth(i).inner_text().strip())
              for i in range(links.count())]
-    assert shown == [(s.notebook, f"{s.number}. {t(f'common.stage.{s.key}', lang)}") for s in STAGES]
+    assert shown == [(s.notebook, f"{stage_label(s)}. {t(f'common.stage.{s.key}', lang)}")
+                     for s in STAGES]
+    assert shown[0][1].startswith("0a.") and shown[1][1].startswith("0b.")  # one label per stage
