@@ -42,15 +42,22 @@ RATES = {"engagement_rate_reach", "amplification_rate", "conversation_rate",
          "audience_growth_rate", "click_through_rate"}
 
 
-def _fmt(value, column: str, lang: str) -> str:
-    """One rule per quantity (issue 21.8): rates to two significant figures, growth with one decimal."""
+def _fmt(value, column: str, lang: str, decimals: int | None = None) -> str:
+    """One rule per quantity (issue 21.8): rates to two significant figures (one number
+    of decimals for a whole column: `decimals`), growth with one decimal."""
     from cmtraining.core.numbers import decimal, growth_rate, rate
 
     if column == "audience_growth_rate":
         return growth_rate(value, lang)
     if column in RATES:
-        return rate(value, lang)
+        return rate(value, lang, decimals=decimals)
     return decimal(value, lang, trim=True)
+
+
+def _column_decimals(records: list[dict]) -> dict[str, int]:
+    from cmtraining.core.numbers import column_rate_decimals
+
+    return {c: column_rate_decimals([r[c] for r in records]) for c in RATES}
 
 
 def formulas_html(columns, name, lang: str) -> str:
@@ -199,10 +206,12 @@ class EvaluationApp(StageApp):
             if months[0] != months[1] else month_text(months[0], lang))
         frame = kpi_summary(metrics, network=network, months=months)
         self.period.value = self._period_html(frame)
+        records = frame.to_dict("records")
+        decimals = _column_decimals(records)
         self.summary.value = table_html(
             [[t(f"common.network.{r['network']}", lang),
-              *(_fmt(r[c], c, lang) for c in SUMMARY_SHOWN)]
-             for r in frame.to_dict("records")],
+              *(_fmt(r[c], c, lang, decimals.get(c)) for c in SUMMARY_SHOWN)]
+             for r in records],
             [t("report.network", lang), *(t(f"app.evaluation.col.{c}", lang) for c in SUMMARY_SHOWN)]
         ) + formulas_html(SUMMARY_SHOWN, lambda c: t(f"app.evaluation.col.{c}", lang), lang)
         rows = select(metrics, network=network, months=months)

@@ -23,7 +23,7 @@ from cmtraining.core.errors import CmtrainingError
 from cmtraining.core.numbers import count, day_time, decimal, percent
 from cmtraining.i18n import t
 from cmtraining.i18n.plural import tn
-from cmtraining.listening.adapt import adapt, load_adapted
+from cmtraining.listening.adapt import MIN_LABELS, adapt, load_adapted
 from cmtraining.listening.audit import audit_mentions
 from cmtraining.listening.inbox import brand_terms, inbox_for
 from cmtraining.listening.prescribers import rank_prescribers
@@ -82,8 +82,9 @@ class ResponseApp(FieldErrorsMixin, StageApp):
             options=[(t(f"listening.sentiment.label.{s}", lang), s) for s in ("positive", "neutral", "negative")],
             value=None, disabled=off, style={"button_width": "110px"})
         self.label_buttons.observe(self._on_label, names="value")
+        # ready only with enough labels (sweep 4: an active button beside "0 of the 30 needed")
         self.adapt = widgets.Button(description=t("app.response.adapt", lang), icon="magic",
-                                    disabled=off)
+                                    disabled=off or self._too_few_labels())
         self.adapt.add_class("cm-adapt")
         self.adapt.on_click(self._on_adapt)
         self.adapt_note = widgets.HTML(self._model_note())
@@ -212,6 +213,10 @@ class ResponseApp(FieldErrorsMixin, StageApp):
             labelled_now = len(self.session.workbook.mention_labels)
             self.status.info(tn("app.response.screen.labelled", labelled_now, self.lang))
             self.adapt_note.value = self._model_note()  # never a stale count beside it
+            self.adapt.disabled = self.session.preview or self._too_few_labels()
+
+    def _too_few_labels(self) -> bool:
+        return len(self.session.workbook.mention_labels) < MIN_LABELS
 
     def _model_note(self) -> str:
         count = len(self.session.workbook.mention_labels)

@@ -229,11 +229,19 @@ def rate_decimals(value: float) -> int:
     return min(RATE_MAX_DECIMALS, _significant_decimals(round(pct, decimals), 2))
 
 
-def rate(value: float | None, lang: str) -> str:
-    """A rate's level (a fraction) as a percentage by the one rule for rates (see above)."""
+def column_rate_decimals(values) -> int:
+    """One number of decimals for a column of rates: the most any of them needs, so the
+    column lines up (sweep 4: "6.6%" above "0.73%" above "7.8%")."""
+    needed = [rate_decimals(v) for v in values if not _missing(v)]
+    return max(needed, default=0)
+
+
+def rate(value: float | None, lang: str, *, decimals: int | None = None) -> str:
+    """A rate's level (a fraction) as a percentage by the one rule for rates (see above);
+    `decimals`: a column's own (`column_rate_decimals`)."""
     if _missing(value):
         return MISSING
-    decimals = rate_decimals(value)
+    decimals = rate_decimals(value) if decimals is None else decimals
     if value and round(abs(float(value)) * 100, decimals) == 0:  # not zero, but under 0,01 %
         floor = percent(10 ** -(RATE_MAX_DECIMALS + 2), lang, decimals=RATE_MAX_DECIMALS)
         return (">-" if value < 0 else "<") + floor

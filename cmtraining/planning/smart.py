@@ -349,7 +349,8 @@ def _achievable_level(o: Objective, band: Band) -> Finding:
     `STRETCH` times its 90th percentile is ambitious, beyond it not achievable.
     """
     low, high = band.low, band.high
-    shown = lambda x: value_param(o.metric, x if o.metric in RATES else round(x, 1))  # noqa: E731
+    # flows are counted one by one: whole numbers (sweep 4: "usual months (12.5 to 28.9)")
+    shown = lambda x: value_param(o.metric, x if o.metric in RATES else round(x))  # noqa: E731
     params = {"target": shown(o.target), "low": shown(low), "high": shown(high),
               "ceiling": shown(band.ceiling), "n": band.months}
     if o.metric in RATES:  # the band's figures read side by side: one number of decimals

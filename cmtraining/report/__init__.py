@@ -75,7 +75,7 @@ def build_report(wb, *, lang: str = "es", as_of: date, ran: list[str] | None = N
         as_of=format_day(as_of, lang), skipped=_stage_names(skipped or [], lang),
         generated=day_time(generated or datetime.now().astimezone(), lang),
         number=lambda v, d=0: _number(v, lang, d), percent=lambda v, d=1: _percent(v, lang, d),
-        rate=lambda v: numbers.rate(v, lang), growth=lambda v: numbers.growth(v, lang),
+        rate=lambda v, d=None: numbers.rate(v, lang, decimals=d), growth=lambda v: numbers.growth(v, lang),
         growth_rate=lambda v: numbers.growth_rate(v, lang),
         day=lambda v: format_day(v, lang))
 

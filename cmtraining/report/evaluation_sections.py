@@ -39,7 +39,11 @@ def kpis(wb, lang: str) -> dict:
         rows.append(row)
     formulas = [{"name": t(f"planning.kpi.{c}", lang), "rule": rule}
                 for c, rule in kpi_formulas(KPI_COLUMNS, lang)]
+    from cmtraining.core.numbers import column_rate_decimals
+
+    decimals = {c: column_rate_decimals([r[c] for r in rows]) for c in RATE_COLUMNS}
     return {"columns": list(KPI_COLUMNS), "rates": sorted(RATE_COLUMNS), "rows": rows,
+            "decimals": decimals,
             "formulas": formulas,
             "charts": [{"title": t(f"common.metric.{m}", lang), "src": _png_uri(baseline_png(
                 wb.metrics, m, lang))} for m in ("followers", "engagement_rate_reach")]}

@@ -251,3 +251,14 @@ def test_a_growth_column_lines_up_with_one_decimal_in_every_row(value, es, en):
     from cmtraining.core.numbers import growth_rate
 
     assert (growth_rate(value, "es"), growth_rate(value, "en")) == (es, en)
+
+
+def test_a_column_of_rates_shares_one_number_of_decimals():
+    """The KPI table read "6.6%" above "0.73%" above "7.8%" (sweep 4): one column, one rule."""
+    from cmtraining.core.numbers import column_rate_decimals
+
+    column = [0.066, 0.0073, 0.078, None, float("nan")]
+    decimals = column_rate_decimals(column)
+    assert [rate(v, "en", decimals=decimals) for v in column[:3]] == ["6.60%", "0.73%", "7.80%"]
+    assert [rate(v, "es", decimals=decimals) for v in column[:3]] == ["6,60\u00a0%", "0,73\u00a0%",
+                                                                     "7,80\u00a0%"]
