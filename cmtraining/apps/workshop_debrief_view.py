@@ -75,7 +75,9 @@ def _bends(result, lang: str) -> str:
                 if team.bend_minute is not None
                 else t("app.workshop.bend_never", lang, team=team.name))
         items.append(f"<li data-team='{html.escape(team.team_id)}'>{html.escape(text)}</li>")
-    return _h3("app.workshop.bend_title", lang) + f"<ul class='cm-ws-bends'>{''.join(items)}</ul>"
+    note = f"<p class='cm-muted'>{html.escape(t('app.workshop.bend_note', lang))}</p>"
+    return (_h3("app.workshop.bend_title", lang) + note  # a short heading, then what it reads
+            + f"<ul class='cm-ws-bends'>{''.join(items)}</ul>")
 
 
 def _best(result, lang: str) -> str:

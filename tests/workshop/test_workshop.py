@@ -777,10 +777,12 @@ def test_when_the_curve_slowed_is_said_without_double_meanings(idle, lang):
     from cmtraining.workshop import debrief
 
     shown = html_text(debrief_html(debrief(idle, lang, runs=4), lang)).lower()
-    texts = [t("app.workshop.bend_title", lang), t("app.workshop.bend_never", lang, team="Rojo"),
+    texts = [t("app.workshop.bend_title", lang) + " " + t("app.workshop.bend_note", lang),
+             t("app.workshop.bend_never", lang, team="Rojo"),
              t("app.workshop.bend_minute", lang, team="Rojo", minute=5),
              t("workshop.debrief.bend", lang, minute=5), t("workshop.debrief.no_bend", lang)]
     assert t("app.workshop.bend_title", lang).lower() in shown
+    assert t("app.workshop.bend_note", lang).lower() in shown  # the heading stays short (sweep 4)
     for text in texts:
         assert not re.search(r"dobl|doubl|\bbent\b|\bbajar\b|\bfell\b", text.lower()), text
     peak = "pico de mensajes negativos nuevos" if lang == "es" else "peak of new negative posts"
