@@ -17,8 +17,8 @@ from cmtraining.apps.reader_fields import DateField
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.core.clock import today as clock_today
 from cmtraining.core.errors import CmtrainingError
+from cmtraining.core.numbers import clock, weekday_day
 from cmtraining.core.numbers import day as format_day
-from cmtraining.core.numbers import weekday_day
 from cmtraining.i18n import t
 from cmtraining.planning.content import (
     capacity_sources,
@@ -231,7 +231,7 @@ class ContentApp(FieldErrorsMixin, StageApp):
                     f"<h3>{html.escape(t('app.content.week', lang, day=format_day(monday, lang)))}</h3>"))
                 rows.append(self.week_headings[-1])
             info = widgets.HTML(
-                f"<span style='display:inline-block;width:330px'>{html.escape(weekday_day(entry.day, lang))} {entry.time} · "
+                f"<span style='display:inline-block;width:330px'>{html.escape(weekday_day(entry.day, lang))} {html.escape(clock(entry.time, lang))} · "
                 f"<b>{html.escape(t(f'common.network.{entry.network}', lang))}</b> · "
                 f"{html.escape(t(f'common.format.{entry.format}', lang) if entry.format else '')}"
                 + (f" <i class='cm-muted'>({html.escape(entry.note)})</i>" if entry.note else "")

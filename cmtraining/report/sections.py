@@ -160,7 +160,7 @@ def content(wb, lang: str, weeks: int = 2) -> dict:
     data = {"pillars": [p.model_dump() for p in plan.pillars],
             "style": plan.style.model_dump(),
             "posts_per_week": {t(f"common.network.{k}", lang): v for k, v in plan.posts_per_week.items()},
-            "calendar": [{"day": format_day(e.day, lang), "time": e.time,
+            "calendar": [{"day": format_day(e.day, lang), "time": clock(e.time, lang),
                           "network": t(f"common.network.{e.network}", lang),
                           "pillar": names.get(e.pillar, e.pillar), "format": e.format,
                           "idea": reader_idea(e.idea, lang)[0],

@@ -534,3 +534,18 @@ def test_kpi_table_writes_months_as_the_reader_does_and_says_how_each_rate_is_ma
     assert month(last, lang) in text and not re.search(r"\b20\d\d-\d\d\b", text)
     for column in ("amplification_rate", "conversation_rate", "audience_growth_rate"):
         assert f"{t(f'planning.kpi.{column}', lang)}: {t(f'planning.kpi_formula.{column}', lang)}" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_reports_times_of_day_are_the_readers(fakes, lang):
+    """Calendar slots and service hours on each reader's clock (sweep 4: "Nov 30, 2026 11:00"
+    in an English report): "9:00" in Spanish, "9:00 AM" in English."""
+    fakes()
+    wb = prefilled("cafe", lang)
+    parsed = sections(build_report(wb, lang=lang, as_of=AS_OF))
+    text = parsed.text["content"] + parsed.text["response"]
+    if lang == "en":
+        assert re.search(r"\d:\d\d\u202f(AM|PM)", text)
+        assert not re.search(r"\b(1[3-9]|2\d):\d\d\b", text)  # no afternoon on a 24-hour clock
+    else:
+        assert not re.search(r"AM|PM", text) and re.search(r"\b\d{1,2}:\d\d\b", text)
