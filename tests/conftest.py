@@ -171,7 +171,32 @@ def browser_context(browser, locale: str | None = "es-ES", **options):
         options["locale"] = locale
     context = browser.new_context(**options)
     context.set_default_navigation_timeout(WAIT_MS)
+    context.on("console", lambda msg: _log_browser(f"{msg.type}: {msg.text}"))
+    context.on("weberror", lambda err: _log_browser(f"page error: {err.error}"))
     return context
+
+
+#: what the browsers of the running test printed (shown with its failure: a flaky page's clue)
+BROWSER_LOG: list[str] = []
+
+
+def _log_browser(line: str) -> None:
+    if not line.startswith("warning: Unsatisfied version") and "satisfying version" not in line:
+        BROWSER_LOG.append(line[:600])
+
+
+@pytest.fixture(autouse=True)
+def _fresh_browser_log():
+    BROWSER_LOG.clear()
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed and BROWSER_LOG:
+        report.sections.append(("browser console", "\n".join(BROWSER_LOG[-80:])))
 
 
 @pytest.fixture

@@ -81,7 +81,12 @@ def test_crisis_thresholds_use_the_readers_decimal_mark(server, us_page, lang, s
     # time from here, a field re-rendered in between made the wait miss the value, CI 6 Dec)
     read_all = ("() => Array.from(document.querySelectorAll('.cm-rows .cm-number-field input'))"
                 ".map(i => i.value)")
-    page.wait_for_function(f"() => ({read_all})().includes({shown!r})", timeout=WAIT_MS)
+    try:
+        page.wait_for_function(f"() => ({read_all})().includes({shown!r})", timeout=WAIT_MS)
+    except Exception as exc:  # what the page held instead is the clue
+        whole_page(page, f"formats-crisis-{lang}-failed")
+        raise AssertionError(f"{exc}\nfields: {page.evaluate(read_all)}\npage: "
+                             f"{page.evaluate('document.body.innerText')[:3000]}") from exc
     values = page.evaluate(read_all)
     assert shown in values
     if lang == "es":
