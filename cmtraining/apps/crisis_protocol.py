@@ -22,6 +22,9 @@ from cmtraining.crisis.protocol import channel_label
 from cmtraining.i18n import t
 from cmtraining.workbook.sections_crisis import CrisisChannel, TriggerKind
 
+#: the protocol's checks about its contacts, shown with the contacts rather than at the top
+CONTACT_CHECKS = ("legal", "after_hours", "people")
+
 
 class ProtocolEditor(widgets.VBox):
     """Edits the workbook's crisis protocol through `app` (a StageApp: `apply`, `session`)."""
@@ -33,6 +36,8 @@ class ProtocolEditor(widgets.VBox):
         self.add_class("cm-protocol")
         self.checks = widgets.HTML()
         self.checks.add_class("cm-protocol-checks")
+        self.contact_checks = widgets.HTML()
+        self.contact_checks.add_class("cm-contact-checks")
         self.default_button = widgets.Button(description=t("app.crisis.default_protocol", lang),
                                              icon="magic", disabled=off)
         self.default_button.on_click(self._on_default)
@@ -55,10 +60,15 @@ class ProtocolEditor(widgets.VBox):
         from cmtraining.crisis.protocol import check_protocol
 
         protocol = self.shown_protocol()
-        self.checks.value = findings_list(
-            [f for f in check_protocol(protocol, self.lang,
-                                       org_language=self.session.workbook.profile.language)
-             if f.level != "ok"] or check_protocol(protocol, self.lang)[:1], self.lang)
+        found = check_protocol(protocol, self.lang,
+                               org_language=self.session.workbook.profile.language)
+        gaps = [f for f in found if f.level != "ok"]
+        # a gap in the contacts is told above the contacts, where it is mended (sweep 4)
+        about_contacts = [f for f in gaps if f.code.rsplit(".", 1)[-1] in CONTACT_CHECKS]
+        rest = [f for f in gaps if f not in about_contacts]
+        self.checks.value = findings_list(rest or found[:1], self.lang)
+        self.contact_checks.value = (findings_list(about_contacts, self.lang)
+                                     if about_contacts else "")
 
     def shown_protocol(self):
         """The workbook's protocol; in an empty preview, the default one (never saved)."""
@@ -129,7 +139,7 @@ class ProtocolEditor(widgets.VBox):
                      t("app.crisis.dark_site_help", lang))]
         self.contacts.children = [
             widgets.HTML(f"<h3>{html.escape(t('app.crisis.contacts', lang))}</h3>"),
-            self.contact_rows]
+            self.contact_checks, self.contact_rows]
 
     def _edit_protocol(self, fields) -> bool:
         """Save the protocol fields `fields(current protocol)` returns, in one locked update."""

@@ -257,7 +257,10 @@ def test_the_crisis_page_says_which_contacts_have_no_person(workspace, lang):
     app.refresh()
     contacts = load(entry.path).crisis_protocol.contacts
     assert contacts and not any(c.name for c in contacts)
-    shown = html.unescape(app.protocol.checks.value)
+    # told above the contacts table, where it is mended, not at the top of the protocol
+    shown = html.unescape(app.protocol.contact_checks.value)
+    assert "crisis.protocol.people" not in app.protocol.checks.value
+    assert app.protocol.contact_checks in app.protocol.contacts.children
     roles = ", ".join(c.role for c in contacts)
     assert t("crisis.protocol.msg.people_missing", lang, count=len(contacts), who=roles) in shown
     assert "data-code='crisis.protocol.people'" in shown and "cm-warning" in shown
@@ -268,4 +271,4 @@ def test_the_crisis_page_says_which_contacts_have_no_person(workspace, lang):
             for i, row in enumerate(contact_rows(load(entry.path).crisis_protocol))]
     assert app.protocol._save_contacts(rows)
     app.refresh()
-    assert "crisis.protocol.people" not in app.protocol.checks.value
+    assert "crisis.protocol.people" not in app.protocol.contact_checks.value

@@ -138,5 +138,5 @@ def test_a_preview_shows_the_default_protocol_read_only():
     assert len(app.protocol.level_rows.rows) == 4 and app.protocol.level_rows.disabled
     assert app.protocol.approval.value and app.protocol.approval.disabled
     # complete but for the people: the default protocol names roles, never who holds them
-    assert "cm-error" not in app.protocol.checks.value
-    assert "data-code='crisis.protocol.people'" in app.protocol.checks.value
+    assert "cm-error" not in app.protocol.checks.value + app.protocol.contact_checks.value
+    assert "data-code='crisis.protocol.people'" in app.protocol.contact_checks.value
