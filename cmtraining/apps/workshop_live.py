@@ -152,6 +152,10 @@ def minute_label(minute: int, lang: str) -> str:
 def event_html(event: dict, lang: str, actor: str) -> str:
     """One item of a timeline or inbox: who (`actor` for the team's own actions), when, what."""
     kind = str(event.get("kind") or "")
+    if kind == "arrivals":  # a minute's messages, told once (they are in the inbox)
+        return (f"<p class='cm-ws-arrivals cm-muted' data-minute='{int(event['minute'])}' "
+                f"style='margin:.3em 0'>{html.escape(minute_label(int(event['minute']), lang))}"
+                f" · {html.escape(t('app.workshop.arrivals', lang, count=event['count']))}</p>")
     if kind.startswith("action:") or event.get("draft_id") is not None:
         action = kind.split(":", 1)[1] if kind.startswith("action:") else kind
         who = actor + " · " + t(f"crisis.action.{action}", lang)
@@ -180,6 +184,26 @@ def _inject_label(event: dict, lang: str) -> str:
         if key in catalogue(lang):
             return t(key, lang)
     return t("workshop.inject.label.facilitator", lang)
+
+
+def condensed(events: list[dict]) -> list[dict]:
+    """A timeline beside the inbox: the public's messages of a minute become one line.
+
+    The team's page shows every message in its inbox; repeating each one in the
+    timeline listed the same texts twice (sweep 4). What the team did and what the
+    facilitator injected stay whole.
+    """
+    out: list[dict] = []
+    for event in events:
+        if str(event.get("kind") or "") in ("opening", "message"):
+            last = out[-1] if out else None
+            if last and last["kind"] == "arrivals" and last["minute"] == event["minute"]:
+                last["count"] += 1
+                continue
+            out.append({"kind": "arrivals", "minute": event["minute"], "count": 1})
+        else:
+            out.append(event)
+    return out
 
 
 def events_html(events: list[dict], lang: str, css: str, actor: str) -> str:

@@ -25,6 +25,7 @@ from cmtraining.apps.workshop_live import (
     LINK_STYLE,
     NOTEBOOK,
     LivePage,
+    condensed,
     events_html,
     minute_label,
     page_link,
@@ -191,7 +192,8 @@ class WorkshopTeamApp(LivePage, widgets.VBox):
         self.inbox.value = (f"<h2>{html.escape(t('app.workshop.inbox_title', lang, minute=view.minute))}</h2>"
                             + events_html(view.inbox, lang, "cm-ws-inbox", self.actor))
         self.timeline.value = (f"<h2>{html.escape(t('app.workshop.timeline_title', lang))}</h2>"
-                               + events_html(view.timeline, lang, "cm-ws-timeline", self.actor))
+                               + events_html(condensed(view.timeline), lang, "cm-ws-timeline",
+                                             self.actor))
         self.pending.value = (f"<h2>{html.escape(t('app.workshop.pending_title', lang))}</h2>"
                               + _drafts_html(view.pending, lang, "cm-ws-pending"))
         posts = [(_post_label(p), p["id"]) for p in reversed(view.posts)]

@@ -225,10 +225,16 @@ def test_the_clock_moves_and_the_timeline_only_grows(workshop):
         monitor.poll()
         assert f"data-turn='{turn}'" in monitor.clock.value
         assert f"data-minute='{15 * turn}'" in monitor.clock.value
-        items = re.findall(r"<blockquote.*?</blockquote>", monitor.timeline.value)
+        items = re.findall(r"<(?:blockquote|p class='cm-ws-arrivals).*?</(?:blockquote|p)>",
+                           monitor.timeline.value)
         assert items[:len(seen)] == seen  # earlier items stay, in their place
         seen = items
     assert len(seen) > 1
+    # the public's messages are in the inbox, whole; the timeline counts them per minute
+    inbox_texts = re.findall(r"<blockquote class='cm-ws-(?:opening|message)'.*?<br>(.*?)"
+                             r"</blockquote>", monitor.inbox.value)
+    assert inbox_texts and not any(text in monitor.timeline.value for text in inbox_texts)
+    assert "cm-ws-arrivals" in monitor.timeline.value
     assert monitor.view.curve and bytes(monitor.chart.value).startswith(b"\x89PNG")
     assert bytes(console.chart.value).startswith(b"\x89PNG")
 
