@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip
 PORT   ?= 8866
 
-.PHONY: serve test lint bench install install-dev chromium samples clean
+.PHONY: serve test lint bench install install-dev chromium samples clean fuzz
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ lint: install-dev
 
 test: install-dev chromium lint
 	$(BIN)/python -m pytest
+
+# the property tests with fresh random cases, 1,000 per property (make test replays fixed ones)
+fuzz: install-dev
+	CMTRAINING_HYPOTHESIS=fuzz $(BIN)/python -m pytest -q -m "not browser" -p no:cacheprovider \
+		$$(grep -rl "@given" tests)
 
 bench: install-dev chromium
 	$(BIN)/python bench/run.py

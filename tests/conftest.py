@@ -18,8 +18,15 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+# The gate (make test, CI) replays the same generated cases every run: a red CI is then a
+# change's doing, not the luck of the draw (a fresh clone once drew a draft kind "{" no run
+# had drawn before). `make fuzz` draws new cases, as many more as it is given time for.
+settings.register_profile("gate", derandomize=True, database=None)
+settings.register_profile("fuzz", max_examples=1000)
+settings.load_profile(os.environ.get("CMTRAINING_HYPOTHESIS", "gate"))
 # nbval and papermill kernels inherit this: tests never touch ./workspace
 os.environ.setdefault("CMTRAINING_WORKSPACE", tempfile.mkdtemp(prefix="cmtraining-ws-"))
 os.environ.pop("CMTRAINING_LANG", None)
