@@ -48,6 +48,10 @@ def test_crisis_exercise_reply_to_a_chosen_post_and_a_growing_timeline(server, p
     pending.screenshot(path=str(ARTIFACTS / "crisis-play-es-reply.png"))
     page.locator("button.cm-end-turn").click()
     page.locator(".cm-clock").get_by_text("turno 4").wait_for(timeout=WAIT_MS)
+    # the clock and the timeline are two widgets updated one after the other: the reply is
+    # waited for in the timeline itself (read right after the clock, it was not there yet)
+    page.locator(".cm-crisis-inbox").get_by_text("a @marc_ruzafa").first.wait_for(
+        timeout=WAIT_MS)
     feed = page.locator(".cm-crisis-inbox").inner_text()
     assert "una bandeja se etiquetó mal" in feed  # the turn-1 statement is still shown
     assert "a @marc_ruzafa" in feed
