@@ -102,8 +102,14 @@ def test_three_trainees_at_once_with_warm_kernels_get_no_error_and_lose_no_edit(
         try:
             shown = asyncio.run(a_class(server.base, links, problems))
         except Exception as exc:  # a page that never came: what the server said is the clue
-            raise AssertionError(f"{exc}\n--- server log ---\n"
-                                 f"{server.log_path.read_text()[-8000:]}") from exc
+            log = server.log_path.read_text()
+            # a kernel that died, restarted or was culled under a page empties its widgets
+            # ("model not found"): those lines first, wherever they are in the log
+            events = [line for line in log.splitlines() if any(
+                word in line.lower() for word in ("restart", "died", "dead", "cull", "shut",
+                                                  "warm kernel", "error", "traceback"))]
+            raise AssertionError(f"{exc}\n--- kernel events ---\n" + "\n".join(events[-60:])
+                                 + f"\n--- server log ---\n{log[-6000:]}") from exc
         assert problems == [], server.log_path.read_text()[-5000:]
         for number, ident in enumerate(ids):
             name = f"Organization of trainee {number}"
