@@ -266,7 +266,9 @@ class EvaluationApp(StageApp):
         rows = attainment_all(wb, today=self.today)
         titles = {o.id: objective_title(o, lang) for o in wb.objectives}
         if rows:
-            self.attainment.value = "<table class='cm-table'>" + "".join(
+            head = "".join(f"<th>{html.escape(t(f'app.evaluation.attainment_columns.{c}', lang))}</th>"
+                           for c in ("objective", "status", "why"))
+            self.attainment.value = f"<table class='cm-table'><tr>{head}</tr>" + "".join(
                 f"<tr data-status='{a.status}' data-objective='{html.escape(a.objective_id)}'>"
                 f"<td>{html.escape(titles.get(a.objective_id, a.objective_id))}</td>"
                 f"<td class='cm-status-{a.status}'><b>{html.escape(status_label(a, lang))}</b></td>"

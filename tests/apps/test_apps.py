@@ -88,6 +88,8 @@ def test_landing_previews_open_as_worked_examples():
     assert session.preview and session.workbook.objectives and session.workbook.listening.summary
     app = evaluation(session)
     assert "etapa 1" not in app.attainment.value  # the objectives are there to evaluate
+    # its columns say what they hold (sweep 5: a table without a header row)
+    assert "<th>Objetivo</th><th>Estado</th><th>Por qué</th>" in app.attainment.value
     for o in session.workbook.objectives:  # named by their title, never by their id
         assert f"<td>{objective_title(o, 'es')}</td>" in app.attainment.value
         assert f"«{o.id}»" not in app.attainment.value
