@@ -266,7 +266,8 @@ class EvaluationApp(StageApp):
         rows = attainment_all(wb, today=self.today)
         titles = {o.id: objective_title(o, lang) for o in wb.objectives}
         if rows:
-            head = "".join(f"<th>{html.escape(t(f'app.evaluation.attainment_columns.{c}', lang))}</th>"
+            # the report's table of the same rows, with the same headings
+            head = "".join(f"<th>{html.escape(t(f'report.{c}', lang))}</th>"
                            for c in ("objective", "status", "why"))
             self.attainment.value = f"<table class='cm-table'><tr>{head}</tr>" + "".join(
                 f"<tr data-status='{a.status}' data-objective='{html.escape(a.objective_id)}'>"
