@@ -293,11 +293,57 @@ def test_a_tab_whose_kernel_is_gone_says_so_and_reloads(tmp_path):
         server.stop()
 
 
+#: what jupyterlab_widgets' renderer leaves when the page never got a widget's model
+LOST_WIDGETS_JS = ("() => { const o = document.querySelector('.jp-OutputArea-output');"
+                   " o.textContent = 'Error displaying widget: model not found'; }")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_page_that_lost_its_widgets_reloads_itself_once_then_asks(tmp_path):
+    """The classroom test's rare "model not found" page: the trainee gets the page back
+    (reloaded once, the edit kept), and a second loss right after asks instead of looping."""
+    from playwright.sync_api import sync_playwright
+
+    server = Served(tmp_path, "--pool-size", "0")
+    try:
+        add_workbook(server, "ana", "ngo", "Ana")
+        with sync_playwright() as p:
+            browser = launch_chromium(p)
+            page = browser.new_page()
+            warnings: list[str] = []
+            page.on("console", lambda msg: warnings.append(msg.text))
+            page.goto(f"{server.base}/voila/render/00-profile.ipynb?workbook=ana&lang=es")
+            field = page.locator(".cm-field-name input")
+            field.wait_for(timeout=120_000)
+            field.fill("Guardado antes del fallo")
+            field.press("Enter")
+            page.locator(".cm-status .cm-ok").wait_for(timeout=60_000)
+            with page.expect_navigation(timeout=60_000):
+                page.evaluate(LOST_WIDGETS_JS)
+            field = page.locator(".cm-field-name input:enabled")
+            field.wait_for(timeout=120_000)
+            assert field.input_value() == "Guardado antes del fallo"
+            assert any("reloading it once" in w for w in warnings)
+            assert page.locator(".cm-kernel-gone").count() == 0
+            # lost again within two minutes: no second reload, a notice with a button
+            page.evaluate(LOST_WIDGETS_JS)
+            notice = page.locator(".cm-kernel-gone")
+            notice.wait_for(timeout=30_000)
+            assert "no ha podido mostrar sus controles" in notice.inner_text()
+            assert notice.locator("button.cm-reload").inner_text() == "Recargar la página"
+            browser.close()
+    finally:
+        server.stop()
+
+
 def test_the_kernel_watch_script_is_in_the_readers_language_and_cannot_close_its_tag():
     from cmtraining.runtime.served_page import kernel_watch_script
 
     assert "recarga la p\\u00e1gina" in kernel_watch_script("es")
     assert "Reload the page" in kernel_watch_script("en")
+    assert "no ha podido mostrar sus controles" in kernel_watch_script("es")
+    assert "could not show its controls" in kernel_watch_script("en")
     body = kernel_watch_script("en")
     assert len(re.findall("</script>", body)) == 1 and body.endswith("</script>")
 
