@@ -28,7 +28,7 @@ from cmtraining.listening.audit import audit_mentions
 from cmtraining.listening.inbox import brand_terms, inbox_for
 from cmtraining.listening.prescribers import rank_prescribers
 from cmtraining.response.inbox_order import ranked, shown
-from cmtraining.response.playbook import fill_template, reply_author, template_for
+from cmtraining.response.playbook import blank, fill_template, reply_author, template_for
 from cmtraining.response.triage import (
     accuracy,
     routes_for,
@@ -341,7 +341,8 @@ def _shown_score(candidate) -> float:
 def _slots_note(lang: str) -> widgets.HTML:
     """One line pointing to the blanks' legend: the legend itself is shown once, with the
     playbook's templates (twice on one page read as two different lists)."""
-    note = widgets.HTML(f"<p class='cm-muted'>{html.escape(t('app.response.slots_note', lang))}</p>")
+    text = t("app.response.slots_note", lang, first=blank("issue", lang), second=blank("answer", lang))
+    note = widgets.HTML(f"<p class='cm-muted'>{html.escape(text)}</p>")
     note.add_class("cm-template-slots-note")
     return note
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import html
-import re
 from typing import get_args
 
 import ipywidgets as widgets
@@ -13,6 +12,8 @@ from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.core.numbers import clock
 from cmtraining.i18n import t
 from cmtraining.response.playbook import (
+    BLANKS,
+    blank,
     escalation_from_rows,
     escalation_rows,
     rule_rows,
@@ -22,17 +23,13 @@ from cmtraining.response.playbook import (
 from cmtraining.workbook.base import MessageCategory
 from cmtraining.workbook.sections_response import EscalationTrigger
 
-#: the blanks a template may hold, in the order the legend explains them
-SLOTS = ("name", "department", "issue", "answer", "topic")
-
 
 def template_slots(lang: str) -> widgets.HTML:
     """What each {blank} of a template is replaced with (issue 19, sweep 2): shown under
     the templates and beside the reply they are inserted into."""
     items = "".join(
-        "<li>" + re.sub(r"\{\w+\}", lambda m: f"<code>{m.group(0)}</code>",
-                        html.escape(t(f"response.pb.slots.{slot}", lang))) + "</li>"
-        for slot in SLOTS)
+        f"<li><code>{html.escape(blank(slot, lang))}</code>: "
+        f"{html.escape(t(f'response.pb.slots.{slot}', lang))}</li>" for slot in BLANKS)
     legend = widgets.HTML(f"<div class='cm-muted'><b>{html.escape(t('response.pb.slots_title', lang))}</b>"
                           f"<ul style='margin:.2em 0'>{items}</ul></div>")
     legend.add_class("cm-template-slots")

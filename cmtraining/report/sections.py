@@ -83,13 +83,13 @@ SLOT = re.compile(r"\{(\w+)\}")
 def template_parts(text: str, lang: str) -> list[tuple[str, bool]]:
     """A reply template as (text, is_slot) pieces: "{name}" reads as a named blank, "[nombre]",
     in the reader's language, rather than as code."""
-    from cmtraining.i18n import catalogue
+    from cmtraining.response.playbook import blank_slot
 
     parts, at = [], 0
     for match in SLOT.finditer(text):
         parts.append((text[at:match.start()], False))
-        key = f"report.board.slot.{match.group(1)}"
-        parts.append((t(key, lang) if key in catalogue(lang) else match.group(1), True))
+        slot = blank_slot(match.group(1))
+        parts.append((t(f"response.blank.{slot}", lang) if slot else match.group(1), True))
         at = match.end()
     parts.append((text[at:], False))
     return [p for p in parts if p[0]]

@@ -9,12 +9,32 @@ in both languages; escalation goes to the departments of the informants map
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from cmtraining.core.paths import datasets_dir
 from cmtraining.i18n import t
 
 CATEGORIES = ("complaint", "question", "crisis_signal", "praise", "suggestion", "other")
+BLANK_WORD = re.compile(r"\{(\w+)\}")
+#: the blanks a reply template may hold, in the order the legend explains them; each is
+#: written in the template's language (`response.blank.*`: "{nombre}" in Spanish,
+#: "{name}" in English), and the English name is understood in every language (playbooks
+#: saved before the blanks were translated)
+BLANKS = ("name", "department", "issue", "answer", "topic")
+
+
+def blank(slot: str, lang: str) -> str:
+    """A template's blank as the trainee writes it: "{nombre}" in Spanish."""
+    return "{" + t(f"response.blank.{slot}", lang) + "}"
+
+
+def blank_slot(word: str) -> str | None:
+    """Which blank a `{word}` of a template is, in either language; None if none."""
+    from cmtraining.i18n import LANGS
+
+    return next((slot for slot in BLANKS for lang in LANGS
+                 if word in (slot, t(f"response.blank.{slot}", lang))), None)
 
 
 @cache
@@ -88,15 +108,18 @@ def template_for(playbook, category: str, lang: str) -> str:
 def fill_template(text: str, row, department: str = "") -> str:
     """The template with the author's first name (and the department, when known) filled in.
 
-    Issue 19.6: "Hola, {name}, …" was inserted as it is, and the checker then
-    penalised the template's own placeholder. Other placeholders stay for the
-    trainee to write. `row` is a mention (mapping with `author_name`, `author`).
+    Issue 19.6: "Hola, {nombre}, …" was inserted as it is, and the checker then
+    penalised the template's own placeholder. Other blanks stay for the
+    trainee to write. `row` is a mention (mapping with `author_name`, `author`);
+    a blank is recognised in either language.
     """
     name = (row["author_name"] or "").split(" ")[0] or (row["author"] or "")
-    text = text.replace("{name}", name)
-    if department:
-        text = text.replace("{department}", department)
-    return text
+    values = {"name": name, "department": department}
+
+    def fill(match):
+        value = values.get(blank_slot(match.group(1)) or "")
+        return value or match.group(0)
+    return BLANK_WORD.sub(fill, text)
 
 
 def reply_author(row) -> str:

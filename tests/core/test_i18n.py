@@ -16,8 +16,16 @@ def test_every_key_in_both_languages():
 
 
 def test_placeholders_match_between_languages():
+    from cmtraining.response.playbook import blank_slot
+
+    def same(key: str, text: str) -> set[str]:
+        found = placeholders(text)
+        if key.startswith("response.playbook.template."):  # a template's blanks: each
+            return {blank_slot(word) or word for word in found}  # language writes its own
+        return found
+
     for key, text in catalogue("es").items():
-        assert placeholders(text) == placeholders(catalogue("en")[key]), key
+        assert same(key, text) == same(key, catalogue("en")[key]), key
 
 
 def test_no_empty_strings():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
@@ -71,6 +73,9 @@ def test_templates_come_from_the_playbook_else_the_catalogue():
         "Hola, Grace: lo mira Sala."
     assert fill_template("{name} {department}", {"author_name": "", "author": "@x"}) == \
         "@x {department}"
+    # a Spanish template's blanks are Spanish words; the English ones still work (older playbooks)
+    assert fill_template("Hola, {nombre}: lo mira {departamento}; {problema}.", row, "Sala") == \
+        "Hola, Grace: lo mira Sala; {problema}."
     assert reply_author(row) == "Grace Díaz (@gracediaz29)"
     assert reply_author({"author_name": None, "author": "@x"}) == "@x"
 
@@ -83,3 +88,18 @@ def test_escalation_rows_default_to_an_hour_and_a_zero_threshold_means_none():
     assert saved == [{"trigger": "influencer", "to": "Dirección", "within_minutes": 60,
                       "threshold": None},
                      {"trigger": "influencer", "to": "", "within_minutes": 15, "threshold": 5000}]
+
+
+def test_every_blank_of_a_catalogue_template_is_a_word_of_its_language():
+    """Sweep 5: Spanish screens showed {issue} and {department}; each language writes its own."""
+    from cmtraining.i18n import LANGS, t
+    from cmtraining.response.playbook import BLANKS, CATEGORIES, blank, blank_slot
+
+    for lang in LANGS:
+        own = {blank(slot, lang) for slot in BLANKS}
+        for category in CATEGORIES:
+            text = t(f"response.playbook.template.{category}", lang)
+            assert set(re.findall(r"\{\w+\}", text)) <= own, (lang, category, text)
+        assert blank_slot(t("response.blank.issue", lang)) == "issue"
+    assert blank("name", "es") == "{nombre}" and blank("name", "en") == "{name}"
+    assert blank_slot("nombre") == blank_slot("name") == "name" and blank_slot("pedido") is None
