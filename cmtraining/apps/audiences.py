@@ -13,7 +13,7 @@ from cmtraining.apps.common import StageApp, Status, heading, mark_ready, stage_
 from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.rows import Column, RowsEditor
-from cmtraining.core.numbers import decimal, percent, whole
+from cmtraining.core.numbers import decimal, keep_figures_with_units, percent, whole
 from cmtraining.i18n import t
 from cmtraining.planning.audiences import WEIGHTS, check_network_roles, fit_table, persona_templates
 from cmtraining.runtime.session import Session
@@ -256,7 +256,8 @@ def fit_html(wb, lang: str) -> str:
                    f"#0072B2;width:{score * 0.9:.0f}px;height:10px'></div></div>")
             cells = "".join(
                 f"<td><b>{v}</b>"
-                f"<div class='cm-muted' style='font-size:.85em'>{html.escape(c.explain(lang))}</div></td>"
+                f"<div class='cm-muted' style='font-size:.85em'>"
+                f"{html.escape(keep_figures_with_units(c.explain(lang)))}</div></td>"
                 for v, c in zip(shown, fit.components, strict=True))
             rows.append(f"<tr data-network='{fit.network}'><td>{html.escape(t(f'common.network.{fit.network}', lang))}</td>"
                         f"<td><b class='cm-fit-score'>{score}</b>{bar}</td>{cells}</tr>")

@@ -13,6 +13,8 @@ import html
 import re
 from collections.abc import Sequence
 
+from cmtraining.core.numbers import keep_figures_with_units
+
 #: a figure as the apps write it, in either language: sign, digits with separators, a unit
 FIGURE = re.compile(r"^[+\-\u2212]?\d[\d.,\s\u00a0\u202f/]*(%|pp|p\.\s?p\.)?$")
 TAG = re.compile(r"<[^>]+>")
@@ -53,7 +55,7 @@ def table_html(rows: Sequence[Sequence], head: Sequence[str], css: str = "", *,
     body = []
     for n, row in enumerate(rows):
         attrs = f" {row_attrs[n]}" if row_attrs else ""
-        cells = "".join(f"<td{cls(i)}>{c if raw else html.escape(str(c))}</td>"
+        cells = "".join(f"<td{cls(i)}>{c if raw else html.escape(keep_figures_with_units(str(c)))}</td>"
                         for i, c in enumerate(row))
         body.append(f"<tr{attrs}>{cells}</tr>")
     return f"<table class='cm-table {css}'><tr>{header}</tr>{''.join(body)}</table>"

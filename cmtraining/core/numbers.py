@@ -20,6 +20,16 @@ NBSP = "\u00a0"
 MISSING = "—"
 
 
+#: a figure, the space after it and the word or unit it counts ("3,1 h/semana", "6 h")
+_FIGURE_SPACE = re.compile(r"(?<=\d) (?=[^\W\d_]|%)")
+
+
+def keep_figures_with_units(text: str) -> str:
+    """No line break between a number and its unit or noun: "3,1" at a line's end and
+    "h/semana" on the next read as two things (sweep 5, the fit table's Effort column)."""
+    return _FIGURE_SPACE.sub(NBSP, text)
+
+
 def _missing(value) -> bool:
     return value is None or value != value  # None or NaN
 

@@ -103,3 +103,20 @@ def test_a_typed_time_is_stored_or_left_for_the_field_to_refuse(typed, stored):
     from cmtraining.core.numbers import parse_clock
 
     assert parse_clock(typed) == stored
+
+
+@given(st.text(alphabet="0123456789 ,.habcñ%/-", max_size=40))
+def test_a_figure_never_breaks_from_its_unit_and_nothing_else_changes(text):
+    from cmtraining.core.numbers import keep_figures_with_units
+
+    kept = keep_figures_with_units(text)
+    assert kept.replace(NBSP, " ") == text.replace(NBSP, " ")
+    assert not re.search(r"\d [^\W\d_%]|\d %", kept)
+
+
+def test_the_effort_note_keeps_hours_beside_their_figure():
+    from cmtraining.core.numbers import keep_figures_with_units
+
+    assert keep_figures_with_units("unas 3,1 h/semana; tienes 6 h.") == \
+        f"unas 3,1{NBSP}h/semana; tienes 6{NBSP}h."
+    assert keep_figures_with_units("de 2 a 5 veces") == f"de 2{NBSP}a 5{NBSP}veces"
