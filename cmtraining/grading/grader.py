@@ -264,10 +264,19 @@ def write_feedback(url: str, exercise, row: dict) -> Path:
 
 def _die_with_grader(grader: int) -> None:
     """Pool worker initializer: SIGKILL when the grader dies (even by SIGKILL); its
-    sandboxes follow (each boot process dies with its worker, see boot.py)."""
+    sandboxes follow (each boot process dies with its worker, see boot.py).
+
+    Ctrl-C reaches the terminal's whole process group: a worker ignores it and
+    the grader ends it (`WorkerPool.close`). A worker killed by it broke its pool,
+    and the job caught in it was started again in a new one while the grader was
+    stopping: a looping submission then held Ctrl-C for its whole time limit.
+    """
     import ctypes
     import signal
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if not sys.platform.startswith("linux"):
+        return
     try:
         ctypes.CDLL(None).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
@@ -315,9 +324,8 @@ class WorkerPool:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        init = {"initializer": _die_with_grader, "initargs": (os.getpid(),)} \
-            if sys.platform.startswith("linux") else {}
-        return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"), **init)
+        return ProcessPoolExecutor(count, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_die_with_grader, initargs=(os.getpid(),))
 
     def run(self, fn, arg):
         """fn(arg) on a worker, blocking. A job caught in a broken pool runs again alone in a
@@ -328,6 +336,8 @@ class WorkerPool:
         try:
             return pool.submit(fn, arg).result()
         except BrokenProcessPool:
+            # under the lock, so `close` either comes first (nothing starts again) or sees
+            # the new pool's worker (started by `submit`) and kills it
             with self._lock:
                 if self._closed:
                     raise
@@ -336,8 +346,9 @@ class WorkerPool:
                     self._pools.append(self._new(self.count))
                 alone = self._new(1)
                 self._pools.append(alone)
+                again = alone.submit(fn, arg)
         try:
-            return alone.submit(fn, arg).result()
+            return again.result()
         finally:
             alone.shutdown(wait=False)
 
@@ -345,7 +356,8 @@ class WorkerPool:
         """Cancel what has not started and kill the workers (their sandboxes die with them)."""
         with self._lock:
             self._closed = True
-        for pool in self._pools:
+            pools = list(self._pools)
+        for pool in pools:
             processes = list((getattr(pool, "_processes", None) or {}).values())
             pool.shutdown(wait=False, cancel_futures=True)
             for process in processes:
