@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import datetime, time, timedelta
 
+from cmtraining.core.numbers import percent
 from cmtraining.i18n import t
 
 SENTIMENT_COLOURS = {"positive": "#009E73", "neutral": "#BBBBBB", "negative": "#D55E00"}
@@ -83,9 +84,12 @@ def share_png(sov, own: str, lang: str) -> bytes:
     colours = ["#0072B2" if brand == own else "#999999" for brand in brands]
     ax.barh(brands, shares, color=colours)
     for y, value in enumerate(shares):
-        text = f"{value:.1f} %".replace(".", ",") if lang == "es" else f"{value:.1f}%"
-        ax.text(value + 0.5, y, text, va="center", fontsize=9)
+        ax.text(value + 0.5, y, percent(value / 100, lang), va="center", fontsize=9)
     ax.set_xlim(0, max(shares) * 1.2)
+    from matplotlib.ticker import FuncFormatter
+
+    # the axis in percent as the bars' labels are (sweep 6: "0 … 60" without a unit)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: percent(v / 100, lang, decimals=0)))
     ax.set_title(t("app.listening.sov_title", lang), loc="left", fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     return _png(fig)

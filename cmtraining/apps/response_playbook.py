@@ -10,7 +10,7 @@ import ipywidgets as widgets
 from cmtraining.apps.common import labelled
 from cmtraining.apps.rows import Column, RowsEditor
 from cmtraining.core.numbers import clock
-from cmtraining.i18n import t
+from cmtraining.i18n import LANGS, t
 from cmtraining.response.playbook import (
     BLANKS,
     blank,
@@ -27,9 +27,18 @@ from cmtraining.workbook.sections_response import EscalationTrigger
 def template_slots(lang: str) -> widgets.HTML:
     """What each {blank} of a template is replaced with (issue 19, sweep 2): shown under
     the templates and beside the reply they are inserted into."""
-    items = "".join(
-        f"<li><code>{html.escape(blank(slot, lang))}</code>: "
-        f"{html.escape(t(f'response.pb.slots.{slot}', lang))}</li>" for slot in BLANKS)
+    other = next(x for x in LANGS if x != lang)  # the playbook has both languages' templates
+
+    def named(slot: str) -> str:
+        mine, theirs = blank(slot, lang), blank(slot, other)
+        text = f"<code>{html.escape(mine)}</code>"
+        if theirs != mine:  # sweep 6: {name} in the English templates was explained nowhere
+            code = f"<code>{html.escape(theirs)}</code>"
+            text += " " + html.escape(t("response.pb.slot_in_other", lang, blank="\0")).replace(
+                "\0", code)
+        return text
+    items = "".join(f"<li>{named(slot)}: {html.escape(t(f'response.pb.slots.{slot}', lang))}</li>"
+                    for slot in BLANKS)
     legend = widgets.HTML(f"<div class='cm-muted'><b>{html.escape(t('response.pb.slots_title', lang))}</b>"
                           f"<ul style='margin:.2em 0'>{items}</ul></div>")
     legend.add_class("cm-template-slots")

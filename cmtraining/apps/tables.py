@@ -51,7 +51,8 @@ def table_html(rows: Sequence[Sequence], head: Sequence[str], css: str = "", *,
     def cls(index: int) -> str:
         return " class='cm-num'" if index < len(figures) and figures[index] else ""
 
-    header = "".join(f"<th{cls(i)}>{html.escape(h)}</th>" for i, h in enumerate(head))
+    header = "".join(f"<th{cls(i)}>{html.escape(keep_figures_with_units(h, heading=True))}</th>"
+                     for i, h in enumerate(head))
     body = []
     for n, row in enumerate(rows):
         attrs = f" {row_attrs[n]}" if row_attrs else ""

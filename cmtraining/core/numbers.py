@@ -20,14 +20,22 @@ NBSP = "\u00a0"
 MISSING = "—"
 
 
-#: a figure, the space after it and the word or unit it counts ("3,1 h/semana", "6 h")
+#: the space between a figure and the word or unit after it ("3,1 h/semana", "6 h")
 _FIGURE_SPACE = re.compile(r"(?<=\d) (?=[^\W\d_]|%)")
+#: ... and before it ("al minuto 300"), for headings
+_WORD_FIGURE = re.compile(r"(?<=[^\W\d_]) (?=\d)")
+#: the hyphen of a range of figures ("25-49 años")
+_RANGE_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
+NB_HYPHEN = "\u2011"
 
 
-def keep_figures_with_units(text: str) -> str:
-    """No line break between a number and its unit or noun: "3,1" at a line's end and
-    "h/semana" on the next read as two things (sweep 5, the fit table's Effort column)."""
-    return _FIGURE_SPACE.sub(NBSP, text)
+def keep_figures_with_units(text: str, *, heading: bool = False) -> str:
+    """No line break between a number and its unit or noun, nor inside a range: "3,1" at a
+    line's end and "h/semana" on the next read as two things (sweeps 5 and 6: the fit
+    table's Effort column, "(25-" / "49 años)"). A `heading` also keeps a number with
+    the word before it (a column's "al minuto" / "300")."""
+    text = _RANGE_HYPHEN.sub(NB_HYPHEN, _FIGURE_SPACE.sub(NBSP, text))
+    return _WORD_FIGURE.sub(NBSP, text) if heading else text
 
 
 def _missing(value) -> bool:

@@ -174,8 +174,8 @@ def test_the_calendar_seed_is_named_for_what_it_does(workspace, lang, label, hel
     assert any(help_ in w.value for w in _walk(app) if isinstance(getattr(w, "value", None), str))
 
 
-@pytest.mark.parametrize("lang, minimum", [("es", "lo mínimo habitual (3 a la semana)"),
-                                           ("en", "the usual minimum (3 a week)")])
+@pytest.mark.parametrize("lang, minimum", [("es", "lo mínimo habitual, 3 a la semana"),
+                                           ("en", "the usual minimum, 3 a week")])
 def test_the_proposed_capacity_says_it_comes_from_the_audiences_hours(workspace, lang, minimum):
     """Facebook 6 a week here, «lo mínimo habitual (3 a la semana)» on the audiences page."""
     import html

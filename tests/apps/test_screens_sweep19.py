@@ -92,7 +92,11 @@ def test_every_blank_of_a_template_is_explained_beside_the_templates(workspace, 
     assert ("{problema} o {respuesta}" if lang == "es" else "{issue} or {answer}") in html.unescape(
         note.value)
     for blank in blanks:
-        assert f"<code>{{{blank}}}</code>:" in in_playbook[0].value, blank
+        assert f"<code>{{{blank}}}</code>" in in_playbook[0].value, blank
+    # the other language's templates are on the same page: their blanks are explained too
+    other = {"es": "(<code>{name}</code> en las plantillas en inglés):",
+             "en": "(<code>{nombre}</code> in the Spanish templates):"}[lang]
+    assert other in in_playbook[0].value
     said = in_playbook[0].value
     assert ("nombre de quien escribe" if lang == "es" else "first name of the person") in said
     assert ("lo escribes tú" if lang == "es" else "you write it") in said

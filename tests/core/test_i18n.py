@@ -148,3 +148,10 @@ def test_a_reply_counts_its_words_and_sentences_in_the_right_number():
     found = {f.code: f for f in review.findings}
     assert found["reply.brevity"].message("es").startswith("1 palabra en 1 frase:")
     assert found["reply.brevity"].message("en").startswith("1 word in 1 sentence:")
+
+
+def test_one_minus_sign_everywhere():
+    """The number formatter writes "-3,0 %" (CLDR's minus for es and en): the catalogue's
+    own figures and formulas use the same sign, not U+2212 beside it (sweep 6)."""
+    for lang in LANGS:
+        assert [k for k, v in catalogue(lang).items() if "\u2212" in v] == [], lang

@@ -122,7 +122,7 @@ def test_plan_takes_the_weakest_with_ties_in_questionnaire_order():
     assert first.kind == "area" and first.score == 1.0 and first.finding.level == "warning"
     assert "Informes: media 1 sobre 5 (3 de 3 afirmaciones)" in first.finding.message("es")
     assert "Reporting: mean 1 out of 5" in first.finding.message("en")
-    assert "4,5" in first.finding.rule("es") and "6 − answer" in first.finding.rule("en")
+    assert "4,5" in first.finding.rule("es") and "6 - answer" in first.finding.rule("en")
     assert [a.id for a in first.actions] == ["rep_template", "rep_explain"]
     assert all(a.text for e in plan for a in e.actions)
     assert cp.development_plan(cp.score(answers), "en", n=5)[3].group == "brevity"

@@ -491,5 +491,5 @@ def test_the_incidents_level_says_which_trigger_put_it_there(tmp_path, monkeypat
     wb = prefilled("cafe", lang, tmp_path, monkeypatch)
     [level] = for_stage(wb, "crisis", as_of=TODAY)
     text = level.message(lang)
-    assert {"es": "porque el sentimiento neto de sus días", "en": "because its days' net sentiment"
+    assert {"es": "porque el sentimiento neto de sus días", "en": "because the net sentiment of its days"
             }[lang] in text, text
