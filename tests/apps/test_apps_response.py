@@ -94,7 +94,7 @@ def test_response_app_playbook_and_prescribers_are_saved(workspace):
     assert buttons
     # the button says where the person goes, not only who (sweeps: "Add @elenapere76", then
     # "to your list": which list?)
-    assert all(b.description.endswith(" to your brand advocates (stage 2)")
+    assert all(b.description.endswith(" to your brand advocates and influencers (stage 2)")
                and b.description.startswith("Add @") for b in buttons)
     buttons[0].click()
     assert load(entry.path).prescribers[0].kind in ("prescriber", "energizer")

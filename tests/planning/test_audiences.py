@@ -49,7 +49,7 @@ def test_fit_is_explained_component_by_component():
     assert "está en LinkedIn" in audience.explain("es")
     tiktok = network_fit("tiktok", wb.audiences[1], wb)
     assert tiktok.score < fit.score
-    assert "ages TikTok reaches most" in tiktok.components[0].explain("en")
+    assert "ages most present on TikTok" in tiktok.components[0].explain("en")
 
 
 def test_fit_follows_the_team_resources():
