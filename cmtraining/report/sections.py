@@ -77,16 +77,13 @@ def reader_idea(idea: str, lang: str) -> tuple[str, bool]:
     return idea, False
 
 
-SLOT = re.compile(r"\{(\w+)\}")
-
-
 def template_parts(text: str, lang: str) -> list[tuple[str, bool]]:
     """A reply template as (text, is_slot) pieces: "{name}" reads as a named blank, "[nombre]",
     in the reader's language, rather than as code."""
-    from cmtraining.response.playbook import blank_slot
+    from cmtraining.response.playbook import BLANK_WORD, blank_slot
 
     parts, at = [], 0
-    for match in SLOT.finditer(text):
+    for match in BLANK_WORD.finditer(text):
         parts.append((text[at:match.start()], False))
         slot = blank_slot(match.group(1))
         parts.append((t(f"response.blank.{slot}", lang) if slot else match.group(1), True))
