@@ -199,12 +199,42 @@ def _fresh_browser_log():
     yield
 
 
+#: where the served log stood when a test began (its failure shows what came after)
+SERVED_LOG_AT = pytest.StashKey()
+
+
+def _served_log(item):
+    """(path, size) of the served Voila's log a test uses, or None (kernels write there too)."""
+    served = (item.funcargs.get("server") or {}) if hasattr(item, "funcargs") else {}
+    path = getattr(served.get("served") if isinstance(served, dict) else None, "log_path", None)
+    return (path, path.stat().st_size) if path and path.exists() else None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    item.stash[SERVED_LOG_AT] = _served_log(item)
+    yield
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
+    """A failed browser test carries what its browser and its server printed meanwhile:
+    a page that went wrong on a loaded CI machine is otherwise a mystery afterwards."""
     outcome = yield
     report = outcome.get_result()
-    if report.when == "call" and report.failed and BROWSER_LOG:
-        report.sections.append(("browser console", "\n".join(BROWSER_LOG[-80:])))
+    if report.when != "call" or not report.failed:
+        return
+    if BROWSER_LOG:
+        report.sections.append(("browser console", "\n".join(BROWSER_LOG[-40:])))
+    at = item.stash.get(SERVED_LOG_AT, None)
+    if at:
+        path, start = at
+        with open(path, encoding="utf-8", errors="replace") as log:
+            log.seek(start)
+            lines = [line for line in log.read().splitlines()
+                     if "Kernel is running over TCP" not in line and "is not trusted" not in line]
+        if lines:
+            report.sections.append(("served log meanwhile", "\n".join(lines[-40:])))
 
 
 @pytest.fixture

@@ -237,8 +237,22 @@ _DRAWING_GUARD = threading.Lock()
 #: one chart at a time in a kernel: matplotlib's first import and font cache are not
 #: thread-safe, and a page may start several deferred charts (evaluation + radars)
 _ONE_DRAWING = threading.Lock()
-#: the longest the page's first state waits for its charts (a hung drawing must not hang it)
+#: the longest a warm-up waits for its preview charts (a hung drawing must not hang it)
 DRAW_WAIT_SECONDS = 120.0
+#: the longest the page's first state waits for its charts. The browser's widget manager
+#: gives the first state 4 s (@jupyter-widgets/base-manager 8.1, CONTROL_COMM_TIMEOUT) and
+#: then falls back to asking every model for its state one by one: 133 round trips on the
+#: profile page, slow under a class's load and racy (a model made meanwhile is "not found").
+#: Waiting longer for a chart sent 12 of 12 pages of a class down that path (7 Dec).
+FIRST_STATE_WAIT_SECONDS = 1.5
+#: after the first state went without a chart, when its late drawing is sent again: by then
+#: the browser has wired its models, so the value is no longer dropped (seconds after the
+#: drawing ends; two tries, the second for a browser slowed by a class's load)
+RESEND_AFTER_SECONDS = (1.0, 5.0)
+#: drawings that were still running when a first state was sent: their widgets are re-sent
+_LATE: set[threading.Thread] = set()
+#: the widgets each running drawing changed (what a late drawing sends again)
+_TOUCHED: dict[threading.Thread, set] = {}
 
 
 def draw_later(target: Callable[..., object], *args, name: str = "cm-chart") -> threading.Thread:
@@ -250,7 +264,8 @@ def draw_later(target: Callable[..., object], *args, name: str = "cm-chart") -> 
     drops every update that arrives for a model not wired yet. A radar drawn
     then kept its empty picture while its layout update (shown) arrived, the
     broken image of the sweep (issue 19.7). `hold_states_for_drawings` makes
-    the state wait for these threads, so it holds the pictures already.
+    the state wait for these threads (briefly), and a drawing that finishes
+    after the state went sends what it changed again once the browser is wired.
     """
     def run():
         try:
@@ -259,12 +274,31 @@ def draw_later(target: Callable[..., object], *args, name: str = "cm-chart") -> 
         finally:
             with _DRAWING_GUARD:
                 _DRAWING.discard(thread)
+                late = thread in _LATE
+                _LATE.discard(thread)
+                touched = _TOUCHED.pop(thread, set())
+            if late and touched:
+                _resend_later(touched)
 
     thread = threading.Thread(target=run, name=name, daemon=True)
     with _DRAWING_GUARD:
         _DRAWING.add(thread)
+        _TOUCHED[thread] = set()
     thread.start()
     return thread
+
+
+def _resend_later(touched: set) -> None:
+    """Send the whole state of `touched` widgets again, RESEND_AFTER_SECONDS after now."""
+    def resend():
+        for widget in list(touched):
+            if getattr(widget, "comm", None) is not None:  # closed since: nothing to show
+                widget.send_state()
+
+    for delay in RESEND_AFTER_SECONDS:
+        timer = threading.Timer(delay, resend)
+        timer.daemon = True
+        timer.start()
 
 
 def wait_for_drawings(timeout: float = DRAW_WAIT_SECONDS) -> bool:
@@ -279,26 +313,38 @@ def wait_for_drawings(timeout: float = DRAW_WAIT_SECONDS) -> bool:
             return True
         left = end - time.monotonic()
         if left <= 0:
-            log.warning("charts still drawing after %.0f s: the page opens without them", timeout)
             return False
         pending[0].join(left)
 
 
 def hold_states_for_drawings() -> None:
     """The browser's `request_states` (the page's first state) answered once the charts are
-    drawn (idempotent). ipywidgets answers it in `Widget._handle_control_comm_msg`."""
+    drawn, or after FIRST_STATE_WAIT_SECONDS with the drawings still running marked late
+    (idempotent). ipywidgets answers it in `Widget._handle_control_comm_msg`; every change a
+    drawing makes goes through `Widget.send_state`, which records it for a late re-send."""
     from ipywidgets.widgets.widget import Widget
 
     if getattr(Widget, "_cm_states_hold_drawings", False):
         return
     answer = Widget._handle_control_comm_msg  # bound to Widget
+    send_state = Widget.send_state
 
     def handle(cls, msg):
         if (msg.get("content", {}).get("data") or {}).get("method") == "request_states":
-            wait_for_drawings()
+            if not wait_for_drawings(FIRST_STATE_WAIT_SECONDS):
+                # marked before the state is taken: a change made meanwhile is re-sent
+                with _DRAWING_GUARD:
+                    _LATE.update(_DRAWING)
         return answer(msg)
 
+    def recorded_send_state(self, key=None):
+        touched = _TOUCHED.get(threading.current_thread())
+        if touched is not None:
+            touched.add(self)
+        return send_state(self, key=key)
+
     Widget._handle_control_comm_msg = classmethod(handle)
+    Widget.send_state = recorded_send_state
     Widget._cm_states_hold_drawings = True
 
 

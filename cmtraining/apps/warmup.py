@@ -36,7 +36,8 @@ def warm(pages: list[tuple[str, str, bool]]) -> list[str]:
                 failed.append(stem)
         # the previews' charts draw in threads: a kernel handed to a page must be idle, not
         # still drawing charts nobody sees (the page's first state waits for every drawing)
-        wait_for_drawings()
+        if not wait_for_drawings():
+            failed.append("charts")  # a hung preview drawing: said, never waited on again
         ipywidgets.Widget.close_all()
     return failed
 

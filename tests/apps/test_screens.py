@@ -6,6 +6,7 @@ from cmtraining.apps.common import NO_CHART, chart_image, draw_later, has_chart,
 from cmtraining.runtime.session import open_session
 from cmtraining.runtime.workspace import create_workbook
 from cmtraining.workbook import load
+from tests.conftest import wait_for
 
 
 def _audiences(lang="es"):
@@ -505,3 +506,51 @@ def test_an_unassigned_crisis_says_so_in_the_message_card(workspace):
 def test_the_cafe_sees_that_tiktok_loses_most_without_short_video(workspace):
     _, app = _content()
     assert "TikTok es la red que más pierde por tus formatos" in app.format_checks.value
+
+
+def test_a_chart_too_slow_for_the_first_state_is_sent_again_once_the_browser_is_wired(
+        workspace, monkeypatch):
+    """The browser waits 4 s for its first state, then asks each model in turn (slow, and
+    racy under a class's load): the state goes without a slow chart, and the chart's
+    widgets are sent whole again after it is drawn, when the browser no longer drops them."""
+    import threading
+
+    from ipywidgets.widgets.widget import Widget
+
+    from cmtraining.apps import common
+
+    monkeypatch.setattr(common, "FIRST_STATE_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr(common, "RESEND_AFTER_SECONDS", (0.05,))
+    image = chart_image()
+    resent, release = [], threading.Event()
+    for widget in (image, image.layout):
+        widget._send = lambda msg, buffers=None, w=widget: resent.append((w, msg, buffers))
+
+    def draw():
+        release.wait()
+        image.value = b"\x89PNG drawn late"
+        image.layout.display = None
+
+    draw_later(draw)
+    sent = []
+
+    class Control:  # the browser's control comm
+        def send(self, data, buffers=None):
+            sent.append((data, [bytes(b) for b in buffers or []]))
+
+    saved = Widget._control_comm
+    Widget._control_comm = Control()
+    try:
+        Widget._handle_control_comm_msg({"content": {"data": {"method": "request_states"}}})
+    finally:
+        Widget._control_comm = saved
+    [(data, buffers)] = sent  # answered without waiting for the drawing
+    mine = [b for path, b in zip(data["buffer_paths"], buffers, strict=True)
+            if path[0] == image.model_id]
+    assert mine and b"\x89PNG drawn late" not in mine
+    release.set()
+    assert wait_for_drawings()
+    assert wait_for(lambda: {w for w, msg, _ in resent if "_model_name" in msg["state"]}
+                    == {image, image.layout}, timeout=30)
+    last = [b for w, msg, b in resent if w is image and "_model_name" in msg["state"]][-1]
+    assert bytes(last[0]) == b"\x89PNG drawn late"
