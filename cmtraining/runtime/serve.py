@@ -32,7 +32,7 @@ from urllib.parse import urlencode
 
 import tornado.ioloop
 import tornado.web
-from jupyter_server.base.handlers import JupyterHandler
+from jupyter_server.base.handlers import FileFindHandler, JupyterHandler
 from jupyter_server.utils import ensure_async, url_path_join
 from voila import __version__ as voila_version
 from voila.app import Voila
@@ -41,6 +41,7 @@ from voila.tornado.handler import TornadoVoilaHandler
 from cmtraining.core.errors import CmtrainingError, ParameterError
 from cmtraining.core.paths import notebooks_dir
 from cmtraining.i18n import check_lang, t
+from cmtraining.runtime.first_state_wait import LabExtensionsHandler
 from cmtraining.runtime.kernel_pool import KERNEL_OWNER, warm_code
 from cmtraining.runtime.script_preload import ScriptsSeen, noting_log_function, with_preloads
 from cmtraining.runtime.serve_options import (
@@ -307,6 +308,16 @@ class GuardedVoilaHandler(FacilitatorCheck, TornadoVoilaHandler):
         self.finish(refusal_html(title, message, back, t("app.common.back_home", lang), lang))
 
 
+def _ours(rule: tuple) -> tuple:
+    """Voila's handler `rule` with our handler where we have one: the guarded page, and the
+    widget manager's script that waits long enough for a page's first state."""
+    if rule[1] is TornadoVoilaHandler:
+        return (rule[0], GuardedVoilaHandler, *rule[2:])
+    if rule[1] is FileFindHandler and rule[0].endswith("/voila/labextensions/(.*)"):
+        return (rule[0], LabExtensionsHandler, *rule[2:])
+    return rule
+
+
 class ClassroomStatusHandler(FacilitatorCheck, JupyterHandler):
     """The room, for the facilitator: kernels in use, warm and warming, pages served warm."""
 
@@ -354,9 +365,7 @@ class CmtrainingVoila(Voila):
 
     def init_handlers(self) -> list:
         status = (url_path_join(self.server_url, STATUS_PATH), ClassroomStatusHandler)
-        return [status, *((rule[0], GuardedVoilaHandler, *rule[2:])
-                          if rule[1] is TornadoVoilaHandler else rule
-                          for rule in super().init_handlers())]
+        return [status, *(_ours(rule) for rule in super().init_handlers())]
 
     def listen(self) -> None:
         # the pool fills once the server's loop runs
