@@ -54,6 +54,11 @@ def voila_argv(host: str, port: int, token: str, root: Path,
             f"--WarmKernelManager.pool_size={pool_size}",
             f"--WarmKernelManager.max_kernels={max_kernels}",
             f"--WarmKernelManager.max_per_trainee={max_per_trainee}",
+            # kernels talk over Unix sockets: a class's pages start kernels together, and with
+            # TCP two of them were given the same free port (one died at start, "Address
+            # already in use": its page never opened); files in the runtime folder, the
+            # owner's alone, instead of ports any local user can reach
+            "--KernelManager.transport=ipc",
             "--no-browser", "--VoilaConfiguration.show_tracebacks=False",
             "--VoilaConfiguration.allow_template_override=NO",
             "--VoilaConfiguration.allow_theme_override=NO",

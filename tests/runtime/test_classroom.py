@@ -216,9 +216,11 @@ def test_a_full_room_answers_503_politely_and_starts_no_kernel(served_pool0):
     assert status(server)["in_use"] == 3
 
 
-def test_kernels_give_the_server_the_cpu_first(tmp_path):
+def test_kernels_give_the_server_the_cpu_first_and_talk_over_unix_sockets(tmp_path):
     """A class's kernels importing at once must not starve the server of its static files:
-    every kernel, warm or a page's, runs niced, its own session's autogroup included."""
+    every kernel, warm or a page's, runs niced, its own session's autogroup included. And
+    kernels started together never race for a TCP port ("Address already in use" killed one
+    of 12 at start in a class's load, 7 Dec): they talk over Unix sockets."""
     server = Served(tmp_path, "--pool-size", "1")
     try:
         add_workbook(server, "ana", "ngo", "Ana")
@@ -233,6 +235,10 @@ def test_kernels_give_the_server_the_cpu_first(tmp_path):
             group = Path(f"/proc/{pid}/autogroup")
             if group.exists():  # Linux with autogroup scheduling (Debian's default)
                 assert group.read_text().split()[-1] == str(niced)
+            args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            connection = json.loads(Path(args[args.index(b"-f") + 1].decode()).read_text())
+            assert connection["transport"] == "ipc"
+            assert Path(f"{connection['ip']}-{connection['shell_port']}").is_socket()
     finally:
         server.stop()
 
