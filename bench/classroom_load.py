@@ -72,6 +72,38 @@ class MemoryPeak(threading.Thread):
             time.sleep(0.5)
 
 
+class BrowsersBelow(threading.Thread):
+    """Keep the simulated trainees' chromium below the server and its kernels.
+
+    In a classroom each trainee's browser runs on their own laptop; here 25 of
+    them share the server's two cores, and chromium's browser and GPU processes
+    raise themselves to nice -8: they took two thirds of the CPU while the
+    kernels (nice 10) waited to run the pages (7 Dec). So every chromium process
+    of this run, and its scheduling group (Linux autogroup: chromium starts in
+    a session of its own), runs at nice 19, below everything the server does.
+    """
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.running, self.done = True, set()
+
+    def run(self) -> None:
+        import psutil
+
+        from cmtraining.runtime.kernel_pool import lower_priority
+
+        me = psutil.Process()
+        while self.running:
+            for proc in me.children(recursive=True):
+                try:
+                    if proc.pid not in self.done and "chrom" in proc.name():
+                        lower_priority(proc.pid, 19)
+                        self.done.add(proc.pid)
+                except psutil.Error:
+                    pass
+            time.sleep(1)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
@@ -136,8 +168,11 @@ async def run_class(base: str, links: list[str]) -> dict:
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                           args=ARGS)
+        below = BrowsersBelow()
+        below.start()
         await asyncio.gather(*(trainee(browser, base, link, i, i * STAGGER, out)
                                for i, link in enumerate(links)))
+        below.running = False
         await browser.close()
     if LOG_DIR:
         (Path(LOG_DIR) / f"console-{len(links)}.log").write_text("\n".join(out["console"]))

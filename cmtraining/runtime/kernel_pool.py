@@ -36,6 +36,11 @@ from traitlets import Dict, Float, Integer, Unicode
 #: the trainee a kernel being started belongs to (set by the page handler)
 KERNEL_OWNER: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "cmtraining_kernel_owner", default=None)
+#: what every served kernel is started with: no IPython history. A class's kernels opened
+#: the one history database of the server's account together; SQLite's lock made them
+#: move it aside as "corrupt" (25 trainees, 7 Dec), and a trainee's page has no history
+#: worth keeping in the facilitator's home anyway
+KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 #: notebooks whose imports are not warmed (the facilitator's page is opened once a course)
 NOT_WARMED = frozenset({"90-gradebook"})
 
@@ -153,6 +158,7 @@ class WarmKernelManager(AsyncMappingKernelManager):
             self.log.warning("Warm kernel handed out: %s", kernel_id)
         else:
             await self._make_room()
+            kwargs.setdefault("extra_arguments", KERNEL_ARGUMENTS)
             kernel_id = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
             self._lower(kernel_id)
         if owner:
@@ -205,7 +211,8 @@ class WarmKernelManager(AsyncMappingKernelManager):
                 break
             try:
                 kernel_id = await super().start_kernel(kernel_name=self.pool_kernel_name,
-                                                       path="", env=self._pool_env())
+                                                       path="", env=self._pool_env(),
+                                                       extra_arguments=KERNEL_ARGUMENTS)
                 self._lower(kernel_id)
             except Exception:
                 self.log.exception("Could not start a warm kernel")

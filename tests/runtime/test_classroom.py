@@ -238,6 +238,7 @@ def test_kernels_give_the_server_the_cpu_first_and_talk_over_unix_sockets(tmp_pa
             args = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
             connection = json.loads(Path(args[args.index(b"-f") + 1].decode()).read_text())
             assert connection["transport"] == "ipc"
+            assert b"--HistoryManager.enabled=False" in args  # no shared history database
             assert Path(f"{connection['ip']}-{connection['shell_port']}").is_socket()
     finally:
         server.stop()
