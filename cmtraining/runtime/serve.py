@@ -41,7 +41,6 @@ from voila.tornado.handler import TornadoVoilaHandler
 from cmtraining.core.errors import CmtrainingError, ParameterError
 from cmtraining.core.paths import notebooks_dir
 from cmtraining.i18n import check_lang, t
-from cmtraining.runtime.first_state_wait import LabExtensionsHandler
 from cmtraining.runtime.kernel_pool import KERNEL_OWNER, warm_code
 from cmtraining.runtime.script_preload import ScriptsSeen, noting_log_function, with_preloads
 from cmtraining.runtime.serve_options import (
@@ -75,6 +74,7 @@ from cmtraining.runtime.served_page import (
     refusal_html,
 )
 from cmtraining.runtime.template_code import compile_once
+from cmtraining.runtime.widget_manager_waits import LabExtensionsHandler
 from cmtraining.runtime.workspace import (
     PRIVATE_LINKS_ENV,
     is_workbook_id,
