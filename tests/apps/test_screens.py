@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from cmtraining.apps.common import NO_CHART, chart_image, draw_later, has_chart, wait_for_drawings
 from cmtraining.runtime.session import open_session
 from cmtraining.runtime.workspace import create_workbook
@@ -324,6 +326,29 @@ def test_both_radars_draw_and_none_shows_as_a_broken_image(workspace, monkeypatc
     assert "cm-error" not in app.chart_note.value  # drawn at the second try: nothing failed
 
 
+#: what the browser sends the kernel for a page's first state
+REQUEST_STATES = {"content": {"data": {"method": "request_states"}}}
+
+
+@contextmanager
+def browser_control_comm():
+    """The browser's control comm: the list of (data, buffers) the kernel answers on it."""
+    from ipywidgets.widgets.widget import Widget
+
+    sent = []
+
+    class Control:
+        def send(self, data, buffers=None):
+            sent.append((data, [bytes(b) for b in buffers or []]))
+
+    saved = Widget._control_comm
+    Widget._control_comm = Control()
+    try:
+        yield sent
+    finally:
+        Widget._control_comm = saved
+
+
 def test_the_first_state_the_browser_reads_holds_the_charts_drawn_later(workspace):
     """Issue 19.7: a value set while the browser builds its models from `request_states` is
     dropped; the radar kept its empty picture and showed as a broken image. The answer waits
@@ -342,23 +367,13 @@ def test_the_first_state_the_browser_reads_holds_the_charts_drawn_later(workspac
 
     draw_later(draw)
     started.wait()
-    sent = []
-
-    class Control:  # the browser's control comm
-        def send(self, data, buffers=None):
-            sent.append((data, [bytes(b) for b in buffers or []]))
-
-    saved = Widget._control_comm
-    Widget._control_comm = Control()
-    try:
+    with browser_control_comm() as sent:
         answer = threading.Thread(target=Widget._handle_control_comm_msg,
-                                  args=({"content": {"data": {"method": "request_states"}}},))
+                                  args=(REQUEST_STATES,))
         answer.start()
         answer.join(0.5)  # not an assertion: without the wait the answer has gone by now
         release.set()
         answer.join()
-    finally:
-        Widget._control_comm = saved
     [(data, buffers)] = sent
     assert data["method"] == "update_states" and b"\x89PNG drawn late" in buffers
     shown = data["states"][image.layout.model_id]["state"]
@@ -532,18 +547,8 @@ def test_a_chart_too_slow_for_the_first_state_is_sent_again_once_the_browser_is_
         image.layout.display = None
 
     draw_later(draw)
-    sent = []
-
-    class Control:  # the browser's control comm
-        def send(self, data, buffers=None):
-            sent.append((data, [bytes(b) for b in buffers or []]))
-
-    saved = Widget._control_comm
-    Widget._control_comm = Control()
-    try:
-        Widget._handle_control_comm_msg({"content": {"data": {"method": "request_states"}}})
-    finally:
-        Widget._control_comm = saved
+    with browser_control_comm() as sent:
+        Widget._handle_control_comm_msg(REQUEST_STATES)
     [(data, buffers)] = sent  # answered without waiting for the drawing
     mine = [b for path, b in zip(data["buffer_paths"], buffers, strict=True)
             if path[0] == image.model_id]
