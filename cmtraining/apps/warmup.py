@@ -12,14 +12,17 @@ as without a pool.
 from __future__ import annotations
 
 import importlib
+import logging
 from contextlib import contextmanager
+
+log = logging.getLogger(__name__)
 
 
 def warm(pages: list[tuple[str, str, bool]]) -> list[str]:
     """Build each (stem, app module, uses a session) page once; the stems that failed."""
     import ipywidgets
 
-    from cmtraining.apps.common import wait_for_drawings
+    from cmtraining.apps.common import DRAW_WAIT_SECONDS, wait_for_drawings
     from cmtraining.runtime.parameters import resolve
     from cmtraining.runtime.session import open_session
 
@@ -36,8 +39,9 @@ def warm(pages: list[tuple[str, str, bool]]) -> list[str]:
                 failed.append(stem)
         # the previews' charts draw in threads: a kernel handed to a page must be idle, not
         # still drawing charts nobody sees (the page's first state waits for every drawing)
-        if not wait_for_drawings():
-            failed.append("charts")  # a hung preview drawing: said, never waited on again
+        if not wait_for_drawings():  # a hung preview drawing: said in the server's log
+            log.warning("preview charts still drawing after %.0f s: the kernel is pooled "
+                        "without waiting for them", DRAW_WAIT_SECONDS)
         ipywidgets.Widget.close_all()
     return failed
 

@@ -310,7 +310,7 @@ class GuardedVoilaHandler(FacilitatorCheck, TornadoVoilaHandler):
 
 def _ours(rule: tuple) -> tuple:
     """Voila's handler `rule` with our handler where we have one: the guarded page, and the
-    widget manager's script that waits long enough for a page's first state."""
+    widget manager's scripts with waits long enough for a loaded classroom."""
     if rule[1] is TornadoVoilaHandler:
         return (rule[0], GuardedVoilaHandler, *rule[2:])
     if rule[1] is FileFindHandler and rule[0].endswith("/voila/labextensions/(.*)"):

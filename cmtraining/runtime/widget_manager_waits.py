@@ -44,8 +44,6 @@ WAITS = (
 )
 #: text only the widget manager's scripts hold (the rest are served without a second look)
 MARKERS = (b"did not respond in time", b"widget model not found")
-#: the first wait's compiled text (what the tests look for)
-COMPILED = WAITS[0][0]
 
 
 @functools.lru_cache(maxsize=256)
