@@ -1,7 +1,7 @@
 """A real `cmtraining serve` on 127.0.0.1 and a free port, for the tests that need one.
 
-Kernels are counted as the server's child processes (Voila starts each one with
-`ipykernel_launcher`), so "no kernel started" is what the OS sees.
+Kernels are counted as the server's child processes (Voila starts each one
+with `runtime/served_kernel`), so "no kernel started" is what the OS sees.
 """
 
 from __future__ import annotations
@@ -19,8 +19,12 @@ from tests.conftest import ROOT, free_port, wait_for
 FACILITATOR = "facilitator-secret-for-tests"
 
 
+#: what a kernel's command line runs: pages' kernels, and the stock one (the pool's tests)
+KERNEL_LAUNCHERS = (b"cmtraining.runtime.served_kernel", b"ipykernel_launcher")
+
+
 def kernel_pids(server_pid: int) -> set[int]:
-    """The kernels the server started: its children running ipykernel_launcher."""
+    """The kernels the server started: its children running a kernel's launcher."""
     pids = set()
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -31,7 +35,7 @@ def kernel_pids(server_pid: int) -> set[int]:
             cmdline = (entry / "cmdline").read_bytes()
         except (OSError, IndexError, ValueError):
             continue
-        if ppid == server_pid and b"ipykernel" in cmdline:
+        if ppid == server_pid and any(launcher in cmdline for launcher in KERNEL_LAUNCHERS):
             pids.add(int(entry.name))
     return pids
 

@@ -59,6 +59,10 @@ def voila_argv(host: str, port: int, token: str, root: Path,
             # already in use": its page never opened); files in the runtime folder, the
             # owner's alone, instead of ports any local user can reach
             "--KernelManager.transport=ipc",
+            # kernels keep 100,000 unread IOPub messages, not ZeroMQ's 1,000: a click that
+            # makes a thousand widgets lost the last ones when the server fell behind
+            "--VoilaConfiguration.kernel_spec_manager_class="
+            "cmtraining.runtime.served_kernel.ServedKernelSpecs",
             "--no-browser", "--VoilaConfiguration.show_tracebacks=False",
             "--VoilaConfiguration.allow_template_override=NO",
             "--VoilaConfiguration.allow_theme_override=NO",

@@ -15,10 +15,11 @@ written into its compiled script, with no setting:
   2022, whose reporter raised it the same way).
 - **A model referred to before it is registered.** `get_model` waits 2 s for
   a model another one names (a box's new rows) and then fails with "widget
-  model not found": the box keeps its old children. A click that builds ~1,000
-  widgets (the crisis protocol's default) on a loaded CI machine passed those
-  2 s, and the triggers' editor never appeared (CI of 7 Dec, the browser's
-  console said so).
+  model not found": the box keeps its old children. The crisis protocol's
+  default (a click that builds ~1,000 widgets) ended that way on a loaded CI
+  machine (7 Dec). Those models had not come late but were lost: the kernel
+  had dropped its messages past ZeroMQ's 1,000 (`served_kernel` keeps them
+  now); a model that is merely late is still waited for.
 
 So the server serves those scripts with both waits at 60 s. Each constant is
 swapped in place, the same length (sizes, ranges and caching still hold), and

@@ -2,7 +2,7 @@
 
 The server runs on 127.0.0.1 on a free port; requests go through urllib.
 Kernels are counted as the server's child processes (Voila starts each one
-with `ipykernel_launcher`), so "no kernel started" is what the OS sees.
+with `runtime/served_kernel`), so "no kernel started" is what the OS sees.
 """
 
 from __future__ import annotations
