@@ -15,7 +15,8 @@ from typing import get_args
 
 import ipywidgets as widgets
 
-from cmtraining.apps.common import chart_image, choice
+from cmtraining.apps.common import choice
+from cmtraining.apps.drawing import chart_image
 from cmtraining.apps.findings_view import findings_list, findings_table
 from cmtraining.core.errors import CmtrainingError
 from cmtraining.core.text import first_upper

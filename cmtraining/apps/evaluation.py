@@ -18,14 +18,13 @@ from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import (
     StageApp,
     Status,
-    chart_image,
-    draw_later,
     heading,
     labelled,
     mark_ready,
     stage_header,
     upload_button,
 )
+from cmtraining.apps.drawing import chart_image, draw_later
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.apps.tables import table_html
 from cmtraining.core.clock import today as clock_today

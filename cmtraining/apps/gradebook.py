@@ -17,7 +17,8 @@ import os
 
 import ipywidgets as widgets
 
-from cmtraining.apps.common import Status, chart_image, draw_later, header, link, mark_ready
+from cmtraining.apps.common import Status, header, link, mark_ready
+from cmtraining.apps.drawing import chart_image, draw_later
 from cmtraining.apps.tables import table_html
 from cmtraining.core.errors import CmtrainingError
 from cmtraining.core.numbers import decimal, percent

@@ -17,14 +17,13 @@ from cmtraining.apps.coherence_panel import coherence_panel
 from cmtraining.apps.common import (
     StageApp,
     Status,
-    chart_image,
-    draw_later,
     heading,
     labelled,
     mark_ready,
     stage_header,
     upload_button,
 )
+from cmtraining.apps.drawing import chart_image, draw_later
 from cmtraining.apps.findings_view import findings_table
 from cmtraining.apps.listening_charts import share_png, volume_png
 from cmtraining.apps.listening_mapping import MappingStep

@@ -7,15 +7,8 @@ import os
 
 import ipywidgets as widgets
 
-from cmtraining.apps.common import (
-    StageApp,
-    Status,
-    chart_image,
-    draw_later,
-    labelled,
-    mark_ready,
-    stage_header,
-)
+from cmtraining.apps.common import StageApp, Status, labelled, mark_ready, stage_header
+from cmtraining.apps.drawing import chart_image, draw_later
 from cmtraining.apps.tables import table_html
 from cmtraining.core.numbers import count, decimal, percent
 from cmtraining.core.text import slugify

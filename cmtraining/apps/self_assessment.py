@@ -24,15 +24,13 @@ import ipywidgets as widgets
 from cmtraining.apps.common import (
     StageApp,
     Status,
-    chart_image,
-    draw_later,
-    has_chart,
     heading,
     link,
     mark_ready,
     session_params,
     stage_header,
 )
+from cmtraining.apps.drawing import chart_image, draw_later, has_chart
 from cmtraining.apps.field_errors import COLUMN, FieldErrorsMixin
 from cmtraining.apps.findings_view import findings_list
 from cmtraining.core.charts import PALETTE  # noqa: F401  (re-exported)

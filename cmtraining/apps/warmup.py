@@ -22,7 +22,7 @@ def warm(pages: list[tuple[str, str, bool]]) -> list[str]:
     """Build each (stem, app module, uses a session) page once; the stems that failed."""
     import ipywidgets
 
-    from cmtraining.apps.common import DRAW_WAIT_SECONDS, wait_for_drawings
+    from cmtraining.apps.drawing import DRAW_WAIT_SECONDS, wait_for_drawings
     from cmtraining.runtime.parameters import resolve
     from cmtraining.runtime.session import open_session
 

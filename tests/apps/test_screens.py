@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-from cmtraining.apps.common import NO_CHART, chart_image, draw_later, has_chart, wait_for_drawings
+from cmtraining.apps.drawing import NO_CHART, chart_image, draw_later, has_chart, wait_for_drawings
 from cmtraining.runtime.session import open_session
 from cmtraining.runtime.workspace import create_workbook
 from cmtraining.workbook import load
@@ -532,10 +532,10 @@ def test_a_chart_too_slow_for_the_first_state_is_sent_again_once_the_browser_is_
 
     from ipywidgets.widgets.widget import Widget
 
-    from cmtraining.apps import common
+    from cmtraining.apps import drawing
 
-    monkeypatch.setattr(common, "FIRST_STATE_WAIT_SECONDS", 0.05)
-    monkeypatch.setattr(common, "RESEND_AFTER_SECONDS", (0.05,))
+    monkeypatch.setattr(drawing, "FIRST_STATE_WAIT_SECONDS", 0.05)
+    monkeypatch.setattr(drawing, "RESEND_AFTER_SECONDS", (0.05,))
     image = chart_image()
     resent, release = [], threading.Event()
     for widget in (image, image.layout):

@@ -70,14 +70,14 @@ def test_a_preview_warm_up_writes_nothing(tmp_path, monkeypatch):
 def test_a_warm_kernel_is_handed_out_with_no_preview_chart_still_drawing(tmp_path, monkeypatch):
     """Under Voila the previews' charts draw in threads; the page that takes the kernel
     must not wait behind them (its first state waits for every drawing)."""
-    from cmtraining.apps import common
+    from cmtraining.apps import drawing
     from cmtraining.apps.warmup import warm
 
     monkeypatch.setenv("CMTRAINING_WORKSPACE", str(tmp_path))
     monkeypatch.setenv("SERVER_SOFTWARE", "voila/0.5")  # what a pooled kernel's env says
     assert warm([(stem, module, session) for stem, module, session
                  in warm_pages(notebooks_dir()) if stem == "00-profile"]) == []
-    assert common._DRAWING == set()
+    assert drawing._DRAWING == set()
 
 
 def test_a_warm_up_sends_the_browser_nothing_and_leaves_real_comms_behind(tmp_path, monkeypatch):
