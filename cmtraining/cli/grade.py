@@ -8,6 +8,7 @@ facilitator can cause is a `CmtrainingError`: one message, exit status 2.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -84,8 +85,19 @@ def grade_group(lang: str) -> click.Group:
         from cmtraining.grading.gradebook import default_url
         from cmtraining.grading.grader import feedback_root, grade
 
-        summary = grade(exercise, folder, db_url=db_url, workers=workers, scheduler=scheduler,
-                        lang=lang, force=force, progress=sys.stderr.isatty())
+        try:
+            summary = grade(exercise, folder, db_url=db_url, workers=workers,
+                            scheduler=scheduler, lang=lang, force=force,
+                            progress=sys.stderr.isatty())
+        except KeyboardInterrupt:
+            # Ctrl-C: the grader has killed its workers, and their sandboxes died with them;
+            # the gradebook holds every result recorded so far. Leave now rather than let
+            # Python's exit join job threads still unwinding: a Ctrl-C outlived the test's
+            # minute twice on a loaded CI machine (runs of 6 and 7 Dec; where it waited was
+            # not caught, the test now dumps the grader's stacks if it happens again)
+            click.echo(t("cli.aborted", lang), err=True)
+            sys.stderr.flush()
+            os._exit(1)
         from cmtraining.grading.exercise import load_exercise
 
         ex = load_exercise(exercise)

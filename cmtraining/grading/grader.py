@@ -408,6 +408,7 @@ def _run(jobs, exercise, book, summary, *, workers, scheduler, progress, on_resu
                    dynamic_ncols=True)
     threads_pool = ThreadPoolExecutor(threads)
     futures = [threads_pool.submit(one, job) for job in jobs]
+    finished = False
     try:
         for future in as_completed(futures):
             job, result = future.result()
@@ -416,11 +417,13 @@ def _run(jobs, exercise, book, summary, *, workers, scheduler, progress, on_resu
                 bar.update(1)
             if on_result is not None:
                 on_result(job["trainee"], result)
+        finished = True
     finally:
         for future in futures:
             future.cancel()
         close()
-        threads_pool.shutdown(wait=True, cancel_futures=True)
+        # interrupted (Ctrl-C): a job still unwinding is not waited for, its worker is dead
+        threads_pool.shutdown(wait=finished, cancel_futures=True)
         if bar is not None:
             bar.close()
 

@@ -463,10 +463,13 @@ def test_the_graders_end_ends_every_sandbox_it_started(how):
     try:
         exercise, subs = cohort_folder(root, timeout=60)  # the looper would run a minute
         submission(subs, "looper", "while True:\n    pass")
+        stderr = open(root / "grader.err", "w+b")  # noqa: SIM115 - read back on failure
+        # PYTHONFAULTHANDLER: a SIGABRT makes the grader print every thread's stack
         proc = subprocess.Popen([sys.executable, "-m", "cmtraining.cli", "grade", str(exercise),
                                  str(subs), "--workers", "1", "--lang", "en"], cwd=ROOT,
-                                env={**os.environ, "CMTRAINING_WORKSPACE": str(root)},
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                env={**os.environ, "CMTRAINING_WORKSPACE": str(root),
+                                     "PYTHONFAULTHANDLER": "1"},
+                                stdout=subprocess.DEVNULL, stderr=stderr,
                                 start_new_session=True)
         try:
             sandboxed = _descendants_when_sandboxed(proc)
@@ -475,7 +478,14 @@ def test_the_graders_end_ends_every_sandbox_it_started(how):
                 os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends: the whole group
             else:
                 proc.kill()  # `timeout -s KILL`: no chance to clean up
-            proc.wait(timeout=60)
+            try:
+                proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # where it waits is the clue (CI of 6 and 7 Dec)
+                os.kill(proc.pid, signal.SIGABRT)
+                proc.wait(timeout=30)
+                stderr.seek(0)
+                raise AssertionError("the grader outlived its end by 60 s; its stacks:\n"
+                                     + stderr.read().decode(errors="replace")[-6000:]) from None
             assert _all_gone(sandboxed) == []
             sandbox.sweep_stale()  # what the next run does first: no notebook copy is left
             import tempfile
@@ -488,5 +498,6 @@ def test_the_graders_end_ends_every_sandbox_it_started(how):
             if proc.poll() is None:
                 proc.kill()
                 proc.wait()
+            stderr.close()
     finally:
         shutil.rmtree(root, ignore_errors=True)
