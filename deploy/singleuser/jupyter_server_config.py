@@ -15,6 +15,9 @@ c.ServerApp.default_url = DEFAULT_URL
 c.ServerApp.terminals_enabled = False  # a trainee needs the journey, not a shell
 c.ContentsManager.hide_globs.extend(f"{stem}.ipynb" for stem in sorted(FACILITATOR_NOTEBOOKS))
 c.VoilaConfiguration.prelaunch_hook = hub_prelaunch_hook
+# pages' kernels keep 100,000 unread IOPub messages, not ZeroMQ's 1,000: a click that makes a
+# thousand widgets lost its last ones when the server fell behind (cmtraining.runtime.served_kernel)
+c.ServerApp.kernel_spec_manager_class = "cmtraining.runtime.served_kernel.ServedKernelSpecs"
 # a page left open keeps its kernel until this; jupyterhub-idle-culler then stops the server
 c.MappingKernelManager.cull_idle_timeout = int(DEFAULT_CULL_MINUTES * 60)
 c.MappingKernelManager.cull_interval = 60

@@ -18,6 +18,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.conftest import free_port, wait_for
@@ -102,6 +103,16 @@ class Hub:
         self.log.close()
 
 
+def _descendants_cmdlines(pid: int) -> list[str]:
+    lines = []
+    for child in psutil.Process(pid).children(recursive=True):
+        try:
+            lines.append(" ".join(child.cmdline()))
+        except psutil.Error:  # gone meanwhile
+            pass
+    return lines
+
+
 @pytest.fixture(scope="module")
 def hub(tmp_path_factory):
     if shutil.which("jupyterhub", path=str(Path(sys.executable).parent)) is None:
@@ -124,6 +135,10 @@ def test_two_trainees_log_in_and_each_opens_a_stage_on_a_server_of_their_own(hub
         assert "Traceback" not in stage.text
     servers = {path.name for path in (hub.state / "homes").iterdir()}
     assert servers == {"ana", "ben"}
+    # the pages' kernels keep a click's thousand widgets for a server that fell behind
+    kernels = [line for line in _descendants_cmdlines(hub.proc.pid)
+               if " -f " in line and "kernel" in line]
+    assert kernels and all("cmtraining.runtime.served_kernel" in k for k in kernels), kernels
 
 
 def test_a_trainee_cannot_open_another_trainees_server(hub):
