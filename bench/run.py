@@ -7,6 +7,7 @@ import importlib
 BENCHES = [
     ("import time", "import_time"),
     ("Voila time to first interactive widget", "voila_first_widget"),
+    ("a page's kernel handshake: the page client against jupyter_client's", "page_client"),
     ("warm kernels: a stage's first usable widget with and without the pool", "classroom_warm"),
     ("a class of 25 trainees on one server (a few minutes)", "classroom_load"),
     ("editorial calendar generation", "calendar_generation"),

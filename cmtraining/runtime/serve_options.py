@@ -43,6 +43,10 @@ def default_max_kernels(available_bytes: int | None = None) -> int:
     return int(min(MAX_KERNELS_CAP, max(4, available_bytes // KERNEL_MEMORY_BYTES)))
 
 
+#: the client the server talks to a page's kernel with (`runtime.page_client`)
+PAGE_CLIENT = "cmtraining.runtime.page_client.PageKernelClient"
+
+
 def voila_argv(host: str, port: int, token: str, root: Path,
                cull_minutes: float = DEFAULT_CULL_MINUTES, *, pool_size: int = DEFAULT_POOL_SIZE,
                max_kernels: int = 0, max_per_trainee: int = 0) -> list[str]:
@@ -63,6 +67,9 @@ def voila_argv(host: str, port: int, token: str, root: Path,
             # makes a thousand widgets lost the last ones when the server fell behind
             "--VoilaConfiguration.kernel_spec_manager_class="
             "cmtraining.runtime.served_kernel.ServedKernelSpecs",
+            # the server's client to a page's kernel is ready once it answers, without
+            # jupyter_client's 0.2 s quiet wait (the largest wait of a warm page)
+            f"--ServerKernelManager.client_factory={PAGE_CLIENT}",
             "--no-browser", "--VoilaConfiguration.show_tracebacks=False",
             "--VoilaConfiguration.allow_template_override=NO",
             "--VoilaConfiguration.allow_theme_override=NO",

@@ -18,6 +18,7 @@ c.VoilaConfiguration.prelaunch_hook = hub_prelaunch_hook
 # pages' kernels keep 100,000 unread IOPub messages, not ZeroMQ's 1,000: a click that makes a
 # thousand widgets lost its last ones when the server fell behind (cmtraining.runtime.served_kernel)
 c.ServerApp.kernel_spec_manager_class = "cmtraining.runtime.served_kernel.ServedKernelSpecs"
+c.ServerKernelManager.client_factory = "cmtraining.runtime.page_client.PageKernelClient"
 # a page left open keeps its kernel until this; jupyterhub-idle-culler then stops the server
 c.MappingKernelManager.cull_idle_timeout = int(DEFAULT_CULL_MINUTES * 60)
 c.MappingKernelManager.cull_interval = 60
