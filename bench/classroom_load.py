@@ -109,6 +109,24 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def watch_frames(ws, frames: list[str]) -> None:
+    """Note each websocket frame of a page: when, which way, its message type and method."""
+    import re
+
+    def note(way: str, payload) -> None:
+        text = payload if isinstance(payload, str) else payload[:4000].decode("latin-1")
+        kind = re.search(r'"msg_type":\s*"(\w+)"', text)
+        method = re.search(r'"method":\s*"(\w+)"', text)
+        frames.append(f"{time.strftime('%H:%M:%S')} {way} {len(payload)} "
+                      f"{kind.group(1) if kind else '?'} {method.group(1) if method else ''} "
+                      f"{text[:160]!r}")
+
+    frames.append(f"{time.strftime('%H:%M:%S')} open {ws.url}")
+    ws.on("framereceived", lambda payload: note("in", payload))
+    ws.on("framesent", lambda payload: note("out", payload))
+    ws.on("close", lambda _: frames.append(f"{time.strftime('%H:%M:%S')} closed"))
+
+
 async def trainee(browser, base: str, link: str, number: int, delay: float, out: dict) -> None:
     await asyncio.sleep(delay)
     context = await browser.new_context()
@@ -120,7 +138,11 @@ async def trainee(browser, base: str, link: str, number: int, delay: float, out:
         page.on("pageerror", lambda exc: errors.append(f"script: {exc}"))
         page.on("console", lambda msg: out["console"].append(
             f"{number} {page.url.split('?')[0].rsplit('/', 1)[-1]} {msg.type}: {msg.text}"))
+        frames: list[str] = []  # the page's websocket traffic, kept for a failed page
+        if LOG_DIR:
+            page.on("websocket", lambda ws: watch_frames(ws, frames))
         for notebook, selector in STAGES:
+            frames.clear()
             start = time.perf_counter()
             try:
                 response = await page.goto(f"{base}/voila/render/{notebook}?workbook={link}",
@@ -144,6 +166,7 @@ async def trainee(browser, base: str, link: str, number: int, delay: float, out:
                     try:
                         await page.screenshot(path=f"{stem}.png", full_page=True)
                         Path(f"{stem}.html").write_text(await page.content())
+                        Path(f"{stem}.frames.txt").write_text("\n".join(frames))
                     except Exception:  # noqa: BLE001 - the page may be gone too
                         pass
         # back to the profile: the edit must be there after a reload
