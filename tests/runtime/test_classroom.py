@@ -49,6 +49,33 @@ def page_kernel_id(page) -> str:
 # --- the pool, without a server ------------------------------------------------------
 
 
+def test_the_pool_refills_only_once_a_class_has_stopped_arriving():
+    """A refill (every page built once) waits while pages ask for kernels or are rendered."""
+    import asyncio
+
+    from cmtraining.runtime.kernel_pool import WarmKernelManager
+
+    async def arrivals() -> list[str]:
+        manager = WarmKernelManager(calm_seconds=0.5)
+        loop = asyncio.get_running_loop()
+        refill = asyncio.ensure_future(manager._give_way())
+        seen = []
+        for _ in range(8):  # a page asks for a kernel every 0.2 s: a class arriving
+            manager.last_asked = loop.time()
+            await asyncio.sleep(0.2)
+        seen.append("waiting" if not refill.done() else "refilled")
+        manager.rendering = 1  # the last page still rendering, well after it asked
+        await asyncio.sleep(1.0)
+        seen.append("waiting" if not refill.done() else "refilled")
+        manager.rendering = 0
+        await asyncio.wait_for(refill, 30)
+        seen.append("refilled")
+        return seen
+
+    assert asyncio.run(arrivals()) == ["waiting", "waiting", "refilled"]
+
+
+
 def test_every_stage_and_the_landing_page_are_warmed_but_not_the_gradebook():
     pages = {stem: (module, with_session) for stem, module, with_session
              in warm_pages(notebooks_dir())}
