@@ -8,6 +8,11 @@ import click
 
 from cmtraining.cli import options
 from cmtraining.i18n import t
+from cmtraining.runtime.serve_options import (
+    DEFAULT_CULL_MINUTES,
+    DEFAULT_PER_TRAINEE,
+    DEFAULT_POOL_SIZE,
+)
 
 
 def serve_command(lang: str) -> click.Command:
@@ -23,16 +28,16 @@ def serve_command(lang: str) -> click.Command:
     @click.option("--gradebook", default="", metavar="URL", help=t("cli.server.gradebook", lang))
     @click.option("--workshop-db", default=None, metavar="URL",
                   help=t("cli.server.workshop_db", lang))
-    @click.option("--cull-idle", default=20.0, show_default=True, type=float, metavar="MINUTES",
+    @click.option("--cull-idle", default=DEFAULT_CULL_MINUTES, show_default=True, type=float, metavar="MINUTES",
                   help=t("cli.server.cull_idle", lang))
     @click.option("--workspace", type=click.Path(file_okay=False, path_type=Path),
                   default=None, help=t("cli.serve.workspace", lang))
     @click.option("--open/--no-open", "open_browser", default=False, help=t("cli.serve.open", lang))
-    @click.option("--pool-size", default=0, show_default=True, type=int,
+    @click.option("--pool-size", default=DEFAULT_POOL_SIZE, show_default=True, type=int,
                   help=t("cli.classroom.pool_size", lang))
     @click.option("--max-kernels", default=None, type=int,
                   help=t("cli.classroom.max_kernels", lang))
-    @click.option("--max-per-trainee", default=6, show_default=True, type=int,
+    @click.option("--max-per-trainee", default=DEFAULT_PER_TRAINEE, show_default=True, type=int,
                   help=t("cli.classroom.max_per_trainee", lang))
     @click.option("--private-links/--named-links", "private", default=None,
                   help=t("cli.classroom.private", lang))

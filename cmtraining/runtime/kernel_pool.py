@@ -44,6 +44,8 @@ KERNEL_OWNER: contextvars.ContextVar[str | None] = contextvars.ContextVar(
 KERNEL_ARGUMENTS = ["--HistoryManager.enabled=False"]
 #: notebooks whose imports are not warmed (the facilitator's page is opened once a course)
 NOT_WARMED = frozenset({"90-gradebook"})
+#: seconds the pages being rendered may hold back a refill (a hung page must not stop it)
+RENDERING_PATIENCE = 60.0
 
 
 def _code_cells(path: Path) -> list[str]:
@@ -244,7 +246,10 @@ class WarmKernelManager(AsyncMappingKernelManager):
         refills once the burst is over, and meanwhile pages start cold, as without it.
         """
         loop = asyncio.get_running_loop()
-        while self.rendering > 0 or loop.time() - self.last_asked < self.calm_seconds:
+        # a page stuck rendering (a hung kernel) holds the refill back for a minute, not forever
+        patience = loop.time() + RENDERING_PATIENCE
+        while (loop.time() - self.last_asked < self.calm_seconds
+               or (self.rendering > 0 and loop.time() < patience)):
             await asyncio.sleep(0.25)
 
     def _pool_env(self) -> dict[str, str]:

@@ -12,7 +12,9 @@ from pathlib import Path
 from cmtraining.core.errors import ParameterError
 
 DEFAULT_CULL_MINUTES = 20.0
-DEFAULT_POOL_SIZE = 0  # off until the classroom load test holds with it (issue 17)
+#: warm kernels kept ready: two pages arriving on a quiet server start warm, and the
+#: 25-trainee load test holds with them (issue 17, `bench/classroom_load.py`, Dec 2026)
+DEFAULT_POOL_SIZE = 2
 DEFAULT_PER_TRAINEE = 6  # three stages, the landing page and two spare tabs
 #: resident memory of one kernel: ~75 MB for a bare stage page (issue 17), ~200 MB once warmed
 #: with every page (measured on the project's 2-core machine, 2026); a margin for the page's data
