@@ -253,6 +253,8 @@ def one_run(count: int) -> dict:
 
 
 def main() -> dict:
+    if LOG_DIR:
+        Path(LOG_DIR).mkdir(parents=True, exist_ok=True)
     alone = one_run(1)
     crowd = one_run(TRAINEES)
     single = statistics.median(alone["tti"]) if alone["tti"] else float("nan")

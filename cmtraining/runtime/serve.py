@@ -388,6 +388,7 @@ def serve(*, host: str = "127.0.0.1", port: int = 8866, token: str | None = None
     """
     from cmtraining.core.numbers import decimal
     from cmtraining.grading.gradebook import redacted_url
+    from cmtraining.runtime.bytecode import compile_package
     from cmtraining.workshop.access import WORKSHOP_DB_ENV
     from cmtraining.workshop.store import WORKSHOP_FILE
 
@@ -419,6 +420,7 @@ def serve(*, host: str = "127.0.0.1", port: int = 8866, token: str | None = None
     port = free_port(host, port)
     url = landing_url(host, port, lang, token)
 
+    compile_package()  # every page's kernel imports the package: from bytecode, not source
     app = CmtrainingVoila(facilitator_token=facilitator_token)
     app.initialize(voila_argv(host, port, token, notebooks_dir(), cull_idle,
                               pool_size=pool_size, max_kernels=max_kernels,
