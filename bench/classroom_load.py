@@ -276,6 +276,8 @@ def main() -> dict:
           f"edits {result['lost_edits']} (must be 0); pages that lost their widgets and "
           f"reloaded themselves {result['healed']}; load average at the end "
           f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print("  one trainee alone, stage by stage: "
+          + ", ".join(f"{value:.2f} s" for value in alone["tti"]))
     print(f"  an edit's \"saved\", from Enter: median {saved:.2f} s, {result['saved_ratio']:.2f}x "
           f"one trainee alone ({saved_alone:.2f} s)")
     for error in (alone["errors"] + crowd["errors"])[:10]:
