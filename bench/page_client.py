@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import statistics
 import time
 
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
+from medians import medians_with_ratio
 
 from cmtraining.runtime.page_client import PageKernelClient
 
@@ -51,8 +51,7 @@ async def measure() -> dict[str, list[float]]:
 
 def main() -> dict:
     times = asyncio.run(measure())
-    result = {name: statistics.median(v) for name, v in times.items()}
-    result["ratio"] = result["page"] / result["stock"]
+    result = medians_with_ratio(times, "page", "stock")
     print(f"Handshake with an idle kernel (median of {RUNS}): page client "
           f"{result['page'] * 1000:.0f} ms, jupyter_client's {result['stock'] * 1000:.0f} ms: "
           f"{result['ratio']:.2f}x (the rest is jupyter_client's 0.2 s wait for a quiet channel)")

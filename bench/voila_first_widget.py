@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ import urllib.request
 from pathlib import Path
 
 import nbformat
+from medians import medians_with_ratio
 
 ROOT = Path(__file__).resolve().parent.parent
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
@@ -168,8 +168,7 @@ def main() -> dict:
         for proc in servers:
             proc.terminate()
             proc.wait(timeout=30)
-    result = {name: statistics.median(v) for name, v in times.items()}
-    result["ratio"] = result["ours"] / result["floor"]
+    result = medians_with_ratio(times, "ours", "floor")
     print(f"Voila, request to first interactive widget (median of {RUNS}): "
           f"profile app {result['ours']:.2f} s, one-slider floor {result['floor']:.2f} s, "
           f"ratio {result['ratio']:.2f}x (target <= 1.5x)")
