@@ -456,6 +456,16 @@ def _all_gone(processes, deadline=30):
     return [" ".join(p.cmdline())[:80] for p in alive]
 
 
+def _as_from_a_terminal() -> None:
+    """SIGINT as a terminal's shell leaves it to a command: the default (KeyboardInterrupt).
+
+    A shell without job control starts background commands with SIGINT ignored, and a
+    Python started so keeps it ignored: CI launched in the background (runs 14, 21 and
+    23 of Dec) gave the grader an ignored Ctrl-C, which then graded on to its end.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("how", ["ctrl-c", "killed"])
 def test_the_graders_end_ends_every_sandbox_it_started(how):
     pytest.importorskip("psutil")
@@ -470,7 +480,7 @@ def test_the_graders_end_ends_every_sandbox_it_started(how):
                                 env={**os.environ, "CMTRAINING_WORKSPACE": str(root),
                                      "PYTHONFAULTHANDLER": "1"},
                                 stdout=subprocess.DEVNULL, stderr=stderr,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=_as_from_a_terminal)
         try:
             sandboxed = _descendants_when_sandboxed(proc)
             assert len(sandboxed) >= 4  # worker, boot, init, runner, kernel
